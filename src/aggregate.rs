@@ -1,0 +1,320 @@
+//! Streaming aggregation: per group (keyed by [`PreKey`]) and version, the count, first and
+//! last seen, a time histogram, top breakdown values, a few samples and one full stack
+//! trace. Memory grows with groups and versions, never with events. Aggregators built on
+//! different threads merge exactly and deterministically.
+
+use crate::event::{Dimension, Event};
+use crate::fingerprint::{PreKey, Rule, drain};
+use crate::histogram::Histogram;
+use crate::level::Level;
+use crate::topk::TopK;
+use std::collections::{BTreeMap, HashMap};
+
+/// Samples kept per group and version.
+pub const SAMPLES: usize = 3;
+
+/// Where an event was read: source index and 1-based line.
+pub type Position = (u32, u64);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub pos: Position,
+    pub timestamp: Option<i64>,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub dims: Vec<(Dimension, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VersionStats {
+    pub count: u64,
+    pub first_ms: Option<i64>,
+    pub last_ms: Option<i64>,
+    /// Earliest position read (deterministic "first" for untimed logs).
+    pub first_pos: Option<Position>,
+    pub histogram: Histogram,
+    pub top: [TopK; 5],
+    /// The earliest samples by position.
+    pub samples: Vec<Sample>,
+    /// The full stack trace of the earliest event that had one.
+    pub stack: Option<(Position, String)>,
+}
+
+impl VersionStats {
+    fn add(&mut self, ev: &Event) {
+        let pos = (ev.source, ev.line);
+        self.count += 1;
+        if let Some(t) = ev.timestamp {
+            self.first_ms = Some(self.first_ms.map_or(t, |f| f.min(t)));
+            self.last_ms = Some(self.last_ms.map_or(t, |l| l.max(t)));
+            self.histogram.add(t, 1);
+        }
+        self.first_pos = Some(self.first_pos.map_or(pos, |p| p.min(pos)));
+        for d in Dimension::ALL {
+            if let Some(v) = ev.dim(d) {
+                self.top[d.index()].add(v, 1);
+            }
+        }
+        if self.samples.len() < SAMPLES || self.samples.last().is_some_and(|s| s.pos > pos) {
+            let sample = Sample {
+                pos,
+                timestamp: ev.timestamp,
+                message: ev.message.to_string(),
+                request_id: ev.request_id.as_deref().map(str::to_string),
+                dims: Dimension::ALL
+                    .iter()
+                    .filter_map(|d| ev.dim(*d).map(|v| (*d, v.to_string())))
+                    .collect(),
+            };
+            insert_sample(&mut self.samples, sample);
+        }
+        if let Some(st) = ev.stack.as_deref()
+            && self.stack.as_ref().is_none_or(|(p, _)| *p > pos)
+        {
+            let full = format!("{}\n{}", ev.message, st);
+            self.stack = Some((pos, full));
+        }
+    }
+
+    fn merge(&mut self, o: &VersionStats) {
+        self.count += o.count;
+        self.first_ms = min_opt(self.first_ms, o.first_ms);
+        self.last_ms = match (self.last_ms, o.last_ms) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.first_pos = min_opt(self.first_pos, o.first_pos);
+        self.histogram.merge(&o.histogram);
+        for (a, b) in self.top.iter_mut().zip(&o.top) {
+            a.merge(b);
+        }
+        for s in &o.samples {
+            insert_sample(&mut self.samples, s.clone());
+        }
+        if let Some((p, st)) = &o.stack
+            && self.stack.as_ref().is_none_or(|(q, _)| q > p)
+        {
+            self.stack = Some((*p, st.clone()));
+        }
+    }
+}
+
+fn min_opt<T: Ord + Copy>(a: Option<T>, b: Option<T>) -> Option<T> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn insert_sample(samples: &mut Vec<Sample>, s: Sample) {
+    if samples.iter().any(|x| x.pos == s.pos) {
+        return;
+    }
+    let at = samples.partition_point(|x| x.pos < s.pos);
+    samples.insert(at, s);
+    samples.truncate(SAMPLES);
+}
+
+/// One pre-group: events with the same [`PreKey`].
+#[derive(Debug, Clone)]
+pub struct PreGroup {
+    pub prekey: PreKey,
+    pub level: Level,
+    /// Per version (empty string = events without a version).
+    pub versions: BTreeMap<String, VersionStats>,
+}
+
+/// Totals per version, over every event read (all levels): the exposure baseline.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VersionTotals {
+    pub events: u64,
+    /// Events at or above the minimum level (the ones grouped).
+    pub triaged: u64,
+    pub first_ms: Option<i64>,
+    pub last_ms: Option<i64>,
+    pub first_pos: Option<Position>,
+    /// Sources that contributed events of this version.
+    pub sources: Vec<u32>,
+}
+
+#[derive(Debug, Default)]
+pub struct Aggregator {
+    pub groups: HashMap<u64, PreGroup>,
+    pub versions: BTreeMap<String, VersionTotals>,
+}
+
+impl Aggregator {
+    /// Counts an event toward its version's totals (every event, whatever its level).
+    pub fn count_event(&mut self, ev: &Event) {
+        let v = ev.version.as_deref().unwrap_or("");
+        let t = match self.versions.get_mut(v) {
+            Some(t) => t,
+            None => self.versions.entry(v.to_string()).or_default(),
+        };
+        t.events += 1;
+        if let Some(ts) = ev.timestamp {
+            t.first_ms = min_opt(t.first_ms, Some(ts));
+            t.last_ms = Some(t.last_ms.map_or(ts, |l| l.max(ts)));
+        }
+        t.first_pos = min_opt(t.first_pos, Some((ev.source, ev.line)));
+        if !t.sources.contains(&ev.source) {
+            t.sources.push(ev.source);
+            t.sources.sort_unstable();
+        }
+    }
+
+    /// Adds a triaged event to its group.
+    pub fn add(&mut self, ev: &Event, prekey: &PreKey) {
+        let v = ev.version.as_deref().unwrap_or("");
+        if let Some(t) = self.versions.get_mut(v) {
+            t.triaged += 1;
+        }
+        let level = ev.level.unwrap_or(Level::Error);
+        let g = self.groups.entry(prekey.key).or_insert_with(|| PreGroup {
+            prekey: prekey.clone(),
+            level,
+            versions: BTreeMap::new(),
+        });
+        g.level = g.level.max(level);
+        let stats = match g.versions.get_mut(v) {
+            Some(s) => s,
+            None => g.versions.entry(v.to_string()).or_default(),
+        };
+        stats.add(ev);
+    }
+
+    pub fn merge(&mut self, other: Aggregator) {
+        for (k, og) in other.groups {
+            match self.groups.get_mut(&k) {
+                None => {
+                    self.groups.insert(k, og);
+                }
+                Some(g) => {
+                    g.level = g.level.max(og.level);
+                    for (v, s) in og.versions {
+                        g.versions.entry(v).or_default().merge(&s);
+                    }
+                }
+            }
+        }
+        for (v, t) in other.versions {
+            let mine = self.versions.entry(v).or_default();
+            mine.events += t.events;
+            mine.triaged += t.triaged;
+            mine.first_ms = min_opt(mine.first_ms, t.first_ms);
+            mine.last_ms = match (mine.last_ms, t.last_ms) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            mine.first_pos = min_opt(mine.first_pos, t.first_pos);
+            for s in t.sources {
+                if !mine.sources.contains(&s) {
+                    mine.sources.push(s);
+                }
+            }
+            mine.sources.sort_unstable();
+        }
+    }
+
+    /// Mines message templates and merges pre-groups into final groups, sorted by
+    /// fingerprint. Also returns the fingerprint of every pre-group key.
+    pub fn finalize(self) -> (Vec<Group>, HashMap<u64, String>) {
+        let mut pre: Vec<PreGroup> = self.groups.into_values().collect();
+        pre.sort_by_key(|g| g.prekey.key);
+        let mined = mine_templates(&pre);
+        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+        let mut key_to_fp = HashMap::new();
+        for (g, template) in pre.into_iter().zip(mined) {
+            let fp = g.prekey.fingerprint(&template);
+            key_to_fp.insert(g.prekey.key, fp.clone());
+            match groups.get_mut(&fp) {
+                Some(existing) => {
+                    existing.level = existing.level.max(g.level);
+                    existing.prekeys += 1;
+                    for (v, s) in g.versions {
+                        existing.versions.entry(v).or_default().merge(&s);
+                    }
+                }
+                None => {
+                    let title = make_title(&g.prekey, &template);
+                    groups.insert(
+                        fp.clone(),
+                        Group {
+                            fingerprint: fp,
+                            rule: g.prekey.rule,
+                            explain: g.prekey.explain(),
+                            error_type: g.prekey.error_type.clone(),
+                            title,
+                            template,
+                            level: g.level,
+                            versions: g.versions,
+                            prekeys: 1,
+                        },
+                    );
+                }
+            }
+        }
+        (groups.into_values().collect(), key_to_fp)
+    }
+}
+
+/// Template mining over message-rule pre-groups, separately per origin and error type so
+/// that different code paths never merge.
+fn mine_templates(pre: &[PreGroup]) -> Vec<String> {
+    let mut out: Vec<String> = pre.iter().map(|g| g.prekey.template.clone()).collect();
+    let mut partitions: BTreeMap<(Option<&str>, Option<&str>), Vec<usize>> = BTreeMap::new();
+    for (i, g) in pre.iter().enumerate() {
+        if g.prekey.rule == Rule::Message {
+            partitions
+                .entry((g.prekey.origin.as_deref(), g.prekey.error_type.as_deref()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for idx in partitions.values() {
+        let templates: Vec<&str> = idx
+            .iter()
+            .map(|&i| pre[i].prekey.template.as_str())
+            .collect();
+        for (&i, t) in idx.iter().zip(drain::cluster(&templates)) {
+            out[i] = t;
+        }
+    }
+    out
+}
+
+const TITLE_MAX: usize = 160;
+
+fn make_title(prekey: &PreKey, template: &str) -> String {
+    let base = if prekey.rule == Rule::Stack {
+        prekey.template.as_str()
+    } else {
+        template
+    };
+    let mut t: String = base.chars().take(TITLE_MAX).collect();
+    if base.chars().count() > TITLE_MAX {
+        t.push('…');
+    }
+    t
+}
+
+/// A final group: every event with the same fingerprint.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub fingerprint: String,
+    pub rule: Rule,
+    pub explain: String,
+    pub error_type: Option<String>,
+    pub title: String,
+    pub template: String,
+    pub level: Level,
+    pub versions: BTreeMap<String, VersionStats>,
+    /// How many distinct pre-templates were merged into this group.
+    pub prekeys: usize,
+}
+
+impl Group {
+    pub fn count(&self, version: &str) -> u64 {
+        self.versions.get(version).map_or(0, |s| s.count)
+    }
+}

@@ -1,0 +1,95 @@
+//! The configuration file (TOML): field mappings for now. Looked up at `--config PATH`,
+//! else `$LOGTRIAGE_CONFIG`, else `$XDG_CONFIG_HOME/logtriage/config.toml` (or
+//! `~/.config/logtriage/config.toml`); a missing default file is not an error.
+//!
+//! ```toml
+//! [fields]
+//! version = "app.release"
+//! fingerprint = "error.fingerprint"
+//! ```
+
+use crate::input::mapping::Role;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Role name → field path.
+    #[serde(default)]
+    pub fields: HashMap<String, String>,
+}
+
+impl Config {
+    /// Field overrides as roles; unknown role names are an error naming the file.
+    pub fn field_overrides(&self, origin: &str) -> Result<HashMap<Role, String>, String> {
+        let mut out = HashMap::new();
+        for (k, v) in &self.fields {
+            let role = Role::from_name(k).ok_or_else(|| {
+                let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+                format!(
+                    "{origin}: [fields] has unknown role {k:?}; roles are {}",
+                    names.join(", ")
+                )
+            })?;
+            out.insert(role, v.clone());
+        }
+        Ok(out)
+    }
+}
+
+/// The default config path, if the environment names one.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("LOGTRIAGE_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("logtriage").join("config.toml"))
+}
+
+/// Loads `explicit` (must exist) or the default path (may be missing).
+pub fn load(explicit: Option<&Path>) -> Result<Config, String> {
+    let (path, required) = match explicit {
+        Some(p) => (p.to_path_buf(), true),
+        None => match default_path() {
+            Some(p) => (p, false),
+            None => return Ok(Config::default()),
+        },
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Config::default());
+        }
+        Err(e) => return Err(format!("{}: cannot read config: {e}", path.display())),
+    };
+    toml::from_str(&text).map_err(|e| format!("{}: invalid config: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_fields_and_rejects_unknown() {
+        let c: Config = toml::from_str("[fields]\nversion = \"app.release\"\n").unwrap();
+        let o = c.field_overrides("x.toml").unwrap();
+        assert_eq!(o[&Role::Version], "app.release");
+        let bad: Config = toml::from_str("[fields]\nbogus = \"x\"\n").unwrap();
+        assert!(
+            bad.field_overrides("x.toml")
+                .unwrap_err()
+                .contains("unknown role \"bogus\"")
+        );
+        assert!(toml::from_str::<Config>("[nope]\n").is_err());
+    }
+
+    #[test]
+    fn missing_explicit_file_is_an_error() {
+        let err = load(Some(Path::new("/nonexistent/logtriage.toml"))).unwrap_err();
+        assert!(err.contains("/nonexistent/logtriage.toml"));
+    }
+}

@@ -1,0 +1,294 @@
+//! Fingerprints: a stable key per error, so the same error gets the same key in every
+//! version, run and machine. See docs/fingerprinting.md for the rules and their order:
+//! explicit field, then exception type + in-app frames, then a logger-written template
+//! field, then the masked message (mined into templates by [`drain`]).
+
+pub mod drain;
+pub mod mask;
+pub mod stack;
+
+use crate::event::Event;
+use crate::hash::StableHasher;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Bumped whenever a change to the rules changes any fingerprint. Stored in reports and
+/// decisions so keys from different versions are never silently compared.
+pub const FINGERPRINT_VERSION: u32 = 1;
+
+/// Frames beyond this many (after in-app filtering and recursion folding) do not count.
+pub const MAX_FRAMES: usize = 30;
+
+/// Which rule produced a fingerprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// An explicit fingerprint field on the event.
+    Explicit,
+    /// Exception type plus normalized stack frames.
+    Stack,
+    /// A message template written by the logger (MediaWiki `normalized_message`).
+    TemplateField,
+    /// The message with variables masked, merged by template mining.
+    Message,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Explicit => "explicit",
+            Rule::Stack => "stack",
+            Rule::TemplateField => "template_field",
+            Rule::Message => "message",
+        }
+    }
+}
+
+/// What one event contributes before template mining: everything the final fingerprint
+/// is computed from. Events with equal `key` always end in the same group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreKey {
+    pub rule: Rule,
+    /// Masked template (message rule: the input to template mining).
+    pub template: String,
+    /// Exception type, if any.
+    pub error_type: Option<String>,
+    /// Normalized contributing frames (stack rule).
+    pub frames: Vec<String>,
+    /// Normalized code location (message and template rules).
+    pub origin: Option<String>,
+    /// Hash of all of the above: the aggregation key.
+    pub key: u64,
+}
+
+impl PreKey {
+    /// The final fingerprint, given the (possibly mined) template.
+    pub fn fingerprint(&self, template: &str) -> String {
+        let mut h = StableHasher::default();
+        h.field(&FINGERPRINT_VERSION.to_string())
+            .field(self.rule.as_str());
+        match self.rule {
+            Rule::Explicit => {
+                h.field(&self.template);
+            }
+            Rule::Stack => {
+                h.field(self.error_type.as_deref().unwrap_or(""));
+                for f in &self.frames {
+                    h.field(f);
+                }
+            }
+            Rule::TemplateField | Rule::Message => {
+                h.field(template)
+                    .field(self.origin.as_deref().unwrap_or(""));
+            }
+        }
+        h.hex()
+    }
+
+    /// Human-readable inputs, for "why were these grouped".
+    pub fn explain(&self) -> String {
+        match self.rule {
+            Rule::Explicit => format!("explicit fingerprint field = {}", self.template),
+            Rule::Stack => format!(
+                "exception type {} + {} frame(s): {}",
+                self.error_type.as_deref().unwrap_or("(none)"),
+                self.frames.len(),
+                self.frames.join(" < ")
+            ),
+            Rule::TemplateField | Rule::Message => {
+                let what = if self.rule == Rule::Message {
+                    "masked message"
+                } else {
+                    "template field"
+                };
+                match &self.origin {
+                    Some(o) => format!("{what} + origin {o}"),
+                    None => what.to_string(),
+                }
+            }
+        }
+    }
+}
+
+/// Computes [`PreKey`]s; caches stack parsing, the costly part, by trace text.
+#[derive(Default)]
+pub struct Fingerprinter {
+    stack_cache: HashMap<u64, (Option<String>, Vec<String>)>,
+}
+
+impl Fingerprinter {
+    pub fn prekey(&mut self, ev: &Event) -> PreKey {
+        if let Some(fp) = ev.fingerprint.as_deref().filter(|f| !f.trim().is_empty()) {
+            return finish(
+                Rule::Explicit,
+                fp.trim().to_string(),
+                None,
+                Vec::new(),
+                None,
+            );
+        }
+        if let Some(stack) = ev.stack.as_deref() {
+            let (found_type, frames) = self.frames(stack);
+            if !frames.is_empty() {
+                let error_type = ev
+                    .error_type
+                    .as_deref()
+                    .map(str::to_string)
+                    .or(found_type)
+                    .or_else(|| stack::exception_type(&ev.message).map(|t| t.0));
+                let template = stack_title(ev, error_type.as_deref());
+                return finish(Rule::Stack, template, error_type, frames, None);
+            }
+        }
+        let origin = ev
+            .origin
+            .as_deref()
+            .map(normalize_origin)
+            .filter(|o| !o.is_empty());
+        if let Some(t) = ev.template.as_deref().filter(|t| !t.trim().is_empty()) {
+            let template = mask::mask(strip_mediawiki_prefix(t));
+            return finish(
+                Rule::TemplateField,
+                template,
+                ev.error_type.as_deref().map(str::to_string),
+                Vec::new(),
+                origin,
+            );
+        }
+        let mut text = strip_mediawiki_prefix(&ev.message).to_string();
+        if let Some(e) = ev.error_message.as_deref()
+            && !text.contains(e)
+        {
+            text.push_str(" err=");
+            text.push_str(e);
+        }
+        let template = mask::mask(&text);
+        finish(
+            Rule::Message,
+            template,
+            ev.error_type.as_deref().map(str::to_string),
+            Vec::new(),
+            origin,
+        )
+    }
+
+    fn frames(&mut self, stack: &str) -> (Option<String>, Vec<String>) {
+        let mut h = StableHasher::default();
+        h.write(stack.as_bytes());
+        let k = h.finish();
+        if let Some(v) = self.stack_cache.get(&k) {
+            return v.clone();
+        }
+        let parsed = stack::parse_frames(stack);
+        let any_app = parsed.iter().any(|f| f.in_app);
+        let mut keys: Vec<String> = Vec::new();
+        for f in parsed.iter().filter(|f| f.in_app || !any_app) {
+            let key = f.key();
+            if keys.last() != Some(&key) {
+                keys.push(key);
+            }
+        }
+        keys.truncate(MAX_FRAMES);
+        let v = (stack::exception_type(stack).map(|t| t.0), keys);
+        if self.stack_cache.len() < 100_000 {
+            self.stack_cache.insert(k, v.clone());
+        }
+        v
+    }
+}
+
+fn finish(
+    rule: Rule,
+    template: String,
+    error_type: Option<String>,
+    frames: Vec<String>,
+    origin: Option<String>,
+) -> PreKey {
+    let mut h = StableHasher::default();
+    h.field(rule.as_str())
+        .field(&template)
+        .field(error_type.as_deref().unwrap_or(""))
+        .field(origin.as_deref().unwrap_or(""));
+    for f in &frames {
+        h.field(f);
+    }
+    PreKey {
+        rule,
+        template,
+        error_type,
+        frames,
+        origin,
+        key: h.finish(),
+    }
+}
+
+/// Title for stack-grouped errors: `Type: masked message`.
+fn stack_title(ev: &Event, error_type: Option<&str>) -> String {
+    let msg = ev
+        .error_message
+        .as_deref()
+        .or(ev.template.as_deref())
+        .unwrap_or(&ev.message);
+    let msg = mask::mask(strip_mediawiki_prefix(msg));
+    match error_type {
+        Some(t) if !msg.contains(t) => format!("{t}: {msg}"),
+        _ => msg,
+    }
+}
+
+/// Strips MediaWiki's `[{reqId}] {exception_url}   ` (or its expanded form) from the front.
+pub fn strip_mediawiki_prefix(s: &str) -> &str {
+    let t = s.trim_start();
+    if !t.starts_with('[') {
+        return s;
+    }
+    let Some(close) = t.find("] ") else { return s };
+    let id = &t[1..close];
+    if id.contains(char::is_whitespace) || id.is_empty() {
+        return s;
+    }
+    let rest = &t[close + 2..];
+    // The URL is followed by three spaces in MediaWiki's format.
+    match rest.find("   ") {
+        Some(i)
+            if !rest[..i].contains(char::is_whitespace) || rest[..i].starts_with("[no req]") =>
+        {
+            rest[i..].trim_start()
+        }
+        _ => s,
+    }
+}
+
+/// `db/pool.go:88` → `db/pool.go`; `/srv/mediawiki/php-1.46.0-wmf.4/includes/Foo.php:12` →
+/// `includes/Foo.php`; logger names pass through. Line numbers and versions never count.
+pub fn normalize_origin(o: &str) -> String {
+    let o = o.trim();
+    let no_line = match o.rfind(':') {
+        Some(i) if o[i + 1..].bytes().all(|b| b.is_ascii_digit()) => &o[..i],
+        _ => o,
+    };
+    let parts: Vec<&str> = no_line
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && !is_version_segment(p))
+        .collect();
+    if parts.len() <= 2 {
+        return parts.join("/");
+    }
+    let keep: Vec<&str> = parts[parts.len() - 2..].to_vec();
+    keep.join("/")
+}
+
+/// Path segments that name a release: `php-1.46.0-wmf.4`, `1.46.0`, `v2.3.1`, `releases`.
+fn is_version_segment(p: &str) -> bool {
+    let b = p.as_bytes();
+    let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    p == "releases"
+        || digit_at(0)
+        || (b.first() == Some(&b'v') && digit_at(1))
+        || (p.starts_with("php-") && digit_at(4))
+        || p.contains("-wmf.")
+        || p.contains('@') && p.contains('.') && p.bytes().any(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests;

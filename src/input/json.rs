@@ -1,0 +1,375 @@
+//! NDJSON events: walks one JSON object with serde, capturing only the fields the mapping
+//! wants (nested objects or flat dotted keys alike: `{"log":{"level":..}}` and
+//! `{"log.level":..}` are both `log.level`) and skipping everything else without allocating.
+
+use super::mapping::FieldMap;
+use super::resolve::Captures;
+use crate::event::Event;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// Precomputed lookups for the paths a [`FieldMap`] reads.
+pub struct JsonPaths {
+    exact: HashMap<String, usize>,
+    prefixes: HashSet<String>,
+}
+
+impl JsonPaths {
+    pub fn new(map: &FieldMap) -> JsonPaths {
+        let mut exact = HashMap::new();
+        let mut prefixes = HashSet::new();
+        for (id, p) in map.paths.iter().enumerate() {
+            exact.insert(p.clone(), id);
+            let mut end = 0;
+            while let Some(i) = p[end..].find('.') {
+                prefixes.insert(p[..end + i].to_string());
+                end += i + 1;
+            }
+        }
+        JsonPaths { exact, prefixes }
+    }
+
+    pub(crate) fn exact_lookup(&self, path: &str) -> Option<usize> {
+        self.exact.get(path).copied()
+    }
+}
+
+/// Parses one NDJSON line into an event. Errors are human-readable reasons.
+pub fn parse_line<'a>(
+    line: &'a str,
+    map: &FieldMap,
+    paths: &JsonPaths,
+) -> Result<Event<'a>, String> {
+    if too_deep(line.as_bytes(), MAX_DEPTH) {
+        return Err(format!("JSON nested too deeply (over {MAX_DEPTH} levels)"));
+    }
+    let mut caps = Captures::default();
+    let mut path = String::with_capacity(64);
+    let mut de = serde_json::Deserializer::from_str(line);
+    let node = Node {
+        map,
+        paths,
+        path: &mut path,
+        caps: &mut caps,
+        top: true,
+    };
+    node.deserialize(&mut de).map_err(|e| json_reason(&e))?;
+    de.end().map_err(|e| json_reason(&e))?;
+    Ok(caps.into_event(map, line))
+}
+
+/// serde_json's own recursion limit; skipped subtrees are not checked by it, so we check.
+const MAX_DEPTH: usize = 128;
+
+fn json_reason(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    if msg.contains("recursion limit") {
+        format!("JSON nested too deeply (over {MAX_DEPTH} levels)")
+    } else {
+        format!("invalid JSON: {msg}")
+    }
+}
+
+/// True when brackets nest deeper than `max` outside strings. Lines with fewer than `max`
+/// opening brackets cannot, and are not scanned.
+fn too_deep(b: &[u8], max: usize) -> bool {
+    if b.iter().filter(|&&c| c == b'[' || c == b'{').count() <= max {
+        return false;
+    }
+    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    for &c in b {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+struct Node<'m, 'c, 'a> {
+    map: &'m FieldMap,
+    paths: &'m JsonPaths,
+    path: &'c mut String,
+    caps: &'c mut Captures<'a>,
+    top: bool,
+}
+
+impl<'a> Node<'_, '_, 'a> {
+    fn capture(&mut self, v: Cow<'a, str>) {
+        if let Some(&id) = self.paths.exact.get(self.path.as_str()) {
+            self.caps.offer(self.map, id, v);
+        }
+    }
+    fn not_object<E: de::Error>(&self) -> Result<(), E> {
+        if self.top {
+            Err(E::custom("not a JSON object"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        while let Some(key) = m.next_key_seed(KeySeed)? {
+            let len = self.path.len();
+            if !self.path.is_empty() {
+                self.path.push('.');
+            }
+            self.path.push_str(&key);
+            let wanted = self.paths.exact.contains_key(self.path.as_str())
+                || self.paths.prefixes.contains(self.path.as_str());
+            if wanted {
+                m.next_value_seed(Node {
+                    map: self.map,
+                    paths: self.paths,
+                    path: self.path,
+                    caps: self.caps,
+                    top: false,
+                })?;
+            } else {
+                m.next_value::<IgnoredAny>()?;
+            }
+            self.path.truncate(len);
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut s: A) -> Result<(), A::Error> {
+        self.not_object()?;
+        // Arrays of strings at a wanted path (stack frames as a list) are joined by lines.
+        let mut joined = String::new();
+        while let Some(item) = s.next_element::<ScalarOrSkip>()? {
+            if let ScalarOrSkip::Text(t) = item {
+                if !joined.is_empty() {
+                    joined.push('\n');
+                }
+                joined.push_str(&t);
+            }
+        }
+        if !joined.is_empty() {
+            self.capture(Cow::Owned(joined));
+        }
+        Ok(())
+    }
+
+    fn visit_borrowed_str<E: de::Error>(mut self, v: &'de str) -> Result<(), E> {
+        self.not_object()?;
+        self.capture(Cow::Borrowed(v));
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(mut self, v: &str) -> Result<(), E> {
+        self.not_object()?;
+        self.capture(Cow::Owned(v.to_string()));
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(mut self, v: i64) -> Result<(), E> {
+        self.not_object()?;
+        self.capture(Cow::Owned(v.to_string()));
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(mut self, v: u64) -> Result<(), E> {
+        self.not_object()?;
+        self.capture(Cow::Owned(v.to_string()));
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(mut self, v: f64) -> Result<(), E> {
+        self.not_object()?;
+        self.capture(Cow::Owned(v.to_string()));
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(mut self, v: bool) -> Result<(), E> {
+        self.not_object()?;
+        self.capture(Cow::Borrowed(if v { "true" } else { "false" }));
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.not_object()
+    }
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(KeySeed)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+}
+
+enum ScalarOrSkip {
+    Text(String),
+    Skip,
+}
+
+impl<'de> de::Deserialize<'de> for ScalarOrSkip {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ScalarOrSkip;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ScalarOrSkip, E> {
+                Ok(ScalarOrSkip::Text(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<ScalarOrSkip, E> {
+                Ok(ScalarOrSkip::Skip)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<ScalarOrSkip, E> {
+                Ok(ScalarOrSkip::Skip)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<ScalarOrSkip, E> {
+                Ok(ScalarOrSkip::Skip)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<ScalarOrSkip, E> {
+                Ok(ScalarOrSkip::Skip)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<ScalarOrSkip, E> {
+                Ok(ScalarOrSkip::Skip)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<ScalarOrSkip, A::Error> {
+                while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(ScalarOrSkip::Skip)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<ScalarOrSkip, A::Error> {
+                while s.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ScalarOrSkip::Skip)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Dimension;
+    use crate::level::Level;
+
+    fn parse(line: &str) -> Result<Event<'_>, String> {
+        let map = FieldMap::default();
+        let paths = JsonPaths::new(&map);
+        parse_line(line, &map, &paths)
+    }
+
+    #[test]
+    fn mediawiki_legacy() {
+        let ev = parse(r##"{"@timestamp":"2026-11-17T10:00:00Z","type":"mediawiki","channel":"exception","level":"ERROR","mwversion":"1.46.0-wmf.4","message":"[abc] /w/index.php   RuntimeException: boom","normalized_message":"[{reqId}] {exception_url}   RuntimeException: boom","exception":{"class":"RuntimeException","message":"boom","file":"/srv/mediawiki/php-1.46.0-wmf.4/includes/Foo.php:12","trace":"#0 /srv/x.php(1): f()"},"wiki":"enwiki","host":"mw1263","reqId":"abc","exception_url":"/w/index.php?title=X"}"##).unwrap();
+        assert_eq!(ev.level, Some(Level::Error));
+        assert_eq!(ev.version.as_deref(), Some("1.46.0-wmf.4"));
+        assert_eq!(
+            ev.template.as_deref(),
+            Some("[{reqId}] {exception_url}   RuntimeException: boom")
+        );
+        assert_eq!(ev.error_type.as_deref(), Some("RuntimeException"));
+        assert_eq!(ev.stack.as_deref(), Some("#0 /srv/x.php(1): f()"));
+        assert_eq!(ev.dim(Dimension::Wiki), Some("enwiki"));
+        assert_eq!(ev.dim(Dimension::Host), Some("mw1263"));
+        assert_eq!(ev.dim(Dimension::Url), Some("/w/index.php"));
+        assert_eq!(ev.dim(Dimension::Channel), Some("exception"));
+        assert_eq!(ev.request_id.as_deref(), Some("abc"));
+        assert!(ev.timestamp.is_some());
+    }
+
+    #[test]
+    fn ecs_flat_dotted_and_nested() {
+        let flat = parse(r#"{"@timestamp":"2026-11-17T10:00:00Z","log.level":"error","service.version":"2.4.1","message":"m","error.type":"java.io.IOException","error.stack_trace":"at a.B.c(B.java:1)","host.name":"h1","labels":{"wiki":"dewiki","normalized_message":"tmpl"}}"#).unwrap();
+        assert_eq!(flat.level, Some(Level::Error));
+        assert_eq!(flat.version.as_deref(), Some("2.4.1"));
+        assert_eq!(flat.error_type.as_deref(), Some("java.io.IOException"));
+        assert_eq!(flat.dim(Dimension::Host), Some("h1"));
+        assert_eq!(flat.dim(Dimension::Wiki), Some("dewiki"));
+        assert_eq!(flat.template.as_deref(), Some("tmpl"));
+        let nested = parse(
+            r#"{"log":{"level":"warn"},"service":{"version":"2.4.1","name":"api"},"message":"m"}"#,
+        )
+        .unwrap();
+        assert_eq!(nested.level, Some(Level::Warning));
+        assert_eq!(nested.version.as_deref(), Some("2.4.1"));
+        assert_eq!(nested.dim(Dimension::Service), Some("api"));
+    }
+
+    #[test]
+    fn journald_and_bunyan() {
+        let j = parse(r#"{"__REALTIME_TIMESTAMP":"1763373600000000","PRIORITY":"3","MESSAGE":"disk failed","_SYSTEMD_UNIT":"api.service","_HOSTNAME":"n1"}"#).unwrap();
+        assert_eq!(j.level, Some(Level::Error));
+        assert_eq!(j.message, "disk failed");
+        assert_eq!(j.timestamp, Some(1_763_373_600_000));
+        assert_eq!(j.dim(Dimension::Service), Some("api.service"));
+        let b = parse(r#"{"level":50,"time":1763373600000,"msg":"request failed","name":"api","err":{"message":"ECONNRESET","name":"Error","stack":"Error: ECONNRESET\n    at f (/app/x.js:1:2)"}}"#).unwrap();
+        assert_eq!(b.level, Some(Level::Error));
+        assert_eq!(b.error_message.as_deref(), Some("ECONNRESET"));
+        assert!(b.stack.as_deref().unwrap().contains("x.js"));
+        assert_eq!(b.error_type.as_deref(), Some("Error"));
+    }
+
+    #[test]
+    fn escaped_strings_and_arrays() {
+        let ev = parse(r#"{"level":"error","message":"a\u001b[31mb","stack_trace":["at a.B.c(B.java:1)","at d.E.f(E.java:2)"]}"#).unwrap();
+        assert_eq!(ev.message, "a\u{1b}[31mb");
+        assert_eq!(
+            ev.stack.as_deref(),
+            Some("at a.B.c(B.java:1)\nat d.E.f(E.java:2)")
+        );
+    }
+
+    #[test]
+    fn malformed_lines_are_errors_not_panics() {
+        assert!(parse("{\"a\":").unwrap_err().starts_with("invalid JSON"));
+        assert!(parse("[1,2]").is_err());
+        assert!(parse("\"str\"").is_err());
+        assert!(parse("{} trailing").is_err());
+        let deep = "[".repeat(100_000);
+        assert!(parse(&deep).is_err());
+        let deep_obj = format!("{}1{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
+        assert!(parse(&deep_obj).unwrap_err().contains("nested too deeply"));
+        let brackets_in_strings = format!("{{\"message\":\"{}\"}}", "[{".repeat(500));
+        assert!(parse(&brackets_in_strings).is_ok());
+        assert!(parse(r#"{"message":"\ud800"}"#).is_err());
+    }
+}

@@ -1,0 +1,174 @@
+//! logfmt events (`level=error msg="db timeout" err="i/o timeout" caller=db/pool.go:88`),
+//! as Go services write them. Quoted values may contain escaped quotes.
+
+use super::json::JsonPaths;
+use super::mapping::FieldMap;
+use super::resolve::Captures;
+use crate::event::Event;
+use std::borrow::Cow;
+
+/// Parses one logfmt line. A line with no `key=value` pair is malformed.
+pub fn parse_line<'a>(
+    line: &'a str,
+    map: &FieldMap,
+    paths: &JsonPaths,
+) -> Result<Event<'a>, String> {
+    let mut caps = Captures::default();
+    let mut pairs = 0usize;
+    for (k, v) in Pairs::new(line) {
+        let Some(v) = v else { continue };
+        pairs += 1;
+        if let Some(id) = paths.exact_id(k) {
+            caps.offer(map, id, v);
+        }
+    }
+    if pairs == 0 {
+        return Err("not logfmt: no key=value pairs".to_string());
+    }
+    Ok(caps.into_event(map, line))
+}
+
+/// True when a line looks like logfmt: at least two `key=value` pairs, one of them a level
+/// or message key.
+pub fn looks_like_logfmt(line: &str) -> bool {
+    let mut n = 0;
+    let mut known = false;
+    for (k, v) in Pairs::new(line).take(32) {
+        if v.is_some() {
+            n += 1;
+            known |= matches!(
+                k,
+                "level" | "lvl" | "msg" | "message" | "ts" | "time" | "err" | "caller"
+            );
+        }
+    }
+    n >= 2 && known
+}
+
+/// Iterator over `key=value` pairs; a bare word yields `(word, None)`.
+struct Pairs<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Pairs<'a> {
+    fn new(s: &'a str) -> Self {
+        Pairs { s, pos: 0 }
+    }
+}
+
+impl<'a> Iterator for Pairs<'a> {
+    type Item = (&'a str, Option<Cow<'a, str>>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let b = self.s.as_bytes();
+        while self.pos < b.len() && b[self.pos].is_ascii_whitespace() {
+            self.pos += 1;
+        }
+        if self.pos >= b.len() {
+            return None;
+        }
+        let start = self.pos;
+        while self.pos < b.len() && !b[self.pos].is_ascii_whitespace() && b[self.pos] != b'=' {
+            self.pos += 1;
+        }
+        let key = &self.s[start..self.pos];
+        if self.pos >= b.len() || b[self.pos] != b'=' {
+            return Some((key, None));
+        }
+        self.pos += 1; // '='
+        if self.pos < b.len() && b[self.pos] == b'"' {
+            self.pos += 1;
+            let vstart = self.pos;
+            let mut escaped = false;
+            while self.pos < b.len() {
+                match b[self.pos] {
+                    b'\\' => {
+                        escaped = true;
+                        self.pos += 2;
+                        continue;
+                    }
+                    b'"' => break,
+                    _ => self.pos += 1,
+                }
+            }
+            let end = self.pos.min(b.len());
+            let raw = &self.s[vstart..end];
+            self.pos = (self.pos + 1).min(b.len());
+            let v = if escaped {
+                Cow::Owned(unescape(raw))
+            } else {
+                Cow::Borrowed(raw)
+            };
+            return Some((key, Some(v)));
+        }
+        let vstart = self.pos;
+        while self.pos < b.len() && !b[self.pos].is_ascii_whitespace() {
+            self.pos += 1;
+        }
+        Some((key, Some(Cow::Borrowed(&self.s[vstart..self.pos]))))
+    }
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(o) => out.push(o),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+impl JsonPaths {
+    pub fn exact_id(&self, path: &str) -> Option<usize> {
+        self.exact_lookup(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::level::Level;
+
+    #[test]
+    fn go_service_line() {
+        let map = FieldMap::default();
+        let paths = JsonPaths::new(&map);
+        let ev = parse_line(
+            r#"ts=2026-11-17T10:00:00Z level=error version=2.4.1 msg="query failed" err="pq: canceling statement due to \"timeout\"" caller=db/pool.go:88 service=billing"#,
+            &map,
+            &paths,
+        )
+        .unwrap();
+        assert_eq!(ev.level, Some(Level::Error));
+        assert_eq!(ev.message, "query failed");
+        assert_eq!(
+            ev.error_message.as_deref(),
+            Some("pq: canceling statement due to \"timeout\"")
+        );
+        assert_eq!(ev.origin.as_deref(), Some("db/pool.go:88"));
+        assert_eq!(ev.version.as_deref(), Some("2.4.1"));
+        assert!(ev.timestamp.is_some());
+    }
+
+    #[test]
+    fn detection_and_garbage() {
+        assert!(looks_like_logfmt("level=info msg=hi"));
+        assert!(!looks_like_logfmt("2026-01-01 ERROR something a=b"));
+        let map = FieldMap::default();
+        let paths = JsonPaths::new(&map);
+        assert!(parse_line("just words here", &map, &paths).is_err());
+        // unterminated quote does not panic
+        assert!(parse_line("level=error msg=\"unterminated \\", &map, &paths).is_ok());
+    }
+}

@@ -1,0 +1,384 @@
+//! Reading events from files and stdin: inputs (paths, globs, `-`), transparent `.gz` and
+//! `.zst` with a decompression limit, line splitting with a per-line cap, format detection,
+//! and the per-format parsers. Bad input never stops a run: it is counted and reported.
+
+pub mod json;
+pub mod logfmt;
+pub mod mapping;
+pub mod resolve;
+pub mod text;
+pub mod time;
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// Lines longer than this are truncated (and the event reported as malformed if that
+/// breaks it).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Default cap on the bytes one compressed file may decompress to.
+pub const DEFAULT_MAX_DECOMPRESSED: u64 = 64 << 30;
+
+/// The shape of an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Ndjson,
+    Logfmt,
+    Text,
+    Raw,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Ndjson => "ndjson",
+            Format::Logfmt => "logfmt",
+            Format::Text => "text",
+            Format::Raw => "raw",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "ndjson" | "json" => Ok(Format::Ndjson),
+            "logfmt" => Ok(Format::Logfmt),
+            "text" => Ok(Format::Text),
+            "raw" => Ok(Format::Raw),
+            _ => Err(format!(
+                "unknown format {s:?}: use ndjson, logfmt, text or raw"
+            )),
+        }
+    }
+}
+
+/// One input: a file or standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    pub fn name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Stdin => "<stdin>".to_string(),
+        }
+    }
+}
+
+/// Expands command-line inputs: `-` is stdin, patterns with `*?[` are globbed (sorted),
+/// other paths are taken as they are (a missing file is reported when it is opened).
+pub fn expand_inputs(args: &[String]) -> Result<Vec<Input>, String> {
+    let mut out = Vec::new();
+    for a in args {
+        if a == "-" {
+            out.push(Input::Stdin);
+            continue;
+        }
+        let is_pattern = a.contains(['*', '?', '[']) && !std::path::Path::new(a).exists();
+        if !is_pattern {
+            out.push(Input::Path(PathBuf::from(a)));
+            continue;
+        }
+        let paths = glob::glob(a).map_err(|e| format!("{a}: bad glob pattern: {e}"))?;
+        let mut matched: Vec<PathBuf> = paths
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file())
+            .collect();
+        if matched.is_empty() {
+            return Err(format!("{a}: no files match this pattern"));
+        }
+        matched.sort();
+        out.extend(matched.into_iter().map(Input::Path));
+    }
+    Ok(out)
+}
+
+/// Opens an input, decompressing gzip (any number of members) or zstd when its first bytes
+/// say so, whatever its name. Decompressed output is capped at `max_decompressed` bytes.
+pub fn open(input: &Input, max_decompressed: u64) -> io::Result<Box<dyn BufRead + Send>> {
+    let raw: Box<dyn Read + Send> = match input {
+        Input::Path(p) => Box::new(File::open(p)?),
+        Input::Stdin => Box::new(io::stdin()),
+    };
+    let mut buffered = BufReader::with_capacity(256 << 10, raw);
+    let head = buffered.fill_buf()?;
+    let reader: Box<dyn BufRead + Send> = if head.starts_with(&[0x1f, 0x8b]) {
+        let dec = flate2::bufread::MultiGzDecoder::new(buffered);
+        Box::new(BufReader::with_capacity(
+            256 << 10,
+            Capped::new(dec, max_decompressed),
+        ))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let dec = zstd::stream::read::Decoder::with_buffer(buffered)?;
+        Box::new(BufReader::with_capacity(
+            256 << 10,
+            Capped::new(dec, max_decompressed),
+        ))
+    } else {
+        Box::new(buffered)
+    };
+    Ok(reader)
+}
+
+/// A reader that fails once more than `limit` bytes have come out of it.
+struct Capped<R> {
+    inner: R,
+    remaining: u64,
+    limit: u64,
+}
+
+impl<R> Capped<R> {
+    fn new(inner: R, limit: u64) -> Self {
+        Capped {
+            inner,
+            remaining: limit,
+            limit,
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.remaining {
+            return Err(io::Error::other(format!(
+                "decompressed data exceeds the limit of {} bytes (a decompression bomb, or raise --max-decompressed)",
+                self.limit
+            )));
+        }
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Splits a reader into lines (LF or CRLF), capping each at [`MAX_LINE_BYTES`].
+pub struct LineReader<R> {
+    inner: R,
+    /// 1-based number of the line last returned.
+    pub line_no: u64,
+    max: usize,
+}
+
+/// What [`LineReader::next_line`] read: the line is in the caller's buffer.
+pub struct LineInfo {
+    pub no: u64,
+    /// Original length when the line was truncated.
+    pub truncated_from: Option<usize>,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(inner: R) -> Self {
+        Self::with_max(inner, MAX_LINE_BYTES)
+    }
+
+    pub fn with_max(inner: R, max: usize) -> Self {
+        LineReader {
+            inner,
+            line_no: 0,
+            max,
+        }
+    }
+
+    /// Appends the next line (without its terminator) to `out`.
+    pub fn next_line(&mut self, out: &mut Vec<u8>) -> io::Result<Option<LineInfo>> {
+        let start = out.len();
+        let mut total = 0usize;
+        let mut saw_any = false;
+        loop {
+            let buf = self.inner.fill_buf()?;
+            if buf.is_empty() {
+                if !saw_any {
+                    return Ok(None);
+                }
+                break;
+            }
+            saw_any = true;
+            let (chunk, consumed, done) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (&buf[..i], i + 1, true),
+                None => (buf, buf.len(), false),
+            };
+            let room = self.max.saturating_sub(total);
+            out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            total += chunk.len();
+            self.inner.consume(consumed);
+            if done {
+                break;
+            }
+        }
+        if out.len() > start && out.last() == Some(&b'\r') {
+            out.pop();
+            total -= 1;
+        }
+        self.line_no += 1;
+        Ok(Some(LineInfo {
+            no: self.line_no,
+            truncated_from: (total > self.max).then_some(total),
+        }))
+    }
+}
+
+/// Guesses the format from the first lines of an input.
+pub fn detect_format(sample: &[u8]) -> Format {
+    let text = String::from_utf8_lossy(sample);
+    let mut json = 0;
+    let mut logfmt_n = 0;
+    let mut n = 0;
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(50)
+    {
+        n += 1;
+        if line.starts_with('{') {
+            json += 1;
+        } else if logfmt::looks_like_logfmt(line) {
+            logfmt_n += 1;
+        }
+    }
+    if n == 0 {
+        return Format::Text;
+    }
+    if json * 2 > n {
+        Format::Ndjson
+    } else if logfmt_n * 2 > n {
+        Format::Logfmt
+    } else {
+        Format::Text
+    }
+}
+
+/// A line that could not be read as an event: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Malformed {
+    pub source: String,
+    pub line: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.source, self.line, self.reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Write};
+
+    #[test]
+    fn lines_crlf_and_truncation() {
+        let data = b"a\r\nbb\n\nlong-line-here\nlast";
+        let mut r = LineReader::with_max(Cursor::new(&data[..]), 4);
+        let mut got = Vec::new();
+        let mut buf = Vec::new();
+        while let Some(info) = r.next_line(&mut buf).unwrap() {
+            got.push((
+                info.no,
+                String::from_utf8(buf.clone()).unwrap(),
+                info.truncated_from,
+            ));
+            buf.clear();
+        }
+        assert_eq!(
+            got,
+            vec![
+                (1, "a".into(), None),
+                (2, "bb".into(), None),
+                (3, "".into(), None),
+                (4, "long".into(), Some(14)),
+                (5, "last".into(), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn gzip_multi_member_and_zstd_by_magic() {
+        let dir = tempfile::tempdir().unwrap();
+        let gz = dir.path().join("x.log");
+        let mut f = File::create(&gz).unwrap();
+        for part in ["one\n", "two\n"] {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(part.as_bytes()).unwrap();
+            f.write_all(&e.finish().unwrap()).unwrap();
+        }
+        drop(f);
+        let mut s = String::new();
+        open(&Input::Path(gz), 1 << 20)
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "one\ntwo\n");
+        let zs = dir.path().join("y.zst");
+        std::fs::write(&zs, zstd::encode_all(&b"three\n"[..], 3).unwrap()).unwrap();
+        let mut s = String::new();
+        open(&Input::Path(zs), 1 << 20)
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "three\n");
+    }
+
+    #[test]
+    fn decompression_bomb_is_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bomb.gz");
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&vec![b'a'; 10 << 20]).unwrap();
+        std::fs::write(&p, e.finish().unwrap()).unwrap();
+        let mut s = Vec::new();
+        let err = open(&Input::Path(p), 1 << 20)
+            .unwrap()
+            .read_to_end(&mut s)
+            .unwrap_err();
+        assert!(err.to_string().contains("exceeds the limit"), "{err}");
+        assert!(s.len() <= 1 << 20);
+    }
+
+    #[test]
+    fn detects_formats() {
+        assert_eq!(detect_format(b"{\"a\":1}\n{\"b\":2}\n"), Format::Ndjson);
+        assert_eq!(
+            detect_format(b"level=info msg=a\nlevel=error msg=b\n"),
+            Format::Logfmt
+        );
+        assert_eq!(
+            detect_format(b"2026-01-01 10:00:00 ERROR x\n"),
+            Format::Text
+        );
+        assert_eq!(detect_format(b""), Format::Text);
+    }
+
+    #[test]
+    fn globs_and_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.log"), "x").unwrap();
+        std::fs::write(dir.path().join("a.log"), "x").unwrap();
+        let pat = format!("{}/*.log", dir.path().display());
+        let got = expand_inputs(&[pat.clone(), "-".into()]).unwrap();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], Input::Path(dir.path().join("a.log")));
+        assert_eq!(got[2], Input::Stdin);
+        let none = format!("{}/*.nothing", dir.path().display());
+        assert!(
+            expand_inputs(&[none])
+                .unwrap_err()
+                .contains("no files match")
+        );
+    }
+}

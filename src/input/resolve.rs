@@ -1,0 +1,168 @@
+//! Turns the values captured from a structured event (JSON, logfmt) into an [`Event`]:
+//! picks the best candidate per role, parses level and time, and derives what MediaWiki
+//! leaves implicit (the version from a `/srv/mediawiki/php-<version>/` path).
+
+use super::mapping::{FieldMap, Role};
+use super::time::parse_timestamp;
+use crate::event::{Dimension, Event};
+use crate::level::Level;
+use std::borrow::Cow;
+
+/// Values captured for one event: per role, the best-priority candidate seen so far.
+#[derive(Default)]
+pub struct Captures<'a> {
+    slots: [Option<(u8, u16, Cow<'a, str>)>; 16],
+}
+
+impl<'a> Captures<'a> {
+    /// Offers a value found at path `path_id`; keeps it for each role where it beats what
+    /// is there.
+    pub fn offer(&mut self, map: &FieldMap, path_id: usize, value: Cow<'a, str>) {
+        for &(role, prio) in &map.roles_of_path[path_id] {
+            let slot = &mut self.slots[role as usize];
+            if slot.as_ref().is_none_or(|(p, _, _)| prio < *p) {
+                *slot = Some((prio, path_id as u16, value.clone()));
+            }
+        }
+    }
+
+    fn take(&mut self, role: Role) -> Option<Cow<'a, str>> {
+        self.slots[role as usize]
+            .take()
+            .map(|(_, _, v)| v)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    fn path_of(&self, map: &FieldMap, role: Role) -> Option<String> {
+        self.slots[role as usize]
+            .as_ref()
+            .map(|(_, id, _)| map.paths[*id as usize].clone())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.iter().all(Option::is_none)
+    }
+
+    /// Builds the event. `raw` is used as the message when no message field was found.
+    pub fn into_event(mut self, map: &FieldMap, raw: &'a str) -> Event<'a> {
+        let mut ev = Event::default();
+        let level_path = self.path_of(map, Role::Level);
+        if let Some(l) = self.take(Role::Level) {
+            ev.level = parse_level(&l, level_path.as_deref());
+        }
+        ev.timestamp = self.take(Role::Timestamp).and_then(|t| parse_timestamp(&t));
+        ev.version = self.take(Role::Version);
+        ev.template = self.take(Role::Template);
+        ev.fingerprint = self.take(Role::Fingerprint);
+        ev.error_type = self.take(Role::ErrorType);
+        ev.error_message = self.take(Role::ErrorMessage);
+        ev.stack = self.take(Role::Stack);
+        ev.origin = self.take(Role::Origin);
+        ev.request_id = self.take(Role::RequestId);
+        ev.message = match self.take(Role::Message) {
+            Some(m) => m,
+            None => match &ev.error_message {
+                Some(e) => e.clone(),
+                None => Cow::Borrowed(raw),
+            },
+        };
+        if ev.version.is_none() {
+            ev.version = ev
+                .origin
+                .as_deref()
+                .and_then(version_from_path)
+                .map(|v| Cow::Owned(v.to_string()));
+        }
+        for (role, dim) in [
+            (Role::Host, Dimension::Host),
+            (Role::Service, Dimension::Service),
+            (Role::Wiki, Dimension::Wiki),
+            (Role::Url, Dimension::Url),
+            (Role::Channel, Dimension::Channel),
+        ] {
+            if let Some(v) = self.take(role) {
+                let v = if dim == Dimension::Url {
+                    url_path(v)
+                } else {
+                    v
+                };
+                ev.set_dim(dim, v);
+            }
+        }
+        ev
+    }
+}
+
+/// Level from a field value; numbers are syslog priorities for `PRIORITY`, else Bunyan/pino.
+pub fn parse_level(v: &str, path: Option<&str>) -> Option<Level> {
+    let v = v.trim();
+    if let Ok(n) = v.parse::<i64>() {
+        return if path == Some("PRIORITY") || n < 10 {
+            Level::from_syslog(n)
+        } else {
+            Level::from_bunyan(n)
+        };
+    }
+    Level::from_name(v)
+}
+
+/// `1.46.0-wmf.4` from `/srv/mediawiki/php-1.46.0-wmf.4/includes/Foo.php`.
+pub fn version_from_path(path: &str) -> Option<&str> {
+    let start = path.find("/php-")? + 5;
+    let rest = &path[start..];
+    let end = rest.find('/')?;
+    let v = &rest[..end];
+    (v.starts_with(|c: char| c.is_ascii_digit())).then_some(v)
+}
+
+/// The path of a URL for breakdowns: no scheme, host or query string (query values are PII).
+fn url_path(v: Cow<'_, str>) -> Cow<'_, str> {
+    let s: &str = &v;
+    let after_scheme = match s.find("://") {
+        Some(i) => match s[i + 3..].find('/') {
+            Some(j) => &s[i + 3 + j..],
+            None => "/",
+        },
+        None => s,
+    };
+    let path = after_scheme.split(['?', '#']).next().unwrap_or("");
+    if path.len() == s.len() {
+        v
+    } else {
+        Cow::Owned(path.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_from_mediawiki_path() {
+        assert_eq!(
+            version_from_path("/srv/mediawiki/php-1.46.0-wmf.4/includes/Foo.php:12"),
+            Some("1.46.0-wmf.4")
+        );
+        assert_eq!(version_from_path("/srv/app/php-lib/x.php"), None);
+    }
+
+    #[test]
+    fn url_path_drops_query_and_host() {
+        assert_eq!(
+            url_path(Cow::Borrowed("/w/index.php?title=X&action=edit")),
+            "/w/index.php"
+        );
+        assert_eq!(
+            url_path(Cow::Borrowed("https://en.wikipedia.org/wiki/A?x=1")),
+            "/wiki/A"
+        );
+        assert_eq!(url_path(Cow::Borrowed("[no req]")), "[no req]");
+    }
+
+    #[test]
+    fn numeric_levels_by_field() {
+        assert_eq!(parse_level("3", Some("PRIORITY")), Some(Level::Error));
+        assert_eq!(parse_level("50", Some("level")), Some(Level::Error));
+        assert_eq!(parse_level("WARNING", Some("level")), Some(Level::Warning));
+    }
+}

@@ -1,0 +1,142 @@
+//! Timestamp parsing for the formats logs use: RFC 3339 / ISO 8601 (with `T` or a space,
+//! `.` or `,` fractions, any offset), epoch numbers in s/ms/µs/ns, and common text-log
+//! headers. Results are milliseconds since the Unix epoch, UTC; zone-less times are UTC.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
+
+/// Parses a timestamp field value. Returns `None` for anything unrecognized or out of range.
+pub fn parse_timestamp(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return parse_epoch(s);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.timestamp_millis());
+    }
+    parse_iso_loose(s)
+}
+
+/// Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude.
+fn parse_epoch(s: &str) -> Option<i64> {
+    let v: f64 = s.parse().ok()?;
+    if !v.is_finite() || v < 0.0 {
+        return None;
+    }
+    let ms = if v < 1e11 {
+        v * 1e3
+    } else if v < 1e14 {
+        v
+    } else if v < 1e17 {
+        v / 1e3
+    } else {
+        v / 1e6
+    };
+    if ms > 1e15 {
+        return None;
+    }
+    Some(ms as i64)
+}
+
+/// `2024-05-01 10:00:00,123`, `2024-05-01T10:00:00.123+0200`, `2024/05/01 10:00:00`.
+fn parse_iso_loose(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 19 {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
+    if !matches!(b[4], b'-' | b'/') || !matches!(b[10], b'T' | b' ') {
+        return None;
+    }
+    let time = NaiveTime::from_hms_opt(num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?)?;
+    let mut ms = NaiveDateTime::new(date, time).and_utc().timestamp_millis();
+    let mut rest = &b[19..];
+    if let [b'.' | b',', tail @ ..] = rest {
+        let digits = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+        let frac = &tail[..digits.min(3)];
+        if !frac.is_empty() {
+            let mut v = num(frac)? as i64;
+            for _ in frac.len()..3 {
+                v *= 10;
+            }
+            ms += v;
+        }
+        rest = &tail[digits..];
+    }
+    match rest {
+        [] | [b'Z'] | [b'z'] => Some(ms),
+        [sign @ (b'+' | b'-'), tz @ ..] => {
+            let tz: Vec<u8> = tz.iter().copied().filter(|c| *c != b':').collect();
+            if tz.len() != 4 {
+                return Some(ms);
+            }
+            let off = (num(&tz[0..2])? as i64 * 60 + num(&tz[2..4])? as i64) * 60_000;
+            Some(if *sign == b'+' { ms - off } else { ms + off })
+        }
+        _ => Some(ms),
+    }
+}
+
+fn num(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(b).ok()?.parse().ok()
+}
+
+/// Formats milliseconds since the epoch as RFC 3339 UTC (`2026-11-17T10:00:00.000Z`).
+pub fn format_ms(ms: i64) -> String {
+    match DateTime::from_timestamp_millis(ms) {
+        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        None => ms.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_and_loose_iso() {
+        let base = parse_timestamp("2026-11-17T10:00:00Z").unwrap();
+        assert_eq!(
+            parse_timestamp("2026-11-17T10:00:00.250Z"),
+            Some(base + 250)
+        );
+        assert_eq!(parse_timestamp("2026-11-17 10:00:00,250"), Some(base + 250));
+        assert_eq!(parse_timestamp("2026-11-17T12:00:00+02:00"), Some(base));
+        assert_eq!(
+            parse_timestamp("2026-11-17T12:00:00.5+0200"),
+            Some(base + 500)
+        );
+        assert_eq!(parse_timestamp("2026/11/17 10:00:00"), Some(base));
+        assert_eq!(format_ms(base), "2026-11-17T10:00:00.000Z");
+    }
+
+    #[test]
+    fn epochs_by_magnitude() {
+        let ms = 1_763_373_600_000i64;
+        assert_eq!(parse_timestamp("1763373600"), Some(ms));
+        assert_eq!(parse_timestamp("1763373600000"), Some(ms));
+        assert_eq!(parse_timestamp("1763373600000000"), Some(ms));
+        assert_eq!(parse_timestamp("1763373600000000000"), Some(ms));
+        assert_eq!(parse_timestamp("1763373600.5"), Some(ms + 500));
+    }
+
+    #[test]
+    fn garbage_is_none_not_panic() {
+        for s in [
+            "",
+            "yesterday",
+            "9999-99-99T99:99:99Z",
+            "1e999999",
+            "2026-13-01 00:00:00",
+            "99999999999999999999999",
+        ] {
+            let _ = parse_timestamp(s);
+        }
+        assert_eq!(parse_timestamp("2026-13-01 00:00:00"), None);
+    }
+}

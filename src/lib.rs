@@ -1,0 +1,23 @@
+//! logtriage core: everything that knows about logs and nothing about terminals or networks.
+//!
+//! The pipeline is `input` (read files into [`event::Event`]s) → `fingerprint` (a stable key
+//! per error) → `aggregate` (per group and version statistics, bounded by groups) → `diff`
+//! (status per group between two versions) → `report` (JSON, Markdown, Remarkup) and `gate`
+//! (the deploy check). `demo` writes a deterministic release train used by tests and docs.
+
+pub mod aggregate;
+pub mod config;
+pub mod demo;
+pub mod diff;
+pub mod event;
+pub mod fingerprint;
+pub mod gate;
+pub mod hash;
+pub mod histogram;
+pub mod input;
+pub mod level;
+pub mod pipeline;
+pub mod report;
+pub mod sanitize;
+pub mod stats;
+pub mod topk;

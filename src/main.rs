@@ -1,0 +1,512 @@
+//! The `logtriage` command line: a thin layer over the library.
+
+use clap::{Args, Parser, Subcommand};
+use logtriage::config;
+use logtriage::diff::Params;
+use logtriage::gate::{self, Limits, Outcome};
+use logtriage::input::mapping::{FieldMap, parse_override};
+use logtriage::input::{self, Format, Input};
+use logtriage::level::Level;
+use logtriage::pipeline::{self, Analysis, Options, SourceSpec};
+use logtriage::report::{self, OutputFormat, Picked, Report};
+use logtriage::sanitize::display_safe;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "logtriage",
+    version,
+    about = "Production log triage for release trains: group errors, diff versions, gate deploys"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compare two versions found in the sources and write a triage report.
+    Report(ReportArgs),
+    /// Compare two sources without versions: logs from before and after a deploy.
+    Diff(DiffArgs),
+    /// Deploy gate: exit 0 pass, 1 fail (new or regressed errors), 2 blind (cannot judge).
+    Check(CheckArgs),
+    /// Print one JSON object per event with its fingerprint.
+    Fingerprint(FingerprintArgs),
+    /// The built-in demo release train: print its report, or write its files.
+    Demo(DemoArgs),
+}
+
+#[derive(Args, Clone)]
+struct ReadArgs {
+    /// Read every input as this shape instead of detecting it.
+    #[arg(long = "input-format", value_name = "ndjson|logfmt|text|raw")]
+    input_format: Option<Format>,
+    /// Map a role to a field, e.g. `--field version=app.release` (repeatable).
+    #[arg(long = "field", value_name = "ROLE=FIELD")]
+    fields: Vec<String>,
+    /// Lowest level that is triaged: fatal, error, warning, notice, info, debug, or any.
+    #[arg(long, default_value = "warning")]
+    min_level: String,
+    /// Configuration file (TOML). Default: $LOGTRIAGE_CONFIG or $XDG_CONFIG_HOME/logtriage/config.toml.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Stop decompressing a file past this many bytes.
+    #[arg(long, default_value_t = input::DEFAULT_MAX_DECOMPRESSED)]
+    max_decompressed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args, Clone)]
+struct DiffParams {
+    /// Minimum exposure-normalized ratio for regressed (and 1/ratio for improved).
+    #[arg(long, default_value_t = 2.0)]
+    min_ratio: f64,
+    /// Significance level of the binomial test behind regressed, improved and gone.
+    #[arg(long, default_value_t = 0.01)]
+    alpha: f64,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// Files, globs or `-` (stdin); .gz and .zst are read transparently.
+    #[arg(required = true, value_name = "SOURCE")]
+    sources: Vec<String>,
+    #[arg(long)]
+    current: Option<String>,
+    #[arg(long)]
+    previous: Option<String>,
+    #[arg(
+        long,
+        default_value = "markdown",
+        value_name = "markdown|json|remarkup"
+    )]
+    format: OutputFormat,
+    /// Write the report here instead of stdout.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    params: DiffParams,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// Logs of the previous version.
+    previous: String,
+    /// Logs of the current version.
+    current: String,
+    /// Name for the previous side (default: its file name).
+    #[arg(long)]
+    previous_label: Option<String>,
+    #[arg(long)]
+    current_label: Option<String>,
+    #[arg(
+        long,
+        default_value = "markdown",
+        value_name = "markdown|json|remarkup"
+    )]
+    format: OutputFormat,
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    params: DiffParams,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[arg(required = true, value_name = "SOURCE")]
+    sources: Vec<String>,
+    #[arg(long)]
+    current: Option<String>,
+    #[arg(long)]
+    previous: Option<String>,
+    /// New error groups allowed.
+    #[arg(long, default_value_t = 0)]
+    max_new: usize,
+    /// Regressed error groups allowed.
+    #[arg(long, default_value_t = 0)]
+    max_regressed: usize,
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    params: DiffParams,
+}
+
+#[derive(Args)]
+struct FingerprintArgs {
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// Input shape; with `raw` every line is one event.
+    #[arg(long, value_name = "ndjson|logfmt|text|raw")]
+    format: Option<Format>,
+    #[arg(long = "field", value_name = "ROLE=FIELD")]
+    fields: Vec<String>,
+    /// Only events at or above this level (default: every event).
+    #[arg(long, default_value = "any")]
+    min_level: String,
+    #[arg(long)]
+    config: Option<PathBuf>,
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Write the demo train's log files and ground truth here instead of printing a report.
+    #[arg(long, value_name = "DIR")]
+    write: Option<PathBuf>,
+    #[arg(
+        long,
+        default_value = "markdown",
+        value_name = "markdown|json|remarkup"
+    )]
+    format: OutputFormat,
+}
+
+/// A user-facing failure: message and exit code.
+struct Failure(String, u8);
+
+impl<T: Into<String>> From<T> for Failure {
+    fn from(s: T) -> Self {
+        Failure(s.into(), 2)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Report(a) => cmd_report(a),
+        Command::Diff(a) => cmd_diff(a),
+        Command::Check(a) => cmd_check(a),
+        Command::Fingerprint(a) => cmd_fingerprint(a),
+        Command::Demo(a) => cmd_demo(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(msg, code)) => {
+            eprintln!("logtriage: {}", display_safe(&msg));
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn parse_min_level(s: &str) -> Result<Option<Level>, Failure> {
+    if s == "any" {
+        return Ok(None);
+    }
+    s.parse::<Level>()
+        .map(Some)
+        .map_err(|e| Failure(format!("--min-level: {e}, or any"), 2))
+}
+
+fn options(
+    fields: &[String],
+    config_path: Option<&PathBuf>,
+    format: Option<Format>,
+    min_level: &str,
+    threads: Option<usize>,
+) -> Result<Options, Failure> {
+    let cfg = config::load(config_path.map(|p| p.as_path()))?;
+    let origin = config_path.map_or_else(|| "config".to_string(), |p| p.display().to_string());
+    let mut overrides = cfg.field_overrides(&origin)?;
+    for f in fields {
+        let (role, path) = parse_override(f)?;
+        overrides.insert(role, path);
+    }
+    let mut o = Options {
+        format,
+        fields: FieldMap::new(&overrides),
+        min_level: parse_min_level(min_level)?,
+        ..Options::default()
+    };
+    if let Some(t) = threads {
+        o.threads = t.max(1);
+    }
+    Ok(o)
+}
+
+fn read_options(r: &ReadArgs) -> Result<Options, Failure> {
+    let mut o = options(
+        &r.fields,
+        r.config.as_ref(),
+        r.input_format,
+        &r.min_level,
+        r.threads,
+    )?;
+    o.max_decompressed = r.max_decompressed;
+    Ok(o)
+}
+
+fn params(p: &DiffParams) -> Result<Params, Failure> {
+    if !(p.min_ratio > 1.0 && p.min_ratio.is_finite()) {
+        return Err("--min-ratio must be a number above 1".into());
+    }
+    if !(p.alpha > 0.0 && p.alpha < 1.0) {
+        return Err("--alpha must be between 0 and 1".into());
+    }
+    Ok(Params {
+        min_ratio: p.min_ratio,
+        alpha: p.alpha,
+    })
+}
+
+fn specs(sources: &[String]) -> Result<Vec<SourceSpec>, Failure> {
+    Ok(input::expand_inputs(sources)?
+        .into_iter()
+        .map(|input| SourceSpec {
+            input,
+            version: None,
+        })
+        .collect())
+}
+
+/// Reads the sources and builds the report for the chosen versions.
+fn versioned_report(
+    sources: &[String],
+    current: Option<&str>,
+    previous: Option<&str>,
+    read: &ReadArgs,
+    p: &DiffParams,
+) -> Result<Report, Failure> {
+    let opts = read_options(read)?;
+    let params = params(p)?;
+    let analysis = pipeline::analyze(&specs(sources)?, &opts);
+    let (cur, prev, picked) =
+        match (current, previous) {
+            (Some(c), Some(p)) => (c.to_string(), p.to_string(), Picked::Given),
+            (None, None) => match report::pick_versions(&analysis) {
+                Ok((c, p)) => (c, p, Picked::Newest),
+                Err(e) => return Err(Failure(blind_message(&analysis, &e), 2)),
+            },
+            _ => return Err(
+                "give both --current and --previous, or neither to compare the two newest versions"
+                    .into(),
+            ),
+        };
+    Ok(Report::build(
+        &analysis,
+        &cur,
+        &prev,
+        picked,
+        &params,
+        opts.min_level,
+    ))
+}
+
+/// When versions cannot be picked, say why, including failed sources.
+fn blind_message(a: &Analysis, e: &str) -> String {
+    let mut msg = e.to_string();
+    for s in a.failed_sources() {
+        msg.push_str(&format!(
+            "\n  source {}: {}",
+            s.name,
+            s.error.as_deref().unwrap_or("")
+        ));
+    }
+    msg
+}
+
+fn write_output(text: &str, output: Option<&PathBuf>) -> Result<(), Failure> {
+    match output {
+        Some(p) => {
+            std::fs::write(p, text)
+                .map_err(|e| format!("{}: cannot write report: {e}", p.display()))?;
+            eprintln!("logtriage: report written to {}", p.display());
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(format!("cannot write to stdout: {e}").into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Exit code of a report: 2 (blind) when data is missing, else 0.
+fn report_exit(r: &Report) -> u8 {
+    let v = gate::evaluate(
+        r,
+        Limits {
+            max_new: usize::MAX,
+            max_regressed: usize::MAX,
+        },
+    );
+    if v.outcome == Outcome::Blind {
+        for reason in &v.reasons {
+            eprintln!("logtriage: BLIND: {reason}");
+        }
+        2
+    } else {
+        0
+    }
+}
+
+fn cmd_report(a: ReportArgs) -> Result<u8, Failure> {
+    let r = versioned_report(
+        &a.sources,
+        a.current.as_deref(),
+        a.previous.as_deref(),
+        &a.read,
+        &a.params,
+    )?;
+    write_output(&r.render(a.format), a.output.as_ref())?;
+    Ok(report_exit(&r))
+}
+
+fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
+    let opts = read_options(&a.read)?;
+    let params = params(&a.params)?;
+    let label =
+        |given: &Option<String>, path: &str| given.clone().unwrap_or_else(|| path.to_string());
+    let prev = label(&a.previous_label, &a.previous);
+    let cur = label(&a.current_label, &a.current);
+    if prev == cur {
+        return Err(
+            "the two sides need different labels: pass --previous-label/--current-label".into(),
+        );
+    }
+    let mut specs = Vec::new();
+    for (path, version) in [(&a.previous, &prev), (&a.current, &cur)] {
+        for input in input::expand_inputs(std::slice::from_ref(path))? {
+            specs.push(SourceSpec {
+                input,
+                version: Some(version.clone()),
+            });
+        }
+    }
+    let analysis = pipeline::analyze(&specs, &opts);
+    let r = Report::build(
+        &analysis,
+        &cur,
+        &prev,
+        Picked::Files,
+        &params,
+        opts.min_level,
+    );
+    write_output(&r.render(a.format), a.output.as_ref())?;
+    Ok(report_exit(&r))
+}
+
+fn cmd_check(a: CheckArgs) -> Result<u8, Failure> {
+    let r = versioned_report(
+        &a.sources,
+        a.current.as_deref(),
+        a.previous.as_deref(),
+        &a.read,
+        &a.params,
+    )?;
+    let v = gate::evaluate(
+        &r,
+        Limits {
+            max_new: a.max_new,
+            max_regressed: a.max_regressed,
+        },
+    );
+    write_output(&gate::render(&r, &v), None)?;
+    Ok(v.outcome.exit_code() as u8)
+}
+
+fn cmd_fingerprint(a: FingerprintArgs) -> Result<u8, Failure> {
+    let mut opts = options(
+        &a.fields,
+        a.config.as_ref(),
+        a.format,
+        &a.min_level,
+        a.threads,
+    )?;
+    opts.record_events = true;
+    let specs = specs(&a.files)?;
+    let analysis = pipeline::analyze(&specs, &opts);
+    let mut groups = std::collections::HashMap::new();
+    for g in &analysis.groups {
+        groups.insert(g.fingerprint.as_str(), g);
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for rec in &analysis.events {
+        let fp = &analysis.key_to_fingerprint[&rec.key];
+        let g = groups[fp.as_str()];
+        let line = serde_json::json!({
+            "file": analysis.sources[rec.source as usize].name,
+            "line": rec.line,
+            "level": rec.level,
+            "fingerprint": fp,
+            "title": g.title,
+            "template": g.template,
+        });
+        let text = report::json::escape_unsafe(&line.to_string());
+        if writeln!(out, "{text}").is_err() {
+            return Ok(0); // reader went away (e.g. `| head`)
+        }
+    }
+    let _ = out.flush();
+    let mut code = 0;
+    for s in analysis.failed_sources() {
+        eprintln!(
+            "logtriage: {}: {}",
+            display_safe(&s.name),
+            display_safe(s.error.as_deref().unwrap_or(""))
+        );
+        code = 2;
+    }
+    report_malformed(&analysis);
+    Ok(code)
+}
+
+fn report_malformed(a: &Analysis) {
+    let total = a.malformed_total();
+    if total == 0 {
+        return;
+    }
+    eprintln!("logtriage: {total} malformed line(s) skipped");
+    for m in &a.malformed_examples {
+        eprintln!("  {}", display_safe(&m.to_string()));
+    }
+}
+
+fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
+    if let Some(dir) = &a.write {
+        let files = logtriage::demo::write(dir)
+            .map_err(|e| format!("{}: cannot write demo: {e}", dir.display()))?;
+        for f in files {
+            println!("{}", f.display());
+        }
+        return Ok(0);
+    }
+    let dir = std::env::temp_dir().join(format!("logtriage-demo-{}", std::process::id()));
+    let files = logtriage::demo::write(&dir)
+        .map_err(|e| format!("{}: cannot write demo: {e}", dir.display()))?;
+    let sources: Vec<String> = files
+        .iter()
+        .filter(|f| logtriage::demo::is_versioned_log(f))
+        .map(|f| f.display().to_string())
+        .collect();
+    let read = ReadArgs {
+        input_format: None,
+        fields: Vec::new(),
+        min_level: "warning".into(),
+        config: None,
+        max_decompressed: input::DEFAULT_MAX_DECOMPRESSED,
+        threads: None,
+    };
+    let p = DiffParams {
+        min_ratio: 2.0,
+        alpha: 0.01,
+    };
+    let r = versioned_report(&sources, None, None, &read, &p);
+    let _ = std::fs::remove_dir_all(&dir);
+    let r = r?;
+    write_output(&r.render(a.format), None)?;
+    let _ = Input::Stdin;
+    Ok(0)
+}

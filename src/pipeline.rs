@@ -1,0 +1,329 @@
+//! Runs inputs through readers, fingerprinting and aggregation on all cores: one reader
+//! thread splits each input into batches of events, workers parse and aggregate their
+//! share (batch `i` always goes to worker `i % n`, so results do not depend on timing), and
+//! the workers' aggregates are merged.
+
+use crate::aggregate::{Aggregator, Group, VersionTotals};
+use crate::event::Event;
+use crate::fingerprint::Fingerprinter;
+use crate::input::json::JsonPaths;
+use crate::input::mapping::FieldMap;
+use crate::input::text::{self, Joiner};
+use crate::input::{self, Format, Input, LineReader, Malformed};
+use crate::level::Level;
+use crossbeam_channel::{Receiver, Sender, bounded};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::io::BufRead;
+use std::sync::Arc;
+
+/// Malformed-line examples kept for the report.
+pub const MALFORMED_EXAMPLES: usize = 10;
+const BATCH_BYTES: usize = 512 << 10;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Force a format instead of detecting it per input.
+    pub format: Option<Format>,
+    pub fields: FieldMap,
+    /// Events below this level are counted but not grouped; `None` groups every event,
+    /// including those without a level.
+    pub min_level: Option<Level>,
+    pub max_decompressed: u64,
+    pub threads: usize,
+    /// Keep one record per grouped event (for `logtriage fingerprint`).
+    pub record_events: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            format: None,
+            fields: FieldMap::default(),
+            min_level: Some(Level::Warning),
+            max_decompressed: input::DEFAULT_MAX_DECOMPRESSED,
+            threads: std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .clamp(1, 8),
+            record_events: false,
+        }
+    }
+}
+
+/// One input with an optional version label applied to all of its events (for `diff`).
+#[derive(Debug, Clone)]
+pub struct SourceSpec {
+    pub input: Input,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceSummary {
+    pub name: String,
+    pub format: Option<String>,
+    /// Events read (all levels).
+    pub events: u64,
+    pub malformed: u64,
+    /// Why this source could not be read (fully): then the data is incomplete.
+    pub error: Option<String>,
+}
+
+/// One grouped event, for `logtriage fingerprint`.
+#[derive(Debug, Clone)]
+pub struct EventRecord {
+    pub source: u32,
+    pub line: u64,
+    pub level: Option<Level>,
+    pub key: u64,
+}
+
+/// Everything read: groups, per-version totals, and what could not be read.
+#[derive(Debug)]
+pub struct Analysis {
+    pub groups: Vec<Group>,
+    pub versions: BTreeMap<String, VersionTotals>,
+    pub sources: Vec<SourceSummary>,
+    pub malformed_examples: Vec<Malformed>,
+    pub events: Vec<EventRecord>,
+    pub key_to_fingerprint: HashMap<u64, String>,
+}
+
+impl Analysis {
+    pub fn malformed_total(&self) -> u64 {
+        self.sources.iter().map(|s| s.malformed).sum()
+    }
+    pub fn failed_sources(&self) -> Vec<&SourceSummary> {
+        self.sources.iter().filter(|s| s.error.is_some()).collect()
+    }
+    pub fn group(&self, fingerprint: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.fingerprint == fingerprint)
+    }
+}
+
+struct Batch {
+    source: u32,
+    format: Format,
+    version: Option<Arc<str>>,
+    data: Vec<u8>,
+    /// (line, start, end, truncated_from)
+    items: Vec<(u64, usize, usize, Option<usize>)>,
+}
+
+#[derive(Default)]
+struct WorkerOut {
+    agg: Aggregator,
+    malformed: Vec<Malformed>,
+    malformed_count: HashMap<u32, u64>,
+    events_count: HashMap<u32, u64>,
+    records: Vec<EventRecord>,
+}
+
+/// Reads every source and aggregates.
+pub fn analyze(sources: &[SourceSpec], opts: &Options) -> Analysis {
+    let threads = opts.threads.max(1);
+    let names: Arc<Vec<String>> = Arc::new(sources.iter().map(|s| s.input.name()).collect());
+    let mut summaries: Vec<SourceSummary> = sources
+        .iter()
+        .map(|s| SourceSummary {
+            name: s.input.name(),
+            format: None,
+            events: 0,
+            malformed: 0,
+            error: None,
+        })
+        .collect();
+    let paths = Arc::new(JsonPaths::new(&opts.fields));
+    let outs: Vec<WorkerOut> = std::thread::scope(|scope| {
+        let mut txs: Vec<Sender<Batch>> = Vec::new();
+        let mut handles = Vec::new();
+        for _ in 0..threads {
+            let (tx, rx) = bounded::<Batch>(4);
+            txs.push(tx);
+            let paths = paths.clone();
+            let names = names.clone();
+            handles.push(scope.spawn(move || worker(rx, opts, &paths, &names)));
+        }
+        let mut next = 0usize;
+        for (i, spec) in sources.iter().enumerate() {
+            let (format, err) = read_source(i as u32, spec, opts, &txs, &mut next);
+            summaries[i].format = format.map(|f| f.name().to_string());
+            summaries[i].error = err;
+        }
+        drop(txs);
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("worker panicked"))
+            .collect()
+    });
+    let mut agg = Aggregator::default();
+    let mut malformed = Vec::new();
+    let mut records = Vec::new();
+    for o in outs {
+        agg.merge(o.agg);
+        malformed.extend(o.malformed);
+        records.extend(o.records);
+        for (s, n) in o.malformed_count {
+            summaries[s as usize].malformed += n;
+        }
+        for (s, n) in o.events_count {
+            summaries[s as usize].events += n;
+        }
+    }
+    malformed.sort_by(|a, b| (&a.source, a.line).cmp(&(&b.source, b.line)));
+    malformed.truncate(MALFORMED_EXAMPLES);
+    records.sort_by_key(|r| (r.source, r.line));
+    let versions = agg.versions.clone();
+    let (groups, key_to_fingerprint) = agg.finalize();
+    Analysis {
+        groups,
+        versions,
+        sources: summaries,
+        malformed_examples: malformed,
+        events: records,
+        key_to_fingerprint,
+    }
+}
+
+/// Splits one source into batches. Returns its format and, if reading stopped early, why.
+fn read_source(
+    source: u32,
+    spec: &SourceSpec,
+    opts: &Options,
+    txs: &[Sender<Batch>],
+    next: &mut usize,
+) -> (Option<Format>, Option<String>) {
+    let mut reader = match input::open(&spec.input, opts.max_decompressed) {
+        Ok(r) => r,
+        Err(e) => return (None, Some(format!("cannot open: {e}"))),
+    };
+    let sample = match reader.fill_buf() {
+        Ok(b) => b.to_vec(),
+        Err(e) => return (None, Some(format!("cannot read: {e}"))),
+    };
+    let format = opts.format.unwrap_or_else(|| input::detect_format(&sample));
+    let version: Option<Arc<str>> = spec.version.as_deref().map(Arc::from);
+    let mut lines = LineReader::new(reader);
+    let mut joiner =
+        (format == Format::Text).then(|| Joiner::new(&String::from_utf8_lossy(&sample)));
+    let new_batch = || Batch {
+        source,
+        format,
+        version: version.clone(),
+        data: Vec::with_capacity(BATCH_BYTES + 4096),
+        items: Vec::new(),
+    };
+    let mut batch = new_batch();
+    let mut line_buf = Vec::new();
+    let mut error = None;
+    let send = |b: Batch, next: &mut usize| {
+        let _ = txs[*next % txs.len()].send(b);
+        *next += 1;
+    };
+    loop {
+        line_buf.clear();
+        let info = match lines.next_line(&mut line_buf) {
+            Ok(Some(i)) => i,
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(format!("read error after line {}: {e}", lines.line_no));
+                break;
+            }
+        };
+        match joiner.as_mut() {
+            Some(j) => {
+                let line = String::from_utf8_lossy(&line_buf);
+                if let Some((no, text)) = j.push(info.no, &line) {
+                    push_item(&mut batch, no, text.as_bytes(), None);
+                }
+            }
+            None => push_item(&mut batch, info.no, &line_buf, info.truncated_from),
+        }
+        if batch.data.len() >= BATCH_BYTES {
+            send(std::mem::replace(&mut batch, new_batch()), next);
+        }
+    }
+    if let Some((no, text)) = joiner.as_mut().and_then(Joiner::finish) {
+        push_item(&mut batch, no, text.as_bytes(), None);
+    }
+    if !batch.items.is_empty() {
+        send(batch, next);
+    }
+    (Some(format), error)
+}
+
+fn push_item(batch: &mut Batch, line: u64, bytes: &[u8], truncated: Option<usize>) {
+    let start = batch.data.len();
+    batch.data.extend_from_slice(bytes);
+    batch.items.push((line, start, batch.data.len(), truncated));
+}
+
+fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[String]) -> WorkerOut {
+    let mut out = WorkerOut::default();
+    let mut fp = Fingerprinter::default();
+    for batch in rx {
+        for &(line, start, end, truncated) in &batch.items {
+            let bytes = &batch.data[start..end];
+            let text = String::from_utf8_lossy(bytes);
+            if text.trim().is_empty() {
+                continue;
+            }
+            let parsed = match batch.format {
+                Format::Ndjson => input::json::parse_line(&text, &opts.fields, paths),
+                Format::Logfmt => input::logfmt::parse_line(&text, &opts.fields, paths),
+                Format::Text => Ok(text::parse_event(&text)),
+                Format::Raw => Ok(Event {
+                    message: Cow::Borrowed(&*text),
+                    ..Event::default()
+                }),
+            };
+            let mut ev = match parsed {
+                Ok(ev) => ev,
+                Err(reason) => {
+                    let reason = match truncated {
+                        Some(n) => format!(
+                            "line of {n} bytes truncated to {} bytes: {reason}",
+                            input::MAX_LINE_BYTES
+                        ),
+                        None => reason,
+                    };
+                    *out.malformed_count.entry(batch.source).or_default() += 1;
+                    if out.malformed.len() < MALFORMED_EXAMPLES {
+                        out.malformed.push(Malformed {
+                            source: names[batch.source as usize].clone(),
+                            line,
+                            reason,
+                        });
+                    }
+                    continue;
+                }
+            };
+            ev.source = batch.source;
+            ev.line = line;
+            if let Some(v) = &batch.version {
+                ev.version = Some(Cow::Borrowed(v));
+            }
+            *out.events_count.entry(batch.source).or_default() += 1;
+            out.agg.count_event(&ev);
+            let included = match (opts.min_level, ev.level) {
+                (None, _) => true,
+                (Some(min), Some(l)) => l >= min,
+                (Some(_), None) => false,
+            };
+            if !included {
+                continue;
+            }
+            let prekey = fp.prekey(&ev);
+            if opts.record_events {
+                out.records.push(EventRecord {
+                    source: ev.source,
+                    line,
+                    level: ev.level,
+                    key: prekey.key,
+                });
+            }
+            out.agg.add(&ev, &prekey);
+        }
+    }
+    out
+}

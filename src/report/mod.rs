@@ -1,0 +1,331 @@
+//! The triage report: one model ([`Report`], JSON `schema_version` 1, documented in
+//! docs/report.md) built from an [`Analysis`], rendered as JSON, Markdown or Phabricator
+//! Remarkup. Every string that comes from a log is neutralized before it is rendered.
+
+pub mod json;
+pub mod text;
+
+use crate::aggregate::{Group, VersionStats};
+use crate::diff::{self, Exposure, Params, Status, Verdict};
+use crate::event::Dimension;
+use crate::fingerprint::FINGERPRINT_VERSION;
+use crate::histogram::Histogram;
+use crate::input::time::format_ms;
+use crate::level::Level;
+use crate::pipeline::{Analysis, SourceSummary};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Output format of `report` and `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Markdown,
+    Json,
+    Remarkup,
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "markdown" | "md" => Ok(OutputFormat::Markdown),
+            "json" => Ok(OutputFormat::Json),
+            "remarkup" | "phabricator" => Ok(OutputFormat::Remarkup),
+            _ => Err(format!(
+                "unknown report format {s:?}: use markdown, json or remarkup"
+            )),
+        }
+    }
+}
+
+/// How the two compared versions were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Picked {
+    /// `--current` and `--previous` were given.
+    Given,
+    /// The two newest versions in the data, by first event seen.
+    Newest,
+    /// Each input file is one version (`logtriage diff`).
+    Files,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionSummary {
+    pub version: String,
+    /// Events read for this version, all levels.
+    pub events: u64,
+    /// Events at or above the minimum level (the ones grouped).
+    pub triaged: u64,
+    /// Malformed lines in the sources that hold this version (they cannot be attributed
+    /// to a version themselves).
+    pub malformed_lines: u64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    pub count: u64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub histogram: Option<Histogram>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleOut {
+    pub version: String,
+    pub source: String,
+    pub line: u64,
+    pub timestamp: Option<String>,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub fields: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupReport {
+    pub fingerprint: String,
+    pub status: Status,
+    pub title: String,
+    pub template: String,
+    pub level: Level,
+    pub rule: &'static str,
+    /// Why these events were grouped: the fingerprint rule and its inputs.
+    pub grouped_by: String,
+    pub error_type: Option<String>,
+    pub current: Side,
+    pub previous: Side,
+    /// Exposure-normalized current/previous rate ratio; null when previous is 0.
+    pub ratio: Option<f64>,
+    pub p_value: Option<f64>,
+    /// Only in previous, but too few events to call it gone.
+    pub absent_not_significant: bool,
+    /// Top values per breakdown field (current version if it has events, else previous).
+    pub top: BTreeMap<String, Vec<(String, u64)>>,
+    pub sample: Option<SampleOut>,
+    pub stack_trace: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodOut {
+    pub min_level: Option<Level>,
+    pub min_ratio: f64,
+    pub alpha: f64,
+    pub fingerprint_version: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MalformedOut {
+    pub total: u64,
+    /// `file:line: reason`, the first few.
+    pub examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: String,
+    pub current: VersionSummary,
+    pub previous: VersionSummary,
+    pub versions_picked: Picked,
+    /// Other versions present in the data, not compared.
+    pub other_versions: Vec<String>,
+    pub exposure: Exposure,
+    pub method: MethodOut,
+    pub sources: Vec<SourceSummary>,
+    pub malformed: MalformedOut,
+    pub counts: BTreeMap<Status, usize>,
+    pub groups: Vec<GroupReport>,
+}
+
+const TOP_VALUES: usize = 5;
+
+impl Report {
+    pub fn build(
+        a: &Analysis,
+        current: &str,
+        previous: &str,
+        picked: Picked,
+        params: &Params,
+        min_level: Option<Level>,
+    ) -> Report {
+        let exposure = diff::exposure(&a.groups, current, previous, &a.versions);
+        let mut groups: Vec<GroupReport> = a
+            .groups
+            .iter()
+            .filter(|g| g.count(current) + g.count(previous) > 0)
+            .map(|g| {
+                let v = diff::classify(g.count(current), g.count(previous), &exposure, params);
+                group_report(a, g, current, previous, v)
+            })
+            .collect();
+        groups.sort_by(|x, y| {
+            x.status
+                .cmp(&y.status)
+                .then(y.current.count.cmp(&x.current.count))
+                .then(y.previous.count.cmp(&x.previous.count))
+                .then(x.fingerprint.cmp(&y.fingerprint))
+        });
+        let mut counts: BTreeMap<Status, usize> = Status::ALL.iter().map(|s| (*s, 0)).collect();
+        for g in &groups {
+            *counts.entry(g.status).or_default() += 1;
+        }
+        let other_versions = a
+            .versions
+            .keys()
+            .filter(|v| v.as_str() != current && v.as_str() != previous)
+            .map(|v| {
+                if v.is_empty() {
+                    "(no version)".to_string()
+                } else {
+                    v.clone()
+                }
+            })
+            .collect();
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: format!("logtriage {}", env!("CARGO_PKG_VERSION")),
+            current: version_summary(a, current),
+            previous: version_summary(a, previous),
+            versions_picked: picked,
+            other_versions,
+            exposure,
+            method: MethodOut {
+                min_level,
+                min_ratio: params.min_ratio,
+                alpha: params.alpha,
+                fingerprint_version: FINGERPRINT_VERSION,
+            },
+            sources: a.sources.clone(),
+            malformed: MalformedOut {
+                total: a.malformed_total(),
+                examples: a
+                    .malformed_examples
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            },
+            counts,
+            groups,
+        }
+    }
+
+    pub fn count(&self, s: Status) -> usize {
+        self.counts.get(&s).copied().unwrap_or(0)
+    }
+
+    pub fn render(&self, format: OutputFormat) -> String {
+        match format {
+            OutputFormat::Json => json::render(self),
+            OutputFormat::Markdown => text::render(self, text::Dialect::Markdown),
+            OutputFormat::Remarkup => text::render(self, text::Dialect::Remarkup),
+        }
+    }
+}
+
+fn version_summary(a: &Analysis, v: &str) -> VersionSummary {
+    let t = a.versions.get(v);
+    VersionSummary {
+        version: v.to_string(),
+        events: t.map_or(0, |t| t.events),
+        triaged: t.map_or(0, |t| t.triaged),
+        malformed_lines: t.map_or(0, |t| {
+            t.sources
+                .iter()
+                .map(|s| a.sources[*s as usize].malformed)
+                .sum()
+        }),
+        first_seen: t.and_then(|t| t.first_ms).map(format_ms),
+        last_seen: t.and_then(|t| t.last_ms).map(format_ms),
+    }
+}
+
+fn side(s: Option<&VersionStats>) -> Side {
+    Side {
+        count: s.map_or(0, |s| s.count),
+        first_seen: s.and_then(|s| s.first_ms).map(format_ms),
+        last_seen: s.and_then(|s| s.last_ms).map(format_ms),
+        histogram: s.map(|s| s.histogram.clone()).filter(|h| !h.is_empty()),
+    }
+}
+
+fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdict) -> GroupReport {
+    let cur = g.versions.get(current);
+    let prev = g.versions.get(previous);
+    let (shown_version, shown) = match cur.filter(|s| s.count > 0) {
+        Some(s) => (current, Some(s)),
+        None => (previous, prev),
+    };
+    let mut top = BTreeMap::new();
+    if let Some(s) = shown {
+        for d in Dimension::ALL {
+            let t = s.top[d.index()].top(TOP_VALUES);
+            if !t.is_empty() {
+                top.insert(d.name().to_string(), t);
+            }
+        }
+    }
+    let sample = shown.and_then(|s| s.samples.first()).map(|s| SampleOut {
+        version: shown_version.to_string(),
+        source: a.sources[s.pos.0 as usize].name.clone(),
+        line: s.pos.1,
+        timestamp: s.timestamp.map(format_ms),
+        message: s.message.clone(),
+        request_id: s.request_id.clone(),
+        fields: s
+            .dims
+            .iter()
+            .map(|(d, v)| (d.name().to_string(), v.clone()))
+            .collect(),
+    });
+    let stack_trace = shown
+        .and_then(|s| s.stack.as_ref())
+        .or_else(|| prev.and_then(|s| s.stack.as_ref()))
+        .map(|(_, t)| t.clone());
+    GroupReport {
+        fingerprint: g.fingerprint.clone(),
+        status: v.status,
+        title: g.title.clone(),
+        template: g.template.clone(),
+        level: g.level,
+        rule: g.rule.as_str(),
+        grouped_by: g.explain.clone(),
+        error_type: g.error_type.clone(),
+        current: side(cur),
+        previous: side(prev),
+        ratio: v.ratio,
+        p_value: v.p_value,
+        absent_not_significant: v.absent_not_significant,
+        top,
+        sample,
+        stack_trace,
+    }
+}
+
+/// Chooses the two versions to compare: the two newest by first event seen (timestamp,
+/// else position in the input). Events without a version are never picked.
+pub fn pick_versions(a: &Analysis) -> Result<(String, String), String> {
+    let mut vs: Vec<(&String, Option<i64>, Option<(u32, u64)>)> = a
+        .versions
+        .iter()
+        .filter(|(v, _)| !v.is_empty())
+        .map(|(v, t)| (v, t.first_ms, t.first_pos))
+        .collect();
+    if vs.len() < 2 {
+        let found = if vs.is_empty() {
+            "no events carry a version".to_string()
+        } else {
+            format!("only one version ({}) is in the data", vs[0].0)
+        };
+        return Err(format!(
+            "cannot pick two versions to compare: {found}; pass --current and --previous, or use `logtriage diff PREVIOUS CURRENT` for two files"
+        ));
+    }
+    vs.sort_by(|a, b| a.1.cmp(&b.1).then(a.2.cmp(&b.2)).then(a.0.cmp(b.0)));
+    let cur = vs[vs.len() - 1].0.clone();
+    let prev = vs[vs.len() - 2].0.clone();
+    Ok((cur, prev))
+}

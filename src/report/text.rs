@@ -1,0 +1,278 @@
+//! Markdown (GitHub/GitLab) and Phabricator Remarkup rendering of a [`Report`]: the same
+//! content for people. Log text is neutralized, kept out of table syntax, and code blocks
+//! use a fence longer than any backtick run inside them.
+
+use super::{GroupReport, Picked, Report};
+use crate::diff::Status;
+use crate::sanitize::{display_safe, display_safe_multiline};
+use std::fmt::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Markdown,
+    Remarkup,
+}
+
+/// Stack traces longer than this many lines are cut in human reports (JSON has them whole).
+const STACK_LINES: usize = 25;
+
+pub fn render(r: &Report, d: Dialect) -> String {
+    let mut o = String::new();
+    let cur = &r.current;
+    let prev = &r.previous;
+    heading(
+        &mut o,
+        d,
+        1,
+        &format!(
+            "logtriage: {} vs {}",
+            safe(&cur.version),
+            safe(&prev.version)
+        ),
+    );
+    for (label, v) in [("Current", cur), ("Previous", prev)] {
+        let _ = writeln!(
+            o,
+            "- {label} {}: {} events read, {} at or above the minimum level, {} malformed lines, {} – {}",
+            bold(d, &safe(&v.version)),
+            v.events,
+            v.triaged,
+            v.malformed_lines,
+            v.first_seen.as_deref().unwrap_or("?"),
+            v.last_seen.as_deref().unwrap_or("?"),
+        );
+    }
+    let picked = match r.versions_picked {
+        Picked::Given => "as given",
+        Picked::Newest => "picked automatically: the two newest versions by first event seen",
+        Picked::Files => "one version per input file",
+    };
+    let _ = writeln!(o, "- Versions: {picked}.");
+    if !r.other_versions.is_empty() {
+        let others: Vec<String> = r.other_versions.iter().map(|v| safe(v)).collect();
+        let _ = writeln!(
+            o,
+            "- Also in the data, not compared: {}.",
+            others.join(", ")
+        );
+    }
+    let _ = writeln!(
+        o,
+        "- Exposure: the current version saw {:.3}× the traffic of the previous ({}).",
+        r.exposure.ratio,
+        match r.exposure.method {
+            "median_shared_groups" => format!(
+                "median over {} groups seen in both",
+                r.exposure.baseline_groups
+            ),
+            "total_events" => "ratio of events read".to_string(),
+            _ => "no baseline: assumed equal".to_string(),
+        }
+    );
+    o.push('\n');
+    let summary: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| format!("{} {}", r.count(*s), s))
+        .collect();
+    let _ = writeln!(o, "{}\n", bold(d, &summary.join(" · ")));
+    data_problems(&mut o, r);
+    for status in Status::ALL {
+        let gs: Vec<&GroupReport> = r.groups.iter().filter(|g| g.status == status).collect();
+        if gs.is_empty() {
+            continue;
+        }
+        heading(
+            &mut o,
+            d,
+            2,
+            &format!("{} ({})", capitalize(status.as_str()), gs.len()),
+        );
+        table(&mut o, d, &gs);
+        if matches!(status, Status::New | Status::Regressed) {
+            for g in gs {
+                details(&mut o, d, g);
+            }
+        }
+    }
+    o
+}
+
+fn data_problems(o: &mut String, r: &Report) {
+    let mut lines = Vec::new();
+    for s in &r.sources {
+        if let Some(e) = &s.error {
+            lines.push(format!(
+                "source {} could not be read completely: {}",
+                safe(&s.name),
+                safe(e)
+            ));
+        }
+    }
+    if r.malformed.total > 0 {
+        let mut l = format!("{} malformed line(s) skipped", r.malformed.total);
+        if let Some(first) = r.malformed.examples.first() {
+            let _ = write!(l, "; first: {}", safe(first));
+        }
+        lines.push(l);
+    }
+    if r.current.events == 0 {
+        lines.push(format!(
+            "no events at all for the current version {}: this report cannot show what it broke",
+            safe(&r.current.version)
+        ));
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(o, "Data problems (what this report did not see):");
+        for l in lines {
+            let _ = writeln!(o, "- {l}");
+        }
+        o.push('\n');
+    }
+}
+
+fn table(o: &mut String, d: Dialect, gs: &[&GroupReport]) {
+    let _ = writeln!(o, "| Now | Before | Ratio | Level | Title | Fingerprint |");
+    let _ = writeln!(o, "| ---: | ---: | ---: | --- | --- | --- |");
+    for g in gs {
+        let ratio = match (g.status, g.ratio) {
+            (Status::New, _) => "new".to_string(),
+            (_, Some(r)) => format!("{r:.2}×"),
+            (_, None) => "–".to_string(),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} |",
+            g.current.count,
+            g.previous.count,
+            ratio,
+            g.level,
+            cell(d, &g.title),
+            inline_code(d, &g.fingerprint)
+        );
+    }
+    o.push('\n');
+}
+
+fn details(o: &mut String, d: Dialect, g: &GroupReport) {
+    heading(o, d, 3, &safe(&g.title));
+    let _ = writeln!(
+        o,
+        "- Fingerprint {} ({}; {})",
+        inline_code(d, &g.fingerprint),
+        g.rule,
+        safe(&g.grouped_by)
+    );
+    let _ = writeln!(
+        o,
+        "- Now {} (first {}, last {}), before {}",
+        g.current.count,
+        g.current.first_seen.as_deref().unwrap_or("?"),
+        g.current.last_seen.as_deref().unwrap_or("?"),
+        g.previous.count
+    );
+    for (field, values) in &g.top {
+        let vs: Vec<String> = values
+            .iter()
+            .map(|(v, n)| format!("{} ({n})", safe(v)))
+            .collect();
+        let _ = writeln!(o, "- Top {field}: {}", vs.join(", "));
+    }
+    if let Some(s) = &g.sample {
+        let mut where_ = format!("{}:{}", safe(&s.source), s.line);
+        if let Some(id) = &s.request_id {
+            let _ = write!(where_, ", request id {}", inline_code(d, id));
+        }
+        let _ = writeln!(o, "- Sample ({where_}):");
+        o.push('\n');
+        code_block(o, &display_safe_multiline(&s.message));
+    }
+    if let Some(st) = &g.stack_trace {
+        let lines: Vec<&str> = st.lines().collect();
+        let mut text = lines
+            .iter()
+            .take(STACK_LINES)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n");
+        if lines.len() > STACK_LINES {
+            let _ = write!(
+                text,
+                "\n… {} more lines (full trace in the JSON report)",
+                lines.len() - STACK_LINES
+            );
+        }
+        let _ = writeln!(o, "- Stack trace:");
+        o.push('\n');
+        code_block(o, &display_safe_multiline(&text));
+    }
+    o.push('\n');
+}
+
+fn safe(s: &str) -> String {
+    display_safe(s).into_owned()
+}
+
+fn heading(o: &mut String, d: Dialect, level: usize, text: &str) {
+    match d {
+        Dialect::Markdown => {
+            let _ = writeln!(o, "{} {}\n", "#".repeat(level), text);
+        }
+        Dialect::Remarkup => {
+            let marks = "=".repeat(level);
+            let _ = writeln!(o, "{marks} {text} {marks}\n");
+        }
+    }
+}
+
+fn bold(_d: Dialect, s: &str) -> String {
+    format!("**{s}**")
+}
+
+fn inline_code(d: Dialect, s: &str) -> String {
+    let s = safe(s).replace('`', "'");
+    match d {
+        Dialect::Markdown | Dialect::Remarkup => format!("`{s}`"),
+    }
+}
+
+/// A table cell: neutralized, no newlines, and the column separator escaped.
+fn cell(d: Dialect, s: &str) -> String {
+    let s = safe(s);
+    match d {
+        Dialect::Markdown => s.replace('|', "\\|"),
+        Dialect::Remarkup => s.replace('|', "¦"),
+    }
+}
+
+/// A fenced block whose fence is longer than any backtick run in `text`.
+fn code_block(o: &mut String, text: &str) {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let _ = writeln!(o, "{fence}\n{text}\n{fence}\n");
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_outgrow_backticks() {
+        let mut o = String::new();
+        code_block(&mut o, "a ```` b");
+        assert!(o.starts_with("`````\n"), "{o}");
+    }
+
+    #[test]
+    fn cells_cannot_break_tables() {
+        assert_eq!(cell(Dialect::Markdown, "a|b\nc"), "a\\|b⏎c");
+        assert_eq!(cell(Dialect::Remarkup, "a|b"), "a¦b");
+    }
+}
