@@ -8,6 +8,7 @@ use crate::fingerprint::{PreKey, Rule, drain};
 use crate::histogram::Histogram;
 use crate::level::Level;
 use crate::topk::TopK;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 
 /// Samples kept per group and version.
@@ -139,7 +140,7 @@ pub struct VersionTotals {
 
 #[derive(Debug, Default)]
 pub struct Aggregator {
-    pub groups: HashMap<u64, PreGroup>,
+    pub groups: FxHashMap<u64, PreGroup>,
     pub versions: BTreeMap<String, VersionTotals>,
 }
 

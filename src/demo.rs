@@ -350,6 +350,7 @@ fn java_trace(class_msg: &str, frames: &[(&str, &str, u32)]) -> String {
     s
 }
 
+#[allow(clippy::too_many_arguments)]
 fn ecs_event(
     rng: &mut Rng,
     v: &str,

@@ -24,20 +24,11 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Limits {
     /// New groups allowed before the gate fails (default 0: any new error fails).
     pub max_new: usize,
     pub max_regressed: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_new: 0,
-            max_regressed: 0,
-        }
-    }
 }
 
 #[derive(Debug)]

@@ -37,7 +37,12 @@ impl Histogram {
             self.width_ms = BASE_WIDTH_MS;
             self.start_ms = ts_ms.div_euclid(BASE_WIDTH_MS) * BASE_WIDTH_MS;
         }
-        self.cover(ts_ms, ts_ms, self.width_ms);
+        let end = self
+            .start_ms
+            .saturating_add(self.width_ms.saturating_mul(BUCKETS as i64));
+        if ts_ms < self.start_ms || ts_ms >= end {
+            self.cover(ts_ms, ts_ms, self.width_ms);
+        }
         self.put(ts_ms, n);
     }
 

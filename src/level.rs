@@ -45,8 +45,12 @@ impl Level {
         if n.is_empty() || n.len() > 12 {
             return None;
         }
-        let lower = n.to_ascii_lowercase();
-        Some(match lower.as_str() {
+        let mut buf = [0u8; 12];
+        for (d, s) in buf.iter_mut().zip(n.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        let lower = std::str::from_utf8(&buf[..n.len()]).ok()?;
+        Some(match lower {
             "fatal" | "critical" | "crit" | "emerg" | "emergency" | "alert" | "panic"
             | "severe" | "f" | "c" => Level::Fatal,
             "error" | "err" | "e" | "eror" => Level::Error,

@@ -5,7 +5,7 @@ use logtriage::config;
 use logtriage::diff::Params;
 use logtriage::gate::{self, Limits, Outcome};
 use logtriage::input::mapping::{FieldMap, parse_override};
-use logtriage::input::{self, Format, Input};
+use logtriage::input::{self, Format};
 use logtriage::level::Level;
 use logtriage::pipeline::{self, Analysis, Options, SourceSpec};
 use logtriage::report::{self, OutputFormat, Picked, Report};
@@ -507,6 +507,5 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
     let _ = std::fs::remove_dir_all(&dir);
     let r = r?;
     write_output(&r.render(a.format), None)?;
-    let _ = Input::Stdin;
     Ok(0)
 }

@@ -106,8 +106,33 @@ struct Batch {
     format: Format,
     version: Option<Arc<str>>,
     data: Vec<u8>,
-    /// (line, start, end, truncated_from)
+    /// (line, start, end, truncated_from). Empty for a block of whole lines, which the
+    /// worker splits itself; `first_line` numbers them.
     items: Vec<(u64, usize, usize, Option<usize>)>,
+    first_line: u64,
+}
+
+/// Splits a block of whole lines (LF or CRLF) into items.
+fn split_block(data: &[u8], first_line: u64) -> Vec<(u64, usize, usize, Option<usize>)> {
+    let mut items = Vec::with_capacity(data.len() / 256 + 1);
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
+    for (line, nl) in (first_line..).zip(ends) {
+        if nl == data.len() && start == data.len() {
+            break;
+        }
+        let end = if nl > start && data[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        // A block can hold a line somewhat over the cap; cut it like the reader would.
+        let truncated = (end - start > input::MAX_LINE_BYTES).then_some(end - start);
+        let end = end.min(start + input::MAX_LINE_BYTES);
+        items.push((line, start, end, truncated));
+        start = nl + 1;
+    }
+    items
 }
 
 #[derive(Default)]
@@ -203,6 +228,10 @@ fn read_source(
     };
     let format = opts.format.unwrap_or_else(|| input::detect_format(&sample));
     let version: Option<Arc<str>> = spec.version.as_deref().map(Arc::from);
+    if format != Format::Text {
+        let error = read_blocks(reader, source, format, version, txs, next);
+        return (Some(format), error);
+    }
     let mut lines = LineReader::new(reader);
     let mut joiner =
         (format == Format::Text).then(|| Joiner::new(&String::from_utf8_lossy(&sample)));
@@ -212,6 +241,7 @@ fn read_source(
         version: version.clone(),
         data: Vec::with_capacity(BATCH_BYTES + 4096),
         items: Vec::new(),
+        first_line: 0,
     };
     let mut batch = new_batch();
     let mut line_buf = Vec::new();
@@ -252,6 +282,100 @@ fn read_source(
     (Some(format), error)
 }
 
+/// Line-per-event formats: sends blocks of whole lines without splitting them here (the
+/// workers do), so the reader thread only reads and counts newlines. A line longer than
+/// [`input::MAX_LINE_BYTES`] is cut there and sent on its own, marked truncated.
+fn read_blocks(
+    mut reader: Box<dyn BufRead + Send>,
+    source: u32,
+    format: Format,
+    version: Option<Arc<str>>,
+    txs: &[Sender<Batch>],
+    next: &mut usize,
+) -> Option<String> {
+    let mut line_no: u64 = 1; // number of the first line in `buf`
+    let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES * 2);
+    // While skipping the rest of an over-long line: its number, start and length so far.
+    let mut oversize: Option<(u64, Vec<u8>, usize)> = None;
+    let mut send =
+        |data: Vec<u8>, items: Vec<(u64, usize, usize, Option<usize>)>, first_line: u64| {
+            let b = Batch {
+                source,
+                format,
+                version: version.clone(),
+                data,
+                items,
+                first_line,
+            };
+            let _ = txs[*next % txs.len()].send(b);
+            *next += 1;
+        };
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                if !buf.is_empty() {
+                    send(std::mem::take(&mut buf), Vec::new(), line_no);
+                }
+                return Some(format!(
+                    "read error after line {}: {e}",
+                    line_no.saturating_sub(1)
+                ));
+            }
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len();
+        if let Some((no, head, total)) = oversize.as_mut() {
+            match memchr::memchr(b'\n', chunk) {
+                Some(i) => {
+                    *total += i;
+                    let (no, head, total) = (*no, std::mem::take(head), *total);
+                    let len = head.len();
+                    send(head, vec![(no, 0, len, Some(total))], no);
+                    oversize = None;
+                    line_no = no + 1;
+                    reader.consume(i + 1);
+                }
+                None => {
+                    *total += n;
+                    reader.consume(n);
+                }
+            }
+            continue;
+        }
+        buf.extend_from_slice(chunk);
+        reader.consume(n);
+        if buf.len() < BATCH_BYTES {
+            continue;
+        }
+        match memchr::memrchr(b'\n', &buf) {
+            Some(last) => {
+                let rest = buf.split_off(last + 1);
+                let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
+                let block = std::mem::replace(&mut buf, rest);
+                send(block, Vec::new(), line_no);
+                line_no += lines;
+            }
+            None if buf.len() > input::MAX_LINE_BYTES => {
+                let total = buf.len();
+                buf.truncate(input::MAX_LINE_BYTES);
+                oversize = Some((line_no, std::mem::take(&mut buf), total));
+            }
+            None => {}
+        }
+    }
+    if let Some((no, head, total)) = oversize {
+        let len = head.len();
+        send(head, vec![(no, 0, len, Some(total))], no);
+    } else if !buf.is_empty() {
+        send(buf, Vec::new(), line_no);
+    }
+    None
+}
+
 fn push_item(batch: &mut Batch, line: u64, bytes: &[u8], truncated: Option<usize>) {
     let start = batch.data.len();
     batch.data.extend_from_slice(bytes);
@@ -262,9 +386,19 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
     let mut out = WorkerOut::default();
     let mut fp = Fingerprinter::default();
     for batch in rx {
-        for &(line, start, end, truncated) in &batch.items {
+        let split;
+        let items = if batch.items.is_empty() {
+            split = split_block(&batch.data, batch.first_line);
+            &split
+        } else {
+            &batch.items
+        };
+        for &(line, start, end, truncated) in items {
             let bytes = &batch.data[start..end];
-            let text = String::from_utf8_lossy(bytes);
+            let text = match std::str::from_utf8(bytes) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(bytes),
+            };
             if text.trim().is_empty() {
                 continue;
             }

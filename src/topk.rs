@@ -1,13 +1,13 @@
 //! Top values of a breakdown field (hosts, wikis, services, URL paths) per group and
 //! version: exact counts for up to [`CAPACITY`] distinct values, the rest counted as other.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub const CAPACITY: usize = 200;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TopK {
-    counts: HashMap<String, u64>,
+    counts: FxHashMap<String, u64>,
     /// Events whose value arrived after the table was full.
     pub other: u64,
 }

@@ -15,9 +15,11 @@ pub fn mask(msg: &str) -> String {
     let msg = truncate(msg, MAX_MASK_BYTES);
     let mut out = String::with_capacity(msg.len());
     let mut rest = msg;
-    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
-        rest = &rest[start..];
-        // A quoted value after `=` or `: ` may contain spaces: mask it whole.
+    loop {
+        rest = trim_start_ws(rest);
+        if rest.is_empty() {
+            break;
+        }
         let (token, after) = next_token(rest);
         if !out.is_empty() {
             out.push(' ');
@@ -40,50 +42,109 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// Splits off the next token; `key="a b c"` is one token.
+fn trim_start_ws(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+        } else if b[i] < 0x80 {
+            break;
+        } else {
+            let c = s[i..].chars().next().expect("char boundary");
+            if !c.is_whitespace() {
+                break;
+            }
+            i += c.len_utf8();
+        }
+    }
+    &s[i..]
+}
+
+/// Splits off the next token at whitespace (ASCII or Unicode); `key="a b c"` is one token.
 fn next_token(s: &str) -> (&str, &str) {
-    let mut it = s.char_indices().peekable();
-    let mut prev = '\0';
-    while let Some((i, c)) = it.next() {
-        if c.is_whitespace() {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
             return (&s[..i], &s[i..]);
         }
-        if (c == '"' || c == '\'') && prev == '=' {
-            if let Some(end) = s[i + 1..].find(c) {
-                let resume = i + 1 + end + 1;
-                while it.peek().is_some_and(|(j, _)| *j < resume) {
-                    it.next();
-                }
-                prev = c;
-                continue;
+        if c >= 0x80 {
+            let ch = s[i..].chars().next().expect("char boundary");
+            if ch.is_whitespace() {
+                return (&s[..i], &s[i..]);
             }
+            i += ch.len_utf8();
+            continue;
         }
-        prev = c;
+        if (c == b'"' || c == b'\'')
+            && i > 0
+            && b[i - 1] == b'='
+            && let Some(end) = memchr::memchr(c, &b[i + 1..])
+        {
+            i += end + 2;
+            continue;
+        }
+        i += 1;
     }
     (s, "")
 }
 
-const WRAP: &[char] = &[
-    '(', ')', '[', ']', '{', '}', '<', '>', '"', '\'', ',', ';', '.', '!', '?', '`',
-];
+/// Punctuation that wraps a value: kept around the masked core.
+fn is_wrap(c: u8) -> bool {
+    matches!(
+        c,
+        b'(' | b')'
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'<'
+            | b'>'
+            | b'"'
+            | b'\''
+            | b','
+            | b';'
+            | b'.'
+            | b'!'
+            | b'?'
+            | b'`'
+    )
+}
 
 fn mask_token(token: &str, out: &mut String) {
+    let b = token.as_bytes();
+    // Fast path: a plain word, maybe with wrapping punctuation, is never a variable.
+    if b.len() < 16
+        && b.iter()
+            .all(|c| c.is_ascii_alphabetic() || is_wrap(*c) || *c == b':')
+        && !(b.len() == 3 && is_weekday_or_month(token))
+    {
+        out.push_str(token);
+        return;
+    }
     // Keep wrapping punctuation, mask the core.
-    let core_start = token.len() - token.trim_start_matches(WRAP).len();
-    let quoted_value = token.contains("=\"") || token.contains("='");
-    let trimmed = if quoted_value {
-        &token[core_start..]
-    } else {
-        token[core_start..].trim_end_matches(WRAP)
-    };
+    let core_start = b.iter().position(|c| !is_wrap(*c)).unwrap_or(b.len());
+    let quoted_value = b
+        .windows(2)
+        .any(|w| w[0] == b'=' && (w[1] == b'"' || w[1] == b'\''));
+    let mut core_end = b.len();
+    if !quoted_value {
+        while core_end > core_start && is_wrap(b[core_end - 1]) {
+            core_end -= 1;
+        }
+    }
     // A trailing ':' belongs to a label ("server:"), keep it outside the core too.
-    let core = trimmed.strip_suffix(':').unwrap_or(trimmed);
-    let core_end = core_start + core.len();
+    if core_end > core_start && b[core_end - 1] == b':' {
+        core_end -= 1;
+    }
     out.push_str(&token[..core_start]);
-    if core.is_empty() {
+    if core_end == core_start {
         out.push_str(&token[core_start..]);
         return;
     }
+    let core = &token[core_start..core_end];
     if is_variable(core) {
         out.push_str(VAR);
     } else {
@@ -95,20 +156,43 @@ fn mask_token(token: &str, out: &mut String) {
 /// Whole-token variables.
 fn is_variable(t: &str) -> bool {
     let b = t.as_bytes();
-    if is_weekday_or_month(t) || is_opaque_id(t) || t.contains("://") || is_email(t) {
+    let (mut digits, mut alnum) = (0usize, 0usize);
+    let (mut at, mut colon, mut eq) = (false, false, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                digits += 1;
+                alnum += 1;
+            }
+            b'a'..=b'z' | b'A'..=b'Z' => alnum += 1,
+            b'@' => at = true,
+            b':' => colon = true,
+            b'=' if eq.is_none() => eq = Some(i),
+            _ => {}
+        }
+    }
+    // Fast path: a plain word.
+    if digits == 0 && !at && !colon && b.len() < 16 && b[0] != b'/' && b[0] != b'~' && b.len() != 3
+    {
+        return false;
+    }
+    if (b.len() == 3 && is_weekday_or_month(t))
+        || is_opaque_id(t)
+        || (colon && t.contains("://"))
+        || (at && is_email(t))
+    {
         return true;
     }
     // `key=value`: the key stays, the value is judged on its own (see `mask_parts`).
-    if let Some(eq) = t.find('=')
+    if let Some(eq) = eq
         && eq > 0
-        && !t[..eq].bytes().any(|c| c.is_ascii_digit())
+        && !b[..eq].iter().any(u8::is_ascii_digit)
     {
         return false;
     }
     if (b[0] == b'/' && t[1..].contains('/')) || t.starts_with("~/") || is_windows_path(t) {
         return true;
     }
-    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
     if digits == 0 {
         return false;
     }
@@ -123,7 +207,6 @@ fn is_variable(t: &str) -> bool {
     if is_hex_id(t) {
         return true;
     }
-    let alnum = b.iter().filter(|c| c.is_ascii_alphanumeric()).count();
     // Mostly digits: ids like `blk_-6952295868487656571`, `attempt_1445_0020_m_000002_0`.
     digits * 2 >= alnum
 }
@@ -173,10 +256,10 @@ fn is_hex_id(t: &str) -> bool {
     if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         return !h.is_empty() && h.bytes().all(|c| c.is_ascii_hexdigit());
     }
-    let hexish: Vec<u8> = t.bytes().filter(|c| *c != b'-' && *c != b':').collect();
-    hexish.len() >= 8
-        && hexish.iter().all(u8::is_ascii_hexdigit)
-        && hexish.iter().any(u8::is_ascii_digit)
+    let hexish = || t.bytes().filter(|c| *c != b'-' && *c != b':');
+    hexish().count() >= 8
+        && hexish().all(|c| c.is_ascii_hexdigit())
+        && hexish().any(|c| c.is_ascii_digit())
 }
 
 /// Request ids and tokens (`XO1PdwpAADkAAAL-DwYAAABE`): 16+ chars of `[A-Za-z0-9_-]` that
@@ -267,15 +350,31 @@ fn push_segment(seg: &str, out: &mut String) {
     }
 }
 
-/// `<*>.<*>.<*>` and `<*> <*>`-style runs joined by `.`/`:`/`-` collapse into one `<*>`.
+/// `<*>.<*>.<*>`-style runs joined by `.`/`:`/`-`/`_`/`/` collapse into one `<*>`.
 fn collapse_vars(s: &mut String) {
-    if !s.contains("<*>") {
-        return;
-    }
-    for sep in ["<*>.<*>", "<*>:<*>", "<*>-<*>", "<*>_<*>", "<*>/<*>"] {
-        while s.contains(sep) {
-            *s = s.replace(sep, VAR);
+    let b = s.as_bytes();
+    let var = VAR.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let mut changed = false;
+    while i < b.len() {
+        if b[i..].starts_with(var) {
+            out.extend_from_slice(var);
+            i += var.len();
+            while i + 1 + var.len() <= b.len()
+                && matches!(b[i], b'.' | b':' | b'-' | b'_' | b'/')
+                && &b[i + 1..i + 1 + var.len()] == var
+            {
+                i += 1 + var.len();
+                changed = true;
+            }
+        } else {
+            out.push(b[i]);
+            i += 1;
         }
+    }
+    if changed {
+        *s = String::from_utf8(out).expect("only ASCII runs were removed");
     }
 }
 

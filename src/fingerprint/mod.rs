@@ -155,14 +155,11 @@ impl Fingerprinter {
                 origin,
             );
         }
-        let mut text = strip_mediawiki_prefix(&ev.message).to_string();
-        if let Some(e) = ev.error_message.as_deref()
-            && !text.contains(e)
-        {
-            text.push_str(" err=");
-            text.push_str(e);
-        }
-        let template = mask::mask(&text);
+        let message = strip_mediawiki_prefix(&ev.message);
+        let template = match ev.error_message.as_deref() {
+            Some(e) if !message.contains(e) => mask::mask(&format!("{message} err={e}")),
+            _ => mask::mask(message),
+        };
         finish(
             Rule::Message,
             template,
@@ -242,14 +239,19 @@ pub fn strip_mediawiki_prefix(s: &str) -> &str {
     if !t.starts_with('[') {
         return s;
     }
-    let Some(close) = t.find("] ") else { return s };
+    let Some(close) =
+        memchr::memchr(b']', t.as_bytes()).filter(|&i| t.as_bytes().get(i + 1) == Some(&b' '))
+    else {
+        return s;
+    };
     let id = &t[1..close];
     if id.contains(char::is_whitespace) || id.is_empty() {
         return s;
     }
     let rest = &t[close + 2..];
     // The URL is followed by three spaces in MediaWiki's format.
-    match rest.find("   ") {
+    let triple = memchr::memmem::find(rest.as_bytes(), b"   ");
+    match triple {
         Some(i)
             if !rest[..i].contains(char::is_whitespace) || rest[..i].starts_with("[no req]") =>
         {

@@ -5,34 +5,34 @@
 use super::mapping::FieldMap;
 use super::resolve::Captures;
 use crate::event::Event;
+use rustc_hash::FxHashMap;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// Precomputed lookups for the paths a [`FieldMap`] reads.
 pub struct JsonPaths {
-    exact: HashMap<String, usize>,
-    prefixes: HashSet<String>,
+    /// path → (the path id if a role reads it, whether some wanted path lies below it)
+    lookup: FxHashMap<String, (Option<usize>, bool)>,
 }
 
 impl JsonPaths {
     pub fn new(map: &FieldMap) -> JsonPaths {
-        let mut exact = HashMap::new();
-        let mut prefixes = HashSet::new();
+        let mut lookup: FxHashMap<String, (Option<usize>, bool)> = FxHashMap::default();
         for (id, p) in map.paths.iter().enumerate() {
-            exact.insert(p.clone(), id);
+            lookup.entry(p.clone()).or_default().0 = Some(id);
             let mut end = 0;
             while let Some(i) = p[end..].find('.') {
-                prefixes.insert(p[..end + i].to_string());
+                lookup.entry(p[..end + i].to_string()).or_default().1 = true;
                 end += i + 1;
             }
         }
-        JsonPaths { exact, prefixes }
+        JsonPaths { lookup }
     }
 
-    pub(crate) fn exact_lookup(&self, path: &str) -> Option<usize> {
-        self.exact.get(path).copied()
+    /// The path id a role reads at `path`, if any.
+    pub fn exact_id(&self, path: &str) -> Option<usize> {
+        self.lookup.get(path).and_then(|e| e.0)
     }
 }
 
@@ -54,6 +54,7 @@ pub fn parse_line<'a>(
         path: &mut path,
         caps: &mut caps,
         top: true,
+        exact: None,
     };
     node.deserialize(&mut de).map_err(|e| json_reason(&e))?;
     de.end().map_err(|e| json_reason(&e))?;
@@ -63,7 +64,7 @@ pub fn parse_line<'a>(
 /// serde_json's own recursion limit; skipped subtrees are not checked by it, so we check.
 const MAX_DEPTH: usize = 128;
 
-fn json_reason(e: &serde_json::Error) -> String {
+fn json_reason(e: &dyn std::fmt::Display) -> String {
     let msg = e.to_string();
     if msg.contains("recursion limit") {
         format!("JSON nested too deeply (over {MAX_DEPTH} levels)")
@@ -110,11 +111,13 @@ struct Node<'m, 'c, 'a> {
     path: &'c mut String,
     caps: &'c mut Captures<'a>,
     top: bool,
+    /// The path id a role reads at this node, if any.
+    exact: Option<usize>,
 }
 
 impl<'a> Node<'_, '_, 'a> {
     fn capture(&mut self, v: Cow<'a, str>) {
-        if let Some(&id) = self.paths.exact.get(self.path.as_str()) {
+        if let Some(id) = self.exact {
             self.caps.offer(self.map, id, v);
         }
     }
@@ -148,15 +151,14 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
                 self.path.push('.');
             }
             self.path.push_str(&key);
-            let wanted = self.paths.exact.contains_key(self.path.as_str())
-                || self.paths.prefixes.contains(self.path.as_str());
-            if wanted {
+            if let Some(&(exact, _)) = self.paths.lookup.get(self.path.as_str()) {
                 m.next_value_seed(Node {
                     map: self.map,
                     paths: self.paths,
                     path: self.path,
                     caps: self.caps,
                     top: false,
+                    exact,
                 })?;
             } else {
                 m.next_value::<IgnoredAny>()?;

@@ -129,12 +129,6 @@ fn unescape(s: &str) -> String {
     out
 }
 
-impl JsonPaths {
-    pub fn exact_id(&self, path: &str) -> Option<usize> {
-        self.exact_lookup(path)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,7 @@ impl<'a> Captures<'a> {
         self.slots[role as usize]
             .take()
             .map(|(_, _, v)| v)
-            .filter(|v| !v.trim().is_empty())
+            .filter(|v| !is_blank(v))
     }
 
     fn path_of(&self, map: &FieldMap, role: Role) -> Option<String> {
@@ -90,6 +90,14 @@ impl<'a> Captures<'a> {
             }
         }
         ev
+    }
+}
+
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(c) if c.is_ascii_whitespace() => s.trim().is_empty(),
+        Some(_) => false,
     }
 }
 

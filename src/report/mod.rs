@@ -308,7 +308,8 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
 /// Chooses the two versions to compare: the two newest by first event seen (timestamp,
 /// else position in the input). Events without a version are never picked.
 pub fn pick_versions(a: &Analysis) -> Result<(String, String), String> {
-    let mut vs: Vec<(&String, Option<i64>, Option<(u32, u64)>)> = a
+    type Seen<'a> = (&'a String, Option<i64>, Option<(u32, u64)>);
+    let mut vs: Vec<Seen> = a
         .versions
         .iter()
         .filter(|(v, _)| !v.is_empty())
