@@ -664,7 +664,9 @@ fn python_text(rng: &mut Rng, after: bool, truth: &mut Vec<TruthGroup>) -> Strin
             format!(
                 "{}Slow query on table {} took {}s",
                 header(t, "WARNING", "profiles.db"),
-                rng.pick(&["profiles", "avatars", "prefs"]),
+                rng.pick(&[
+                    "profiles", "avatars", "prefs", "badges", "follows", "sessions"
+                ]),
                 2 + rng.below(8)
             ),
         );

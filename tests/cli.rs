@@ -1,0 +1,473 @@
+//! End-to-end tests of the `logtriage` binary: the demo's ground truth, every input shape,
+//! bad input, the gate's exit codes, and that log content cannot drive a terminal.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_logtriage"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("logtriage runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn demo_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo");
+    let o = run(&["demo", "--write", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (dir, path)
+}
+
+fn demo_logs(dir: &Path) -> Vec<String> {
+    [
+        "mediawiki.json",
+        "search-indexer.ecs.json",
+        "thumbor-proxy.logfmt",
+    ]
+    .iter()
+    .map(|f| dir.join(f).display().to_string())
+    .collect()
+}
+
+/// Every truth group is exactly one report group with the same counts and status, and
+/// the report has no other group.
+fn assert_matches_truth(report: &Value, truth: &Value) {
+    let groups = report["groups"].as_array().unwrap();
+    let truth_groups = truth["groups"].as_array().unwrap();
+    for t in truth_groups {
+        let matching: Vec<&Value> = groups
+            .iter()
+            .filter(|g| {
+                g["title"]
+                    .as_str()
+                    .unwrap()
+                    .contains(t["title_contains"].as_str().unwrap())
+                    && g["current"]["count"] == t["current"]
+                    && g["previous"]["count"] == t["previous"]
+            })
+            .collect();
+        assert_eq!(
+            matching.len(),
+            1,
+            "truth group {} matched {} report groups",
+            t["label"],
+            matching.len()
+        );
+        assert_eq!(
+            matching[0]["status"], t["status"],
+            "status of {}",
+            t["label"]
+        );
+    }
+    assert_eq!(
+        groups.len(),
+        truth_groups.len(),
+        "report groups: {:#?}",
+        groups
+            .iter()
+            .map(|g| g["title"].clone())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn demo_report_recovers_the_ground_truth_exactly() {
+    let (_d, dir) = demo_dir();
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    let mut args = vec!["report", "--format", "json"];
+    let logs = demo_logs(&dir);
+    args.extend(logs.iter().map(String::as_str));
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["versions_picked"], "newest");
+    assert_eq!(report["current"]["version"], truth["current"]);
+    assert_eq!(report["previous"]["version"], truth["previous"]);
+    assert_eq!(report["malformed"]["total"], truth["malformed_lines"]);
+    assert_matches_truth(&report, &truth);
+}
+
+#[test]
+fn demo_diff_of_two_text_logs_recovers_the_ground_truth() {
+    let (_d, dir) = demo_dir();
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("diff-truth.json")).unwrap())
+            .unwrap();
+    let before = dir.join("profile-service.before.log");
+    let after = dir.join("profile-service.after.log");
+    let o = run(&[
+        "diff",
+        "--format",
+        "json",
+        "--previous-label",
+        "before",
+        "--current-label",
+        "after",
+        before.to_str().unwrap(),
+        after.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["versions_picked"], "files");
+    assert_eq!(report["current"]["version"], "after");
+    assert_matches_truth(&report, &truth);
+    // The Python traceback is one event grouped by its frames.
+    let keyerror = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["title"].as_str().unwrap().contains("KeyError"))
+        .unwrap();
+    assert_eq!(keyerror["rule"], "stack");
+    assert!(
+        keyerror["stack_trace"]
+            .as_str()
+            .unwrap()
+            .contains("views.py")
+    );
+}
+
+#[test]
+fn demo_without_arguments_prints_the_report() {
+    let o = run(&["demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("# logtriage: 1.46.0-wmf.4 vs 1.46.0-wmf.3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("4 new · 1 regressed · 1 gone · 1 improved · 7 steady"),
+        "{out}"
+    );
+}
+
+#[test]
+fn remarkup_and_markdown_render_the_same_groups() {
+    let (_d, dir) = demo_dir();
+    let logs = demo_logs(&dir);
+    for (format, heading) in [("markdown", "## New (4)"), ("remarkup", "== New (4) ==")] {
+        let mut args = vec!["report", "--format", format];
+        args.extend(logs.iter().map(String::as_str));
+        let o = run(&args);
+        assert!(o.status.success());
+        let out = stdout(&o);
+        assert!(out.contains(heading), "{format}: {out}");
+        assert!(out.contains("Too many connections"), "{format}");
+    }
+}
+
+#[test]
+fn gate_fails_passes_and_goes_blind() {
+    let (_d, dir) = demo_dir();
+    let logs = demo_logs(&dir);
+    let with = |extra: &[&str]| {
+        let mut args = vec!["check"];
+        args.extend_from_slice(extra);
+        args.extend(logs.iter().map(String::as_str));
+        run(&args)
+    };
+    let fail = with(&[]);
+    assert_eq!(fail.status.code(), Some(1), "{}", stdout(&fail));
+    let out = stdout(&fail);
+    assert!(
+        out.starts_with("FAIL: 1.46.0-wmf.4 vs 1.46.0-wmf.3"),
+        "{out}"
+    );
+    assert!(out.contains("4 new error group(s), at most 0 allowed"));
+    assert!(out.contains("ParserOutput::getText"));
+    let pass = with(&["--max-new", "4", "--max-regressed", "1"]);
+    assert_eq!(pass.status.code(), Some(0), "{}", stdout(&pass));
+    assert!(stdout(&pass).starts_with("PASS"));
+    // A version with no events: blind, never pass.
+    let blind = with(&[
+        "--current",
+        "1.46.0-wmf.5",
+        "--previous",
+        "1.46.0-wmf.4",
+        "--max-new",
+        "1000",
+    ]);
+    assert_eq!(blind.status.code(), Some(2), "{}", stdout(&blind));
+    assert!(stdout(&blind).contains("BLIND"));
+    assert!(stdout(&blind).contains("no events for the current version 1.46.0-wmf.5"));
+}
+
+#[test]
+fn an_unreadable_source_is_blind_not_clean() {
+    let (_d, dir) = demo_dir();
+    let mut logs = demo_logs(&dir);
+    logs.push(dir.join("missing.json").display().to_string());
+    let mut args = vec!["check", "--max-new", "1000", "--max-regressed", "1000"];
+    args.extend(logs.iter().map(String::as_str));
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).contains("missing.json could not be read: cannot open"),
+        "{}",
+        stdout(&o)
+    );
+    // `report` writes what it has, says what it did not see, and exits 2.
+    let mut args = vec!["report"];
+    args.extend(logs.iter().map(String::as_str));
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("could not be read completely"));
+    assert!(stderr(&o).contains("BLIND"));
+}
+
+#[test]
+fn no_data_at_all_is_blind() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, "").unwrap();
+    let o = run(&["check", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot pick two versions"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "check",
+        "--current",
+        "2",
+        "--previous",
+        "1",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+fn write(dir: &Path, name: &str, body: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, body).unwrap();
+    p.display().to_string()
+}
+
+fn fingerprints(args: &[&str]) -> Vec<Value> {
+    let o = run(args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn fingerprint_output_for_each_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // text: a Java exception spans lines 1-4, the next event starts on line 5.
+    let text = write(d, "app.log", b"2026-11-17 10:00:00,000 ERROR [main] com.acme.Api - request 17 failed\njava.lang.IllegalStateException: pool closed\n\tat com.acme.db.Pool.get(Pool.java:88)\n\tat com.acme.Api.handle(Api.java:12)\n2026-11-17 10:00:01,000 ERROR [main] com.acme.Api - request 18 failed\njava.lang.IllegalStateException: pool closed\n\tat com.acme.db.Pool.get(Pool.java:91)\n\tat com.acme.Api.handle(Api.java:12)\n2026-11-17 10:00:02,000 WARN [main] com.acme.Cache - miss for 42\n");
+    let evs = fingerprints(&["fingerprint", &text]);
+    assert_eq!(evs.len(), 3);
+    assert_eq!(evs[0]["line"], 1);
+    assert_eq!(evs[1]["line"], 5);
+    assert_eq!(evs[2]["line"], 9);
+    assert_eq!(evs[0]["level"], "error");
+    assert_eq!(evs[2]["level"], "warning");
+    assert_eq!(
+        evs[0]["fingerprint"], evs[1]["fingerprint"],
+        "same frames, line numbers moved"
+    );
+    assert_eq!(evs[0]["file"], text.as_str());
+    assert!(
+        evs[0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("IllegalStateException")
+    );
+    // ndjson and logfmt
+    let nd = write(d, "a.json", b"{\"level\":\"error\",\"message\":\"timeout after 30s on db1107\"}\n\n{\"level\":\"error\",\"message\":\"timeout after 45s on db1142\"}\n");
+    let evs = fingerprints(&["fingerprint", &nd]);
+    assert_eq!(evs.len(), 2);
+    assert_eq!(evs[1]["line"], 3);
+    assert_eq!(evs[0]["fingerprint"], evs[1]["fingerprint"]);
+    assert_eq!(evs[0]["template"], "timeout after <*> on <*>");
+    let lf = write(d, "b.logfmt", b"level=error msg=\"dial failed\" err=\"dial tcp 10.0.0.1:443: refused\" caller=net/dial.go:10\nlevel=error msg=\"dial failed\" err=\"dial tcp 10.0.0.2:443: refused\" caller=net/dial.go:12\n");
+    let evs = fingerprints(&["fingerprint", &lf]);
+    assert_eq!(evs[0]["fingerprint"], evs[1]["fingerprint"]);
+    // raw: every line is an event, even ones a text reader would join.
+    let evs = fingerprints(&["fingerprint", "--format", "raw", &text]);
+    assert_eq!(evs.len(), 9);
+    assert_eq!(evs[8]["line"], 9);
+}
+
+#[test]
+fn stdin_gzip_and_zstd_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = b"{\"level\":\"error\",\"message\":\"disk full on sda1\"}\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(body).unwrap();
+    let gz_path = write(dir.path(), "x.json.gz", &gz.finish().unwrap());
+    let zst_path = write(
+        dir.path(),
+        "y.json.zst",
+        &zstd::encode_all(&body[..], 1).unwrap(),
+    );
+    assert_eq!(fingerprints(&["fingerprint", &gz_path]).len(), 1);
+    assert_eq!(fingerprints(&["fingerprint", &zst_path]).len(), 1);
+    let mut child = bin()
+        .args(["fingerprint", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(body).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let line: Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(line["file"], "<stdin>");
+}
+
+#[test]
+fn bad_input_is_counted_and_named_never_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = Vec::new();
+    body.extend_from_slice(b"{\"level\":\"error\",\"message\":\"first\"}\n");
+    body.extend_from_slice(b"{\"level\":\"error\",\"message\":\n"); // line 2: torn
+    body.extend_from_slice(b"{\"level\":\"error\",\"message\":\"caf\xe9 latin-1\"}\n"); // line 3: invalid UTF-8
+    body.extend_from_slice(&b"[".repeat(5000)); // line 4: too deep
+    body.push(b'\n');
+    body.extend_from_slice(b"{\"level\":\"error\",\"message\":\"");
+    body.extend_from_slice(&b"x".repeat(2 << 20)); // line 5: 2 MiB
+    body.extend_from_slice(b"\"}\n");
+    body.extend_from_slice(b"{\"level\":\"error\",\"message\":\"last\"}\n"); // line 6
+    let p = write(dir.path(), "bad.json", &body);
+    let o = run(&["fingerprint", &p]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let evs: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let lines: Vec<u64> = evs.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(
+        lines,
+        vec![1, 3, 6],
+        "valid lines survive, invalid UTF-8 is decoded lossily"
+    );
+    assert!(evs[1]["template"].as_str().unwrap().contains('\u{fffd}'));
+    let err = stderr(&o);
+    assert!(err.contains("3 malformed line(s) skipped"), "{err}");
+    assert!(err.contains(&format!("{p}:2: invalid JSON")), "{err}");
+    assert!(
+        err.contains(&format!("{p}:4: JSON nested too deeply")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{p}:5: line of 2097182 bytes truncated to 1048576 bytes"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn truncated_gzip_keeps_what_was_read_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = Vec::new();
+    for i in 0..5000 {
+        body.extend_from_slice(
+            format!("{{\"level\":\"error\",\"message\":\"event {i}\"}}\n").as_bytes(),
+        );
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&body).unwrap();
+    let full = gz.finish().unwrap();
+    let p = write(dir.path(), "cut.json.gz", &full[..full.len() / 2]);
+    let o = run(&["fingerprint", &p]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("read error after line"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).is_empty());
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    // Version 1 is seen first, so 2 is current and its error is new (shown in full).
+    let evil = "{\"level\":\"error\",\"mwversion\":\"1\",\"message\":\"other\"}\n{\"level\":\"error\",\"mwversion\":\"2\",\"message\":\"boom \\u001b]0;pwned\\u0007 \\u001b[2J \\u202eexe.txt \\u009b31m\"}\n";
+    let p = write(dir.path(), "evil.json", evil.as_bytes());
+    for format in ["markdown", "remarkup", "json"] {
+        let o = run(&["report", "--format", format, &p]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            !out.chars()
+                .any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{format}: {out:?}"
+        );
+        if format != "json" {
+            assert!(out.contains("␛]0;pwned␇"), "{format}: {out}");
+            assert!(out.contains("⟨U+202E⟩"), "{format}");
+        }
+    }
+    let o = run(&["fingerprint", &p]);
+    assert!(
+        !stdout(&o)
+            .chars()
+            .any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{202e}')
+    );
+}
+
+#[test]
+fn usage_errors_name_the_problem() {
+    let o = run(&["report", "--current", "x", "nothing.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("give both --current and --previous"));
+    let o = run(&["report", "--min-level", "loud", "x.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--min-level"));
+    let o = run(&["report", "--field", "colour=x", "x.json"]);
+    assert!(stderr(&o).contains("unknown role \"colour\""));
+    let o = run(&["report", "/nonexistent/*.json"]);
+    assert!(stderr(&o).contains("no files match"));
+}
+
+#[test]
+fn field_overrides_from_flag_and_config() {
+    let dir = tempfile::tempdir().unwrap();
+    // No timestamps: the version seen first in the input is the older one.
+    let body = "{\"sev\":\"error\",\"rel\":\"1\",\"text\":\"old thing\"}\n{\"sev\":\"error\",\"rel\":\"2\",\"text\":\"new thing broke\"}\n{\"sev\":\"error\",\"rel\":\"2\",\"text\":\"old thing\"}\n";
+    let p = write(dir.path(), "custom.json", body.as_bytes());
+    let o = run(&[
+        "report",
+        "--format",
+        "json",
+        "--field",
+        "level=sev",
+        "--field",
+        "version=rel",
+        &p,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["current"]["version"], "2");
+    assert_eq!(r["counts"]["new"], 1);
+    let cfg = write(
+        dir.path(),
+        "c.toml",
+        b"[fields]\nlevel = \"sev\"\nversion = \"rel\"\n",
+    );
+    let o = run(&["report", "--format", "json", "--config", &cfg, &p]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r2: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r2["counts"], r["counts"]);
+}
