@@ -76,7 +76,7 @@ fn json_reason(e: &dyn std::fmt::Display) -> String {
 /// True when brackets nest deeper than `max` outside strings. Lines with fewer than `max`
 /// opening brackets cannot, and are not scanned.
 fn too_deep(b: &[u8], max: usize) -> bool {
-    if b.iter().filter(|&&c| c == b'[' || c == b'{').count() <= max {
+    if memchr::memchr2_iter(b'[', b'{', b).nth(max).is_none() {
         return false;
     }
     let (mut depth, mut in_str, mut esc) = (0usize, false, false);

@@ -126,7 +126,10 @@ pub fn version_from_path(path: &str) -> Option<&str> {
 /// The path of a URL for breakdowns: no scheme, host or query string (query values are PII).
 fn url_path(v: Cow<'_, str>) -> Cow<'_, str> {
     let s: &str = &v;
-    let after_scheme = match s.find("://") {
+    if s.starts_with('/') && !s.contains(['?', '#']) {
+        return v;
+    }
+    let after_scheme = match memchr::memmem::find(s.as_bytes(), b"://") {
         Some(i) => match s[i + 3..].find('/') {
             Some(j) => &s[i + 3 + j..],
             None => "/",
