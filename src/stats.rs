@@ -92,7 +92,8 @@ pub fn binom_cdf(k: u64, n: u64, p: f64) -> f64 {
     if k >= n {
         return 1.0;
     }
-    1.0 - binom_sf(k + 1, n, p)
+    // I_{1-p}(n-k, k+1) directly: `1 - sf` would cancel to 0 for tiny tails.
+    inc_beta(1.0 - p, (n - k) as f64, (k + 1) as f64)
 }
 
 #[cfg(test)]
@@ -134,6 +135,12 @@ mod tests {
             );
             assert!((binom_cdf(k, n, p) - (1.0 - exact_sf(k + 1, n, p))).abs() < 1e-9);
         }
+    }
+
+    #[test]
+    fn tiny_lower_tails_do_not_cancel_to_zero() {
+        let v = binom_cdf(8, 808, 1.0 / 11.0);
+        assert!(v > 0.0 && v < 1e-15, "{v}");
     }
 
     #[test]
