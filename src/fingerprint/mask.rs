@@ -354,6 +354,15 @@ fn push_segment(seg: &str, out: &mut String) {
 fn collapse_vars(s: &mut String) {
     let b = s.as_bytes();
     let var = VAR.as_bytes();
+    let joinable = b.windows(4).any(|w| {
+        w[0] == b'>'
+            && matches!(w[1], b'.' | b':' | b'-' | b'_' | b'/')
+            && w[2] == b'<'
+            && w[3] == b'*'
+    });
+    if !joinable {
+        return;
+    }
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
     let mut changed = false;

@@ -11,6 +11,7 @@ use crate::event::Event;
 use crate::hash::StableHasher;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Bumped whenever a change to the rules changes any fingerprint. Stored in reports and
 /// decisions so keys from different versions are never silently compared.
@@ -114,10 +115,69 @@ impl PreKey {
 #[derive(Default)]
 pub struct Fingerprinter {
     stack_cache: HashMap<u64, (Option<String>, Vec<String>)>,
+    cache: Vec<Option<(u64, usize, Arc<PreKey>)>>,
 }
 
+/// Hash and total length of everything [`Fingerprinter::compute`] will read from an event:
+/// with a logger template and no trace, the (varying) message is not an input.
+fn input_hash(ev: &Event) -> (u64, usize) {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    let template_only = ev.fingerprint.is_none()
+        && ev.stack.is_none()
+        && ev.template.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let message = if template_only {
+        None
+    } else {
+        Some(&*ev.message)
+    };
+    let error_message = if template_only {
+        None
+    } else {
+        ev.error_message.as_deref()
+    };
+    let fields = [
+        ev.fingerprint.as_deref(),
+        ev.stack.as_deref(),
+        ev.error_type.as_deref(),
+        ev.template.as_deref(),
+        message,
+        error_message,
+        ev.origin.as_deref(),
+    ];
+    let mut len = 0;
+    for f in fields {
+        f.hash(&mut h);
+        len += f.map_or(0, str::len);
+    }
+    (h.finish(), len)
+}
+
+/// Entries of the per-worker cache of recent [`PreKey`]s (a power of two).
+const PREKEY_CACHE: usize = 4096;
+
 impl Fingerprinter {
-    pub fn prekey(&mut self, ev: &Event) -> PreKey {
+    /// The pre-key of an event. Events whose fingerprint inputs are identical to a recent
+    /// one's (a logger template, a constant message, the same trace) reuse its pre-key from
+    /// a small direct-mapped cache, keyed by a 64-bit hash and the inputs' total length.
+    pub fn prekey(&mut self, ev: &Event) -> Arc<PreKey> {
+        let (h, len) = input_hash(ev);
+        if self.cache.is_empty() {
+            self.cache = vec![None; PREKEY_CACHE];
+        }
+        let slot = (h as usize) & (PREKEY_CACHE - 1);
+        if let Some((k, l, p)) = &self.cache[slot]
+            && *k == h
+            && *l == len
+        {
+            return p.clone();
+        }
+        let p = Arc::new(self.compute(ev));
+        self.cache[slot] = Some((h, len, p.clone()));
+        p
+    }
+
+    fn compute(&mut self, ev: &Event) -> PreKey {
         if let Some(fp) = ev.fingerprint.as_deref().filter(|f| !f.trim().is_empty()) {
             return finish(
                 Rule::Explicit,
@@ -250,7 +310,11 @@ pub fn strip_mediawiki_prefix(s: &str) -> &str {
     }
     let rest = &t[close + 2..];
     // The URL is followed by three spaces in MediaWiki's format.
-    let triple = memchr::memmem::find(rest.as_bytes(), b"   ");
+    static TRIPLE_SPACE: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let triple = TRIPLE_SPACE
+        .get_or_init(|| memchr::memmem::Finder::new(b"   "))
+        .find(rest.as_bytes());
     match triple {
         Some(i)
             if !rest[..i].contains(char::is_whitespace) || rest[..i].starts_with("[no req]") =>

@@ -126,17 +126,18 @@ pub fn version_from_path(path: &str) -> Option<&str> {
 /// The path of a URL for breakdowns: no scheme, host or query string (query values are PII).
 fn url_path(v: Cow<'_, str>) -> Cow<'_, str> {
     let s: &str = &v;
-    if s.starts_with('/') && !s.contains(['?', '#']) {
+    let query = memchr::memchr2(b'?', b'#', s.as_bytes());
+    if s.starts_with('/') && query.is_none() {
         return v;
     }
-    let after_scheme = match memchr::memmem::find(s.as_bytes(), b"://") {
-        Some(i) => match s[i + 3..].find('/') {
-            Some(j) => &s[i + 3 + j..],
+    let before_query = &s[..query.unwrap_or(s.len())];
+    let path = match before_query.find("://") {
+        Some(i) => match before_query[i + 3..].find('/') {
+            Some(j) => &before_query[i + 3 + j..],
             None => "/",
         },
-        None => s,
+        None => before_query,
     };
-    let path = after_scheme.split(['?', '#']).next().unwrap_or("");
     if path.len() == s.len() {
         v
     } else {
