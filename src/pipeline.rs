@@ -385,6 +385,7 @@ fn push_item(batch: &mut Batch, line: u64, bytes: &[u8], truncated: Option<usize
 fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[String]) -> WorkerOut {
     let mut out = WorkerOut::default();
     let mut fp = Fingerprinter::default();
+    let mut memo = input::json::KeyMemo::default();
     for batch in rx {
         let split;
         let items = if batch.items.is_empty() {
@@ -403,7 +404,7 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
                 continue;
             }
             let parsed = match batch.format {
-                Format::Ndjson => input::json::parse_line(&text, &opts.fields, paths),
+                Format::Ndjson => input::json::parse_line(&text, &opts.fields, paths, &mut memo),
                 Format::Logfmt => input::logfmt::parse_line(&text, &opts.fields, paths),
                 Format::Text => Ok(text::parse_event(&text)),
                 Format::Raw => Ok(Event {

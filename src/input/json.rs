@@ -36,11 +36,44 @@ impl JsonPaths {
     }
 }
 
+/// Lookup result for a path: (path id a role reads, whether wanted paths lie below).
+type Lookup = Option<(Option<usize>, bool)>;
+
+/// Remembers the lookup of each top-level key by its position in the object: lines of one
+/// log repeat the same keys in the same order, so a key comparison replaces a hash lookup.
+#[derive(Default)]
+pub struct KeyMemo {
+    entries: Vec<(String, Lookup)>,
+}
+
+impl KeyMemo {
+    fn lookup(&mut self, ordinal: usize, key: &str, paths: &JsonPaths) -> Lookup {
+        if let Some((k, v)) = self.entries.get(ordinal)
+            && k == key
+        {
+            return *v;
+        }
+        let v = paths.lookup.get(key).copied();
+        if ordinal < 64 {
+            if ordinal >= self.entries.len() {
+                self.entries
+                    .resize_with(ordinal + 1, || (String::new(), None));
+            }
+            let e = &mut self.entries[ordinal];
+            e.0.clear();
+            e.0.push_str(key);
+            e.1 = v;
+        }
+        v
+    }
+}
+
 /// Parses one NDJSON line into an event. Errors are human-readable reasons.
 pub fn parse_line<'a>(
     line: &'a str,
     map: &FieldMap,
     paths: &JsonPaths,
+    memo: &mut KeyMemo,
 ) -> Result<Event<'a>, String> {
     if too_deep(line.as_bytes(), MAX_DEPTH) {
         return Err(format!("JSON nested too deeply (over {MAX_DEPTH} levels)"));
@@ -55,6 +88,7 @@ pub fn parse_line<'a>(
         caps: &mut caps,
         top: true,
         exact: None,
+        memo: Some(memo),
     };
     node.deserialize(&mut de).map_err(|e| json_reason(&e))?;
     de.end().map_err(|e| json_reason(&e))?;
@@ -113,6 +147,8 @@ struct Node<'m, 'c, 'a> {
     top: bool,
     /// The path id a role reads at this node, if any.
     exact: Option<usize>,
+    /// Top-level key memo (the root node only).
+    memo: Option<&'c mut KeyMemo>,
 }
 
 impl<'a> Node<'_, '_, 'a> {
@@ -144,14 +180,20 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut m: A) -> Result<(), A::Error> {
+        let mut ordinal = 0;
         while let Some(key) = m.next_key_seed(KeySeed)? {
             let len = self.path.len();
             if !self.path.is_empty() {
                 self.path.push('.');
             }
             self.path.push_str(&key);
-            if let Some(&(exact, _)) = self.paths.lookup.get(self.path.as_str()) {
+            let found = match self.memo.as_deref_mut() {
+                Some(memo) => memo.lookup(ordinal, self.path, self.paths),
+                None => self.paths.lookup.get(self.path.as_str()).copied(),
+            };
+            ordinal += 1;
+            if let Some((exact, _)) = found {
                 m.next_value_seed(Node {
                     map: self.map,
                     paths: self.paths,
@@ -159,6 +201,7 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
                     caps: self.caps,
                     top: false,
                     exact,
+                    memo: None,
                 })?;
             } else {
                 m.next_value::<IgnoredAny>()?;
@@ -296,7 +339,7 @@ mod tests {
     fn parse(line: &str) -> Result<Event<'_>, String> {
         let map = FieldMap::default();
         let paths = JsonPaths::new(&map);
-        parse_line(line, &map, &paths)
+        parse_line(line, &map, &paths, &mut KeyMemo::default())
     }
 
     #[test]
