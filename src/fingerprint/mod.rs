@@ -261,14 +261,11 @@ fn finish(
     frames: Vec<String>,
     origin: Option<String>,
 ) -> PreKey {
-    let mut h = StableHasher::default();
-    h.field(rule.as_str())
-        .field(&template)
-        .field(error_type.as_deref().unwrap_or(""))
-        .field(origin.as_deref().unwrap_or(""));
-    for f in &frames {
-        h.field(f);
-    }
+    // The aggregation key is internal (never stored or compared across runs), so a fast
+    // hash will do; `fingerprint()` uses the stable one.
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (rule, &template, &error_type, &origin, &frames).hash(&mut h);
     PreKey {
         rule,
         template,
