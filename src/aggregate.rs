@@ -46,8 +46,8 @@ impl VersionStats {
         let pos = (ev.source, ev.line);
         self.count += 1;
         if let Some(t) = ev.timestamp {
-            self.first_ms = Some(self.first_ms.map_or(t, |f| f.min(t)));
-            self.last_ms = Some(self.last_ms.map_or(t, |l| l.max(t)));
+            self.first_ms = min_opt(self.first_ms, Some(t));
+            self.last_ms = max_opt(self.last_ms, Some(t));
             self.histogram.add(t, 1);
         }
         self.first_pos = Some(self.first_pos.map_or(pos, |p| p.min(pos)));
@@ -80,10 +80,7 @@ impl VersionStats {
     fn merge(&mut self, o: &VersionStats) {
         self.count += o.count;
         self.first_ms = min_opt(self.first_ms, o.first_ms);
-        self.last_ms = match (self.last_ms, o.last_ms) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        self.last_ms = max_opt(self.last_ms, o.last_ms);
         self.first_pos = min_opt(self.first_pos, o.first_pos);
         self.histogram.merge(&o.histogram);
         for (a, b) in self.top.iter_mut().zip(&o.top) {
@@ -103,6 +100,13 @@ impl VersionStats {
 fn min_opt<T: Ord + Copy>(a: Option<T>, b: Option<T>) -> Option<T> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn max_opt<T: Ord + Copy>(a: Option<T>, b: Option<T>) -> Option<T> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
         (x, y) => x.or(y),
     }
 }
@@ -155,7 +159,7 @@ impl Aggregator {
         t.events += 1;
         if let Some(ts) = ev.timestamp {
             t.first_ms = min_opt(t.first_ms, Some(ts));
-            t.last_ms = Some(t.last_ms.map_or(ts, |l| l.max(ts)));
+            t.last_ms = max_opt(t.last_ms, Some(ts));
         }
         t.first_pos = min_opt(t.first_pos, Some((ev.source, ev.line)));
         if !t.sources.contains(&ev.source) {
@@ -203,10 +207,7 @@ impl Aggregator {
             mine.events += t.events;
             mine.triaged += t.triaged;
             mine.first_ms = min_opt(mine.first_ms, t.first_ms);
-            mine.last_ms = match (mine.last_ms, t.last_ms) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
+            mine.last_ms = max_opt(mine.last_ms, t.last_ms);
             mine.first_pos = min_opt(mine.first_pos, t.first_pos);
             for s in t.sources {
                 if !mine.sources.contains(&s) {

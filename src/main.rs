@@ -71,15 +71,28 @@ struct DiffParams {
     alpha: f64,
 }
 
+/// Sources whose events carry a version, and which two versions to compare.
 #[derive(Args)]
-struct ReportArgs {
+struct VersionedSources {
     /// Files, globs or `-` (stdin); .gz and .zst are read transparently.
     #[arg(required = true, value_name = "SOURCE")]
     sources: Vec<String>,
+    /// The version under test (default: the newest in the data).
     #[arg(long)]
     current: Option<String>,
+    /// The version to compare with (default: the second newest).
     #[arg(long)]
     previous: Option<String>,
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    params: DiffParams,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    input: VersionedSources,
     #[arg(
         long,
         default_value = "markdown",
@@ -89,10 +102,6 @@ struct ReportArgs {
     /// Write the report here instead of stdout.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
-    #[command(flatten)]
-    read: ReadArgs,
-    #[command(flatten)]
-    params: DiffParams,
 }
 
 #[derive(Args)]
@@ -122,22 +131,14 @@ struct DiffArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    #[arg(required = true, value_name = "SOURCE")]
-    sources: Vec<String>,
-    #[arg(long)]
-    current: Option<String>,
-    #[arg(long)]
-    previous: Option<String>,
+    #[command(flatten)]
+    input: VersionedSources,
     /// New error groups allowed.
     #[arg(long, default_value_t = 0)]
     max_new: usize,
     /// Regressed error groups allowed.
     #[arg(long, default_value_t = 0)]
     max_regressed: usize,
-    #[command(flatten)]
-    read: ReadArgs,
-    #[command(flatten)]
-    params: DiffParams,
 }
 
 #[derive(Args)]
@@ -269,18 +270,12 @@ fn specs(sources: &[String]) -> Result<Vec<SourceSpec>, Failure> {
 }
 
 /// Reads the sources and builds the report for the chosen versions.
-fn versioned_report(
-    sources: &[String],
-    current: Option<&str>,
-    previous: Option<&str>,
-    read: &ReadArgs,
-    p: &DiffParams,
-) -> Result<Report, Failure> {
-    let opts = read_options(read)?;
-    let params = params(p)?;
-    let analysis = pipeline::analyze(&specs(sources)?, &opts);
+fn versioned_report(v: &VersionedSources) -> Result<Report, Failure> {
+    let opts = read_options(&v.read)?;
+    let params = params(&v.params)?;
+    let analysis = pipeline::analyze(&specs(&v.sources)?, &opts);
     let (cur, prev, picked) =
-        match (current, previous) {
+        match (v.current.as_deref(), v.previous.as_deref()) {
             (Some(c), Some(p)) => (c.to_string(), p.to_string(), Picked::Given),
             (None, None) => match report::pick_versions(&analysis) {
                 Ok((c, p)) => (c, p, Picked::Newest),
@@ -353,13 +348,7 @@ fn report_exit(r: &Report) -> u8 {
 }
 
 fn cmd_report(a: ReportArgs) -> Result<u8, Failure> {
-    let r = versioned_report(
-        &a.sources,
-        a.current.as_deref(),
-        a.previous.as_deref(),
-        &a.read,
-        &a.params,
-    )?;
+    let r = versioned_report(&a.input)?;
     write_output(&r.render(a.format), a.output.as_ref())?;
     Ok(report_exit(&r))
 }
@@ -399,13 +388,7 @@ fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
 }
 
 fn cmd_check(a: CheckArgs) -> Result<u8, Failure> {
-    let r = versioned_report(
-        &a.sources,
-        a.current.as_deref(),
-        a.previous.as_deref(),
-        &a.read,
-        &a.params,
-    )?;
+    let r = versioned_report(&a.input)?;
     let v = gate::evaluate(
         &r,
         Limits {
@@ -491,19 +474,24 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
         .filter(|f| logtriage::demo::is_versioned_log(f))
         .map(|f| f.display().to_string())
         .collect();
-    let read = ReadArgs {
-        input_format: None,
-        fields: Vec::new(),
-        min_level: "warning".into(),
-        config: None,
-        max_decompressed: input::DEFAULT_MAX_DECOMPRESSED,
-        threads: None,
+    let demo_input = VersionedSources {
+        sources,
+        current: None,
+        previous: None,
+        read: ReadArgs {
+            input_format: None,
+            fields: Vec::new(),
+            min_level: "warning".into(),
+            config: None,
+            max_decompressed: input::DEFAULT_MAX_DECOMPRESSED,
+            threads: None,
+        },
+        params: DiffParams {
+            min_ratio: 2.0,
+            alpha: 0.01,
+        },
     };
-    let p = DiffParams {
-        min_ratio: 2.0,
-        alpha: 0.01,
-    };
-    let r = versioned_report(&sources, None, None, &read, &p);
+    let r = versioned_report(&demo_input);
     let _ = std::fs::remove_dir_all(&dir);
     let r = r?;
     write_output(&r.render(a.format), None)?;
