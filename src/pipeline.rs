@@ -262,7 +262,10 @@ fn read_source(
         };
         match joiner.as_mut() {
             Some(j) => {
-                let line = String::from_utf8_lossy(&line_buf);
+                let mut line = String::from_utf8_lossy(&line_buf);
+                if let Some(n) = info.truncated_from {
+                    line = Cow::Owned(truncation_marker(&line, n));
+                }
                 if let Some((no, text)) = j.push(info.no, &line) {
                     push_item(&mut batch, no, text.as_bytes(), None);
                 }
@@ -376,6 +379,11 @@ fn read_blocks(
     None
 }
 
+/// The first [`input::MAX_LINE_BYTES`] of a line, marked as cut.
+fn truncation_marker(head: &str, original_len: usize) -> String {
+    format!("{head} …[line truncated: {original_len} bytes]")
+}
+
 fn push_item(batch: &mut Batch, line: u64, bytes: &[u8], truncated: Option<usize>) {
     let start = batch.data.len();
     batch.data.extend_from_slice(bytes);
@@ -396,10 +404,17 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
         };
         for &(line, start, end, truncated) in items {
             let bytes = &batch.data[start..end];
-            let text = match std::str::from_utf8(bytes) {
+            let mut text = match std::str::from_utf8(bytes) {
                 Ok(s) => Cow::Borrowed(s),
                 Err(_) => String::from_utf8_lossy(bytes),
             };
+            // A cut JSON line is reported malformed below; other shapes keep the event and
+            // say it was cut.
+            if let Some(n) = truncated
+                && batch.format != Format::Ndjson
+            {
+                text = Cow::Owned(truncation_marker(&text, n));
+            }
             if text.trim().is_empty() {
                 continue;
             }

@@ -377,6 +377,46 @@ fn bad_input_is_counted_and_named_never_fatal() {
 }
 
 #[test]
+fn long_raw_and_text_lines_are_kept_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = b"ERROR ".to_vec();
+    body.extend_from_slice(&b"y".repeat(3 << 20));
+    body.extend_from_slice(b"\nERROR short\n");
+    let p = write(dir.path(), "long.log", &body);
+    let empty = write(dir.path(), "empty.log", b"");
+    for format in ["raw", "text"] {
+        let evs = fingerprints(&["fingerprint", "--format", format, &p]);
+        assert_eq!(evs.len(), 2, "{format}");
+        assert_eq!(evs[1]["line"], 2);
+        let o = run(&[
+            "diff",
+            "--format",
+            "json",
+            "--min-level",
+            "any",
+            "--input-format",
+            format,
+            &empty,
+            &p,
+        ]);
+        let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let long = r["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["sample"]["line"] == 1)
+            .unwrap();
+        let msg = long["sample"]["message"].as_str().unwrap();
+        assert!(
+            msg.ends_with("…[line truncated: 3145734 bytes]"),
+            "{format}: …{}",
+            &msg[msg.len() - 60..]
+        );
+        assert!(msg.len() < (1 << 20) + 100);
+    }
+}
+
+#[test]
 fn truncated_gzip_keeps_what_was_read_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let mut body = Vec::new();
