@@ -2,7 +2,7 @@
 //! services in several shapes (MediaWiki legacy NDJSON, a Java service's ECS NDJSON, a Go
 //! service's logfmt), with a canary-sized current version and groups of every status; plus
 //! two plain-text logs (a Python service before/after a deploy) for `logtriage diff`, and
-//! the ground truth of both (`truth.json`, `diff-truth.json`).
+//! the ground truth of both (`truth/report.json`, `truth/diff.json`).
 
 use serde::Serialize;
 use serde_json::json;
@@ -768,7 +768,9 @@ pub fn write(dir: &Path) -> io::Result<Vec<PathBuf>> {
         malformed_lines: 0,
         groups: diff_truth,
     };
-    for (name, v) in [("truth.json", &t), ("diff-truth.json", &dt)] {
+    // In a subdirectory, so that `DIR/*.json` names the logs only.
+    std::fs::create_dir_all(dir.join("truth"))?;
+    for (name, v) in [("truth/report.json", &t), ("truth/diff.json", &dt)] {
         let p = dir.join(name);
         std::fs::write(
             &p,

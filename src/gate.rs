@@ -2,6 +2,7 @@
 //! that failed it), or blind (exit 2) when it cannot judge — a source that could not be
 //! read, or no events for a version. It never passes on no data.
 
+use crate::decisions::Mark;
 use crate::diff::Status;
 use crate::report::{GroupReport, Report};
 use crate::sanitize::display_safe;
@@ -67,15 +68,24 @@ pub fn evaluate(r: &Report, limits: Limits) -> Verdict<'_> {
             failing: Vec::new(),
         };
     }
+    // Groups triaged as known or ignored do not fail the gate; blockers and fixed ones do.
+    let counts = |g: &&GroupReport| {
+        !matches!(
+            g.decision.as_ref().and_then(|d| d.mark),
+            Some(Mark::Known | Mark::Ignored)
+        )
+    };
     let new: Vec<&GroupReport> = r
         .groups
         .iter()
         .filter(|g| g.status == Status::New)
+        .filter(counts)
         .collect();
     let regressed: Vec<&GroupReport> = r
         .groups
         .iter()
         .filter(|g| g.status == Status::Regressed)
+        .filter(counts)
         .collect();
     let mut reasons = Vec::new();
     let mut failing = Vec::new();

@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod config;
+pub mod decisions;
 pub mod demo;
 pub mod diff;
 pub mod event;

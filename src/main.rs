@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use logtriage::config;
+use logtriage::decisions::{DecisionStore, Decisions, Mark, Op};
 use logtriage::diff::Params;
 use logtriage::gate::{self, Limits, Outcome};
 use logtriage::input::mapping::{FieldMap, parse_override};
@@ -37,6 +38,39 @@ enum Command {
     Fingerprint(FingerprintArgs),
     /// The built-in demo release train: print its report, or write its files.
     Demo(DemoArgs),
+    /// Record a triage decision on groups: mark, owner, task, note, or undo the last change.
+    Decide(DecideArgs),
+}
+
+#[derive(Args)]
+struct DecideArgs {
+    /// Fingerprints of the groups (16 hex digits, from a report or `logtriage fingerprint`).
+    #[arg(required = true, value_name = "FINGERPRINT")]
+    fingerprints: Vec<String>,
+    /// blocker, backport, known, ignored, fixed, or none to clear.
+    #[arg(long)]
+    mark: Option<String>,
+    /// The train (version) a blocker or backport is raised on.
+    #[arg(long)]
+    train: Option<String>,
+    /// Owning team (none to clear).
+    #[arg(long)]
+    owner_team: Option<String>,
+    /// Owning person (none to clear).
+    #[arg(long)]
+    owner: Option<String>,
+    /// Task: T123456 or a URL (none to clear).
+    #[arg(long)]
+    task: Option<String>,
+    /// Add a note.
+    #[arg(long)]
+    note: Option<String>,
+    /// Undo the last change to each group.
+    #[arg(long, conflicts_with_all = ["mark", "owner_team", "owner", "task", "note"])]
+    undo: bool,
+    /// The decisions file.
+    #[arg(long, default_value = logtriage::decisions::DEFAULT_FILE)]
+    file: PathBuf,
 }
 
 #[derive(Args, Clone)]
@@ -59,6 +93,9 @@ struct ReadArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Triage decisions to show (default: ./logtriage-decisions.json when it exists).
+    #[arg(long, value_name = "FILE")]
+    decisions: Option<PathBuf>,
 }
 
 #[derive(Args, Clone)]
@@ -189,6 +226,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd_check(a),
         Command::Fingerprint(a) => cmd_fingerprint(a),
         Command::Demo(a) => cmd_demo(a),
+        Command::Decide(a) => cmd_decide(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -246,6 +284,25 @@ fn read_options(r: &ReadArgs) -> Result<Options, Failure> {
     Ok(o)
 }
 
+/// The decisions to show: `--decisions FILE` (must exist), else the default file if any.
+fn load_decisions(read: &ReadArgs) -> Result<Option<Decisions>, Failure> {
+    let path = match &read.decisions {
+        Some(p) if !p.exists() => {
+            return Err(format!("{}: no decisions file there", p.display()).into());
+        }
+        Some(p) => p.clone(),
+        None => {
+            let p = PathBuf::from(logtriage::decisions::DEFAULT_FILE);
+            if !p.exists() {
+                return Ok(None);
+            }
+            p
+        }
+    };
+    let store = DecisionStore::open(path).map_err(|e| e.to_string())?;
+    Ok(Some(store.data))
+}
+
 fn params(p: &DiffParams) -> Result<Params, Failure> {
     if !(p.min_ratio > 1.0 && p.min_ratio.is_finite()) {
         return Err("--min-ratio must be a number above 1".into());
@@ -273,6 +330,7 @@ fn specs(sources: &[String]) -> Result<Vec<SourceSpec>, Failure> {
 fn versioned_report(v: &VersionedSources) -> Result<Report, Failure> {
     let opts = read_options(&v.read)?;
     let params = params(&v.params)?;
+    let decisions = load_decisions(&v.read)?;
     let analysis = pipeline::analyze(&specs(&v.sources)?, &opts);
     let (cur, prev, picked) =
         match (v.current.as_deref(), v.previous.as_deref()) {
@@ -286,14 +344,11 @@ fn versioned_report(v: &VersionedSources) -> Result<Report, Failure> {
                     .into(),
             ),
         };
-    Ok(Report::build(
-        &analysis,
-        &cur,
-        &prev,
-        picked,
-        &params,
-        opts.min_level,
-    ))
+    let mut report = Report::build(&analysis, &cur, &prev, picked, &params, opts.min_level);
+    if let Some(d) = decisions {
+        report.attach_decisions(&d);
+    }
+    Ok(report)
 }
 
 /// When versions cannot be picked, say why, including failed sources.
@@ -356,6 +411,7 @@ fn cmd_report(a: ReportArgs) -> Result<u8, Failure> {
 fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
     let opts = read_options(&a.read)?;
     let params = params(&a.params)?;
+    let decisions = load_decisions(&a.read)?;
     let label =
         |given: &Option<String>, path: &str| given.clone().unwrap_or_else(|| path.to_string());
     let prev = label(&a.previous_label, &a.previous);
@@ -375,7 +431,7 @@ fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
         }
     }
     let analysis = pipeline::analyze(&specs, &opts);
-    let r = Report::build(
+    let mut r = Report::build(
         &analysis,
         &cur,
         &prev,
@@ -383,6 +439,9 @@ fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
         &params,
         opts.min_level,
     );
+    if let Some(d) = decisions {
+        r.attach_decisions(&d);
+    }
     write_output(&r.render(a.format), a.output.as_ref())?;
     Ok(report_exit(&r))
 }
@@ -485,6 +544,7 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
             config: None,
             max_decompressed: input::DEFAULT_MAX_DECOMPRESSED,
             threads: None,
+            decisions: None,
         },
         params: DiffParams {
             min_ratio: 2.0,
@@ -495,5 +555,86 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
     let _ = std::fs::remove_dir_all(&dir);
     let r = r?;
     write_output(&r.render(a.format), None)?;
+    Ok(0)
+}
+
+/// `none` (or an empty value) clears a field.
+fn optional(v: &str) -> Option<String> {
+    let v = v.trim();
+    (!v.is_empty() && v != "none").then(|| v.to_string())
+}
+
+fn cmd_decide(a: DecideArgs) -> Result<u8, Failure> {
+    for fp in &a.fingerprints {
+        if fp.len() != 16 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!(
+                "{fp:?} is not a fingerprint: expected 16 hex digits, as in a report"
+            )
+            .into());
+        }
+    }
+    let mut ops = Vec::new();
+    if let Some(m) = &a.mark {
+        let mark = match optional(m) {
+            None => None,
+            Some(m) => Some(m.parse::<Mark>()?),
+        };
+        let train = a.train.as_deref().and_then(optional);
+        if mark.is_some_and(Mark::is_per_train) && train.is_none() {
+            return Err(format!(
+                "a {} belongs to a train: pass --train VERSION",
+                mark.expect("checked")
+            )
+            .into());
+        }
+        ops.push(Op::SetMark { mark, train });
+    }
+    if let Some(t) = &a.owner_team {
+        ops.push(Op::SetOwnerTeam { team: optional(t) });
+    }
+    if let Some(p) = &a.owner {
+        ops.push(Op::SetOwnerPerson {
+            person: optional(p),
+        });
+    }
+    if let Some(t) = &a.task {
+        let task = optional(t);
+        if let Some(t) = &task
+            && !logtriage::decisions::is_task_reference(t)
+        {
+            return Err(
+                format!("--task {t:?}: expected a task id like T123456 or an http(s) URL").into(),
+            );
+        }
+        ops.push(Op::SetTask { task });
+    }
+    if let Some(n) = &a.note {
+        if n.trim().is_empty() {
+            return Err("--note: the note is empty".into());
+        }
+        ops.push(Op::AddNote { text: n.clone() });
+    }
+    if ops.is_empty() && !a.undo {
+        return Err(
+            "nothing to record: pass --mark, --owner-team, --owner, --task, --note or --undo"
+                .into(),
+        );
+    }
+    let mut store = DecisionStore::open(&a.file).map_err(|e| e.to_string())?;
+    let who = logtriage::decisions::current_user();
+    for fp in &a.fingerprints {
+        if a.undo {
+            match store.undo(fp, &who).map_err(|e| e.to_string())? {
+                Some(op) => println!("{fp}: undid \"{}\"", display_safe(&op.describe())),
+                None => println!("{fp}: nothing to undo"),
+            }
+            continue;
+        }
+        for op in &ops {
+            store.apply(fp, None, op, &who).map_err(|e| e.to_string())?;
+            println!("{fp}: {}", display_safe(&op.describe()));
+        }
+    }
+    eprintln!("logtriage: saved to {}", a.file.display());
     Ok(0)
 }

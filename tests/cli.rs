@@ -86,7 +86,8 @@ fn assert_matches_truth(report: &Value, truth: &Value) {
 fn demo_report_recovers_the_ground_truth_exactly() {
     let (_d, dir) = demo_dir();
     let truth: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth/report.json")).unwrap())
+            .unwrap();
     let mut args = vec!["report", "--format", "json"];
     let logs = demo_logs(&dir);
     args.extend(logs.iter().map(String::as_str));
@@ -105,7 +106,7 @@ fn demo_report_recovers_the_ground_truth_exactly() {
 fn demo_diff_of_two_text_logs_recovers_the_ground_truth() {
     let (_d, dir) = demo_dir();
     let truth: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("diff-truth.json")).unwrap())
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth/diff.json")).unwrap())
             .unwrap();
     let before = dir.join("profile-service.before.log");
     let after = dir.join("profile-service.after.log");
@@ -510,4 +511,115 @@ fn field_overrides_from_flag_and_config() {
     assert!(o.status.success(), "{}", stderr(&o));
     let r2: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(r2["counts"], r["counts"]);
+}
+
+#[test]
+fn decisions_show_in_reports_and_known_errors_pass_the_gate() {
+    let (_d, dir) = demo_dir();
+    let logs = demo_logs(&dir);
+    let file = dir.join("decisions.json");
+    let f = file.to_str().unwrap();
+    let with = |cmd: &str, extra: &[&str]| {
+        let mut args = vec![cmd, "--decisions", f];
+        args.extend_from_slice(extra);
+        args.extend(logs.iter().map(String::as_str));
+        run(&args)
+    };
+    // The new groups, by title.
+    let r: Value = serde_json::from_str(&stdout(&run(&[
+        &["report", "--format", "json"][..],
+        &logs.iter().map(String::as_str).collect::<Vec<_>>(),
+    ]
+    .concat())))
+    .unwrap();
+    let fp_of = |needle: &str| {
+        r["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["status"] == "new" && g["title"].as_str().unwrap().contains(needle))
+            .unwrap()["fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let parser = fp_of("ParserOutput");
+    let npe = fp_of("NullPointerException");
+    let decide = |args: &[&str]| {
+        let o = run(&[&["decide", "--file", f][..], args].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let out = decide(&[
+        &parser,
+        "--mark",
+        "blocker",
+        "--train",
+        "1.46.0-wmf.4",
+        "--owner-team",
+        "Platform",
+        "--owner",
+        "ann",
+        "--task",
+        "T412345",
+        "--note",
+        "floods testwiki",
+    ]);
+    assert!(
+        out.contains(&format!("{parser}: marked blocker for 1.46.0-wmf.4")),
+        "{out}"
+    );
+    decide(&[&npe, "--mark", "known", "--task", "T400001"]);
+    let md = stdout(&with("report", &[]));
+    assert!(md.contains("## Open blockers (1)"), "{md}");
+    assert!(md.contains("blocker · Platform/ann · T412345"), "{md}");
+    assert!(md.contains("- Note by "), "{md}");
+    let json: Value =
+        serde_json::from_str(&stdout(&with("report", &["--format", "json"]))).unwrap();
+    let g = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["fingerprint"] == parser.as_str())
+        .unwrap();
+    assert_eq!(g["decision"]["mark"], "blocker");
+    assert_eq!(g["decision"]["owner_person"], "ann");
+    // Known errors do not fail the gate; the blocker and the other new ones still do.
+    let gate = stdout(&with("check", &[]));
+    assert!(gate.contains("3 new error group(s)"), "{gate}");
+    assert!(!gate.contains("NullPointerException"), "{gate}");
+    // Undo, and a blocker of another train does not apply to this one.
+    let out = decide(&["--undo", &npe]);
+    assert!(out.contains("undid \"task T400001\""), "{out}");
+    decide(&[&parser, "--mark", "blocker", "--train", "1.46.0-wmf.3"]);
+    let json: Value =
+        serde_json::from_str(&stdout(&with("report", &["--format", "json"]))).unwrap();
+    let g = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["fingerprint"] == parser.as_str())
+        .unwrap();
+    assert_eq!(g["decision"]["mark"], Value::Null);
+    assert_eq!(g["decision"]["recorded_mark"], "blocker");
+}
+
+#[test]
+fn decide_rejects_what_it_cannot_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.json");
+    let f = f.to_str().unwrap();
+    let err = |args: &[&str]| {
+        let o = run(&[&["decide", "--file", f][..], args].concat());
+        assert_eq!(o.status.code(), Some(2));
+        stderr(&o)
+    };
+    assert!(err(&["nothex", "--mark", "known"]).contains("not a fingerprint"));
+    assert!(err(&["5ee421e6cb448ed2", "--mark", "blocker"]).contains("pass --train"));
+    assert!(err(&["5ee421e6cb448ed2", "--task", "soon"]).contains("T123456"));
+    assert!(err(&["5ee421e6cb448ed2"]).contains("nothing to record"));
+    assert!(err(&["5ee421e6cb448ed2", "--mark", "urgent"]).contains("unknown mark"));
+    assert!(!std::path::Path::new(f).exists(), "nothing was written");
+    let o = run(&["report", "--decisions", "/nonexistent/d.json", "x.json"]);
+    assert!(stderr(&o).contains("no decisions file there"));
 }

@@ -6,6 +6,7 @@ pub mod json;
 pub mod text;
 
 use crate::aggregate::{Group, VersionStats};
+use crate::decisions::{Decisions, Mark, Note};
 use crate::diff::{self, Exposure, Params, Status, Verdict};
 use crate::event::Dimension;
 use crate::fingerprint::FINGERPRINT_VERSION;
@@ -107,6 +108,25 @@ pub struct GroupReport {
     pub top: BTreeMap<String, Vec<(String, u64)>>,
     pub sample: Option<SampleOut>,
     pub stack_trace: Option<String>,
+    /// The triage decision on this group, from the decisions file.
+    pub decision: Option<DecisionOut>,
+}
+
+/// A group's decision as it applies to the current version.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionOut {
+    /// The mark that applies now: a blocker or backport raised on another train does not.
+    pub mark: Option<Mark>,
+    /// The mark as recorded, and the train it was raised on.
+    pub recorded_mark: Option<Mark>,
+    pub train: Option<String>,
+    pub owner_team: Option<String>,
+    pub owner_person: Option<String>,
+    pub task: Option<String>,
+    pub notes: Vec<Note>,
+    /// When and by whom it was last changed.
+    pub changed_at: Option<String>,
+    pub changed_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -213,6 +233,32 @@ impl Report {
         }
     }
 
+    /// Attaches the decisions that apply to the report's groups.
+    pub fn attach_decisions(&mut self, decisions: &Decisions) {
+        let current = self.current.version.clone();
+        for g in &mut self.groups {
+            g.decision = decisions.get(&g.fingerprint).map(|d| DecisionOut {
+                mark: d.effective_mark(&current),
+                recorded_mark: d.mark,
+                train: d.train.clone(),
+                owner_team: d.owner_team.clone(),
+                owner_person: d.owner_person.clone(),
+                task: d.task.clone(),
+                notes: d.notes.clone(),
+                changed_at: d.history.last().map(|c| c.at.clone()),
+                changed_by: d.history.last().map(|c| c.by.clone()),
+            });
+        }
+    }
+
+    /// Groups whose decision applies to the current version with this mark.
+    pub fn marked(&self, mark: Mark) -> Vec<&GroupReport> {
+        self.groups
+            .iter()
+            .filter(|g| g.decision.as_ref().and_then(|d| d.mark) == Some(mark))
+            .collect()
+    }
+
     pub fn count(&self, s: Status) -> usize {
         self.counts.get(&s).copied().unwrap_or(0)
     }
@@ -302,6 +348,7 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
         top,
         sample,
         stack_trace,
+        decision: None,
     }
 }
 

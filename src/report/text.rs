@@ -3,6 +3,7 @@
 //! use a fence longer than any backtick run inside them.
 
 use super::{GroupReport, Picked, Report};
+use crate::decisions::Mark;
 use crate::diff::Status;
 use crate::sanitize::{display_safe, display_safe_multiline};
 use std::fmt::Write;
@@ -76,6 +77,16 @@ pub fn render(r: &Report, d: Dialect) -> String {
         .collect();
     let _ = writeln!(o, "{}\n", bold(d, &summary.join(" · ")));
     data_problems(&mut o, r);
+    for (mark, heading_text) in [
+        (Mark::Blocker, "Open blockers"),
+        (Mark::Backport, "Backports pending"),
+    ] {
+        let gs = r.marked(mark);
+        if !gs.is_empty() {
+            heading(&mut o, d, 2, &format!("{heading_text} ({})", gs.len()));
+            table(&mut o, d, &gs);
+        }
+    }
     for status in Status::ALL {
         let gs: Vec<&GroupReport> = r.groups.iter().filter(|g| g.status == status).collect();
         if gs.is_empty() {
@@ -131,8 +142,11 @@ fn data_problems(o: &mut String, r: &Report) {
 }
 
 fn table(o: &mut String, d: Dialect, gs: &[&GroupReport]) {
-    let _ = writeln!(o, "| Now | Before | Ratio | Level | Title | Fingerprint |");
-    let _ = writeln!(o, "| ---: | ---: | ---: | --- | --- | --- |");
+    let _ = writeln!(
+        o,
+        "| Status | Now | Before | Ratio | Level | Decision | Title | Fingerprint |"
+    );
+    let _ = writeln!(o, "| --- | ---: | ---: | ---: | --- | --- | --- | --- |");
     for g in gs {
         let ratio = match (g.status, g.ratio) {
             (Status::New, _) => "new".to_string(),
@@ -141,11 +155,13 @@ fn table(o: &mut String, d: Dialect, gs: &[&GroupReport]) {
         };
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            g.status,
             g.current.count,
             g.previous.count,
             ratio,
             g.level,
+            cell(d, &decision_summary(g)),
             cell(d, &g.title),
             inline_code(d, &g.fingerprint)
         );
@@ -153,8 +169,45 @@ fn table(o: &mut String, d: Dialect, gs: &[&GroupReport]) {
     o.push('\n');
 }
 
+/// `blocker · team/person · T123`, or `blocker (1.46.0-wmf.3)` for a mark of another train.
+fn decision_summary(g: &GroupReport) -> String {
+    let Some(dec) = &g.decision else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    match (dec.mark, dec.recorded_mark) {
+        (Some(m), _) => parts.push(m.to_string()),
+        (None, Some(m)) => parts.push(format!("{m} ({})", dec.train.as_deref().unwrap_or("?"))),
+        (None, None) => {}
+    }
+    match (&dec.owner_team, &dec.owner_person) {
+        (Some(t), Some(p)) => parts.push(format!("{t}/{p}")),
+        (Some(x), None) | (None, Some(x)) => parts.push(x.clone()),
+        (None, None) => {}
+    }
+    if let Some(t) = &dec.task {
+        parts.push(t.clone());
+    }
+    parts.join(" · ")
+}
+
 fn details(o: &mut String, d: Dialect, g: &GroupReport) {
     heading(o, d, 3, &safe(&g.title));
+    let decision = decision_summary(g);
+    if !decision.is_empty() {
+        let _ = writeln!(o, "- Decision: {}", safe(&decision));
+    }
+    if let Some(dec) = &g.decision {
+        for n in &dec.notes {
+            let _ = writeln!(
+                o,
+                "- Note by {} ({}): {}",
+                safe(&n.by),
+                safe(&n.at),
+                safe(&n.text)
+            );
+        }
+    }
     let _ = writeln!(
         o,
         "- Fingerprint {} ({}; {})",
