@@ -95,6 +95,11 @@ pub enum Op {
         mark: Option<Mark>,
         train: Option<String>,
     },
+    /// Team and person together (one change, one undo).
+    SetOwner {
+        team: Option<String>,
+        person: Option<String>,
+    },
     SetOwnerTeam {
         team: Option<String>,
     },
@@ -126,6 +131,7 @@ impl Op {
             } if m.is_per_train() => format!("marked {m} for {t}"),
             Op::SetMark { mark: Some(m), .. } => format!("marked {m}"),
             Op::SetMark { mark: None, .. } => "cleared the mark".to_string(),
+            Op::SetOwner { team, person } => format!("owner {}/{}", or_none(team), or_none(person)),
             Op::SetOwnerTeam { team } => format!("owner team {}", or_none(team)),
             Op::SetOwnerPerson { person } => format!("owner {}", or_none(person)),
             Op::SetTask { task } => format!("task {}", or_none(task)),
@@ -181,6 +187,10 @@ impl Decision {
                 self.train = train.clone();
                 undo
             }
+            Op::SetOwner { team, person } => Op::SetOwner {
+                team: std::mem::replace(&mut self.owner_team, team.clone()),
+                person: std::mem::replace(&mut self.owner_person, person.clone()),
+            },
             Op::SetOwnerTeam { team } => Op::SetOwnerTeam {
                 team: std::mem::replace(&mut self.owner_team, team.clone()),
             },

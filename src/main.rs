@@ -1,4 +1,6 @@
-//! The `logtriage` command line: a thin layer over the library.
+//! The `logtriage` command line: a thin layer over the library, plus the TUI.
+
+mod tui;
 
 use clap::{Args, Parser, Subcommand};
 use logtriage::config;
@@ -11,7 +13,7 @@ use logtriage::level::Level;
 use logtriage::pipeline::{self, Analysis, Options, SourceSpec};
 use logtriage::report::{self, OutputFormat, Picked, Report};
 use logtriage::sanitize::display_safe;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,11 +21,26 @@ use std::process::ExitCode;
 #[command(
     name = "logtriage",
     version,
-    about = "Production log triage for release trains: group errors, diff versions, gate deploys"
+    about = "Production log triage for release trains: group errors, diff versions, gate deploys",
+    long_about = "Production log triage for release trains.\n\n`logtriage SOURCE...` opens the triage TUI on the sources; the subcommands report, gate and record decisions without it.",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    open: Option<OpenArgs>,
+}
+
+/// Open the TUI on sources.
+#[derive(Args)]
+struct OpenArgs {
+    #[command(flatten)]
+    input: VersionedSources,
+    /// Refresh on this interval, in seconds (also `r`).
+    #[arg(long, value_name = "SECONDS")]
+    follow: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -109,7 +126,7 @@ struct DiffParams {
 }
 
 /// Sources whose events carry a version, and which two versions to compare.
-#[derive(Args)]
+#[derive(Args, Clone)]
 struct VersionedSources {
     /// Files, globs or `-` (stdin); .gz and .zst are read transparently.
     #[arg(required = true, value_name = "SOURCE")]
@@ -198,9 +215,13 @@ struct FingerprintArgs {
 
 #[derive(Args)]
 struct DemoArgs {
-    /// Write the demo train's log files and ground truth here instead of printing a report.
+    /// Write the demo train's log files and ground truth here instead of opening them.
     #[arg(long, value_name = "DIR")]
     write: Option<PathBuf>,
+    /// Print the demo's report instead of opening the TUI (the default when stdout is not
+    /// a terminal).
+    #[arg(long)]
+    print: bool,
     #[arg(
         long,
         default_value = "markdown",
@@ -220,7 +241,17 @@ impl<T: Into<String>> From<T> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    let Some(command) = cli.command else {
+        let result = match cli.open {
+            Some(open) => cmd_open(open),
+            None => Err(Failure(
+                "give log sources to open, or a subcommand; see logtriage --help".into(),
+                2,
+            )),
+        };
+        return finish(result);
+    };
+    let result = match command {
         Command::Report(a) => cmd_report(a),
         Command::Diff(a) => cmd_diff(a),
         Command::Check(a) => cmd_check(a),
@@ -228,6 +259,10 @@ fn main() -> ExitCode {
         Command::Demo(a) => cmd_demo(a),
         Command::Decide(a) => cmd_decide(a),
     };
+    finish(result)
+}
+
+fn finish(result: Result<u8, Failure>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(Failure(msg, code)) => {
@@ -326,11 +361,20 @@ fn specs(sources: &[String]) -> Result<Vec<SourceSpec>, Failure> {
         .collect())
 }
 
-/// Reads the sources and builds the report for the chosen versions.
+/// Reads the sources and builds the report for the chosen versions, with decisions.
 fn versioned_report(v: &VersionedSources) -> Result<Report, Failure> {
+    let decisions = load_decisions(&v.read)?;
+    let mut report = versioned_report_without_default_decisions(v)?;
+    if let Some(d) = decisions {
+        report.attach_decisions(&d);
+    }
+    Ok(report)
+}
+
+/// The report alone (the TUI attaches decisions itself).
+fn versioned_report_without_default_decisions(v: &VersionedSources) -> Result<Report, Failure> {
     let opts = read_options(&v.read)?;
     let params = params(&v.params)?;
-    let decisions = load_decisions(&v.read)?;
     let analysis = pipeline::analyze(&specs(&v.sources)?, &opts);
     let (cur, prev, picked) =
         match (v.current.as_deref(), v.previous.as_deref()) {
@@ -344,11 +388,14 @@ fn versioned_report(v: &VersionedSources) -> Result<Report, Failure> {
                     .into(),
             ),
         };
-    let mut report = Report::build(&analysis, &cur, &prev, picked, &params, opts.min_level);
-    if let Some(d) = decisions {
-        report.attach_decisions(&d);
-    }
-    Ok(report)
+    Ok(Report::build(
+        &analysis,
+        &cur,
+        &prev,
+        picked,
+        &params,
+        opts.min_level,
+    ))
 }
 
 /// When versions cannot be picked, say why, including failed sources.
@@ -551,10 +598,58 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
             alpha: 0.01,
         },
     };
+    if !a.print && std::io::stdout().is_terminal() {
+        let label = format!("demo train ({})", dir.display());
+        let result = open_tui(demo_input, label, None);
+        let _ = std::fs::remove_dir_all(&dir);
+        return result;
+    }
     let r = versioned_report(&demo_input);
     let _ = std::fs::remove_dir_all(&dir);
     let r = r?;
     write_output(&r.render(a.format), None)?;
+    Ok(0)
+}
+
+fn cmd_open(a: OpenArgs) -> Result<u8, Failure> {
+    if !std::io::stdout().is_terminal() {
+        return Err("the TUI needs a terminal; for a report use `logtriage report`".into());
+    }
+    let label = match a.input.sources.as_slice() {
+        [one] => one.clone(),
+        many => format!("{} sources", many.len()),
+    };
+    open_tui(a.input, label, a.follow.map(std::time::Duration::from_secs))
+}
+
+/// Opens the TUI; the report is built (and rebuilt on refresh) in the background.
+fn open_tui(
+    input: VersionedSources,
+    label: String,
+    follow: Option<std::time::Duration>,
+) -> Result<u8, Failure> {
+    let decisions_path = input
+        .read
+        .decisions
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(logtriage::decisions::DEFAULT_FILE));
+    let export_dir = match decisions_path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // The TUI keeps decisions itself; the loader only builds the report.
+    let mut load_input = input;
+    load_input.read.decisions = None;
+    let loader: tui::app::Loader = std::sync::Arc::new(move || {
+        versioned_report_without_default_decisions(&load_input).map_err(|f| f.0)
+    });
+    tui::app::run(tui::app::Options {
+        source_label: label,
+        decisions_path,
+        loader,
+        export_dir,
+        follow,
+    })?;
     Ok(0)
 }
 

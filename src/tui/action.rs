@@ -1,0 +1,48 @@
+//! Everything that can happen to the TUI: keys turned into intents, and results of
+//! background work. `update` is the only place that acts on them.
+
+use super::state::InputKind;
+use logtriage::decisions::{Decisions, Mark};
+use logtriage::report::Report;
+
+#[derive(Debug)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter / Tab: move focus between the list and the detail pane.
+    SwitchPane,
+    /// Start `/` search.
+    StartSearch,
+    /// Cycle the status filter (all → new → regressed → … → all).
+    CycleFilter,
+    /// Cycle the sort order.
+    CycleSort,
+    /// Mark the selected group (again on the same mark clears it).
+    Mark(Mark),
+    /// Start typing a value (owner, task, note).
+    StartInput(InputKind),
+    /// A character typed into the search box, prompt or help filter.
+    Type(char),
+    Backspace,
+    /// Enter in a prompt: apply it.
+    Submit,
+    /// Esc: leave the prompt, search or overlay.
+    Cancel,
+    Undo,
+    Export,
+    Refresh,
+    ToggleHelp,
+    Quit,
+    /// Background results.
+    Loaded(Result<Box<Report>, String>),
+    Saved(Result<Decisions, String>),
+    Exported(Result<String, String>),
+    /// The terminal was resized, or a timer fired (redraw only).
+    Resize,
+    /// A key press, translated by the keymap of the current mode before `update` sees it.
+    Key(crossterm::event::KeyEvent),
+}

@@ -1,0 +1,201 @@
+//! The runtime: owns the terminal, turns input into actions, runs `update`, draws, and
+//! performs effects in background tasks (loading, saving, exporting) so the UI never
+//! blocks. The terminal is restored on quit, on error and on panic.
+
+use super::action::Action;
+use super::keys;
+use super::state::{Load, State};
+use super::update::{Effect, update};
+use super::view;
+use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use logtriage::decisions::{DecisionStore, current_user};
+use logtriage::report::Report;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+/// Builds the report (reads every source): runs on a blocking thread.
+pub type Loader = Arc<dyn Fn() -> Result<Report, String> + Send + Sync>;
+
+pub struct Options {
+    pub source_label: String,
+    pub decisions_path: PathBuf,
+    pub loader: Loader,
+    /// Where `e` writes the report.
+    pub export_dir: PathBuf,
+    /// `--follow`: refresh on this interval.
+    pub follow: Option<Duration>,
+}
+
+/// Runs the TUI until the user quits.
+pub fn run(opts: Options) -> Result<(), String> {
+    let store = DecisionStore::open(&opts.decisions_path).map_err(|e| e.to_string())?;
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let state = State::new(
+        opts.source_label.clone(),
+        store.data,
+        opts.decisions_path.clone(),
+        color,
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    install_panic_hook();
+    enable_raw_mode().map_err(|e| format!("cannot use the terminal: {e}"))?;
+    let mut stdout = io::stdout();
+    if let Err(e) = execute!(stdout, EnterAlternateScreen) {
+        restore();
+        return Err(format!("cannot use the terminal: {e}"));
+    }
+    let result = Terminal::new(CrosstermBackend::new(io::stdout()))
+        .map_err(|e| e.to_string())
+        .and_then(|mut terminal| runtime.block_on(main_loop(&mut terminal, state, &opts)));
+    restore();
+    result
+}
+
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+async fn main_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    mut state: State,
+    opts: &Options,
+) -> Result<(), String>
+where
+    B::Error: std::fmt::Display,
+{
+    let (tx, mut rx) = unbounded_channel::<Action>();
+    let stop = Arc::new(AtomicBool::new(false));
+    spawn_input(tx.clone(), stop.clone());
+    perform(Effect::Load, &tx, opts);
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let mut follow = opts.follow.map(tokio::time::interval);
+    if let Some(f) = follow.as_mut() {
+        f.tick().await; // the first tick is immediate: the initial load covers it
+    }
+    let result = loop {
+        if let Err(e) = terminal.draw(|f| view::draw(f, &state)) {
+            break Err(format!("cannot draw: {e}"));
+        }
+        let action = tokio::select! {
+            a = rx.recv() => a,
+            _ = tick.tick(), if matches!(state.load, Load::Loading { .. }) => Some(Action::Resize),
+            _ = async { follow.as_mut().expect("guarded").tick().await }, if follow.is_some() => Some(Action::Refresh),
+        };
+        let Some(action) = action else { break Ok(()) };
+        let action = match action {
+            Action::Key(k) => match keys::action_for(k, &state.mode) {
+                Some(a) => a,
+                None => continue,
+            },
+            a => a,
+        };
+        for effect in update(&mut state, action) {
+            perform(effect, &tx, opts);
+        }
+        if state.quit {
+            break Ok(());
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    result
+}
+
+/// A thread that polls the terminal and forwards key presses as actions, per the keymap
+/// of the state's current mode (which the thread does not see: it sends raw keys through
+/// a translation done on the main loop side).
+fn spawn_input(tx: UnboundedSender<Action>, stop: Arc<AtomicBool>) {
+    let mode_tx = tx;
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            match event::poll(Duration::from_millis(100)) {
+                Ok(true) => match event::read() {
+                    Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+                        if mode_tx.send(Action::Key(k)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(Event::Resize(..)) => {
+                        let _ = mode_tx.send(Action::Resize);
+                    }
+                    Ok(_) => {}
+                    Err(_) => break,
+                },
+                Ok(false) => {}
+                Err(_) => break,
+            }
+        }
+    });
+}
+
+/// Runs an effect in the background and reports its result as an action.
+fn perform(effect: Effect, tx: &UnboundedSender<Action>, opts: &Options) {
+    let tx = tx.clone();
+    match effect {
+        Effect::Load => {
+            let loader = opts.loader.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.send(Action::Loaded(loader().map(Box::new)));
+            });
+        }
+        Effect::Save {
+            fingerprint,
+            title,
+            op,
+        } => {
+            let path = opts.decisions_path.clone();
+            tokio::task::spawn_blocking(move || {
+                let result = DecisionStore::open(&path)
+                    .and_then(|mut s| {
+                        s.apply(&fingerprint, Some(&title), &op, &current_user())
+                            .map(|_| s.data)
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::Saved(result));
+            });
+        }
+        Effect::Undo { fingerprint } => {
+            let path = opts.decisions_path.clone();
+            tokio::task::spawn_blocking(move || {
+                let result = DecisionStore::open(&path)
+                    .and_then(|mut s| s.undo(&fingerprint, &current_user()).map(|_| s.data))
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::Saved(result));
+            });
+        }
+        Effect::Export {
+            file_name,
+            contents,
+        } => {
+            let path = opts.export_dir.join(file_name);
+            tokio::task::spawn_blocking(move || {
+                let result = logtriage::decisions::write_atomic(&path, contents.as_bytes())
+                    .map(|_| path.display().to_string())
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::Exported(result));
+            });
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The TUI's state: the loaded report, the decisions, what is selected and shown, and
+//! the derived rows (filtered and sorted). Nothing here draws or does I/O.
+
+use logtriage::decisions::Decisions;
+use logtriage::diff::Status;
+use logtriage::report::{GroupReport, Report};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Detail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Status (new first), then count now.
+    Status,
+    /// Events in the current version.
+    Count,
+    /// Normalized ratio, highest first (new counts as infinite).
+    Ratio,
+    /// First seen in the current version, newest first.
+    FirstSeen,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Status => Sort::Count,
+            Sort::Count => Sort::Ratio,
+            Sort::Ratio => Sort::FirstSeen,
+            Sort::FirstSeen => Sort::Status,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Status => "status",
+            Sort::Count => "count",
+            Sort::Ratio => "ratio",
+            Sort::FirstSeen => "first seen",
+        }
+    }
+}
+
+/// What a prompt is asking for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Owner,
+    Task,
+    Note,
+}
+
+impl InputKind {
+    pub fn prompt(self) -> &'static str {
+        match self {
+            InputKind::Owner => {
+                "Owner as team/person (Platform/ann, Platform/, /ann; empty clears)"
+            }
+            InputKind::Task => "Task: T123456 or a URL (empty clears)",
+            InputKind::Note => "Note",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Search,
+    Input { kind: InputKind, buffer: String },
+    Help { filter: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Load {
+    Loading { since: Instant },
+    Ready,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Error,
+}
+
+pub struct State {
+    /// What is being triaged, for the header ("3 files", a URL...).
+    pub source_label: String,
+    pub load: Load,
+    pub report: Option<Report>,
+    pub decisions: Decisions,
+    pub decisions_path: PathBuf,
+    pub rows: Vec<usize>,
+    pub selected: usize,
+    pub focus: Pane,
+    pub detail_scroll: u16,
+    pub sort: Sort,
+    pub status_filter: Option<Status>,
+    pub search: String,
+    pub mode: Mode,
+    pub message: Option<(String, Tone)>,
+    /// Groups that appeared since the previous load (highlighted after a refresh).
+    pub fresh: HashSet<String>,
+    pub quit: bool,
+    /// Colors allowed (NO_COLOR unset).
+    pub color: bool,
+}
+
+impl State {
+    pub fn new(
+        source_label: String,
+        decisions: Decisions,
+        decisions_path: PathBuf,
+        color: bool,
+    ) -> State {
+        State {
+            source_label,
+            load: Load::Loading {
+                since: Instant::now(),
+            },
+            report: None,
+            decisions,
+            decisions_path,
+            rows: Vec::new(),
+            selected: 0,
+            focus: Pane::List,
+            detail_scroll: 0,
+            sort: Sort::Status,
+            status_filter: None,
+            search: String::new(),
+            mode: Mode::Normal,
+            message: None,
+            fresh: HashSet::new(),
+            quit: false,
+            color,
+        }
+    }
+
+    pub fn selected_group(&self) -> Option<&GroupReport> {
+        let r = self.report.as_ref()?;
+        self.rows.get(self.selected).map(|&i| &r.groups[i])
+    }
+
+    /// Recomputes the visible rows, keeping the selected group selected when it stays.
+    pub fn refresh_rows(&mut self) {
+        let keep = self.selected_group().map(|g| g.fingerprint.clone());
+        let Some(r) = &self.report else {
+            self.rows.clear();
+            return;
+        };
+        let needle = self.search.to_lowercase();
+        let mut rows: Vec<usize> = (0..r.groups.len())
+            .filter(|&i| {
+                let g = &r.groups[i];
+                self.status_filter.is_none_or(|s| g.status == s)
+                    && (needle.is_empty() || matches_search(g, &needle))
+            })
+            .collect();
+        let key_ratio = |g: &GroupReport| {
+            if g.status == Status::New {
+                f64::INFINITY
+            } else {
+                g.ratio.unwrap_or(0.0)
+            }
+        };
+        match self.sort {
+            Sort::Status => {} // the report's own order
+            Sort::Count => {
+                rows.sort_by(|a, b| r.groups[*b].current.count.cmp(&r.groups[*a].current.count))
+            }
+            Sort::Ratio => {
+                rows.sort_by(|a, b| key_ratio(&r.groups[*b]).total_cmp(&key_ratio(&r.groups[*a])))
+            }
+            Sort::FirstSeen => rows.sort_by(|a, b| {
+                r.groups[*b]
+                    .current
+                    .first_seen
+                    .cmp(&r.groups[*a].current.first_seen)
+            }),
+        }
+        self.rows = rows;
+        self.selected = keep
+            .and_then(|fp| {
+                self.rows
+                    .iter()
+                    .position(|&i| r.groups[i].fingerprint == fp)
+            })
+            .unwrap_or(0)
+            .min(self.rows.len().saturating_sub(1));
+    }
+}
+
+/// Search: every word must appear in the title, template, fingerprint, owner or task
+/// (case-insensitive); a word in `/slashes/` is a regular expression.
+fn matches_search(g: &GroupReport, needle: &str) -> bool {
+    let mut hay = format!("{} {} {}", g.title, g.template, g.fingerprint).to_lowercase();
+    if let Some(d) = &g.decision {
+        for v in [&d.owner_team, &d.owner_person, &d.task]
+            .into_iter()
+            .flatten()
+        {
+            hay.push(' ');
+            hay.push_str(&v.to_lowercase());
+        }
+        if let Some(m) = d.mark {
+            hay.push(' ');
+            hay.push_str(m.as_str());
+        }
+    }
+    needle.split_whitespace().all(
+        |w| match w.strip_prefix('/').and_then(|x| x.strip_suffix('/')) {
+            Some(re) if !re.is_empty() => regex::RegexBuilder::new(re)
+                .case_insensitive(true)
+                .size_limit(1 << 20)
+                .build()
+                .is_ok_and(|r| r.is_match(&hay)),
+            _ => hay.contains(w),
+        },
+    )
+}

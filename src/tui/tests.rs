@@ -1,0 +1,1 @@
+//! Screen snapshots (insta on ratatui's TestBackend) and update tests, on the demo train.

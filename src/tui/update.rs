@@ -1,0 +1,356 @@
+//! `update`: the only place the state changes. It answers each [`Action`] with the
+//! [`Effect`]s (background work) to start; the runtime performs them and reports back.
+
+use super::action::Action;
+use super::state::{InputKind, Load, Mode, Pane, State, Tone};
+use logtriage::decisions::{Mark, Op, is_task_reference};
+use logtriage::diff::Status;
+use std::time::Instant;
+
+/// Background work asked for by `update`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// (Re)read the sources and rebuild the report.
+    Load,
+    /// Save one change to the decisions file.
+    Save {
+        fingerprint: String,
+        title: String,
+        op: Op,
+    },
+    /// Undo the last change to a group.
+    Undo { fingerprint: String },
+    /// Write the report for people (Markdown, with decisions) to a file.
+    Export { file_name: String, contents: String },
+}
+
+const PAGE: usize = 10;
+
+pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Loaded(result) => loaded(s, result),
+        Action::Saved(result) => {
+            saved(s, result);
+            vec![]
+        }
+        Action::Exported(result) => {
+            s.message = Some(match result {
+                Ok(path) => (format!("report written to {path}"), Tone::Info),
+                Err(e) => (e, Tone::Error),
+            });
+            vec![]
+        }
+        Action::Resize | Action::Key(_) => vec![],
+        a => match s.mode {
+            Mode::Help { .. } => {
+                help(s, a);
+                vec![]
+            }
+            Mode::Search => {
+                search(s, a);
+                vec![]
+            }
+            Mode::Input { .. } => input(s, a),
+            Mode::Normal => normal(s, a),
+        },
+    }
+}
+
+fn saved(s: &mut State, result: Result<logtriage::decisions::Decisions, String>) {
+    match result {
+        Ok(d) => {
+            if let Some(r) = &mut s.report {
+                r.attach_decisions(&d);
+            }
+            s.decisions = d;
+            s.refresh_rows();
+            s.message = Some((
+                format!("saved to {}", s.decisions_path.display()),
+                Tone::Info,
+            ));
+        }
+        Err(e) => s.message = Some((e, Tone::Error)),
+    }
+}
+
+fn help(s: &mut State, a: Action) {
+    let Mode::Help { filter } = &mut s.mode else {
+        return;
+    };
+    match a {
+        Action::Type(c) => filter.push(c),
+        Action::Backspace => {
+            filter.pop();
+        }
+        Action::Cancel | Action::ToggleHelp | Action::Submit => s.mode = Mode::Normal,
+        Action::Quit => s.quit = true,
+        _ => {}
+    }
+}
+
+fn search(s: &mut State, a: Action) {
+    match a {
+        Action::Type(c) => {
+            s.search.push(c);
+            s.refresh_rows();
+        }
+        Action::Backspace => {
+            s.search.pop();
+            s.refresh_rows();
+        }
+        Action::Submit => s.mode = Mode::Normal,
+        Action::Cancel => {
+            s.search.clear();
+            s.mode = Mode::Normal;
+            s.refresh_rows();
+        }
+        _ => {}
+    }
+}
+
+fn input(s: &mut State, a: Action) -> Vec<Effect> {
+    let Mode::Input { kind, buffer } = &mut s.mode else {
+        return vec![];
+    };
+    match a {
+        Action::Type(c) => buffer.push(c),
+        Action::Backspace => {
+            buffer.pop();
+        }
+        Action::Cancel => s.mode = Mode::Normal,
+        Action::Submit => {
+            let (kind, text) = (*kind, buffer.trim().to_string());
+            s.mode = Mode::Normal;
+            return submit_input(s, kind, &text);
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn normal(s: &mut State, a: Action) -> Vec<Effect> {
+    let n = s.rows.len();
+    match a {
+        Action::Up if s.focus == Pane::Detail => {
+            s.detail_scroll = s.detail_scroll.saturating_sub(1)
+        }
+        Action::Down if s.focus == Pane::Detail => {
+            s.detail_scroll = s.detail_scroll.saturating_add(1)
+        }
+        Action::Up => select(s, s.selected.saturating_sub(1)),
+        Action::Down => select(s, (s.selected + 1).min(n.saturating_sub(1))),
+        Action::PageUp => select(s, s.selected.saturating_sub(PAGE)),
+        Action::PageDown => select(s, (s.selected + PAGE).min(n.saturating_sub(1))),
+        Action::Top => select(s, 0),
+        Action::Bottom => select(s, n.saturating_sub(1)),
+        Action::SwitchPane => {
+            s.focus = if s.focus == Pane::List {
+                Pane::Detail
+            } else {
+                Pane::List
+            };
+        }
+        Action::StartSearch => s.mode = Mode::Search,
+        Action::CycleFilter => {
+            s.status_filter = match s.status_filter {
+                None => Some(Status::New),
+                Some(Status::New) => Some(Status::Regressed),
+                Some(Status::Regressed) => Some(Status::Gone),
+                Some(Status::Gone) => Some(Status::Improved),
+                Some(Status::Improved) => Some(Status::Steady),
+                Some(Status::Steady) => None,
+            };
+            s.refresh_rows();
+        }
+        Action::CycleSort => {
+            s.sort = s.sort.next();
+            s.refresh_rows();
+        }
+        Action::Mark(m) => return mark(s, m),
+        Action::StartInput(kind) => {
+            if s.selected_group().is_none() {
+                s.message = Some(("no group selected".into(), Tone::Error));
+            } else {
+                s.mode = Mode::Input {
+                    kind,
+                    buffer: prefill(s, kind),
+                };
+            }
+        }
+        Action::Undo => match s.selected_group() {
+            Some(g) => {
+                return vec![Effect::Undo {
+                    fingerprint: g.fingerprint.clone(),
+                }];
+            }
+            None => s.message = Some(("no group selected".into(), Tone::Error)),
+        },
+        Action::Export => match &s.report {
+            Some(r) => {
+                let version: String = r
+                    .current
+                    .version
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                return vec![Effect::Export {
+                    file_name: format!("logtriage-report-{version}.md"),
+                    contents: r.render(logtriage::report::OutputFormat::Markdown),
+                }];
+            }
+            None => s.message = Some(("nothing to export yet".into(), Tone::Error)),
+        },
+        Action::Refresh if !matches!(s.load, Load::Loading { .. }) => {
+            s.load = Load::Loading {
+                since: Instant::now(),
+            };
+            return vec![Effect::Load];
+        }
+        Action::ToggleHelp => {
+            s.mode = Mode::Help {
+                filter: String::new(),
+            }
+        }
+        Action::Quit => s.quit = true,
+        Action::Cancel => s.message = None,
+        _ => {}
+    }
+    vec![]
+}
+
+fn select(s: &mut State, i: usize) {
+    if s.selected != i {
+        s.selected = i;
+        s.detail_scroll = 0;
+    }
+}
+
+fn loaded(s: &mut State, result: Result<Box<logtriage::report::Report>, String>) -> Vec<Effect> {
+    match result {
+        Ok(mut r) => {
+            r.attach_decisions(&s.decisions);
+            s.fresh = match &s.report {
+                Some(old) => {
+                    let known: std::collections::HashSet<&str> =
+                        old.groups.iter().map(|g| g.fingerprint.as_str()).collect();
+                    r.groups
+                        .iter()
+                        .filter(|g| !known.contains(g.fingerprint.as_str()))
+                        .map(|g| g.fingerprint.clone())
+                        .collect()
+                }
+                None => Default::default(),
+            };
+            if !s.fresh.is_empty() {
+                s.message = Some((
+                    format!(
+                        "{} group(s) appeared since the last refresh (marked ★)",
+                        s.fresh.len()
+                    ),
+                    Tone::Info,
+                ));
+            }
+            s.report = Some(*r);
+            s.load = Load::Ready;
+            s.refresh_rows();
+        }
+        // The last good report stays on screen; the header says the data is stale.
+        Err(e) => s.load = Load::Failed(e),
+    }
+    vec![]
+}
+
+/// `b`, `p`, `K`, `i`, `x`: set the mark, or clear it when the group already has it.
+fn mark(s: &mut State, m: Mark) -> Vec<Effect> {
+    let Some(g) = s.selected_group() else {
+        s.message = Some(("no group selected".into(), Tone::Error));
+        return vec![];
+    };
+    let current = s
+        .report
+        .as_ref()
+        .map(|r| r.current.version.clone())
+        .unwrap_or_default();
+    let has = g.decision.as_ref().and_then(|d| d.mark) == Some(m);
+    let op = if has {
+        Op::SetMark {
+            mark: None,
+            train: None,
+        }
+    } else {
+        Op::SetMark {
+            mark: Some(m),
+            train: m.is_per_train().then_some(current),
+        }
+    };
+    vec![Effect::Save {
+        fingerprint: g.fingerprint.clone(),
+        title: g.title.clone(),
+        op,
+    }]
+}
+
+fn prefill(s: &State, kind: InputKind) -> String {
+    let d = s.selected_group().and_then(|g| g.decision.as_ref());
+    match (kind, d) {
+        (InputKind::Owner, Some(d)) if d.owner_team.is_some() || d.owner_person.is_some() => {
+            format!(
+                "{}/{}",
+                d.owner_team.clone().unwrap_or_default(),
+                d.owner_person.clone().unwrap_or_default()
+            )
+        }
+        (InputKind::Task, Some(d)) => d.task.clone().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn submit_input(s: &mut State, kind: InputKind, text: &str) -> Vec<Effect> {
+    let Some(g) = s.selected_group() else {
+        return vec![];
+    };
+    let (fingerprint, title) = (g.fingerprint.clone(), g.title.clone());
+    let none_if_empty = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+    let ops = match kind {
+        InputKind::Owner => {
+            let (team, person) = match text.split_once('/') {
+                Some((t, p)) => (none_if_empty(t), none_if_empty(p)),
+                None => (none_if_empty(text), None),
+            };
+            vec![Op::SetOwnerTeam { team }, Op::SetOwnerPerson { person }]
+        }
+        InputKind::Task => {
+            if !text.is_empty() && !is_task_reference(text) {
+                s.message = Some((
+                    format!("{text:?} is not a task: use T123456 or an http(s) URL"),
+                    Tone::Error,
+                ));
+                return vec![];
+            }
+            vec![Op::SetTask {
+                task: none_if_empty(text),
+            }]
+        }
+        InputKind::Note => {
+            if text.is_empty() {
+                return vec![];
+            }
+            vec![Op::AddNote {
+                text: text.to_string(),
+            }]
+        }
+    };
+    ops.into_iter()
+        .map(|op| Effect::Save {
+            fingerprint: fingerprint.clone(),
+            title: title.clone(),
+            op,
+        })
+        .collect()
+}

@@ -1,0 +1,627 @@
+//! The pure view: draws a [`State`] into a frame. No I/O, no state changes; every string
+//! that comes from a log goes through `display_safe` first. Readable at 80×24 and on a
+//! projector: status is always spelled out (NEW, ↑, ↓, GONE), never shown by color alone.
+
+use super::keys::{self, BINDINGS, Context};
+use super::state::{Load, Mode, Pane, State, Tone};
+use logtriage::decisions::Mark;
+use logtriage::diff::Status;
+use logtriage::fingerprint::stack::parse_frames;
+use logtriage::report::{GroupReport, Report};
+use logtriage::sanitize::display_safe;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+
+/// Styles, with or without color (NO_COLOR).
+struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    fn status(&self, s: Status) -> Style {
+        let base = Style::default();
+        match (s, self.color) {
+            (Status::New, true) => base
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+            (Status::New, false) => base.add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            (Status::Regressed, true) => base.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            (Status::Regressed, false) => base.add_modifier(Modifier::BOLD),
+            (Status::Gone | Status::Improved, true) => base.fg(Color::Cyan),
+            _ => base,
+        }
+    }
+    fn mark(&self, m: Mark) -> Style {
+        match (m, self.color) {
+            (Mark::Blocker, true) => Style::default()
+                .fg(Color::White)
+                .bg(Color::Magenta)
+                .add_modifier(Modifier::BOLD),
+            (Mark::Blocker, false) => {
+                Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            }
+            (Mark::Backport, true) => Style::default()
+                .fg(Color::Magenta)
+                .add_modifier(Modifier::BOLD),
+            _ => Style::default().add_modifier(Modifier::BOLD),
+        }
+    }
+    fn alert(&self) -> Style {
+        if self.color {
+            Style::default()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        }
+    }
+    fn dim(&self) -> Style {
+        if self.color {
+            Style::default().fg(Color::Gray)
+        } else {
+            Style::default()
+        }
+    }
+    fn heading(&self) -> Style {
+        Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+}
+
+pub fn draw(f: &mut Frame, s: &State) {
+    let theme = Theme { color: s.color };
+    let area = f.area();
+    let banner = banner(s);
+    let header_h = 2 + u16::from(banner.is_some());
+    let chunks = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(header_h),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ])
+        .split(area);
+    draw_header(f, chunks[0], s, &theme, banner);
+    let wide = area.width >= 120;
+    let body = Layout::default()
+        .direction(if wide {
+            Direction::Horizontal
+        } else {
+            Direction::Vertical
+        })
+        .constraints(if wide {
+            [Constraint::Percentage(55), Constraint::Percentage(45)]
+        } else {
+            [Constraint::Percentage(45), Constraint::Percentage(55)]
+        })
+        .split(chunks[1]);
+    draw_list(f, body[0], s, &theme);
+    draw_detail(f, body[1], s, &theme);
+    draw_footer(f, chunks[2], s, &theme);
+    if let Mode::Help { filter } = &s.mode {
+        draw_help(f, area, filter);
+    }
+}
+
+/// A loud line when the data cannot be trusted: loading, failed, or blind.
+fn banner(s: &State) -> Option<(String, bool)> {
+    match &s.load {
+        Load::Loading { since } => Some((
+            format!("LOADING… {:.1}s", since.elapsed().as_secs_f64()),
+            false,
+        )),
+        Load::Failed(e) if s.report.is_some() => Some((
+            format!(
+                "STALE: refresh failed, showing the last good data: {}",
+                display_safe(e)
+            ),
+            true,
+        )),
+        Load::Failed(e) => Some((format!("BLIND: {}", display_safe(e)), true)),
+        Load::Ready => {
+            let r = s.report.as_ref()?;
+            let mut why = Vec::new();
+            for src in r.sources.iter().filter(|x| x.error.is_some()) {
+                why.push(format!(
+                    "{} could not be read: {}",
+                    display_safe(&src.name),
+                    display_safe(src.error.as_deref().unwrap_or(""))
+                ));
+            }
+            if r.current.events == 0 {
+                why.push(format!(
+                    "no events for {}",
+                    display_safe(&r.current.version)
+                ));
+            }
+            if r.previous.events == 0 {
+                why.push(format!(
+                    "no events for {}",
+                    display_safe(&r.previous.version)
+                ));
+            }
+            (!why.is_empty()).then(|| {
+                (
+                    format!("BLIND: {} — this is not a clean result", why.join("; ")),
+                    true,
+                )
+            })
+        }
+    }
+}
+
+fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Theme, banner: Option<(String, bool)>) {
+    let mut lines = Vec::new();
+    let title = match &s.report {
+        Some(r) => format!(
+            " logtriage  {} vs {}  ·  {}",
+            display_safe(&r.current.version),
+            display_safe(&r.previous.version),
+            display_safe(&s.source_label)
+        ),
+        None => format!(" logtriage  ·  {}", display_safe(&s.source_label)),
+    };
+    let mut first = vec![Span::styled(
+        title,
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    if let Some(r) = &s.report
+        && let (Some(a), Some(b)) = (&r.current.first_seen, &r.current.last_seen)
+    {
+        first.push(Span::styled(
+            format!("  ·  {} – {}", short_time(a), short_time(b)),
+            t.dim(),
+        ));
+    }
+    lines.push(Line::from(first));
+    if let Some(r) = &s.report {
+        lines.push(counts_line(r, t));
+    } else {
+        lines.push(Line::from(""));
+    }
+    if let Some((text, alert)) = banner {
+        let style = if alert {
+            t.alert()
+        } else {
+            Style::default().add_modifier(Modifier::BOLD)
+        };
+        lines.push(Line::from(Span::styled(format!(" {text} "), style)));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn counts_line<'a>(r: &Report, t: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::raw(format!(
+        " {} events ({} triaged) · {} malformed · ",
+        r.current.events, r.current.triaged, r.malformed.total
+    ))];
+    for (st, label) in [
+        (Status::New, "NEW"),
+        (Status::Regressed, "↑"),
+        (Status::Gone, "GONE"),
+        (Status::Improved, "↓"),
+        (Status::Steady, "steady"),
+    ] {
+        spans.push(Span::styled(
+            format!("{label} {}", r.count(st)),
+            t.status(st),
+        ));
+        spans.push(Span::raw("  "));
+    }
+    let blockers = r.marked(Mark::Blocker).len();
+    spans.push(Span::styled(
+        format!("· blockers {blockers}"),
+        if blockers > 0 {
+            t.mark(Mark::Blocker)
+        } else {
+            Style::default()
+        },
+    ));
+    Line::from(spans)
+}
+
+fn short_time(ts: &str) -> String {
+    // 2026-11-18T19:00:06.495Z -> 11-18 19:00
+    if ts.len() >= 16 {
+        format!("{} {}", &ts[5..10], &ts[11..16])
+    } else {
+        ts.to_string()
+    }
+}
+
+pub fn badge(g: &GroupReport) -> String {
+    match g.status {
+        Status::New => "NEW".to_string(),
+        Status::Gone => "GONE".to_string(),
+        Status::Regressed => format!("↑{:.1}×", g.ratio.unwrap_or(0.0)),
+        Status::Improved => format!("↓{:.2}×", g.ratio.unwrap_or(0.0)),
+        Status::Steady => "steady".to_string(),
+    }
+}
+
+/// Eight-cell sparkline of the current version's histogram (previous when absent).
+fn sparkline(g: &GroupReport) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let h = g
+        .current
+        .histogram
+        .as_ref()
+        .or(g.previous.histogram.as_ref());
+    let Some(h) = h else { return " ".repeat(8) };
+    let end = h.start_ms + h.width_ms * h.counts.len() as i64;
+    let first = h.counts.iter().position(|c| *c > 0).unwrap_or(0) as i64;
+    let last = h.counts.iter().rposition(|c| *c > 0).unwrap_or(0) as i64 + 1;
+    let bins = h.rebin(
+        h.start_ms + first * h.width_ms,
+        (h.start_ms + last * h.width_ms).min(end),
+        8,
+    );
+    let max = bins.iter().copied().max().unwrap_or(0).max(1);
+    bins.iter()
+        .map(|&c| {
+            if c == 0 {
+                ' '
+            } else {
+                BARS[((c * 7) / max) as usize]
+            }
+        })
+        .collect()
+}
+
+fn decision_cell(g: &GroupReport) -> (String, Option<Mark>) {
+    let Some(d) = &g.decision else {
+        return (String::new(), None);
+    };
+    let mark = d
+        .mark
+        .map(|m| m.as_str().to_uppercase())
+        .unwrap_or_default();
+    let owner = match (&d.owner_team, &d.owner_person) {
+        (Some(t), Some(p)) => format!("{t}/{p}"),
+        (Some(x), None) | (None, Some(x)) => x.clone(),
+        _ => String::new(),
+    };
+    let text = [mark, owner]
+        .into_iter()
+        .filter(|x| !x.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (display_safe(&text).into_owned(), d.mark)
+}
+
+fn draw_list(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let focus = s.focus == Pane::List;
+    let filter = match (s.status_filter, s.search.is_empty()) {
+        (None, true) => String::new(),
+        (st, _) => {
+            let mut parts = Vec::new();
+            if let Some(st) = st {
+                parts.push(format!("status={st}"));
+            }
+            if !s.search.is_empty() {
+                parts.push(format!("search={}", display_safe(&s.search)));
+            }
+            format!(" [{}]", parts.join(" "))
+        }
+    };
+    let title = format!(
+        " Groups {}/{} · sort {}{} ",
+        s.rows.len(),
+        s.report.as_ref().map_or(0, |r| r.groups.len()),
+        s.sort.name(),
+        filter
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(border(focus));
+    let Some(r) = &s.report else {
+        f.render_widget(Paragraph::new("reading the sources…").block(block), area);
+        return;
+    };
+    if s.rows.is_empty() {
+        let msg = if r.groups.is_empty() {
+            "no error groups in either version"
+        } else {
+            "no group matches the filter (f, /, Esc)"
+        };
+        f.render_widget(Paragraph::new(msg).block(block), area);
+        return;
+    }
+    let items: Vec<ListItem> = s
+        .rows
+        .iter()
+        .map(|&i| {
+            let g = &r.groups[i];
+            let fresh = if s.fresh.contains(&g.fingerprint) {
+                "★"
+            } else {
+                " "
+            };
+            let (dec, mark) = decision_cell(g);
+            let mut spans = vec![
+                Span::raw(fresh),
+                Span::styled(format!("{:<7}", badge(g)), t.status(g.status)),
+                Span::raw(format!(" {:>6} {:>6} ", g.current.count, g.previous.count)),
+                Span::styled(sparkline(g), t.dim()),
+                Span::raw(" "),
+            ];
+            if !dec.is_empty() {
+                spans.push(Span::styled(
+                    format!("{dec:.18}"),
+                    mark.map_or(Style::default(), |m| t.mark(m)),
+                ));
+                spans.push(Span::raw(" "));
+            }
+            spans.push(Span::raw(display_safe(&g.title).into_owned()));
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(s.selected));
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .highlight_symbol("▶");
+    f.render_stateful_widget(list, area, &mut state);
+}
+
+fn border(focus: bool) -> Style {
+    if focus {
+        Style::default().add_modifier(Modifier::BOLD)
+    } else {
+        Style::default()
+    }
+}
+
+fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let focus = s.focus == Pane::Detail;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Detail ")
+        .border_style(border(focus));
+    let Some(g) = s.selected_group() else {
+        f.render_widget(Paragraph::new("").block(block), area);
+        return;
+    };
+    let r = s.report.as_ref().expect("a selected group has a report");
+    let mut l: Vec<Line> = Vec::new();
+    let safe = |x: &str| display_safe(x).into_owned();
+    l.push(Line::from(vec![
+        Span::styled(format!("{} ", badge(g)), t.status(g.status)),
+        Span::styled(
+            safe(&g.title),
+            Style::default().add_modifier(Modifier::BOLD),
+        ),
+    ]));
+    l.push(Line::from(format!(
+        "{} · {} · fingerprint {}",
+        g.level, g.rule, g.fingerprint
+    )));
+    l.push(Line::from(format!(
+        "now {} ({} – {}) · before {} · ratio {}",
+        g.current.count,
+        g.current
+            .first_seen
+            .as_deref()
+            .map(short_time)
+            .unwrap_or_else(|| "?".into()),
+        g.current
+            .last_seen
+            .as_deref()
+            .map(short_time)
+            .unwrap_or_else(|| "?".into()),
+        g.previous.count,
+        g.ratio.map_or("–".to_string(), |x| format!("{x:.2}×"))
+    )));
+    if let Some(d) = &g.decision {
+        let mut parts = Vec::new();
+        match (d.mark, d.recorded_mark) {
+            (Some(m), _) => parts.push(m.as_str().to_uppercase()),
+            (None, Some(m)) => parts.push(format!(
+                "{m} on {} (not this train)",
+                d.train.as_deref().unwrap_or("?")
+            )),
+            _ => {}
+        }
+        if let Some(t) = &d.owner_team {
+            parts.push(format!("team {t}"));
+        }
+        if let Some(p) = &d.owner_person {
+            parts.push(format!("owner {p}"));
+        }
+        if let Some(k) = &d.task {
+            parts.push(format!("task {k}"));
+        }
+        l.push(Line::from(vec![
+            Span::styled("Decision: ", t.heading()),
+            Span::raw(safe(&parts.join(" · "))),
+        ]));
+        for n in &d.notes {
+            l.push(Line::from(format!(
+                "  note by {} {}: {}",
+                safe(&n.by),
+                short_time(&n.at),
+                safe(&n.text)
+            )));
+        }
+        if let (Some(at), Some(by)) = (&d.changed_at, &d.changed_by) {
+            l.push(Line::from(Span::styled(
+                format!("  last change {} by {}", short_time(at), safe(by)),
+                t.dim(),
+            )));
+        }
+    }
+    l.push(Line::from(""));
+    l.push(Line::from(Span::styled("Why grouped", t.heading())));
+    l.push(Line::from(safe(&g.grouped_by)));
+    l.push(Line::from(Span::styled("Template", t.heading())));
+    l.push(Line::from(safe(&g.template)));
+    histogram_lines(&mut l, g, r, t);
+    if !g.top.is_empty() {
+        l.push(Line::from(Span::styled("Where", t.heading())));
+        for (field, values) in &g.top {
+            let vs: Vec<String> = values
+                .iter()
+                .map(|(v, n)| format!("{} ({n})", safe(v)))
+                .collect();
+            l.push(Line::from(format!("{field}: {}", vs.join(", "))));
+        }
+    }
+    if let Some(sample) = &g.sample {
+        l.push(Line::from(Span::styled(
+            format!("Sample ({}:{})", safe(&sample.source), sample.line),
+            t.heading(),
+        )));
+        l.push(Line::from(safe(&sample.message)));
+    }
+    if let Some(st) = &g.stack_trace {
+        l.push(Line::from(Span::styled(
+            "Stack trace (in-app frames in bold)",
+            t.heading(),
+        )));
+        let in_app: std::collections::HashSet<String> = parse_frames(st)
+            .into_iter()
+            .filter(|fr| fr.in_app)
+            .map(|fr| fr.raw)
+            .collect();
+        for line in st.lines() {
+            let text = safe(line);
+            let style = if in_app.contains(line.trim()) {
+                Style::default().add_modifier(Modifier::BOLD)
+            } else {
+                t.dim()
+            };
+            l.push(Line::from(Span::styled(text, style)));
+        }
+    }
+    let p = Paragraph::new(l)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((s.detail_scroll, 0));
+    f.render_widget(p, area);
+}
+
+/// Side-by-side sparklines of both versions over one time axis.
+fn histogram_lines(l: &mut Vec<Line>, g: &GroupReport, r: &Report, t: &Theme) {
+    let (Some(from), Some(to)) = (
+        [&r.previous.first_seen, &r.current.first_seen]
+            .into_iter()
+            .flatten()
+            .filter_map(|x| parse_ms(x))
+            .min(),
+        [&r.previous.last_seen, &r.current.last_seen]
+            .into_iter()
+            .flatten()
+            .filter_map(|x| parse_ms(x))
+            .max(),
+    ) else {
+        return;
+    };
+    const W: usize = 32;
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let row = |h: &Option<logtriage::histogram::Histogram>| -> String {
+        let Some(h) = h else { return "·".repeat(W) };
+        let bins = h.rebin(from, to + 1, W);
+        let max = bins.iter().copied().max().unwrap_or(0).max(1);
+        bins.iter()
+            .map(|&c| {
+                if c == 0 {
+                    '·'
+                } else {
+                    BARS[((c * 7) / max) as usize]
+                }
+            })
+            .collect()
+    };
+    l.push(Line::from(Span::styled(
+        format!(
+            "Over time ({} – {})",
+            short_time(&logtriage::input::time::format_ms(from)),
+            short_time(&logtriage::input::time::format_ms(to))
+        ),
+        t.heading(),
+    )));
+    l.push(Line::from(format!("before {}", row(&g.previous.histogram))));
+    l.push(Line::from(format!("now    {}", row(&g.current.histogram))));
+}
+
+fn parse_ms(ts: &str) -> Option<i64> {
+    logtriage::input::time::parse_timestamp(ts)
+}
+
+fn draw_footer(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
+    let line = match &s.mode {
+        Mode::Search => Line::from(vec![
+            Span::styled("/", Style::default().add_modifier(Modifier::BOLD)),
+            Span::raw(display_safe(&s.search).into_owned()),
+            Span::raw("▏"),
+        ]),
+        Mode::Input { kind, buffer } => Line::from(vec![
+            Span::styled(
+                format!("{}: ", kind.prompt()),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(display_safe(buffer).into_owned()),
+            Span::raw("▏"),
+        ]),
+        _ => match &s.message {
+            Some((m, Tone::Error)) => {
+                Line::from(Span::styled(display_safe(m).into_owned(), t.alert()))
+            }
+            Some((m, Tone::Info)) => Line::from(display_safe(m).into_owned()),
+            None => Line::from(Span::styled(keys::hints(&s.mode, s.focus), t.dim())),
+        },
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_help(f: &mut Frame, area: Rect, filter: &str) {
+    let w = area.width.saturating_sub(4).min(72);
+    let h = area.height.saturating_sub(2).min(BINDINGS.len() as u16 + 4);
+    let rect = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    let needle = filter.to_lowercase();
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .filter(|b| {
+            needle.is_empty()
+                || b.keys.to_lowercase().contains(&needle)
+                || b.what.to_lowercase().contains(&needle)
+        })
+        .map(|b| {
+            let ctx = match b.context {
+                Context::Anywhere => "",
+                Context::List => " (list)",
+                Context::Detail => " (detail)",
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!("{:<14}", b.keys),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(format!("{}{ctx}", b.what)),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from("no key matches"));
+    }
+    let title = if filter.is_empty() {
+        " Keys — type to filter, Esc closes ".to_string()
+    } else {
+        format!(" Keys matching {:?} ", display_safe(filter))
+    };
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        rect,
+    );
+}
