@@ -124,19 +124,56 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
-/// The keys that matter now, for the status line.
-pub fn hints(mode: &Mode, focus: Pane) -> &'static str {
+/// The keys that matter now, most important first, for the status line (which shows as
+/// many as fit, always ending with help).
+pub fn hints(mode: &Mode, focus: Pane) -> &'static [&'static str] {
     match mode {
-        Mode::Normal if focus == Pane::Detail => {
-            "j/k scroll · Tab list · b blocker · o owner · n note · u undo · ? help · q quit"
-        }
-        Mode::Normal => {
-            "j/k move · Tab detail · / search · f filter · s sort · b blocker · o owner · e export · ? help · q quit"
-        }
-        Mode::Search => "type to search · Enter keep · Esc clear",
-        Mode::Input { .. } => "Enter save · Esc cancel",
-        Mode::Help { .. } => "type to filter · Esc close",
+        Mode::Normal if focus == Pane::Detail => &[
+            "j/k scroll",
+            "Tab list",
+            "b blocker",
+            "o owner",
+            "t task",
+            "n note",
+            "u undo",
+            "q quit",
+        ],
+        Mode::Normal => &[
+            "j/k move",
+            "b blocker",
+            "o owner",
+            "Tab detail",
+            "/ search",
+            "f filter",
+            "s sort",
+            "e export",
+            "u undo",
+            "q quit",
+        ],
+        Mode::Search => &["type to search", "Enter keep", "Esc clear"],
+        Mode::Input { .. } => &["Enter save", "Esc cancel"],
+        Mode::Help { .. } => &["type to filter", "Esc close"],
     }
+}
+
+/// `hints` joined to fit `width` columns, with "? help" last in normal mode.
+pub fn hint_line(mode: &Mode, focus: Pane, width: usize) -> String {
+    let tail = if matches!(mode, Mode::Normal) {
+        " · ? help"
+    } else {
+        ""
+    };
+    let mut out = String::new();
+    for h in hints(mode, focus) {
+        let sep = if out.is_empty() { "" } else { " · " };
+        if out.chars().count() + sep.len() + h.chars().count() + tail.chars().count() > width {
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(h);
+    }
+    out.push_str(tail);
+    out
 }
 
 /// Translates a key press in `mode` into an action.

@@ -56,9 +56,7 @@ pub enum InputKind {
 impl InputKind {
     pub fn prompt(self) -> &'static str {
         match self {
-            InputKind::Owner => {
-                "Owner as team/person (Platform/ann, Platform/, /ann; empty clears)"
-            }
+            InputKind::Owner => "Owner team/person (e.g. Platform/ann)",
             InputKind::Task => "Task: T123456 or a URL (empty clears)",
             InputKind::Note => "Note",
         }

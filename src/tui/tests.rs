@@ -1,1 +1,363 @@
-//! Screen snapshots (insta on ratatui's TestBackend) and update tests, on the demo train.
+//! Screen snapshots (insta on ratatui's TestBackend) and `update` tests, on the demo train.
+
+use super::action::Action;
+use super::state::{InputKind, Mode, Pane, State};
+use super::update::{Effect, update};
+use super::view;
+use logtriage::decisions::{Decisions, Mark, Op};
+use logtriage::diff::{Params, Status};
+use logtriage::level::Level;
+use logtriage::pipeline::{self, Options, SourceSpec};
+use logtriage::report::{self, Picked, Report};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The demo train's report, built once.
+fn demo_report() -> Report {
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    REPORT
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let files = logtriage::demo::write(dir.path()).unwrap();
+            let specs: Vec<SourceSpec> = files
+                .iter()
+                .filter(|f| logtriage::demo::is_versioned_log(f))
+                .map(|f| SourceSpec {
+                    input: logtriage::input::Input::Path(f.clone()),
+                    version: None,
+                })
+                .collect();
+            let mut a = pipeline::analyze(&specs, &Options::default());
+            // Stable names in snapshots, whatever the temp dir.
+            for s in &mut a.sources {
+                s.name = PathBuf::from(&s.name)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+            }
+            let (cur, prev) = report::pick_versions(&a).unwrap();
+            Report::build(
+                &a,
+                &cur,
+                &prev,
+                Picked::Newest,
+                &Params::default(),
+                Some(Level::Warning),
+            )
+        })
+        .clone()
+}
+
+fn loaded_state(color: bool) -> State {
+    let mut s = State::new(
+        "demo train".into(),
+        Decisions::default(),
+        PathBuf::from("decisions.json"),
+        color,
+    );
+    update(&mut s, Action::Loaded(Ok(Box::new(demo_report()))));
+    s
+}
+
+fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::draw(f, s)).unwrap();
+    t
+}
+
+fn with_decision(s: &mut State, fp: &str, ops: &[Op]) {
+    let mut d = s.decisions.clone();
+    for op in ops {
+        d.apply(fp, None, op, "2026-11-18T20:00:00Z", "ann");
+    }
+    update(s, Action::Saved(Ok(d)));
+    s.message = None;
+}
+
+#[test]
+fn main_screen_80x24() {
+    let mut s = loaded_state(true);
+    let fp = s.selected_group().unwrap().fingerprint.clone();
+    with_decision(
+        &mut s,
+        &fp,
+        &[
+            Op::SetMark {
+                mark: Some(Mark::Blocker),
+                train: Some("1.46.0-wmf.4".into()),
+            },
+            Op::SetOwner {
+                team: Some("Platform".into()),
+                person: Some("ann".into()),
+            },
+        ],
+    );
+    insta::assert_snapshot!("main_80x24", render(&s, 80, 24).backend());
+}
+
+#[test]
+fn main_screen_160x48() {
+    let s = loaded_state(true);
+    insta::assert_snapshot!("main_160x48", render(&s, 160, 48).backend());
+}
+
+#[test]
+fn help_overlay_filters() {
+    let mut s = loaded_state(true);
+    update(&mut s, Action::ToggleHelp);
+    insta::assert_snapshot!("help_80x24", render(&s, 80, 24).backend());
+    for c in "owner".chars() {
+        update(&mut s, Action::Type(c));
+    }
+    let screen = render(&s, 80, 24).backend().to_string();
+    assert!(
+        screen.contains("owner: team/person") && !screen.contains("export the report"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn owner_prompt_and_detail_focus() {
+    let mut s = loaded_state(true);
+    update(&mut s, Action::StartInput(InputKind::Owner));
+    for c in "Platform/ann".chars() {
+        update(&mut s, Action::Type(c));
+    }
+    insta::assert_snapshot!("owner_prompt_80x24", render(&s, 80, 24).backend());
+}
+
+#[test]
+fn blind_banner_when_the_current_version_has_no_events() {
+    let mut r = demo_report();
+    r.current.events = 0;
+    r.sources[0].error = Some("cannot open: No such file or directory (os error 2)".into());
+    let mut s = State::new(
+        "demo train".into(),
+        Decisions::default(),
+        PathBuf::from("d.json"),
+        true,
+    );
+    update(&mut s, Action::Loaded(Ok(Box::new(r))));
+    let screen = render(&s, 80, 24).backend().to_string();
+    assert!(screen.contains("BLIND:"), "{screen}");
+    insta::assert_snapshot!("blind_80x24", render(&s, 80, 24).backend());
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_last_good_data_and_says_stale() {
+    let mut s = loaded_state(true);
+    update(&mut s, Action::Refresh);
+    update(
+        &mut s,
+        Action::Loaded(Err("clickhouse://db:8123 unreachable".into())),
+    );
+    let screen = render(&s, 100, 24).backend().to_string();
+    assert!(screen.contains("STALE: refresh failed"), "{screen}");
+    assert!(
+        screen.contains("ParserOutput"),
+        "the old groups stay on screen"
+    );
+}
+
+#[test]
+fn no_color_means_no_colors() {
+    let s = loaded_state(false);
+    let t = render(&s, 100, 30);
+    for cell in t.backend().buffer().content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset);
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+}
+
+#[test]
+fn marking_toggles_and_belongs_to_the_current_train() {
+    let mut s = loaded_state(true);
+    let fp = s.selected_group().unwrap().fingerprint.clone();
+    let effects = update(&mut s, Action::Mark(Mark::Blocker));
+    assert_eq!(
+        effects,
+        vec![Effect::Save {
+            fingerprint: fp.clone(),
+            title: s.selected_group().unwrap().title.clone(),
+            op: Op::SetMark {
+                mark: Some(Mark::Blocker),
+                train: Some("1.46.0-wmf.4".into())
+            }
+        }]
+    );
+    with_decision(
+        &mut s,
+        &fp,
+        &[Op::SetMark {
+            mark: Some(Mark::Blocker),
+            train: Some("1.46.0-wmf.4".into()),
+        }],
+    );
+    let effects = update(&mut s, Action::Mark(Mark::Blocker));
+    assert!(matches!(
+        &effects[0],
+        Effect::Save {
+            op: Op::SetMark { mark: None, .. },
+            ..
+        }
+    ));
+    let known = update(&mut s, Action::Mark(Mark::Known));
+    assert!(matches!(
+        &known[0],
+        Effect::Save {
+            op: Op::SetMark {
+                mark: Some(Mark::Known),
+                train: None
+            },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn prompts_parse_and_validate() {
+    let mut s = loaded_state(true);
+    let submit = |s: &mut State, kind: InputKind, text: &str| {
+        update(s, Action::StartInput(kind));
+        if let Mode::Input { buffer, .. } = &mut s.mode {
+            buffer.clear();
+        }
+        for c in text.chars() {
+            update(s, Action::Type(c));
+        }
+        update(s, Action::Submit)
+    };
+    let e = submit(&mut s, InputKind::Owner, "Platform/ann");
+    assert!(
+        matches!(&e[0], Effect::Save { op: Op::SetOwner { team: Some(t), person: Some(p) }, .. } if t == "Platform" && p == "ann")
+    );
+    let e = submit(&mut s, InputKind::Owner, "/ann");
+    assert!(matches!(
+        &e[0],
+        Effect::Save {
+            op: Op::SetOwner {
+                team: None,
+                person: Some(_)
+            },
+            ..
+        }
+    ));
+    let e = submit(&mut s, InputKind::Task, "next week");
+    assert!(e.is_empty());
+    assert!(s.message.as_ref().unwrap().0.contains("not a task"));
+    let e = submit(&mut s, InputKind::Task, "T412345");
+    assert!(
+        matches!(&e[0], Effect::Save { op: Op::SetTask { task: Some(t) }, .. } if t == "T412345")
+    );
+    assert!(submit(&mut s, InputKind::Note, "   ").is_empty());
+    update(&mut s, Action::StartInput(InputKind::Note));
+    update(&mut s, Action::Type('x'));
+    assert!(update(&mut s, Action::Cancel).is_empty());
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn search_filter_sort_and_navigation() {
+    let mut s = loaded_state(true);
+    let all = s.rows.len();
+    update(&mut s, Action::StartSearch);
+    for c in "broken pipe".chars() {
+        update(&mut s, Action::Type(c));
+    }
+    assert_eq!(s.rows.len(), 2);
+    update(&mut s, Action::Cancel);
+    assert_eq!(s.rows.len(), all);
+    update(&mut s, Action::StartSearch);
+    for c in "/shut.down/".chars() {
+        update(&mut s, Action::Type(c));
+    }
+    assert_eq!(s.rows.len(), 1);
+    update(&mut s, Action::Submit);
+    update(&mut s, Action::Cancel);
+    s.search.clear();
+    s.refresh_rows();
+    update(&mut s, Action::CycleFilter);
+    assert!(
+        s.rows
+            .iter()
+            .all(|&i| s.report.as_ref().unwrap().groups[i].status == Status::New)
+    );
+    update(&mut s, Action::CycleFilter);
+    assert_eq!(s.rows.len(), 1);
+    for _ in 0..4 {
+        update(&mut s, Action::CycleFilter);
+    }
+    assert_eq!(s.rows.len(), all);
+    update(&mut s, Action::CycleSort);
+    let counts: Vec<u64> = s
+        .rows
+        .iter()
+        .map(|&i| s.report.as_ref().unwrap().groups[i].current.count)
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]));
+    update(&mut s, Action::Bottom);
+    assert_eq!(s.selected, all - 1);
+    update(&mut s, Action::Down);
+    assert_eq!(s.selected, all - 1);
+    update(&mut s, Action::SwitchPane);
+    assert_eq!(s.focus, Pane::Detail);
+    update(&mut s, Action::Down);
+    assert_eq!((s.selected, s.detail_scroll), (all - 1, 1));
+}
+
+#[test]
+fn refresh_marks_groups_that_appeared() {
+    let mut s = loaded_state(true);
+    let mut r = demo_report();
+    let mut extra = r.groups[0].clone();
+    extra.fingerprint = "00000000000000ff".into();
+    extra.title = "brand new after refresh".into();
+    r.groups.push(extra);
+    update(&mut s, Action::Refresh);
+    update(&mut s, Action::Loaded(Ok(Box::new(r))));
+    assert!(s.fresh.contains("00000000000000ff"));
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("1 group(s) appeared")
+    );
+    assert!(render(&s, 100, 40).backend().to_string().contains("★"));
+}
+
+#[test]
+fn log_content_cannot_drive_the_terminal() {
+    let mut r = demo_report();
+    r.groups[0].title = "boom \u{1b}]0;pwned\u{7} \u{1b}[2J \u{202e}exe \u{9b}31m".into();
+    r.groups[0].sample.as_mut().unwrap().message = "\u{1b}[1A\u{1b}[2K\r[OK]".into();
+    let mut s = State::new(
+        "x".into(),
+        Decisions::default(),
+        PathBuf::from("d.json"),
+        true,
+    );
+    update(&mut s, Action::Loaded(Ok(Box::new(r))));
+    for (w, h) in [(80, 24), (160, 48), (20, 5), (1, 1)] {
+        let t = render(&s, w, h);
+        for cell in t.backend().buffer().content() {
+            assert!(
+                !cell
+                    .symbol()
+                    .chars()
+                    .any(|c| c.is_control() || logtriage::sanitize::is_bidi_or_invisible(c)),
+                "{:?}",
+                cell.symbol()
+            );
+        }
+    }
+    assert!(
+        render(&s, 160, 48)
+            .backend()
+            .to_string()
+            .contains("␛]0;pwned␇")
+    );
+}

@@ -323,7 +323,7 @@ fn submit_input(s: &mut State, kind: InputKind, text: &str) -> Vec<Effect> {
                 Some((t, p)) => (none_if_empty(t), none_if_empty(p)),
                 None => (none_if_empty(text), None),
             };
-            vec![Op::SetOwnerTeam { team }, Op::SetOwnerPerson { person }]
+            vec![Op::SetOwner { team, person }]
         }
         InputKind::Task => {
             if !text.is_empty() && !is_task_reference(text) {

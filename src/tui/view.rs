@@ -196,8 +196,8 @@ fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Theme, banner: Option<(
 
 fn counts_line<'a>(r: &Report, t: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(format!(
-        " {} events ({} triaged) · {} malformed · ",
-        r.current.events, r.current.triaged, r.malformed.total
+        " {} events · {} malformed │ ",
+        r.current.events, r.malformed.total
     ))];
     for (st, label) in [
         (Status::New, "NEW"),
@@ -210,17 +210,16 @@ fn counts_line<'a>(r: &Report, t: &Theme) -> Line<'a> {
             format!("{label} {}", r.count(st)),
             t.status(st),
         ));
-        spans.push(Span::raw("  "));
+        spans.push(Span::raw(" "));
     }
     let blockers = r.marked(Mark::Blocker).len();
-    spans.push(Span::styled(
-        format!("· blockers {blockers}"),
-        if blockers > 0 {
-            t.mark(Mark::Blocker)
-        } else {
-            Style::default()
-        },
-    ));
+    spans.push(Span::raw("│ "));
+    let style = if blockers > 0 {
+        t.mark(Mark::Blocker)
+    } else {
+        Style::default()
+    };
+    spans.push(Span::styled(format!("blockers {blockers}"), style));
     Line::from(spans)
 }
 
@@ -573,7 +572,10 @@ fn draw_footer(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
                 Line::from(Span::styled(display_safe(m).into_owned(), t.alert()))
             }
             Some((m, Tone::Info)) => Line::from(display_safe(m).into_owned()),
-            None => Line::from(Span::styled(keys::hints(&s.mode, s.focus), t.dim())),
+            None => Line::from(Span::styled(
+                keys::hint_line(&s.mode, s.focus, area.width as usize),
+                t.dim(),
+            )),
         },
     };
     f.render_widget(Paragraph::new(line), area);

@@ -1,0 +1,136 @@
+//! The real binary in a real terminal (tmux): a newcomer opens the demo, finds the new
+//! errors, marks one as a blocker with an owner, exports the report and quits; the
+//! decisions file and the exported report hold it. Needs tmux (`.ci/run` installs it).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
+
+/// A tmux server of our own (its own socket), killed on drop even when the test fails.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(cwd: &Path, command: &str) -> Tmux {
+        let socket = format!("logtriage-test-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "-c",
+            ])
+            .arg(cwd)
+            .arg(command)
+            .env("TERM", "xterm-256color")
+            .status()
+            .expect("tmux must be installed for the end-to-end test (apt-get install tmux)");
+        assert!(status.success());
+        Tmux { socket }
+    }
+
+    fn screen(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let st = Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "t", k])
+                .status()
+                .unwrap();
+            assert!(st.success());
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn literal(&self, text: &str) {
+        let st = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "t", "-l", text])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "waited 30 s for {needle:?}; the screen is:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+#[test]
+fn newcomer_marks_a_blocker_with_an_owner_and_exports_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // `; echo EXITED $?` shows the exit status once the TUI is gone.
+    let tmux = Tmux::start(dir.path(), &format!("{BIN} demo; echo EXITED $?; sleep 30"));
+    let screen = tmux.wait_for("Groups 14/14");
+    assert!(screen.contains("NEW 4"), "{screen}");
+    // The first rows are the new errors; move to the second and make it a blocker.
+    tmux.keys(&["j", "b"]);
+    tmux.wait_for("blockers 1");
+    tmux.keys(&["o"]);
+    tmux.wait_for("Owner team/person");
+    tmux.literal("Search/ann");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("owner ann");
+    assert!(screen.contains("BLOCKER"), "{screen}");
+    tmux.keys(&["e"]);
+    tmux.wait_for("report written to");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXITED 0");
+
+    let decisions: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("logtriage-decisions.json")).unwrap(),
+    )
+    .unwrap();
+    let (fp, d) = decisions["decisions"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
+    assert_eq!(d["mark"], "blocker");
+    assert_eq!(d["train"], "1.46.0-wmf.4");
+    assert_eq!(d["owner_team"], "Search");
+    assert_eq!(d["owner_person"], "ann");
+    let report =
+        std::fs::read_to_string(dir.path().join("logtriage-report-1.46.0-wmf.4.md")).unwrap();
+    assert!(report.contains("## Open blockers (1)"), "{report}");
+    assert!(
+        report.contains("blocker · Search/ann") && report.contains(fp.as_str()),
+        "{report}"
+    );
+}
