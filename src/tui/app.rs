@@ -105,6 +105,7 @@ where
             _ = async { follow.as_mut().expect("guarded").tick().await }, if follow.is_some() => Some(Action::Refresh),
         };
         let Some(action) = action else { break Ok(()) };
+        let fresh_data = matches!(action, Action::Loaded(Ok(_)));
         let action = match action {
             Action::Key(k) => match keys::action_for(k, &state.mode) {
                 Some(a) => a,
@@ -114,6 +115,9 @@ where
         };
         for effect in update(&mut state, action) {
             perform(effect, &tx, opts);
+        }
+        if fresh_data {
+            state.loaded_at = Some(chrono::Local::now().format("%H:%M:%S").to_string());
         }
         if state.quit {
             break Ok(());

@@ -103,6 +103,8 @@ pub struct State {
     /// Groups that appeared since the previous load (highlighted after a refresh).
     pub fresh: HashSet<String>,
     pub quit: bool,
+    /// When the report on screen was read (set by the runtime; data freshness).
+    pub loaded_at: Option<String>,
     /// Colors allowed (NO_COLOR unset).
     pub color: bool,
 }
@@ -133,6 +135,7 @@ impl State {
             message: None,
             fresh: HashSet::new(),
             quit: false,
+            loaded_at: None,
             color,
         }
     }

@@ -7,6 +7,7 @@ use super::state::{Load, Mode, Pane, State, Tone};
 use logtriage::decisions::Mark;
 use logtriage::diff::Status;
 use logtriage::fingerprint::stack::parse_frames;
+use logtriage::gate::Outcome;
 use logtriage::report::{GroupReport, Report};
 use logtriage::sanitize::display_safe;
 use ratatui::Frame;
@@ -169,6 +170,10 @@ fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Theme, banner: Option<(
         title,
         Style::default().add_modifier(Modifier::BOLD),
     )];
+    if let Some(r) = &s.report {
+        first.extend(gate_spans(r, t));
+    }
+
     if let Some(r) = &s.report
         && let (Some(a), Some(b)) = (&r.current.first_seen, &r.current.last_seen)
     {
@@ -176,6 +181,9 @@ fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Theme, banner: Option<(
             format!("  ·  {} – {}", short_time(a), short_time(b)),
             t.dim(),
         ));
+    }
+    if let Some(at) = &s.loaded_at {
+        first.push(Span::styled(format!("  ·  read {at}"), t.dim()));
     }
     lines.push(Line::from(first));
     if let Some(r) = &s.report {
@@ -192,6 +200,31 @@ fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Theme, banner: Option<(
         lines.push(Line::from(Span::styled(format!(" {text} "), style)));
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// The deploy gate's verdict on what is on screen, with its rule (as `logtriage check`
+/// with its defaults: any new or regressed group that is not known or ignored fails).
+fn gate_spans<'a>(r: &Report, t: &Theme) -> Vec<Span<'a>> {
+    let v = logtriage::gate::evaluate(r, logtriage::gate::Limits::default());
+    let (word, style) = match v.outcome {
+        Outcome::Pass => ("PASS", Style::default().add_modifier(Modifier::BOLD)),
+        Outcome::Fail => ("FAIL", t.status(Status::New)),
+        Outcome::Blind => ("BLIND", t.alert()),
+    };
+    let why = match v.outcome {
+        Outcome::Pass => "no new or regressed errors".to_string(),
+        Outcome::Fail => {
+            let new = v.failing.iter().filter(|g| g.status == Status::New).count();
+            let reg = v.failing.len() - new;
+            format!("{new} new, {reg} regressed untriaged")
+        }
+        Outcome::Blind => "cannot judge".to_string(),
+    };
+    vec![
+        Span::raw("  ·  gate "),
+        Span::styled(word, style),
+        Span::styled(format!(" ({why})"), t.dim()),
+    ]
 }
 
 fn counts_line<'a>(r: &Report, t: &Theme) -> Line<'a> {
