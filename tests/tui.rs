@@ -15,7 +15,9 @@ struct Tmux {
 
 impl Tmux {
     fn start(cwd: &Path, command: &str) -> Tmux {
-        let socket = format!("logtriage-test-{}", std::process::id());
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = format!("logtriage-test-{}-{n}", std::process::id());
         let status = Command::new("tmux")
             .args([
                 "-L",
@@ -132,5 +134,48 @@ fn newcomer_marks_a_blocker_with_an_owner_and_exports_the_report() {
     assert!(
         report.contains("blocker · Search/ann") && report.contains(fp.as_str()),
         "{report}"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    // After the TUI exits, print whether the tty is back in canonical (cooked) mode.
+    let tmux = Tmux::start(
+        dir.path(),
+        &format!("{BIN} demo; echo EXITED $?; stty -a | grep -o -- '-\\?icanon'; sleep 30"),
+    );
+    tmux.wait_for("Groups 14/14");
+    let pane = Command::new("tmux")
+        .args([
+            "-L",
+            &tmux.socket,
+            "display",
+            "-p",
+            "-t",
+            "t",
+            "#{pane_pid}",
+        ])
+        .output()
+        .unwrap();
+    let shell = String::from_utf8_lossy(&pane.stdout).trim().to_string();
+    let child = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+    let pid = String::from_utf8_lossy(&child.stdout)
+        .lines()
+        .next()
+        .expect("the TUI's pid")
+        .to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let screen = tmux.wait_for("canon");
+    assert!(screen.contains("EXITED 0"), "{screen}");
+    assert!(
+        screen.lines().any(|l| l.trim() == "icanon"),
+        "the terminal was left in raw mode:\n{screen}"
     );
 }

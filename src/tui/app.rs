@@ -95,17 +95,42 @@ where
     if let Some(f) = follow.as_mut() {
         f.tick().await; // the first tick is immediate: the initial load covers it
     }
+    #[cfg(unix)]
+    let mut term_signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| e.to_string())?;
+    #[cfg(unix)]
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .map_err(|e| e.to_string())?;
     let result = loop {
         if let Err(e) = terminal.draw(|f| view::draw(f, &state)) {
             break Err(format!("cannot draw: {e}"));
         }
+        #[cfg(unix)]
+        let terminated = async {
+            tokio::select! {
+                _ = term_signal.recv() => {}
+                _ = hangup.recv() => {}
+            }
+        };
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<()>();
         let action = tokio::select! {
+            // SIGTERM / SIGHUP: leave cleanly (the terminal is restored by the caller).
+            _ = terminated => break Ok(()),
             a = rx.recv() => a,
             _ = tick.tick(), if matches!(state.load, Load::Loading { .. }) => Some(Action::Resize),
             _ = async { follow.as_mut().expect("guarded").tick().await }, if follow.is_some() => Some(Action::Refresh),
         };
         let Some(action) = action else { break Ok(()) };
         let fresh_data = matches!(action, Action::Loaded(Ok(_)));
+        if let Action::Key(k) = &action
+            && k.modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL)
+            && k.code == crossterm::event::KeyCode::Char('z')
+        {
+            suspend(terminal);
+            continue;
+        }
         let action = match action {
             Action::Key(k) => match keys::action_for(k, &state.mode) {
                 Some(a) => a,
@@ -125,6 +150,19 @@ where
     };
     stop.store(true, Ordering::Relaxed);
     result
+}
+
+/// Ctrl-Z: give the terminal back, stop like any job (`fg` resumes), then take it again.
+fn suspend<B: Backend>(terminal: &mut Terminal<B>) {
+    restore();
+    #[cfg(unix)]
+    // SAFETY: raise(3) with a valid signal number; the process stops until SIGCONT.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    let _ = enable_raw_mode();
+    let _ = execute!(io::stdout(), EnterAlternateScreen);
+    let _ = terminal.clear();
 }
 
 /// A thread that polls the terminal and forwards key presses as actions, per the keymap
