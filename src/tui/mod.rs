@@ -10,4 +10,6 @@ pub mod update;
 pub mod view;
 
 #[cfg(test)]
+mod screenshot;
+#[cfg(test)]
 mod tests;

@@ -361,3 +361,104 @@ fn log_content_cannot_drive_the_terminal() {
             .contains("␛]0;pwned␇")
     );
 }
+
+/// Key to frame at 10,000 groups, measured (run by `scripts/bench-ui`, release build).
+#[test]
+#[ignore = "benchmark: run with scripts/bench-ui"]
+fn render_benchmark_10k_groups() {
+    let base = demo_report();
+    let mut r = base.clone();
+    r.groups.clear();
+    for i in 0..10_000 {
+        let mut g = base.groups[i % base.groups.len()].clone();
+        g.fingerprint = format!("{i:016x}");
+        g.title = format!("{} #{i}", g.title);
+        r.groups.push(g);
+    }
+    let mut s = State::new(
+        "bench".into(),
+        Decisions::default(),
+        PathBuf::from("d.json"),
+        true,
+    );
+    update(&mut s, Action::Loaded(Ok(Box::new(r))));
+    let mut t = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut times = Vec::new();
+    let actions: [fn() -> Action; 4] = [
+        || Action::Down,
+        || Action::PageDown,
+        || Action::CycleSort,
+        || Action::Up,
+    ];
+    for k in 0..400 {
+        let start = std::time::Instant::now();
+        update(&mut s, actions[k % actions.len()]());
+        t.draw(|f| view::draw(f, &s)).unwrap();
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    // Typing a search re-filters all groups on every key.
+    update(&mut s, Action::StartSearch);
+    for c in "broken pipe".chars() {
+        let start = std::time::Instant::now();
+        update(&mut s, Action::Type(c));
+        t.draw(|f| view::draw(f, &s)).unwrap();
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+    println!(
+        "key to frame at 10,000 groups, 160x48, {} keys: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        times.len(),
+        pct(0.5),
+        pct(0.99),
+        times[times.len() - 1]
+    );
+}
+
+/// Writes the README's screenshots (SVG) into `$LOGTRIAGE_SCREENSHOTS` (scripts/screenshots).
+#[test]
+#[ignore = "writes screenshots: run with scripts/screenshots"]
+fn write_screenshots() {
+    let dir = PathBuf::from(
+        std::env::var("LOGTRIAGE_SCREENSHOTS")
+            .expect("LOGTRIAGE_SCREENSHOTS names the output directory"),
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let save = |name: &str, s: &State| {
+        let t = render(s, 120, 36);
+        std::fs::write(
+            dir.join(format!("{name}.svg")),
+            super::screenshot::buffer_to_svg(t.backend().buffer()),
+        )
+        .unwrap();
+    };
+    let mut s = loaded_state(true);
+    s.source_label = "demo train: 3 services".into();
+    save("main", &s);
+    let fp = s.selected_group().unwrap().fingerprint.clone();
+    with_decision(
+        &mut s,
+        &fp,
+        &[
+            Op::SetMark {
+                mark: Some(Mark::Blocker),
+                train: Some("1.46.0-wmf.4".into()),
+            },
+            Op::SetOwner {
+                team: Some("MediaWiki-Platform".into()),
+                person: Some("ann".into()),
+            },
+            Op::SetTask {
+                task: Some("T412345".into()),
+            },
+            Op::AddNote {
+                text: "only on group0 wikis so far; blocks group1".into(),
+            },
+        ],
+    );
+    update(&mut s, Action::SwitchPane);
+    save("blocker-detail", &s);
+    update(&mut s, Action::SwitchPane);
+    update(&mut s, Action::ToggleHelp);
+    save("help", &s);
+}

@@ -364,8 +364,13 @@ fn draw_list(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         f.render_widget(Paragraph::new(msg).block(block), area);
         return;
     }
-    let items: Vec<ListItem> = s
-        .rows
+    // Only the rows that fit are built, so a frame costs the same at 100 or 100,000 groups.
+    let visible = area.height.saturating_sub(2).max(1) as usize;
+    let offset = s
+        .selected
+        .saturating_sub(visible / 2)
+        .min(s.rows.len().saturating_sub(visible));
+    let items: Vec<ListItem> = s.rows[offset..(offset + visible).min(s.rows.len())]
         .iter()
         .map(|&i| {
             let g = &r.groups[i];
@@ -393,7 +398,7 @@ fn draw_list(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             ListItem::new(Line::from(spans))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(s.selected));
+    let mut state = ListState::default().with_selected(Some(s.selected - offset));
     let list = List::new(items)
         .block(block)
         .highlight_style(Style::default().add_modifier(Modifier::REVERSED))
