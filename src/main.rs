@@ -2,7 +2,7 @@
 
 mod tui;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use logtriage::config;
 use logtriage::decisions::{DecisionStore, Decisions, Mark, Op};
 use logtriage::diff::Params;
@@ -57,6 +57,12 @@ enum Command {
     Demo(DemoArgs),
     /// Record a triage decision on groups: mark, owner, task, note, or undo the last change.
     Decide(DecideArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Args)]
@@ -258,6 +264,17 @@ fn main() -> ExitCode {
         Command::Fingerprint(a) => cmd_fingerprint(a),
         Command::Demo(a) => cmd_demo(a),
         Command::Decide(a) => cmd_decide(a),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "logtriage", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|_| 0)
+            .or_else(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => Ok(0),
+                _ => Err(Failure(format!("cannot write the man page: {e}"), 2)),
+            }),
     };
     finish(result)
 }

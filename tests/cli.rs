@@ -623,3 +623,13 @@ fn decide_rejects_what_it_cannot_record() {
     let o = run(&["report", "--decisions", "/nonexistent/d.json", "x.json"]);
     assert!(stderr(&o).contains("no decisions file there"));
 }
+
+#[test]
+fn completions_and_man_page() {
+    let o = run(&["completions", "bash"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("_logtriage()"));
+    let o = run(&["man"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains(".TH logtriage"));
+}
