@@ -405,6 +405,7 @@ impl DecisionStore {
     ) -> Result<(), DecisionsError> {
         let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let _lock = Lock::acquire(&self.path)?;
+        sweep_temp_files(&self.path);
         let mut fresh = read(&self.path)?;
         fresh.apply(fingerprint, title, op, &at, by);
         write_atomic(&self.path, fresh.render().as_bytes())?;
@@ -455,6 +456,28 @@ fn read(path: &Path) -> Result<Decisions, DecisionsError> {
             action: "read the decisions file",
             error,
         }),
+    }
+}
+
+/// Removes temp files that writers killed mid-save left behind. Called under the lock: no
+/// live writer has one open then.
+fn sweep_temp_files(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!("{}.tmp.", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(e.path());
+        }
     }
 }
 

@@ -58,9 +58,7 @@ enum Command {
     /// Record a triage decision on groups: mark, owner, task, note, or undo the last change.
     Decide(DecideArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
 }
@@ -265,7 +263,12 @@ fn main() -> ExitCode {
         Command::Demo(a) => cmd_demo(a),
         Command::Decide(a) => cmd_decide(a),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "logtriage", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "logtriage",
+                &mut std::io::stdout(),
+            );
             Ok(0)
         }
         Command::Man => clap_mangen::Man::new(Cli::command())
