@@ -15,6 +15,8 @@ pub enum Action {
     Bottom,
     /// Enter / Tab: move focus between the list and the detail pane.
     SwitchPane,
+    /// Space: add the highlighted group to the selection, or take it out.
+    ToggleSelect,
     /// Start `/` search.
     StartSearch,
     /// Cycle the status filter (all → new → regressed → … → all).

@@ -43,6 +43,11 @@ pub const BINDINGS: &[Binding] = &[
         context: Context::Anywhere,
     },
     Binding {
+        keys: "Space",
+        what: "select several groups: marks and prompts apply to all (Esc clears)",
+        context: Context::List,
+    },
+    Binding {
         keys: "/",
         what: "search (words; /regex/)",
         context: Context::Anywhere,
@@ -200,6 +205,7 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
         KeyCode::Home | KeyCode::Char('g') => Some(Action::Top),
         KeyCode::End | KeyCode::Char('G') => Some(Action::Bottom),
         KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab => Some(Action::SwitchPane),
+        KeyCode::Char(' ') => Some(Action::ToggleSelect),
         KeyCode::Char('/') => Some(Action::StartSearch),
         KeyCode::Char('f') => Some(Action::CycleFilter),
         KeyCode::Char('s') => Some(Action::CycleSort),

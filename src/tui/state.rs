@@ -105,6 +105,8 @@ pub struct State {
     pub quit: bool,
     /// When the report on screen was read (set by the runtime; data freshness).
     pub loaded_at: Option<String>,
+    /// Groups selected with Space: marks and prompts apply to all of them.
+    pub selection: std::collections::BTreeSet<String>,
     /// Colors allowed (NO_COLOR unset).
     pub color: bool,
 }
@@ -136,8 +138,23 @@ impl State {
             fresh: HashSet::new(),
             quit: false,
             loaded_at: None,
+            selection: Default::default(),
             color,
         }
+    }
+
+    /// The groups an action applies to: the Space-selected ones, else the highlighted one.
+    pub fn targets(&self) -> Vec<&GroupReport> {
+        let Some(r) = &self.report else {
+            return Vec::new();
+        };
+        if self.selection.is_empty() {
+            return self.selected_group().into_iter().collect();
+        }
+        r.groups
+            .iter()
+            .filter(|g| self.selection.contains(&g.fingerprint))
+            .collect()
     }
 
     pub fn selected_group(&self) -> Option<&GroupReport> {

@@ -462,3 +462,21 @@ fn write_screenshots() {
     update(&mut s, Action::ToggleHelp);
     save("help", &s);
 }
+
+#[test]
+fn several_selected_groups_are_marked_together_and_known_asks_for_a_task() {
+    let mut s = loaded_state(true);
+    update(&mut s, Action::ToggleSelect);
+    update(&mut s, Action::ToggleSelect);
+    assert_eq!(s.selection.len(), 2);
+    let effects = update(&mut s, Action::Mark(Mark::Ignored));
+    assert_eq!(effects.len(), 2);
+    assert!(effects.iter().all(|e| matches!(e, Effect::Save { op: Op::SetMark { mark: Some(Mark::Ignored), .. }, .. })));
+    assert!(render(&s, 100, 30).backend().to_string().contains("2 selected"));
+    update(&mut s, Action::Cancel);
+    assert!(s.selection.is_empty());
+    // One group marked known without a task: the task prompt opens.
+    let e = update(&mut s, Action::Mark(Mark::Known));
+    assert_eq!(e.len(), 1);
+    assert!(matches!(s.mode, Mode::Input { kind: InputKind::Task, .. }));
+}

@@ -150,6 +150,14 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
                 Pane::List
             };
         }
+        Action::ToggleSelect => {
+            if let Some(fp) = s.selected_group().map(|g| g.fingerprint.clone())
+                && !s.selection.remove(&fp)
+            {
+                s.selection.insert(fp);
+            }
+            select(s, (s.selected + 1).min(n.saturating_sub(1)));
+        }
         Action::StartSearch => s.mode = Mode::Search,
         Action::CycleFilter => {
             s.status_filter = match s.status_filter {
@@ -218,7 +226,10 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
             }
         }
         Action::Quit => s.quit = true,
-        Action::Cancel => s.message = None,
+        Action::Cancel => {
+            s.message = None;
+            s.selection.clear();
+        }
         _ => {}
     }
     vec![]
@@ -266,19 +277,23 @@ fn loaded(s: &mut State, result: Result<Box<logtriage::report::Report>, String>)
     vec![]
 }
 
-/// `b`, `p`, `K`, `i`, `x`: set the mark, or clear it when the group already has it.
+/// `b`, `p`, `K`, `i`, `x`: set the mark on the target groups, or clear it when they all
+/// have it already. Marking one group known without a task asks for the task.
 fn mark(s: &mut State, m: Mark) -> Vec<Effect> {
-    let Some(g) = s.selected_group() else {
-        s.message = Some(("no group selected".into(), Tone::Error));
-        return vec![];
-    };
     let current = s
         .report
         .as_ref()
         .map(|r| r.current.version.clone())
         .unwrap_or_default();
-    let has = g.decision.as_ref().and_then(|d| d.mark) == Some(m);
-    let op = if has {
+    let targets = s.targets();
+    if targets.is_empty() {
+        s.message = Some(("no group selected".into(), Tone::Error));
+        return vec![];
+    }
+    let all_have = targets
+        .iter()
+        .all(|g| g.decision.as_ref().and_then(|d| d.mark) == Some(m));
+    let op = if all_have {
         Op::SetMark {
             mark: None,
             train: None,
@@ -289,11 +304,28 @@ fn mark(s: &mut State, m: Mark) -> Vec<Effect> {
             train: m.is_per_train().then_some(current),
         }
     };
-    vec![Effect::Save {
-        fingerprint: g.fingerprint.clone(),
-        title: g.title.clone(),
-        op,
-    }]
+    let ask_task = !all_have
+        && m == Mark::Known
+        && targets.len() == 1
+        && targets[0]
+            .decision
+            .as_ref()
+            .is_none_or(|d| d.task.is_none());
+    let effects = targets
+        .iter()
+        .map(|g| Effect::Save {
+            fingerprint: g.fingerprint.clone(),
+            title: g.title.clone(),
+            op: op.clone(),
+        })
+        .collect();
+    if ask_task {
+        s.mode = Mode::Input {
+            kind: InputKind::Task,
+            buffer: String::new(),
+        };
+    }
+    effects
 }
 
 fn prefill(s: &State, kind: InputKind) -> String {
@@ -312,10 +344,11 @@ fn prefill(s: &State, kind: InputKind) -> String {
 }
 
 fn submit_input(s: &mut State, kind: InputKind, text: &str) -> Vec<Effect> {
-    let Some(g) = s.selected_group() else {
-        return vec![];
-    };
-    let (fingerprint, title) = (g.fingerprint.clone(), g.title.clone());
+    let targets: Vec<(String, String)> = s
+        .targets()
+        .iter()
+        .map(|g| (g.fingerprint.clone(), g.title.clone()))
+        .collect();
     let none_if_empty = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
     let ops = match kind {
         InputKind::Owner => {
@@ -346,11 +379,14 @@ fn submit_input(s: &mut State, kind: InputKind, text: &str) -> Vec<Effect> {
             }]
         }
     };
-    ops.into_iter()
-        .map(|op| Effect::Save {
-            fingerprint: fingerprint.clone(),
-            title: title.clone(),
-            op,
+    targets
+        .iter()
+        .flat_map(|(fingerprint, title)| {
+            ops.iter().map(|op| Effect::Save {
+                fingerprint: fingerprint.clone(),
+                title: title.clone(),
+                op: op.clone(),
+            })
         })
         .collect()
 }

@@ -340,12 +340,18 @@ fn draw_list(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             format!(" [{}]", parts.join(" "))
         }
     };
+    let selected = if s.selection.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} selected", s.selection.len())
+    };
     let title = format!(
-        " Groups {}/{} · sort {}{} ",
+        " Groups {}/{} · sort {}{}{} ",
         s.rows.len(),
         s.report.as_ref().map_or(0, |r| r.groups.len()),
         s.sort.name(),
-        filter
+        filter,
+        selected
     );
     let block = Block::default()
         .borders(Borders::ALL)
@@ -374,7 +380,9 @@ fn draw_list(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .iter()
         .map(|&i| {
             let g = &r.groups[i];
-            let fresh = if s.fresh.contains(&g.fingerprint) {
+            let fresh = if s.selection.contains(&g.fingerprint) {
+                "●"
+            } else if s.fresh.contains(&g.fingerprint) {
                 "★"
             } else {
                 " "
