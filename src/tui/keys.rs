@@ -49,7 +49,7 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: "/",
-        what: "search (words; /regex/)",
+        what: "search: words, /regex/, status: level: mark: owner: task: host: wiki: url:",
         context: Context::Anywhere,
     },
     Binding {

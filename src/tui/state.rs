@@ -211,9 +211,61 @@ impl State {
     }
 }
 
-/// Search: every word must appear in the title, template, fingerprint, owner or task
-/// (case-insensitive); a word in `/slashes/` is a regular expression.
+/// Search: every word must match. `key:value` words filter on a field (`status:new`,
+/// `level:error`, `mark:blocker` or `mark:none`, `owner:ann` (team or person), `task:T1`,
+/// `rule:stack`, and breakdown values `host:`, `wiki:`, `service:`, `url:`, `channel:`);
+/// a word in `/slashes/` is a regular expression; any other word must appear in the title,
+/// template, fingerprint, owner, task or mark (case-insensitive).
 fn matches_search(g: &GroupReport, needle: &str) -> bool {
+    needle.split_whitespace().all(|w| matches_word(g, w))
+}
+
+fn matches_word(g: &GroupReport, w: &str) -> bool {
+    if let Some((key, value)) = w.split_once(':')
+        && !value.is_empty()
+        && let Some(hit) = field_match(g, key, value)
+    {
+        return hit;
+    }
+    let hay = haystack(g);
+    match w.strip_prefix('/').and_then(|x| x.strip_suffix('/')) {
+        Some(re) if !re.is_empty() => regex::RegexBuilder::new(re)
+            .case_insensitive(true)
+            .size_limit(1 << 20)
+            .build()
+            .is_ok_and(|r| r.is_match(&hay)),
+        _ => hay.contains(w),
+    }
+}
+
+/// `Some(matched)` for a known field key, `None` for an ordinary word with a colon.
+fn field_match(g: &GroupReport, key: &str, value: &str) -> Option<bool> {
+    let d = g.decision.as_ref();
+    let has = |v: Option<&String>| v.is_some_and(|v| v.to_lowercase().contains(value));
+    Some(match key {
+        "status" => g.status.as_str().starts_with(value),
+        "level" => g.level.as_str().starts_with(value),
+        "rule" => g.rule.starts_with(value),
+        "mark" | "decision" => match d.and_then(|d| d.mark) {
+            Some(m) => m.as_str().starts_with(value),
+            None => value == "none",
+        },
+        "owner" => {
+            has(d.and_then(|d| d.owner_team.as_ref()))
+                || has(d.and_then(|d| d.owner_person.as_ref()))
+        }
+        "team" => has(d.and_then(|d| d.owner_team.as_ref())),
+        "person" => has(d.and_then(|d| d.owner_person.as_ref())),
+        "task" => has(d.and_then(|d| d.task.as_ref())),
+        "host" | "wiki" | "service" | "url" | "channel" => g
+            .top
+            .get(key)
+            .is_some_and(|vs| vs.iter().any(|(v, _)| v.to_lowercase().contains(value))),
+        _ => return None,
+    })
+}
+
+fn haystack(g: &GroupReport) -> String {
     let mut hay = format!("{} {} {}", g.title, g.template, g.fingerprint).to_lowercase();
     if let Some(d) = &g.decision {
         for v in [&d.owner_team, &d.owner_person, &d.task]
@@ -228,14 +280,5 @@ fn matches_search(g: &GroupReport, needle: &str) -> bool {
             hay.push_str(m.as_str());
         }
     }
-    needle.split_whitespace().all(
-        |w| match w.strip_prefix('/').and_then(|x| x.strip_suffix('/')) {
-            Some(re) if !re.is_empty() => regex::RegexBuilder::new(re)
-                .case_insensitive(true)
-                .size_limit(1 << 20)
-                .build()
-                .is_ok_and(|r| r.is_match(&hay)),
-            _ => hay.contains(w),
-        },
-    )
+    hay
 }

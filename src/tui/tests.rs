@@ -471,12 +471,71 @@ fn several_selected_groups_are_marked_together_and_known_asks_for_a_task() {
     assert_eq!(s.selection.len(), 2);
     let effects = update(&mut s, Action::Mark(Mark::Ignored));
     assert_eq!(effects.len(), 2);
-    assert!(effects.iter().all(|e| matches!(e, Effect::Save { op: Op::SetMark { mark: Some(Mark::Ignored), .. }, .. })));
-    assert!(render(&s, 100, 30).backend().to_string().contains("2 selected"));
+    assert!(effects.iter().all(|e| matches!(
+        e,
+        Effect::Save {
+            op: Op::SetMark {
+                mark: Some(Mark::Ignored),
+                ..
+            },
+            ..
+        }
+    )));
+    assert!(
+        render(&s, 100, 30)
+            .backend()
+            .to_string()
+            .contains("2 selected")
+    );
     update(&mut s, Action::Cancel);
     assert!(s.selection.is_empty());
     // One group marked known without a task: the task prompt opens.
     let e = update(&mut s, Action::Mark(Mark::Known));
     assert_eq!(e.len(), 1);
-    assert!(matches!(s.mode, Mode::Input { kind: InputKind::Task, .. }));
+    assert!(matches!(
+        s.mode,
+        Mode::Input {
+            kind: InputKind::Task,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn search_filters_on_fields() {
+    let mut s = loaded_state(true);
+    let count = |s: &mut State, q: &str| {
+        s.search = q.to_string();
+        s.refresh_rows();
+        s.rows.len()
+    };
+    assert_eq!(count(&mut s, "status:new"), 4);
+    assert_eq!(count(&mut s, "status:new level:error"), 4);
+    assert_eq!(count(&mut s, "level:warning"), 3);
+    assert_eq!(count(&mut s, "wiki:testwiki"), 6);
+    assert_eq!(count(&mut s, "host:thumbor status:new"), 1);
+    assert_eq!(
+        count(&mut s, "mark:none"),
+        s.report.as_ref().unwrap().groups.len()
+    );
+    let fp = s.report.as_ref().unwrap().groups[1].fingerprint.clone();
+    with_decision(
+        &mut s,
+        &fp,
+        &[
+            Op::SetOwner {
+                team: Some("Search".into()),
+                person: Some("ann".into()),
+            },
+            Op::SetMark {
+                mark: Some(Mark::Blocker),
+                train: Some("1.46.0-wmf.4".into()),
+            },
+        ],
+    );
+    assert_eq!(count(&mut s, "owner:ann"), 1);
+    assert_eq!(count(&mut s, "mark:blocker"), 1);
+    assert_eq!(count(&mut s, "team:search broken"), 1);
+    // A colon in an ordinary word is just text.
+    assert_eq!(count(&mut s, "error:"), count(&mut s, "error:"));
 }
