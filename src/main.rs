@@ -30,7 +30,7 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     #[command(flatten)]
-    open: Option<OpenArgs>,
+    open: OpenArgs,
 }
 
 /// Open the TUI on sources.
@@ -53,7 +53,7 @@ enum Command {
     Check(CheckArgs),
     /// Print one JSON object per event with its fingerprint.
     Fingerprint(FingerprintArgs),
-    /// The built-in demo release train: print its report, or write its files.
+    /// The built-in demo release train: open it in the TUI, print its report, or write its files.
     Demo(DemoArgs),
     /// Record a triage decision on groups: mark, owner, task, note, or undo the last change.
     Decide(DecideArgs),
@@ -246,13 +246,7 @@ impl<T: Into<String>> From<T> for Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        let result = match cli.open {
-            Some(open) => cmd_open(open),
-            None => Err(Failure(
-                "give log sources to open, or a subcommand; see logtriage --help".into(),
-                2,
-            )),
-        };
+        let result = cmd_open(cli.open);
         return finish(result);
     };
     let result = match command {
@@ -384,7 +378,7 @@ fn specs(sources: &[String]) -> Result<Vec<SourceSpec>, Failure> {
 /// Reads the sources and builds the report for the chosen versions, with decisions.
 fn versioned_report(v: &VersionedSources) -> Result<Report, Failure> {
     let decisions = load_decisions(&v.read)?;
-    let mut report = versioned_report_without_default_decisions(v)?;
+    let mut report = versioned_report_without_default_decisions(v, None)?;
     if let Some(d) = decisions {
         report.attach_decisions(&d);
     }
@@ -392,8 +386,12 @@ fn versioned_report(v: &VersionedSources) -> Result<Report, Failure> {
 }
 
 /// The report alone (the TUI attaches decisions itself).
-fn versioned_report_without_default_decisions(v: &VersionedSources) -> Result<Report, Failure> {
-    let opts = read_options(&v.read)?;
+fn versioned_report_without_default_decisions(
+    v: &VersionedSources,
+    progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+) -> Result<Report, Failure> {
+    let mut opts = read_options(&v.read)?;
+    opts.progress = progress;
     let params = params(&v.params)?;
     let analysis = pipeline::analyze(&specs(&v.sources)?, &opts);
     let (cur, prev, picked) =
@@ -660,8 +658,9 @@ fn open_tui(
     // The TUI keeps decisions itself; the loader only builds the report.
     let mut load_input = input;
     load_input.read.decisions = None;
-    let loader: tui::app::Loader = std::sync::Arc::new(move || {
-        versioned_report_without_default_decisions(&load_input).map_err(|f| f.0)
+    let loader: tui::app::Loader = std::sync::Arc::new(move |progress| {
+        versioned_report_without_default_decisions(&load_input, Some(progress.clone()))
+            .map_err(|f| f.0)
     });
     tui::app::run(tui::app::Options {
         source_label: label,

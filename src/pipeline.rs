@@ -34,6 +34,8 @@ pub struct Options {
     pub threads: usize,
     /// Keep one record per grouped event (for `logtriage fingerprint`).
     pub record_events: bool,
+    /// Incremented by the number of events read, as they are read (progress display).
+    pub progress: Option<Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
                 .map_or(2, |n| n.get())
                 .clamp(1, 8),
             record_events: false,
+            progress: None,
         }
     }
 }
@@ -395,6 +398,14 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
     let mut fp = Fingerprinter::default();
     let mut memo = input::json::KeyMemo::default();
     for batch in rx {
+        if let Some(p) = &opts.progress {
+            let n = if batch.items.is_empty() {
+                memchr::memchr_iter(b'\n', &batch.data).count().max(1)
+            } else {
+                batch.items.len()
+            };
+            p.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        }
         let split;
         let items = if batch.items.is_empty() {
             split = split_block(&batch.data, batch.first_line);

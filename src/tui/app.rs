@@ -19,12 +19,13 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 /// Builds the report (reads every source): runs on a blocking thread.
-pub type Loader = Arc<dyn Fn() -> Result<Report, String> + Send + Sync>;
+/// It adds the events it reads to the counter it is given (progress).
+pub type Loader = Arc<dyn Fn(&Arc<AtomicU64>) -> Result<Report, String> + Send + Sync>;
 
 pub struct Options {
     pub source_label: String,
@@ -87,9 +88,10 @@ where
     B::Error: std::fmt::Display,
 {
     let (tx, mut rx) = unbounded_channel::<Action>();
+    let progress = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     spawn_input(tx.clone(), stop.clone());
-    perform(Effect::Load, &tx, opts);
+    perform(Effect::Load, &tx, opts, &progress);
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut follow = opts.follow.map(tokio::time::interval);
     if let Some(f) = follow.as_mut() {
@@ -102,6 +104,7 @@ where
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .map_err(|e| e.to_string())?;
     let result = loop {
+        state.events_read = progress.load(Ordering::Relaxed);
         if let Err(e) = terminal.draw(|f| view::draw(f, &state)) {
             break Err(format!("cannot draw: {e}"));
         }
@@ -139,7 +142,7 @@ where
             a => a,
         };
         for effect in update(&mut state, action) {
-            perform(effect, &tx, opts);
+            perform(effect, &tx, opts, &progress);
         }
         if fresh_data {
             state.loaded_at = Some(chrono::Local::now().format("%H:%M:%S").to_string());
@@ -193,13 +196,20 @@ fn spawn_input(tx: UnboundedSender<Action>, stop: Arc<AtomicBool>) {
 }
 
 /// Runs an effect in the background and reports its result as an action.
-fn perform(effect: Effect, tx: &UnboundedSender<Action>, opts: &Options) {
+fn perform(
+    effect: Effect,
+    tx: &UnboundedSender<Action>,
+    opts: &Options,
+    progress: &Arc<AtomicU64>,
+) {
     let tx = tx.clone();
     match effect {
         Effect::Load => {
             let loader = opts.loader.clone();
+            let progress = progress.clone();
+            progress.store(0, Ordering::Relaxed);
             tokio::task::spawn_blocking(move || {
-                let _ = tx.send(Action::Loaded(loader().map(Box::new)));
+                let _ = tx.send(Action::Loaded(loader(&progress).map(Box::new)));
             });
         }
         Effect::Save {

@@ -105,6 +105,8 @@ pub struct State {
     pub quit: bool,
     /// When the report on screen was read (set by the runtime; data freshness).
     pub loaded_at: Option<String>,
+    /// Events read so far by the load in progress (copied in by the runtime).
+    pub events_read: u64,
     /// Groups selected with Space: marks and prompts apply to all of them.
     pub selection: std::collections::BTreeSet<String>,
     /// Colors allowed (NO_COLOR unset).
@@ -139,6 +141,7 @@ impl State {
             quit: false,
             loaded_at: None,
             selection: Default::default(),
+            events_read: 0,
             color,
         }
     }

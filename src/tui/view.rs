@@ -111,10 +111,22 @@ pub fn draw(f: &mut Frame, s: &State) {
 /// A loud line when the data cannot be trusted: loading, failed, or blind.
 fn banner(s: &State) -> Option<(String, bool)> {
     match &s.load {
-        Load::Loading { since } => Some((
-            format!("LOADING… {:.1}s", since.elapsed().as_secs_f64()),
-            false,
-        )),
+        Load::Loading { since } => {
+            let secs = since.elapsed().as_secs_f64();
+            let rate = if secs > 0.0 {
+                s.events_read as f64 / secs
+            } else {
+                0.0
+            };
+            Some((
+                format!(
+                    "LOADING… {secs:.1}s · {} events read ({:.0}k/s)",
+                    s.events_read,
+                    rate / 1000.0
+                ),
+                false,
+            ))
+        }
         Load::Failed(e) if s.report.is_some() => Some((
             format!(
                 "STALE: refresh failed, showing the last good data: {}",
