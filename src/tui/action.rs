@@ -38,6 +38,10 @@ pub enum Action {
     Export,
     Refresh,
     ToggleHelp,
+    ToggleHistory,
+    OpenPalette,
+    SetSort(super::state::Sort),
+    SetFilter(Option<logtriage::diff::Status>),
     Quit,
     /// Background results.
     Loaded(Result<Box<Report>, String>),

@@ -2,9 +2,10 @@
 //! in the `?` help overlay and the status line.
 
 use super::action::Action;
-use super::state::{InputKind, Mode, Pane};
+use super::state::{InputKind, Mode, Pane, Sort};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use logtriage::decisions::Mark;
+use logtriage::diff::Status;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +119,16 @@ pub const BINDINGS: &[Binding] = &[
         context: Context::Anywhere,
     },
     Binding {
+        keys: "h",
+        what: "decision history of the group (u undoes)",
+        context: Context::Anywhere,
+    },
+    Binding {
+        keys: ":",
+        what: "command palette",
+        context: Context::Anywhere,
+    },
+    Binding {
         keys: "?",
         what: "this help (type to filter)",
         context: Context::Anywhere,
@@ -158,6 +169,8 @@ pub fn hints(mode: &Mode, focus: Pane) -> &'static [&'static str] {
         Mode::Search => &["type to search", "Enter keep", "Esc clear"],
         Mode::Input { .. } => &["Enter save", "Esc cancel"],
         Mode::Help { .. } => &["type to filter", "Esc close"],
+        Mode::History => &["u undo the last change", "Esc close"],
+        Mode::Palette { .. } => &["type to filter", "↑/↓ choose", "Enter run", "Esc close"],
     }
 }
 
@@ -191,12 +204,16 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
             _ => None,
         };
     }
-    let typing = !matches!(mode, Mode::Normal);
+    let typing = !matches!(mode, Mode::Normal | Mode::History);
     match key.code {
         KeyCode::Esc => Some(Action::Cancel),
         KeyCode::Enter if typing => Some(Action::Submit),
         KeyCode::Backspace if typing => Some(Action::Backspace),
         KeyCode::Char('?') if matches!(mode, Mode::Help { .. }) => Some(Action::ToggleHelp),
+        KeyCode::Up if matches!(mode, Mode::Palette { .. }) => Some(Action::Up),
+        KeyCode::Down if matches!(mode, Mode::Palette { .. }) => Some(Action::Down),
+        KeyCode::Char('u') if matches!(mode, Mode::History) => Some(Action::Undo),
+        KeyCode::Char('h') if matches!(mode, Mode::History) => Some(Action::ToggleHistory),
         KeyCode::Char(c) if typing => Some(Action::Type(c)),
         KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
         KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
@@ -221,7 +238,128 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
         KeyCode::Char('e') => Some(Action::Export),
         KeyCode::Char('r') => Some(Action::Refresh),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
+        KeyCode::Char('h') => Some(Action::ToggleHistory),
+        KeyCode::Char(':') => Some(Action::OpenPalette),
         KeyCode::Char('q') => Some(Action::Quit),
         _ => None,
     }
+}
+
+/// A palette command: its name, and the action it runs.
+pub struct Command {
+    pub name: &'static str,
+    pub action: fn() -> Action,
+}
+
+/// Every command of the `:` palette.
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "mark blocker",
+        action: || Action::Mark(Mark::Blocker),
+    },
+    Command {
+        name: "mark backport",
+        action: || Action::Mark(Mark::Backport),
+    },
+    Command {
+        name: "mark known",
+        action: || Action::Mark(Mark::Known),
+    },
+    Command {
+        name: "mark ignored",
+        action: || Action::Mark(Mark::Ignored),
+    },
+    Command {
+        name: "mark fixed",
+        action: || Action::Mark(Mark::Fixed),
+    },
+    Command {
+        name: "set owner",
+        action: || Action::StartInput(InputKind::Owner),
+    },
+    Command {
+        name: "set task",
+        action: || Action::StartInput(InputKind::Task),
+    },
+    Command {
+        name: "add note",
+        action: || Action::StartInput(InputKind::Note),
+    },
+    Command {
+        name: "undo",
+        action: || Action::Undo,
+    },
+    Command {
+        name: "history",
+        action: || Action::ToggleHistory,
+    },
+    Command {
+        name: "export report",
+        action: || Action::Export,
+    },
+    Command {
+        name: "refresh",
+        action: || Action::Refresh,
+    },
+    Command {
+        name: "search",
+        action: || Action::StartSearch,
+    },
+    Command {
+        name: "sort by status",
+        action: || Action::SetSort(Sort::Status),
+    },
+    Command {
+        name: "sort by count",
+        action: || Action::SetSort(Sort::Count),
+    },
+    Command {
+        name: "sort by ratio",
+        action: || Action::SetSort(Sort::Ratio),
+    },
+    Command {
+        name: "sort by first seen",
+        action: || Action::SetSort(Sort::FirstSeen),
+    },
+    Command {
+        name: "filter all",
+        action: || Action::SetFilter(None),
+    },
+    Command {
+        name: "filter new",
+        action: || Action::SetFilter(Some(Status::New)),
+    },
+    Command {
+        name: "filter regressed",
+        action: || Action::SetFilter(Some(Status::Regressed)),
+    },
+    Command {
+        name: "filter gone",
+        action: || Action::SetFilter(Some(Status::Gone)),
+    },
+    Command {
+        name: "filter improved",
+        action: || Action::SetFilter(Some(Status::Improved)),
+    },
+    Command {
+        name: "filter steady",
+        action: || Action::SetFilter(Some(Status::Steady)),
+    },
+    Command {
+        name: "help",
+        action: || Action::ToggleHelp,
+    },
+    Command {
+        name: "quit",
+        action: || Action::Quit,
+    },
+];
+
+/// Palette commands matching `filter` (every word a substring of the name).
+pub fn palette_matches(filter: &str) -> Vec<&'static Command> {
+    let f = filter.to_lowercase();
+    COMMANDS
+        .iter()
+        .filter(|c| f.split_whitespace().all(|w| c.name.contains(w)))
+        .collect()
 }

@@ -67,8 +67,20 @@ impl InputKind {
 pub enum Mode {
     Normal,
     Search,
-    Input { kind: InputKind, buffer: String },
-    Help { filter: String },
+    Input {
+        kind: InputKind,
+        buffer: String,
+    },
+    Help {
+        filter: String,
+    },
+    /// The selected group's decision history (newest first).
+    History,
+    /// `:` command palette: type to filter, Enter runs the highlighted command.
+    Palette {
+        filter: String,
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,7 +229,8 @@ impl State {
 /// Search: every word must match. `key:value` words filter on a field (`status:new`,
 /// `level:error`, `mark:blocker` or `mark:none`, `owner:ann` (team or person), `task:T1`,
 /// `rule:stack`, and breakdown values `host:`, `wiki:`, `service:`, `url:`, `channel:`);
-/// a word in `/slashes/` is a regular expression; any other word must appear in the title,
+/// a word in `/slashes/` is a regular expression; `~word` matches the title fuzzily (its letters
+/// in order: `~prsout` finds ParserOutput); any other word must appear in the title,
 /// template, fingerprint, owner, task or mark (case-insensitive).
 fn matches_search(g: &GroupReport, needle: &str) -> bool {
     needle.split_whitespace().all(|w| matches_word(g, w))
@@ -231,6 +244,11 @@ fn matches_word(g: &GroupReport, w: &str) -> bool {
         return hit;
     }
     let hay = haystack(g);
+    if let Some(fuzzy) = w.strip_prefix('~').filter(|f| !f.is_empty()) {
+        let title = g.title.to_lowercase();
+        let mut it = title.chars();
+        return fuzzy.chars().all(|c| it.any(|h| h == c));
+    }
     match w.strip_prefix('/').and_then(|x| x.strip_suffix('/')) {
         Some(re) if !re.is_empty() => regex::RegexBuilder::new(re)
             .case_insensitive(true)

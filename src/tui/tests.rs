@@ -539,3 +539,72 @@ fn search_filters_on_fields() {
     // A colon in an ordinary word is just text.
     assert_eq!(count(&mut s, "error:"), count(&mut s, "error:"));
 }
+
+#[test]
+fn palette_runs_commands_and_history_lists_changes() {
+    let mut s = loaded_state(true);
+    update(&mut s, Action::OpenPalette);
+    for c in "count".chars() {
+        update(&mut s, Action::Type(c));
+    }
+    insta::assert_snapshot!("palette_80x24", render(&s, 80, 24).backend());
+    update(&mut s, Action::Submit);
+    assert_eq!(s.sort, super::state::Sort::Count);
+    assert_eq!(s.mode, Mode::Normal);
+    update(&mut s, Action::OpenPalette);
+    for c in "mark blocker".chars() {
+        update(&mut s, Action::Type(c));
+    }
+    let e = update(&mut s, Action::Submit);
+    assert!(matches!(
+        &e[0],
+        Effect::Save {
+            op: Op::SetMark {
+                mark: Some(Mark::Blocker),
+                ..
+            },
+            ..
+        }
+    ));
+    let fp = s.selected_group().unwrap().fingerprint.clone();
+    with_decision(
+        &mut s,
+        &fp,
+        &[
+            Op::SetMark {
+                mark: Some(Mark::Blocker),
+                train: Some("1.46.0-wmf.4".into()),
+            },
+            Op::AddNote {
+                text: "checking".into(),
+            },
+        ],
+    );
+    update(&mut s, Action::ToggleHistory);
+    assert_eq!(s.mode, Mode::History);
+    let screen = render(&s, 100, 30).backend().to_string();
+    assert!(
+        screen.contains("note: checking") && screen.contains("marked blocker for 1.46.0-wmf.4"),
+        "{screen}"
+    );
+    assert_eq!(
+        update(&mut s, Action::Undo),
+        vec![Effect::Undo { fingerprint: fp }]
+    );
+    update(&mut s, Action::Cancel);
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn fuzzy_search() {
+    let mut s = loaded_state(true);
+    s.search = "~prsoutgettext".into();
+    s.refresh_rows();
+    assert_eq!(s.rows.len(), 1);
+    assert!(
+        s.selected_group()
+            .unwrap()
+            .title
+            .contains("ParserOutput::getText")
+    );
+}

@@ -51,6 +51,19 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 vec![]
             }
             Mode::Input { .. } => input(s, a),
+            Mode::History => match a {
+                Action::Undo => normal(s, Action::Undo),
+                Action::Cancel | Action::ToggleHistory => {
+                    s.mode = Mode::Normal;
+                    vec![]
+                }
+                Action::Quit => {
+                    s.quit = true;
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Mode::Palette { .. } => palette(s, a),
             Mode::Normal => normal(s, a),
         },
     }
@@ -106,6 +119,37 @@ fn search(s: &mut State, a: Action) {
         }
         _ => {}
     }
+}
+
+fn palette(s: &mut State, a: Action) -> Vec<Effect> {
+    let Mode::Palette { filter, selected } = &mut s.mode else {
+        return vec![];
+    };
+    let n = super::keys::palette_matches(filter).len();
+    match a {
+        Action::Type(c) => {
+            filter.push(c);
+            *selected = 0;
+        }
+        Action::Backspace => {
+            filter.pop();
+            *selected = 0;
+        }
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(n.saturating_sub(1)),
+        Action::Cancel => s.mode = Mode::Normal,
+        Action::Submit => {
+            let chosen = super::keys::palette_matches(filter)
+                .get(*selected)
+                .map(|c| (c.action)());
+            s.mode = Mode::Normal;
+            if let Some(action) = chosen {
+                return update(s, action);
+            }
+        }
+        _ => {}
+    }
+    vec![]
 }
 
 fn input(s: &mut State, a: Action) -> Vec<Effect> {
@@ -219,6 +263,25 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
                 since: Instant::now(),
             };
             return vec![Effect::Load];
+        }
+        Action::ToggleHistory => {
+            if s.selected_group().is_some() {
+                s.mode = Mode::History;
+            }
+        }
+        Action::OpenPalette => {
+            s.mode = Mode::Palette {
+                filter: String::new(),
+                selected: 0,
+            };
+        }
+        Action::SetSort(sort) => {
+            s.sort = sort;
+            s.refresh_rows();
+        }
+        Action::SetFilter(status) => {
+            s.status_filter = status;
+            s.refresh_rows();
         }
         Action::ToggleHelp => {
             s.mode = Mode::Help {

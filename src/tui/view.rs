@@ -103,8 +103,11 @@ pub fn draw(f: &mut Frame, s: &State) {
     draw_list(f, body[0], s, &theme);
     draw_detail(f, body[1], s, &theme);
     draw_footer(f, chunks[2], s, &theme);
-    if let Mode::Help { filter } = &s.mode {
-        draw_help(f, area, filter);
+    match &s.mode {
+        Mode::Help { filter } => draw_help(f, area, filter),
+        Mode::History => draw_history(f, area, s),
+        Mode::Palette { filter, selected } => draw_palette(f, area, filter, *selected),
+        _ => {}
     }
 }
 
@@ -682,6 +685,81 @@ fn draw_help(f: &mut Frame, area: Rect, filter: &str) {
     f.render_widget(Clear, rect);
     f.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        rect,
+    );
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width.saturating_sub(2)).max(1);
+    let h = h.min(area.height.saturating_sub(2)).max(1);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn draw_history(f: &mut Frame, area: Rect, s: &State) {
+    let Some(g) = s.selected_group() else { return };
+    let history = s
+        .decisions
+        .get(&g.fingerprint)
+        .map(|d| d.history.as_slice())
+        .unwrap_or(&[]);
+    let mut lines: Vec<Line> = history
+        .iter()
+        .rev()
+        .map(|c| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{} ", short_time(&c.at)),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(format!("{:<10} ", display_safe(&c.by))),
+                Span::raw(display_safe(&c.op.describe()).into_owned()),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from("no decision recorded for this group yet"));
+    }
+    let title = format!(
+        " History of {} — u undoes the newest, Esc closes ",
+        g.fingerprint
+    );
+    let rect = centered(area, 90, lines.len() as u16 + 2);
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        rect,
+    );
+}
+
+fn draw_palette(f: &mut Frame, area: Rect, filter: &str, selected: usize) {
+    let matches = super::keys::palette_matches(filter);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(":", Style::default().add_modifier(Modifier::BOLD)),
+        Span::raw(display_safe(filter).into_owned()),
+        Span::raw("▏"),
+    ])];
+    let room = area.height.saturating_sub(5).max(1) as usize;
+    let first = selected.saturating_sub(room - 1);
+    for (i, c) in matches.iter().enumerate().skip(first).take(room) {
+        let style = if i == selected {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(format!(" {} ", c.name), style)));
+    }
+    if matches.is_empty() {
+        lines.push(Line::from(" no command matches"));
+    }
+    let rect = centered(area, 40, lines.len() as u16 + 2);
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Commands ")),
         rect,
     );
 }
