@@ -264,11 +264,7 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
             };
             return vec![Effect::Load];
         }
-        Action::ToggleHistory => {
-            if s.selected_group().is_some() {
-                s.mode = Mode::History;
-            }
-        }
+        Action::ToggleHistory if s.selected_group().is_some() => s.mode = Mode::History,
         Action::OpenPalette => {
             s.mode = Mode::Palette {
                 filter: String::new(),
