@@ -6,6 +6,13 @@
 //! [fields]
 //! version = "app.release"
 //! fingerprint = "error.fingerprint"
+//!
+//! [keys]          # TUI commands (see `?` in the TUI for their names)
+//! blocker = "B"
+//! down = ["j", "down", "ctrl-n"]
+//!
+//! [theme]
+//! color = "auto"  # or "always", "never"
 //! ```
 
 use crate::input::mapping::Role;
@@ -19,6 +26,50 @@ pub struct Config {
     /// Role name → field path.
     #[serde(default)]
     pub fields: HashMap<String, String>,
+    /// TUI command name → key or keys (`blocker = "B"`, `down = ["j", "down"]`).
+    #[serde(default)]
+    pub keys: std::collections::BTreeMap<String, KeyList>,
+    #[serde(default)]
+    pub theme: Theme,
+}
+
+/// One key or several.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            KeyList::One(k) => vec![k.clone()],
+            KeyList::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// `[theme]`: `color = "auto"` (default: on unless NO_COLOR is set), `"always"` or `"never"`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    #[serde(default)]
+    pub color: Option<String>,
+}
+
+impl Theme {
+    /// Whether to use colors, given whether NO_COLOR is set.
+    pub fn use_color(&self, no_color_env: bool) -> Result<bool, String> {
+        match self.color.as_deref() {
+            None | Some("auto") => Ok(!no_color_env),
+            Some("always") => Ok(true),
+            Some("never") => Ok(false),
+            Some(other) => Err(format!(
+                "[theme] color = {other:?}: use auto, always or never"
+            )),
+        }
+    }
 }
 
 impl Config {
@@ -85,6 +136,25 @@ mod tests {
                 .contains("unknown role \"bogus\"")
         );
         assert!(toml::from_str::<Config>("[nope]\n").is_err());
+    }
+
+    #[test]
+    fn keys_and_theme() {
+        let c: Config = toml::from_str(
+            "[keys]\nblocker = \"B\"\ndown = [\"j\", \"ctrl-n\"]\n[theme]\ncolor = \"never\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.keys["blocker"].to_vec(), vec!["B"]);
+        assert_eq!(c.keys["down"].to_vec(), vec!["j", "ctrl-n"]);
+        assert_eq!(c.theme.use_color(false), Ok(false));
+        assert_eq!(Theme::default().use_color(true), Ok(false));
+        assert!(
+            Theme {
+                color: Some("purple".into())
+            }
+            .use_color(false)
+            .is_err()
+        );
     }
 
     #[test]

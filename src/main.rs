@@ -655,6 +655,18 @@ fn open_tui(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let cfg = config::load(input.read.config.as_deref())?;
+    let overrides = cfg
+        .keys
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect();
+    let keymap = tui::keys::Keymap::new(&overrides).map_err(|e| format!("config: {e}"))?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = cfg
+        .theme
+        .use_color(no_color)
+        .map_err(|e| format!("config: {e}"))?;
     // The TUI keeps decisions itself; the loader only builds the report.
     let mut load_input = input;
     load_input.read.decisions = None;
@@ -668,6 +680,8 @@ fn open_tui(
         loader,
         export_dir,
         follow,
+        keymap,
+        color,
     })?;
     Ok(0)
 }

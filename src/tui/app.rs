@@ -3,7 +3,6 @@
 //! blocks. The terminal is restored on quit, on error and on panic.
 
 use super::action::Action;
-use super::keys;
 use super::state::{Load, State};
 use super::update::{Effect, update};
 use super::view;
@@ -35,18 +34,22 @@ pub struct Options {
     pub export_dir: PathBuf,
     /// `--follow`: refresh on this interval.
     pub follow: Option<Duration>,
+    /// From the config's `[keys]`.
+    pub keymap: super::keys::Keymap,
+    /// From `[theme] color` and NO_COLOR.
+    pub color: bool,
 }
 
 /// Runs the TUI until the user quits.
-pub fn run(opts: Options) -> Result<(), String> {
+pub fn run(mut opts: Options) -> Result<(), String> {
     let store = DecisionStore::open(&opts.decisions_path).map_err(|e| e.to_string())?;
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let state = State::new(
+    let mut state = State::new(
         opts.source_label.clone(),
         store.data,
         opts.decisions_path.clone(),
-        color,
+        opts.color,
     );
+    state.keymap = std::mem::take(&mut opts.keymap);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -135,7 +138,7 @@ where
             continue;
         }
         let action = match action {
-            Action::Key(k) => match keys::action_for(k, &state.mode) {
+            Action::Key(k) => match state.keymap.action_for(k, &state.mode) {
                 Some(a) => a,
                 None => continue,
             },

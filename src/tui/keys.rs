@@ -6,242 +6,433 @@ use super::state::{InputKind, Mode, Pane, Sort};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use logtriage::decisions::Mark;
 use logtriage::diff::Status;
+use std::collections::{BTreeMap, HashMap};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
     Anywhere,
     List,
-    Detail,
 }
 
-pub struct Binding {
-    pub keys: &'static str,
+/// A rebindable command of normal mode: its name in the config's `[keys]` table, what it
+/// does (help), a short label (status line), default keys, and the action.
+pub struct Bound {
+    pub name: &'static str,
     pub what: &'static str,
+    pub short: &'static str,
     pub context: Context,
+    pub default_keys: &'static [&'static str],
+    pub action: fn() -> Action,
 }
 
-/// Every binding of normal mode, in help order.
-pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: "j/k ↓/↑",
-        what: "move",
-        context: Context::List,
-    },
-    Binding {
-        keys: "j/k ↓/↑",
-        what: "scroll",
-        context: Context::Detail,
-    },
-    Binding {
-        keys: "PgDn/PgUp g/G",
-        what: "page, first, last",
-        context: Context::List,
-    },
-    Binding {
-        keys: "Enter Tab",
-        what: "switch between list and detail",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "Space",
-        what: "select several groups: marks and prompts apply to all (Esc clears)",
-        context: Context::List,
-    },
-    Binding {
-        keys: "/",
-        what: "search: words, /regex/, status: level: mark: owner: task: host: wiki: url:",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "f",
-        what: "filter by status",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "s",
-        what: "sort: status, count, ratio, first seen",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "b",
-        what: "blocker for this train (again: clear)",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "p",
-        what: "backport for this train",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "K",
-        what: "known (stays known in later trains)",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "i",
-        what: "ignore",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "x",
-        what: "fixed",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "o",
-        what: "owner: team/person",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "t",
-        what: "task (T123456 or URL)",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "n",
-        what: "add a note",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "u",
-        what: "undo the last change to this group",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "e",
-        what: "export the report (Markdown)",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "r",
-        what: "refresh (re-read the sources)",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "h",
-        what: "decision history of the group (u undoes)",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: ":",
-        what: "command palette",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "?",
-        what: "this help (type to filter)",
-        context: Context::Anywhere,
-    },
-    Binding {
-        keys: "q Ctrl-C",
-        what: "quit",
-        context: Context::Anywhere,
-    },
+macro_rules! bound {
+    ($name:literal, $short:literal, $what:literal, $ctx:ident, [$($k:literal),*], $action:expr) => {
+        Bound { name: $name, short: $short, what: $what, context: Context::$ctx, default_keys: &[$($k),*], action: $action }
+    };
+}
+
+/// Every rebindable command, in help order.
+pub const BOUND: &[Bound] = &[
+    bound!(
+        "down",
+        "move",
+        "move down (scroll in the detail pane)",
+        Anywhere,
+        ["j", "down"],
+        || Action::Down
+    ),
+    bound!(
+        "up",
+        "move",
+        "move up (scroll in the detail pane)",
+        Anywhere,
+        ["k", "up"],
+        || Action::Up
+    ),
+    bound!(
+        "page_down",
+        "page",
+        "page down",
+        List,
+        ["pgdn", "ctrl-d"],
+        || Action::PageDown
+    ),
+    bound!(
+        "page_up",
+        "page",
+        "page up",
+        List,
+        ["pgup", "ctrl-u"],
+        || Action::PageUp
+    ),
+    bound!("top", "first", "first group", List, ["g", "home"], || {
+        Action::Top
+    }),
+    bound!("bottom", "last", "last group", List, ["G", "end"], || {
+        Action::Bottom
+    }),
+    bound!(
+        "switch_pane",
+        "detail",
+        "switch between list and detail",
+        Anywhere,
+        ["enter", "tab", "backtab"],
+        || Action::SwitchPane
+    ),
+    bound!(
+        "select",
+        "select",
+        "select several groups: marks and prompts apply to all (Esc clears)",
+        List,
+        ["space"],
+        || Action::ToggleSelect
+    ),
+    bound!(
+        "search",
+        "search",
+        "search: words, ~fuzzy, /regex/, status: level: mark: owner: task: host: wiki: url:",
+        Anywhere,
+        ["/"],
+        || Action::StartSearch
+    ),
+    bound!(
+        "filter",
+        "filter",
+        "filter by status",
+        Anywhere,
+        ["f"],
+        || Action::CycleFilter
+    ),
+    bound!(
+        "sort",
+        "sort",
+        "sort: status, count, ratio, first seen",
+        Anywhere,
+        ["s"],
+        || Action::CycleSort
+    ),
+    bound!(
+        "blocker",
+        "blocker",
+        "blocker for this train (again: clear)",
+        Anywhere,
+        ["b"],
+        || Action::Mark(Mark::Blocker)
+    ),
+    bound!(
+        "backport",
+        "backport",
+        "backport for this train",
+        Anywhere,
+        ["p"],
+        || Action::Mark(Mark::Backport)
+    ),
+    bound!(
+        "known",
+        "known",
+        "known (stays known in later trains; asks for the task)",
+        Anywhere,
+        ["K"],
+        || Action::Mark(Mark::Known)
+    ),
+    bound!("ignore", "ignore", "ignore", Anywhere, ["i"], || {
+        Action::Mark(Mark::Ignored)
+    }),
+    bound!("fixed", "fixed", "fixed", Anywhere, ["x"], || Action::Mark(
+        Mark::Fixed
+    )),
+    bound!(
+        "owner",
+        "owner",
+        "owner: team/person",
+        Anywhere,
+        ["o"],
+        || Action::StartInput(InputKind::Owner)
+    ),
+    bound!(
+        "task",
+        "task",
+        "task (T123456 or URL)",
+        Anywhere,
+        ["t"],
+        || Action::StartInput(InputKind::Task)
+    ),
+    bound!("note", "note", "add a note", Anywhere, ["n"], || {
+        Action::StartInput(InputKind::Note)
+    }),
+    bound!(
+        "undo",
+        "undo",
+        "undo the last change to this group",
+        Anywhere,
+        ["u"],
+        || Action::Undo
+    ),
+    bound!(
+        "history",
+        "history",
+        "decision history of the group (u undoes)",
+        Anywhere,
+        ["h"],
+        || Action::ToggleHistory
+    ),
+    bound!(
+        "palette",
+        "commands",
+        "command palette",
+        Anywhere,
+        [":"],
+        || Action::OpenPalette
+    ),
+    bound!(
+        "export",
+        "export",
+        "export the report (Markdown)",
+        Anywhere,
+        ["e"],
+        || Action::Export
+    ),
+    bound!(
+        "refresh",
+        "refresh",
+        "refresh (re-read the sources)",
+        Anywhere,
+        ["r"],
+        || Action::Refresh
+    ),
+    bound!(
+        "help",
+        "help",
+        "this help (type to filter)",
+        Anywhere,
+        ["?"],
+        || Action::ToggleHelp
+    ),
+    bound!(
+        "quit",
+        "quit",
+        "quit (Ctrl-C always quits)",
+        Anywhere,
+        ["q"],
+        || Action::Quit
+    ),
 ];
 
-/// The keys that matter now, most important first, for the status line (which shows as
-/// many as fit, always ending with help).
-pub fn hints(mode: &Mode, focus: Pane) -> &'static [&'static str] {
-    match mode {
-        Mode::Normal if focus == Pane::Detail => &[
-            "j/k scroll",
-            "Tab list",
-            "b blocker",
-            "o owner",
-            "t task",
-            "n note",
-            "u undo",
-            "q quit",
-        ],
-        Mode::Normal => &[
-            "j/k move",
-            "b blocker",
-            "o owner",
-            "Tab detail",
-            "/ search",
-            "f filter",
-            "s sort",
-            "e export",
-            "u undo",
-            "q quit",
-        ],
-        Mode::Search => &["type to search", "Enter keep", "Esc clear"],
-        Mode::Input { .. } => &["Enter save", "Esc cancel"],
-        Mode::Help { .. } => &["type to filter", "Esc close"],
-        Mode::History => &["u undo the last change", "Esc close"],
-        Mode::Palette { .. } => &["type to filter", "↑/↓ choose", "Enter run", "Esc close"],
-    }
-}
+type KeyId = (KeyCode, KeyModifiers);
 
-/// `hints` joined to fit `width` columns, with "? help" last in normal mode.
-pub fn hint_line(mode: &Mode, focus: Pane, width: usize) -> String {
-    let tail = if matches!(mode, Mode::Normal) {
-        " · ? help"
-    } else {
-        ""
-    };
-    let mut out = String::new();
-    for h in hints(mode, focus) {
-        let sep = if out.is_empty() { "" } else { " · " };
-        if out.chars().count() + sep.len() + h.chars().count() + tail.chars().count() > width {
+/// Key spec as written in the config: `b`, `K`, `ctrl-x`, `alt-b`, `space`, `enter`, `tab`,
+/// `backtab`, `up`, `down`, `left`, `right`, `pgup`, `pgdn`, `home`, `end`, `f1`..`f12`.
+pub fn parse_key(spec: &str) -> Result<KeyId, String> {
+    let mut mods = KeyModifiers::NONE;
+    let mut rest = spec;
+    loop {
+        if let Some(r) = rest.strip_prefix("ctrl-") {
+            mods |= KeyModifiers::CONTROL;
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("alt-") {
+            mods |= KeyModifiers::ALT;
+            rest = r;
+        } else {
             break;
         }
-        out.push_str(sep);
-        out.push_str(h);
     }
-    out.push_str(tail);
-    out
+    let code = match rest {
+        "space" => KeyCode::Char(' '),
+        "enter" => KeyCode::Enter,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pgup" => KeyCode::PageUp,
+        "pgdn" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        f if f.len() > 1
+            && f.starts_with('f')
+            && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+        {
+            KeyCode::F(f[1..].parse().expect("checked"))
+        }
+        c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().expect("one char")),
+        _ => {
+            return Err(format!(
+                "unknown key {spec:?}: use a character, ctrl-x, alt-x, space, enter, tab, up, down, pgup, pgdn, home, end or f1-f12"
+            ));
+        }
+    };
+    if matches!(code, KeyCode::Char('c')) && mods == KeyModifiers::CONTROL {
+        return Err("ctrl-c always quits and cannot be bound".into());
+    }
+    Ok((code, mods))
 }
 
-/// Translates a key press in `mode` into an action.
-pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return match key.code {
-            KeyCode::Char('c') => Some(Action::Quit),
-            KeyCode::Char('d') => Some(Action::PageDown),
-            KeyCode::Char('u') => Some(Action::PageUp),
-            _ => None,
-        };
+fn key_id(key: KeyEvent) -> KeyId {
+    // Shifted letters arrive as the upper-case char, with or without SHIFT: ignore SHIFT.
+    (key.code, key.modifiers - KeyModifiers::SHIFT)
+}
+
+/// The normal-mode keymap: defaults, with the config's `[keys]` table applied.
+pub struct Keymap {
+    map: HashMap<KeyId, usize>,
+    /// Per command (index into [`BOUND`]), its keys as written.
+    keys: Vec<Vec<String>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap::new(&BTreeMap::new()).expect("the defaults are valid")
     }
-    let typing = !matches!(mode, Mode::Normal | Mode::History);
-    match key.code {
-        KeyCode::Esc => Some(Action::Cancel),
-        KeyCode::Enter if typing => Some(Action::Submit),
-        KeyCode::Backspace if typing => Some(Action::Backspace),
-        KeyCode::Char('?') if matches!(mode, Mode::Help { .. }) => Some(Action::ToggleHelp),
-        KeyCode::Up if matches!(mode, Mode::Palette { .. }) => Some(Action::Up),
-        KeyCode::Down if matches!(mode, Mode::Palette { .. }) => Some(Action::Down),
-        KeyCode::Char('u') if matches!(mode, Mode::History) => Some(Action::Undo),
-        KeyCode::Char('h') if matches!(mode, Mode::History) => Some(Action::ToggleHistory),
-        KeyCode::Char(c) if typing => Some(Action::Type(c)),
-        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-        KeyCode::PageUp => Some(Action::PageUp),
-        KeyCode::PageDown => Some(Action::PageDown),
-        KeyCode::Home | KeyCode::Char('g') => Some(Action::Top),
-        KeyCode::End | KeyCode::Char('G') => Some(Action::Bottom),
-        KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab => Some(Action::SwitchPane),
-        KeyCode::Char(' ') => Some(Action::ToggleSelect),
-        KeyCode::Char('/') => Some(Action::StartSearch),
-        KeyCode::Char('f') => Some(Action::CycleFilter),
-        KeyCode::Char('s') => Some(Action::CycleSort),
-        KeyCode::Char('b') => Some(Action::Mark(Mark::Blocker)),
-        KeyCode::Char('p') => Some(Action::Mark(Mark::Backport)),
-        KeyCode::Char('K') => Some(Action::Mark(Mark::Known)),
-        KeyCode::Char('i') => Some(Action::Mark(Mark::Ignored)),
-        KeyCode::Char('x') => Some(Action::Mark(Mark::Fixed)),
-        KeyCode::Char('o') => Some(Action::StartInput(InputKind::Owner)),
-        KeyCode::Char('t') => Some(Action::StartInput(InputKind::Task)),
-        KeyCode::Char('n') => Some(Action::StartInput(InputKind::Note)),
-        KeyCode::Char('u') => Some(Action::Undo),
-        KeyCode::Char('e') => Some(Action::Export),
-        KeyCode::Char('r') => Some(Action::Refresh),
-        KeyCode::Char('?') => Some(Action::ToggleHelp),
-        KeyCode::Char('h') => Some(Action::ToggleHistory),
-        KeyCode::Char(':') => Some(Action::OpenPalette),
-        KeyCode::Char('q') => Some(Action::Quit),
-        _ => None,
+}
+
+impl Keymap {
+    /// `overrides`: command name → keys; a command named there loses its default keys.
+    pub fn new(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
+        for name in overrides.keys() {
+            if !BOUND.iter().any(|b| b.name == name) {
+                let names: Vec<&str> = BOUND.iter().map(|b| b.name).collect();
+                return Err(format!(
+                    "[keys]: unknown command {name:?}; commands are {}",
+                    names.join(", ")
+                ));
+            }
+        }
+        let mut map: HashMap<KeyId, usize> = HashMap::new();
+        let mut keys = Vec::new();
+        for (i, b) in BOUND.iter().enumerate() {
+            let specs: Vec<String> = match overrides.get(b.name) {
+                Some(v) => v.clone(),
+                None => b.default_keys.iter().map(|k| k.to_string()).collect(),
+            };
+            for spec in &specs {
+                let id = parse_key(spec).map_err(|e| format!("[keys] {}: {e}", b.name))?;
+                let other: Option<usize> = map.get(&id).copied();
+                if let Some(other) = other
+                    && overrides.contains_key(b.name) == overrides.contains_key(BOUND[other].name)
+                {
+                    return Err(format!(
+                        "[keys]: {spec:?} is bound to both {} and {}",
+                        BOUND[other].name, b.name
+                    ));
+                }
+                // An explicit binding wins over a default one.
+                if !map.contains_key(&id) || overrides.contains_key(b.name) {
+                    map.insert(id, i);
+                }
+            }
+            keys.push(specs);
+        }
+        // Defaults shadowed by an explicit binding no longer show for their command.
+        for (i, specs) in keys.iter_mut().enumerate() {
+            specs.retain(|s| parse_key(s).is_ok_and(|id| map.get(&id) == Some(&i)));
+        }
+        Ok(Keymap { map, keys })
+    }
+
+    /// The keys of command `i`, for help ("j down").
+    pub fn label(&self, i: usize) -> String {
+        self.keys[i].join(" ")
+    }
+
+    /// The first key of the command named `name`, for hints.
+    pub fn first_key(&self, name: &str) -> Option<&str> {
+        let i = BOUND.iter().position(|b| b.name == name)?;
+        self.keys[i].first().map(String::as_str)
+    }
+
+    /// Translates a key press in `mode` into an action.
+    pub fn action_for(&self, key: KeyEvent, mode: &Mode) -> Option<Action> {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            return Some(Action::Quit);
+        }
+        let typing = !matches!(mode, Mode::Normal | Mode::History);
+        match (mode, key.code) {
+            (_, KeyCode::Esc) => return Some(Action::Cancel),
+            (_, KeyCode::Enter) if typing => return Some(Action::Submit),
+            (_, KeyCode::Backspace) if typing => return Some(Action::Backspace),
+            (Mode::Palette { .. }, KeyCode::Up) => return Some(Action::Up),
+            (Mode::Palette { .. }, KeyCode::Down) => return Some(Action::Down),
+            (Mode::Help { .. }, KeyCode::Char('?')) => return Some(Action::ToggleHelp),
+            (_, KeyCode::Char(c)) if typing && !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Some(Action::Type(c));
+            }
+            _ if typing => return None,
+            _ => {}
+        }
+        let i = *self.map.get(&key_id(key))?;
+        let action = (BOUND[i].action)();
+        match (mode, &action) {
+            (Mode::History, Action::Undo | Action::ToggleHistory | Action::Quit)
+            | (Mode::Normal, _) => Some(action),
+            _ => None,
+        }
+    }
+
+    /// The keys that matter now, as many as fit in `width`, ending with help.
+    pub fn hint_line(&self, mode: &Mode, focus: Pane, width: usize) -> String {
+        let fixed: &[&str] = match mode {
+            Mode::Search => &["type to search", "Enter keep", "Esc clear"],
+            Mode::Input { .. } => &["Enter save", "Esc cancel"],
+            Mode::Help { .. } => &["type to filter", "Esc close"],
+            Mode::History => &["u undo the last change", "Esc close"],
+            Mode::Palette { .. } => &["type to filter", "↑/↓ choose", "Enter run", "Esc close"],
+            Mode::Normal => &[],
+        };
+        let names: &[&str] = if focus == Pane::Detail {
+            &[
+                "down",
+                "switch_pane",
+                "blocker",
+                "owner",
+                "task",
+                "note",
+                "undo",
+                "history",
+                "quit",
+            ]
+        } else {
+            &[
+                "down",
+                "blocker",
+                "owner",
+                "switch_pane",
+                "search",
+                "filter",
+                "sort",
+                "export",
+                "undo",
+                "palette",
+                "quit",
+            ]
+        };
+        let mut items: Vec<String> = fixed.iter().map(|s| s.to_string()).collect();
+        if matches!(mode, Mode::Normal) {
+            for n in names {
+                let Some(b) = BOUND.iter().find(|b| b.name == *n) else {
+                    continue;
+                };
+                if let Some(k) = self.first_key(n) {
+                    items.push(format!("{k} {}", b.short));
+                }
+            }
+        }
+        let tail = match (mode, self.first_key("help")) {
+            (Mode::Normal, Some(k)) => format!(" · {k} help"),
+            _ => String::new(),
+        };
+        let mut out = String::new();
+        for h in items {
+            let sep = if out.is_empty() { "" } else { " · " };
+            if out.chars().count() + sep.len() + h.chars().count() + tail.chars().count() > width {
+                break;
+            }
+            out.push_str(sep);
+            out.push_str(&h);
+        }
+        out.push_str(&tail);
+        out
     }
 }
 

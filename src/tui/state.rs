@@ -117,6 +117,8 @@ pub struct State {
     pub quit: bool,
     /// When the report on screen was read (set by the runtime; data freshness).
     pub loaded_at: Option<String>,
+    /// Keys of normal mode (defaults, or the config's `[keys]`).
+    pub keymap: super::keys::Keymap,
     /// Events read so far by the load in progress (copied in by the runtime).
     pub events_read: u64,
     /// Groups selected with Space: marks and prompts apply to all of them.
@@ -154,6 +156,7 @@ impl State {
             loaded_at: None,
             selection: Default::default(),
             events_read: 0,
+            keymap: Default::default(),
             color,
         }
     }

@@ -608,3 +608,36 @@ fn fuzzy_search() {
             .contains("ParserOutput::getText")
     );
 }
+
+#[test]
+fn keys_can_be_rebound_from_the_config() {
+    use super::keys::Keymap;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::collections::BTreeMap;
+    let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let mut o = BTreeMap::new();
+    o.insert("blocker".to_string(), vec!["B".to_string()]);
+    o.insert("down".to_string(), vec!["j".to_string(), "ctrl-n".to_string()]);
+    let km = Keymap::new(&o).unwrap();
+    assert!(matches!(km.action_for(key('B'), &Mode::Normal), Some(Action::Mark(Mark::Blocker))));
+    assert!(km.action_for(key('b'), &Mode::Normal).is_none(), "the default key is gone");
+    assert!(matches!(km.action_for(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL), &Mode::Normal), Some(Action::Down)));
+    // In a prompt, letters are text, whatever they are bound to.
+    assert!(matches!(km.action_for(key('B'), &Mode::Search), Some(Action::Type('B'))));
+    let mut s = loaded_state(true);
+    s.keymap = km;
+    assert!(render(&s, 120, 30).backend().to_string().contains("B blocker"));
+    // Mistakes are reported, not ignored.
+    let bad = |k: &str, v: &str| {
+        let mut o = BTreeMap::new();
+        o.insert(k.to_string(), vec![v.to_string()]);
+        Keymap::new(&o).err().unwrap()
+    };
+    assert!(bad("blokker", "b").contains("unknown command \"blokker\""));
+    assert!(bad("blocker", "ctrl-c").contains("always quits"));
+    assert!(bad("blocker", "hyper-b").contains("unknown key"));
+    let mut two = BTreeMap::new();
+    two.insert("blocker".to_string(), vec!["z".to_string()]);
+    two.insert("backport".to_string(), vec!["z".to_string()]);
+    assert!(Keymap::new(&two).err().unwrap().contains("bound to both"));
+}

@@ -2,7 +2,7 @@
 //! that comes from a log goes through `display_safe` first. Readable at 80×24 and on a
 //! projector: status is always spelled out (NEW, ↑, ↓, GONE), never shown by color alone.
 
-use super::keys::{self, BINDINGS, Context};
+use super::keys::{BOUND, Context};
 use super::state::{Load, Mode, Pane, State, Tone};
 use logtriage::decisions::Mark;
 use logtriage::diff::Status;
@@ -104,7 +104,7 @@ pub fn draw(f: &mut Frame, s: &State) {
     draw_detail(f, body[1], s, &theme);
     draw_footer(f, chunks[2], s, &theme);
     match &s.mode {
-        Mode::Help { filter } => draw_help(f, area, filter),
+        Mode::Help { filter } => draw_help(f, area, s, filter),
         Mode::History => draw_history(f, area, s),
         Mode::Palette { filter, selected } => draw_palette(f, area, filter, *selected),
         _ => {}
@@ -634,7 +634,7 @@ fn draw_footer(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             }
             Some((m, Tone::Info)) => Line::from(display_safe(m).into_owned()),
             None => Line::from(Span::styled(
-                keys::hint_line(&s.mode, s.focus, area.width as usize),
+                s.keymap.hint_line(&s.mode, s.focus, area.width as usize),
                 t.dim(),
             )),
         },
@@ -642,32 +642,33 @@ fn draw_footer(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     f.render_widget(Paragraph::new(line), area);
 }
 
-fn draw_help(f: &mut Frame, area: Rect, filter: &str) {
-    let w = area.width.saturating_sub(4).min(72);
-    let h = area.height.saturating_sub(2).min(BINDINGS.len() as u16 + 4);
-    let rect = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+fn draw_help(f: &mut Frame, area: Rect, s: &State, filter: &str) {
     let needle = filter.to_lowercase();
-    let mut lines: Vec<Line> = BINDINGS
+    let mut lines: Vec<Line> = BOUND
         .iter()
-        .filter(|b| {
+        .enumerate()
+        .map(|(i, b)| (s.keymap.label(i), b))
+        .filter(|(keys, b)| {
             needle.is_empty()
-                || b.keys.to_lowercase().contains(&needle)
+                || keys.to_lowercase().contains(&needle)
                 || b.what.to_lowercase().contains(&needle)
+                || b.name.contains(&needle)
         })
-        .map(|b| {
+        .map(|(keys, b)| {
             let ctx = match b.context {
                 Context::Anywhere => "",
                 Context::List => " (list)",
-                Context::Detail => " (detail)",
             };
             Line::from(vec![
                 Span::styled(
-                    format!("{:<14}", b.keys),
+                    format!(
+                        "{:<16}",
+                        if keys.is_empty() {
+                            "(unbound)".to_string()
+                        } else {
+                            keys
+                        }
+                    ),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(format!("{}{ctx}", b.what)),
@@ -682,6 +683,7 @@ fn draw_help(f: &mut Frame, area: Rect, filter: &str) {
     } else {
         format!(" Keys matching {:?} ", display_safe(filter))
     };
+    let rect = centered(area, 96, lines.len() as u16 + 2);
     f.render_widget(Clear, rect);
     f.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
