@@ -617,16 +617,39 @@ fn keys_can_be_rebound_from_the_config() {
     let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
     let mut o = BTreeMap::new();
     o.insert("blocker".to_string(), vec!["B".to_string()]);
-    o.insert("down".to_string(), vec!["j".to_string(), "ctrl-n".to_string()]);
+    o.insert(
+        "down".to_string(),
+        vec!["j".to_string(), "ctrl-n".to_string()],
+    );
     let km = Keymap::new(&o).unwrap();
-    assert!(matches!(km.action_for(key('B'), &Mode::Normal), Some(Action::Mark(Mark::Blocker))));
-    assert!(km.action_for(key('b'), &Mode::Normal).is_none(), "the default key is gone");
-    assert!(matches!(km.action_for(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL), &Mode::Normal), Some(Action::Down)));
+    assert!(matches!(
+        km.action_for(key('B'), &Mode::Normal),
+        Some(Action::Mark(Mark::Blocker))
+    ));
+    assert!(
+        km.action_for(key('b'), &Mode::Normal).is_none(),
+        "the default key is gone"
+    );
+    assert!(matches!(
+        km.action_for(
+            KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL),
+            &Mode::Normal
+        ),
+        Some(Action::Down)
+    ));
     // In a prompt, letters are text, whatever they are bound to.
-    assert!(matches!(km.action_for(key('B'), &Mode::Search), Some(Action::Type('B'))));
+    assert!(matches!(
+        km.action_for(key('B'), &Mode::Search),
+        Some(Action::Type('B'))
+    ));
     let mut s = loaded_state(true);
     s.keymap = km;
-    assert!(render(&s, 120, 30).backend().to_string().contains("B blocker"));
+    assert!(
+        render(&s, 120, 30)
+            .backend()
+            .to_string()
+            .contains("B blocker")
+    );
     // Mistakes are reported, not ignored.
     let bad = |k: &str, v: &str| {
         let mut o = BTreeMap::new();
