@@ -56,6 +56,9 @@ impl KeyList {
 pub struct Theme {
     #[serde(default)]
     pub color: Option<String>,
+    /// Nothing dimmed: for projectors and washed-out screens.
+    #[serde(default)]
+    pub high_contrast: bool,
 }
 
 impl Theme {
@@ -150,7 +153,8 @@ mod tests {
         assert_eq!(Theme::default().use_color(true), Ok(false));
         assert!(
             Theme {
-                color: Some("purple".into())
+                color: Some("purple".into()),
+                high_contrast: false,
             }
             .use_color(false)
             .is_err()

@@ -682,6 +682,7 @@ fn open_tui(
         follow,
         keymap,
         color,
+        high_contrast: cfg.theme.high_contrast,
     })?;
     Ok(0)
 }

@@ -46,6 +46,8 @@ pub enum Action {
     /// Background results.
     Loaded(Result<Box<Report>, String>),
     Saved(Result<Decisions, String>),
+    /// The decisions file as re-read with a refresh (other instances' changes).
+    DecisionsReloaded(Decisions),
     Exported(Result<String, String>),
     /// The terminal was resized, or a timer fired (redraw only).
     Resize,

@@ -38,6 +38,8 @@ pub struct Options {
     pub keymap: super::keys::Keymap,
     /// From `[theme] color` and NO_COLOR.
     pub color: bool,
+    /// From `[theme] high_contrast`.
+    pub high_contrast: bool,
 }
 
 /// Runs the TUI until the user quits.
@@ -50,6 +52,7 @@ pub fn run(mut opts: Options) -> Result<(), String> {
         opts.color,
     );
     state.keymap = std::mem::take(&mut opts.keymap);
+    state.high_contrast = opts.high_contrast;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -211,8 +214,19 @@ fn perform(
             let loader = opts.loader.clone();
             let progress = progress.clone();
             progress.store(0, Ordering::Relaxed);
+            let decisions = opts.decisions_path.clone();
             tokio::task::spawn_blocking(move || {
-                let _ = tx.send(Action::Loaded(loader(&progress).map(Box::new)));
+                let loaded = loader(&progress).map(Box::new);
+                // Other instances may have changed decisions meanwhile.
+                match DecisionStore::open(&decisions) {
+                    Ok(store) => {
+                        let _ = tx.send(Action::DecisionsReloaded(store.data));
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Action::Saved(Err(e.to_string())));
+                    }
+                }
+                let _ = tx.send(Action::Loaded(loaded));
             });
         }
         Effect::Save {

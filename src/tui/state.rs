@@ -125,6 +125,8 @@ pub struct State {
     pub selection: std::collections::BTreeSet<String>,
     /// Colors allowed (NO_COLOR unset).
     pub color: bool,
+    /// `[theme] high_contrast`: nothing dimmed.
+    pub high_contrast: bool,
 }
 
 impl State {
@@ -158,6 +160,7 @@ impl State {
             events_read: 0,
             keymap: Default::default(),
             color,
+            high_contrast: false,
         }
     }
 

@@ -68,6 +68,12 @@ fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
     t
 }
 
+/// Snapshots a screen at both sizes the TUI must serve: 80×24 and 160×48.
+fn snap_both(name: &str, s: &State) {
+    insta::assert_snapshot!(format!("{name}_80x24"), render(s, 80, 24).backend());
+    insta::assert_snapshot!(format!("{name}_160x48"), render(s, 160, 48).backend());
+}
+
 fn with_decision(s: &mut State, fp: &str, ops: &[Op]) {
     let mut d = s.decisions.clone();
     for op in ops {
@@ -108,7 +114,7 @@ fn main_screen_160x48() {
 fn help_overlay_filters() {
     let mut s = loaded_state(true);
     update(&mut s, Action::ToggleHelp);
-    insta::assert_snapshot!("help_80x24", render(&s, 80, 24).backend());
+    snap_both("help", &s);
     for c in "owner".chars() {
         update(&mut s, Action::Type(c));
     }
@@ -126,7 +132,7 @@ fn owner_prompt_and_detail_focus() {
     for c in "Platform/ann".chars() {
         update(&mut s, Action::Type(c));
     }
-    insta::assert_snapshot!("owner_prompt_80x24", render(&s, 80, 24).backend());
+    snap_both("owner_prompt", &s);
 }
 
 #[test]
@@ -143,7 +149,7 @@ fn blind_banner_when_the_current_version_has_no_events() {
     update(&mut s, Action::Loaded(Ok(Box::new(r))));
     let screen = render(&s, 80, 24).backend().to_string();
     assert!(screen.contains("BLIND:"), "{screen}");
-    insta::assert_snapshot!("blind_80x24", render(&s, 80, 24).backend());
+    snap_both("blind", &s);
 }
 
 #[test]
@@ -547,7 +553,7 @@ fn palette_runs_commands_and_history_lists_changes() {
     for c in "count".chars() {
         update(&mut s, Action::Type(c));
     }
-    insta::assert_snapshot!("palette_80x24", render(&s, 80, 24).backend());
+    snap_both("palette", &s);
     update(&mut s, Action::Submit);
     assert_eq!(s.sort, super::state::Sort::Count);
     assert_eq!(s.mode, Mode::Normal);
@@ -582,6 +588,7 @@ fn palette_runs_commands_and_history_lists_changes() {
     );
     update(&mut s, Action::ToggleHistory);
     assert_eq!(s.mode, Mode::History);
+    snap_both("history", &s);
     let screen = render(&s, 100, 30).backend().to_string();
     assert!(
         screen.contains("note: checking") && screen.contains("marked blocker for 1.46.0-wmf.4"),
@@ -663,4 +670,21 @@ fn keys_can_be_rebound_from_the_config() {
     two.insert("blocker".to_string(), vec!["z".to_string()]);
     two.insert("backport".to_string(), vec!["z".to_string()]);
     assert!(Keymap::new(&two).err().unwrap().contains("bound to both"));
+}
+
+#[test]
+fn high_contrast_dims_nothing() {
+    let mut s = loaded_state(true);
+    let dimmed = |s: &State| {
+        render(s, 120, 36)
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .filter(|c| c.fg == ratatui::style::Color::Gray)
+            .count()
+    };
+    assert!(dimmed(&s) > 0);
+    s.high_contrast = true;
+    assert_eq!(dimmed(&s), 0);
 }

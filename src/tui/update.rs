@@ -40,6 +40,14 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
+        Action::DecisionsReloaded(d) => {
+            if let Some(r) = &mut s.report {
+                r.attach_decisions(&d);
+            }
+            s.decisions = d;
+            s.refresh_rows();
+            vec![]
+        }
         Action::Resize | Action::Key(_) => vec![],
         a => match s.mode {
             Mode::Help { .. } => {

@@ -19,6 +19,8 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 /// Styles, with or without color (NO_COLOR).
 struct Theme {
     color: bool,
+    /// No dimmed text (for projectors): secondary text in the normal color.
+    high_contrast: bool,
 }
 
 impl Theme {
@@ -62,7 +64,7 @@ impl Theme {
         }
     }
     fn dim(&self) -> Style {
-        if self.color {
+        if self.color && !self.high_contrast {
             Style::default().fg(Color::Gray)
         } else {
             Style::default()
@@ -74,7 +76,10 @@ impl Theme {
 }
 
 pub fn draw(f: &mut Frame, s: &State) {
-    let theme = Theme { color: s.color };
+    let theme = Theme {
+        color: s.color,
+        high_contrast: s.high_contrast,
+    };
     let area = f.area();
     let banner = banner(s);
     let header_h = 2 + u16::from(banner.is_some());
