@@ -151,6 +151,13 @@ struct VersionedSources {
 struct ReportArgs {
     #[command(flatten)]
     input: VersionedSources,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// Where a report goes, and in which format.
+#[derive(Args)]
+struct OutputArgs {
     #[arg(
         long,
         default_value = "markdown",
@@ -173,14 +180,8 @@ struct DiffArgs {
     previous_label: Option<String>,
     #[arg(long)]
     current_label: Option<String>,
-    #[arg(
-        long,
-        default_value = "markdown",
-        value_name = "markdown|json|remarkup"
-    )]
-    format: OutputFormat,
-    #[arg(short = 'o', long)]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
     #[command(flatten)]
     read: ReadArgs,
     #[command(flatten)]
@@ -469,7 +470,7 @@ fn report_exit(r: &Report) -> u8 {
 
 fn cmd_report(a: ReportArgs) -> Result<u8, Failure> {
     let r = versioned_report(&a.input)?;
-    write_output(&r.render(a.format), a.output.as_ref())?;
+    write_output(&r.render(a.out.format), a.out.output.as_ref())?;
     Ok(report_exit(&r))
 }
 
@@ -507,7 +508,7 @@ fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
     if let Some(d) = decisions {
         r.attach_decisions(&d);
     }
-    write_output(&r.render(a.format), a.output.as_ref())?;
+    write_output(&r.render(a.out.format), a.out.output.as_ref())?;
     Ok(report_exit(&r))
 }
 
