@@ -1,5 +1,6 @@
 //! The `logtriage` command line: a thin layer over the library, plus the TUI.
 
+mod backends;
 mod tui;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -57,10 +58,24 @@ enum Command {
     Demo(DemoArgs),
     /// Record a triage decision on groups: mark, owner, task, note, or undo the last change.
     Decide(DecideArgs),
+    /// Load events from files into a ClickHouse table (created from queries/clickhouse/schema.sql
+    /// if missing). Credentials: LOGTRIAGE_CLICKHOUSE_USER, LOGTRIAGE_CLICKHOUSE_PASSWORD.
+    Ingest(IngestArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
+}
+
+#[derive(Args)]
+struct IngestArgs {
+    /// clickhouse://HOST:PORT/DATABASE.TABLE
+    target: String,
+    /// Files, globs or `-` (stdin), in any shape the readers know.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
 #[derive(Args)]
@@ -257,6 +272,7 @@ fn main() -> ExitCode {
         Command::Fingerprint(a) => cmd_fingerprint(a),
         Command::Demo(a) => cmd_demo(a),
         Command::Decide(a) => cmd_decide(a),
+        Command::Ingest(a) => cmd_ingest(a),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -767,4 +783,23 @@ fn cmd_decide(a: DecideArgs) -> Result<u8, Failure> {
     }
     eprintln!("logtriage: saved to {}", a.file.display());
     Ok(0)
+}
+
+fn cmd_ingest(a: IngestArgs) -> Result<u8, Failure> {
+    let target = backends::clickhouse::Target::parse(&a.target)?;
+    let opts = read_options(&a.read)?;
+    let specs = specs(&a.files)?;
+    let summary = backends::clickhouse::ingest(&target, &specs, &opts)?;
+    eprintln!(
+        "logtriage: loaded {} events into {target} ({} malformed lines skipped)",
+        summary.rows, summary.malformed
+    );
+    for f in &summary.failed_sources {
+        eprintln!("logtriage: {}", display_safe(f));
+    }
+    Ok(if summary.failed_sources.is_empty() {
+        0
+    } else {
+        2
+    })
 }

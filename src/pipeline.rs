@@ -382,6 +382,105 @@ fn read_blocks(
     None
 }
 
+/// Parses one item (a line, or a joined text event) in `format`.
+fn parse_item<'a>(
+    format: Format,
+    text: &'a str,
+    fields: &FieldMap,
+    paths: &JsonPaths,
+    memo: &mut input::json::KeyMemo,
+) -> Result<Event<'a>, String> {
+    match format {
+        Format::Ndjson => input::json::parse_line(text, fields, paths, memo),
+        Format::Logfmt => input::logfmt::parse_line(text, fields, paths),
+        Format::Text => Ok(text::parse_event(text)),
+        Format::Raw => Ok(Event {
+            message: Cow::Borrowed(text),
+            ..Event::default()
+        }),
+    }
+}
+
+/// Reads one source event by event, in order, on this thread (for `ingest`): `on_event`
+/// gets every event, `on_malformed` every line that is not one. Returns the format and,
+/// if reading stopped early, why.
+pub fn read_events(
+    spec: &SourceSpec,
+    opts: &Options,
+    on_event: &mut dyn FnMut(&Event),
+    on_malformed: &mut dyn FnMut(Malformed),
+) -> (Option<Format>, Option<String>) {
+    let mut reader = match input::open(&spec.input, opts.max_decompressed) {
+        Ok(r) => r,
+        Err(e) => return (None, Some(format!("cannot open: {e}"))),
+    };
+    let sample = match reader.fill_buf() {
+        Ok(b) => b.to_vec(),
+        Err(e) => return (None, Some(format!("cannot read: {e}"))),
+    };
+    let format = opts.format.unwrap_or_else(|| input::detect_format(&sample));
+    let paths = JsonPaths::new(&opts.fields);
+    let mut memo = input::json::KeyMemo::default();
+    let mut joiner =
+        (format == Format::Text).then(|| Joiner::new(&String::from_utf8_lossy(&sample)));
+    let mut lines = LineReader::new(reader);
+    let mut buf = Vec::new();
+    let name = spec.input.name();
+    let mut handle = |line: u64, text: &str, truncated: Option<usize>| {
+        if text.trim().is_empty() {
+            return;
+        }
+        match parse_item(format, text, &opts.fields, &paths, &mut memo) {
+            Ok(mut ev) => {
+                ev.line = line;
+                if let Some(v) = &spec.version {
+                    ev.version = Some(Cow::Borrowed(v));
+                }
+                on_event(&ev);
+            }
+            Err(reason) => on_malformed(Malformed {
+                source: name.clone(),
+                line,
+                reason: match truncated {
+                    Some(n) => format!(
+                        "line of {n} bytes truncated to {} bytes: {reason}",
+                        input::MAX_LINE_BYTES
+                    ),
+                    None => reason,
+                },
+            }),
+        }
+    };
+    let mut error = None;
+    loop {
+        buf.clear();
+        let info = match lines.next_line(&mut buf) {
+            Ok(Some(i)) => i,
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(format!("read error after line {}: {e}", lines.line_no));
+                break;
+            }
+        };
+        let mut text = String::from_utf8_lossy(&buf).into_owned();
+        if let (Some(n), true) = (info.truncated_from, format != Format::Ndjson) {
+            text = truncation_marker(&text, n);
+        }
+        match joiner.as_mut() {
+            Some(j) => {
+                if let Some((no, joined)) = j.push(info.no, &text) {
+                    handle(no, &joined, None);
+                }
+            }
+            None => handle(info.no, &text, info.truncated_from),
+        }
+    }
+    if let Some((no, joined)) = joiner.as_mut().and_then(Joiner::finish) {
+        handle(no, &joined, None);
+    }
+    (Some(format), error)
+}
+
 /// The first [`input::MAX_LINE_BYTES`] of a line, marked as cut.
 fn truncation_marker(head: &str, original_len: usize) -> String {
     format!("{head} …[line truncated: {original_len} bytes]")
@@ -429,15 +528,7 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
             if text.trim().is_empty() {
                 continue;
             }
-            let parsed = match batch.format {
-                Format::Ndjson => input::json::parse_line(&text, &opts.fields, paths, &mut memo),
-                Format::Logfmt => input::logfmt::parse_line(&text, &opts.fields, paths),
-                Format::Text => Ok(text::parse_event(&text)),
-                Format::Raw => Ok(Event {
-                    message: Cow::Borrowed(&*text),
-                    ..Event::default()
-                }),
-            };
+            let parsed = parse_item(batch.format, &text, &opts.fields, paths, &mut memo);
             let mut ev = match parsed {
                 Ok(ev) => ev,
                 Err(reason) => {

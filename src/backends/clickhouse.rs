@@ -1,0 +1,355 @@
+//! ClickHouse over its HTTP interface: source URLs, credentials from the environment,
+//! errors that name the source and the cause, and `ingest` (create the table from
+//! queries/clickhouse/schema.sql and load events read from files).
+
+use logtriage::event::{Dimension, Event};
+use logtriage::pipeline::{self, Options, SourceSpec};
+use logtriage::sanitize::display_safe;
+use std::fmt;
+use std::time::Duration;
+
+/// The table schema, with `{table}` standing for `db.table`.
+pub const SCHEMA_SQL: &str = include_str!("../../queries/clickhouse/schema.sql");
+
+/// Rows per INSERT.
+const BATCH_ROWS: usize = 20_000;
+
+/// A parsed `clickhouse://host:port/db.table` source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// `http://host:port`
+    pub base: String,
+    pub database: String,
+    pub table: String,
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Target, String> {
+        let Some(rest) = url.strip_prefix("clickhouse://") else {
+            return Err(format!(
+                "{}: a ClickHouse source looks like clickhouse://HOST:PORT/DATABASE.TABLE",
+                redact(url)
+            ));
+        };
+        let shown = redact(url);
+        let (hostport, path) = rest
+            .split_once('/')
+            .ok_or_else(|| format!("{shown}: no /DATABASE.TABLE after the host"))?;
+        if hostport.contains('@') {
+            return Err(format!(
+                "{shown}: credentials in the URL are refused; put them in LOGTRIAGE_CLICKHOUSE_USER and LOGTRIAGE_CLICKHOUSE_PASSWORD"
+            ));
+        }
+        if hostport.is_empty() || hostport.contains(['?', '#', ' ']) {
+            return Err(format!("{shown}: bad host {hostport:?}"));
+        }
+        let (database, table) = path
+            .split_once('.')
+            .ok_or_else(|| format!("{shown}: expected DATABASE.TABLE after the host"))?;
+        for (what, name) in [("database", database), ("table", table)] {
+            if !is_identifier(name) {
+                return Err(format!(
+                    "{shown}: {what} name {name:?} must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)"
+                ));
+            }
+        }
+        let hostport = if hostport.contains(':') {
+            hostport.to_string()
+        } else {
+            format!("{hostport}:8123")
+        };
+        Ok(Target {
+            base: format!("http://{hostport}"),
+            database: database.to_string(),
+            table: table.to_string(),
+        })
+    }
+
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.database, self.table)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "clickhouse://{}/{}",
+            self.base.trim_start_matches("http://"),
+            self.qualified()
+        )
+    }
+}
+
+/// The URL with any `user:password@` removed, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(i), Some(at)) if at > i => {
+            format!("{}://(credentials removed)@{}", &url[..i], &url[at + 1..])
+        }
+        _ => display_safe(url).into_owned(),
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+}
+
+/// An HTTP client for one ClickHouse server. Credentials come from the environment and
+/// travel in headers, never in URLs or messages.
+pub struct Client {
+    target: Target,
+    http: reqwest::blocking::Client,
+    user: Option<String>,
+    password: Option<String>,
+}
+
+impl Client {
+    pub fn new(target: Target, timeout: Duration) -> Result<Client, String> {
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("{target}: cannot set up HTTP: {e}"))?;
+        Ok(Client {
+            target,
+            http,
+            user: std::env::var("LOGTRIAGE_CLICKHOUSE_USER")
+                .ok()
+                .filter(|u| !u.is_empty()),
+            password: std::env::var("LOGTRIAGE_CLICKHOUSE_PASSWORD").ok(),
+        })
+    }
+
+    /// Runs `sql` (with `body` as its data, for INSERT) and returns the response text.
+    pub fn execute(&self, sql: &str, body: Vec<u8>) -> Result<String, String> {
+        let mut url = reqwest::Url::parse(&format!("{}/", self.target.base))
+            .map_err(|e| format!("{}: bad address: {e}", self.target))?;
+        url.query_pairs_mut().append_pair("query", sql);
+        let mut req = self.http.post(url).body(body);
+        if let Some(u) = &self.user {
+            req = req.header("X-ClickHouse-User", u);
+        }
+        if let Some(p) = &self.password {
+            let mut v = reqwest::header::HeaderValue::from_str(p).map_err(|_| {
+                format!(
+                    "{}: LOGTRIAGE_CLICKHOUSE_PASSWORD is not a valid header value",
+                    self.target
+                )
+            })?;
+            v.set_sensitive(true);
+            req = req.header("X-ClickHouse-Key", v);
+        }
+        let resp = req.send().map_err(|e| self.transport_error(&e))?;
+        let status = resp.status();
+        let text = resp.text().map_err(|e| {
+            format!(
+                "{}: reading the response failed: {}",
+                self.target,
+                e.without_url()
+            )
+        })?;
+        if !status.is_success() {
+            return Err(self.server_error(status.as_u16(), &text));
+        }
+        // A query that fails after the headers were sent still answers 200.
+        if let Some(i) = text.find("Code: ")
+            && text[i..].contains("DB::Exception")
+        {
+            return Err(format!(
+                "{}: the query failed midway: {}",
+                self.target,
+                one_line(&text[i..])
+            ));
+        }
+        Ok(text)
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> String {
+        let cause = if e.is_timeout() {
+            "timed out"
+        } else if e.is_connect() {
+            "unreachable (connection refused or no route)"
+        } else {
+            "request failed"
+        };
+        format!(
+            "{}: {cause}: {}",
+            self.target,
+            display_safe(&e.without_url_ref())
+        )
+    }
+
+    fn server_error(&self, status: u16, body: &str) -> String {
+        let msg = one_line(body);
+        let t = &self.target;
+        let credentials =
+            "check the credentials in LOGTRIAGE_CLICKHOUSE_USER / LOGTRIAGE_CLICKHOUSE_PASSWORD";
+        // ClickHouse's own error codes say more than the HTTP status.
+        if msg.contains("Code: 81,") || msg.contains("UNKNOWN_DATABASE") {
+            format!("{t}: database {} does not exist ({msg})", t.database)
+        } else if msg.contains("Code: 60,") || msg.contains("UNKNOWN_TABLE") {
+            format!("{t}: table {} does not exist ({msg})", t.qualified())
+        } else if matches!(status, 401 | 403)
+            || msg.contains("Code: 516,")
+            || msg.contains("Code: 192,")
+            || msg.contains("Code: 193,")
+        {
+            format!("{t}: {status}: {credentials} ({msg})")
+        } else {
+            format!("{t}: {status}: {msg}")
+        }
+    }
+}
+
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrlRef for reqwest::Error {
+    /// The error text without the URL (which carries the query).
+    fn without_url_ref(&self) -> String {
+        let mut s = self.to_string();
+        if let Some(u) = self.url() {
+            s = s.replace(u.as_str(), "(url)");
+        }
+        s
+    }
+}
+
+fn one_line(s: &str) -> String {
+    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s = display_safe(&s).into_owned();
+    if s.len() > 500 {
+        let mut end = 500;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+    s
+}
+
+/// One row of the schema, as JSONEachRow.
+fn row(ev: &Event, source: &str) -> serde_json::Value {
+    let s = |v: &Option<std::borrow::Cow<'_, str>>| v.as_deref().unwrap_or("").to_string();
+    let d = |dim: Dimension| ev.dim(dim).unwrap_or("").to_string();
+    serde_json::json!({
+        "ts_ms": ev.timestamp.unwrap_or(0),
+        "version": s(&ev.version),
+        "level": ev.level.map(|l| l.as_str()).unwrap_or(""),
+        "message": &*ev.message,
+        "template": s(&ev.template),
+        "fingerprint_field": s(&ev.fingerprint),
+        "error_type": s(&ev.error_type),
+        "error_message": s(&ev.error_message),
+        "stack": s(&ev.stack),
+        "origin": s(&ev.origin),
+        "request_id": s(&ev.request_id),
+        "host": d(Dimension::Host),
+        "service": d(Dimension::Service),
+        "wiki": d(Dimension::Wiki),
+        "url": d(Dimension::Url),
+        "channel": d(Dimension::Channel),
+        "source": source,
+        "line": ev.line,
+    })
+}
+
+/// What `ingest` did.
+#[derive(Debug, Default)]
+pub struct IngestSummary {
+    pub rows: u64,
+    pub malformed: u64,
+    pub failed_sources: Vec<String>,
+}
+
+/// Creates the table if missing and loads every event of `specs` into it.
+pub fn ingest(
+    target: &Target,
+    specs: &[SourceSpec],
+    opts: &Options,
+) -> Result<IngestSummary, String> {
+    let client = Client::new(target.clone(), Duration::from_secs(300))?;
+    client.execute(
+        &SCHEMA_SQL.replace("{table}", &target.qualified()),
+        Vec::new(),
+    )?;
+    let insert = format!("INSERT INTO {} FORMAT JSONEachRow", target.qualified());
+    let mut summary = IngestSummary::default();
+    for spec in specs {
+        let name = spec.input.name();
+        let mut batch: Vec<u8> = Vec::with_capacity(8 << 20);
+        let mut in_batch = 0usize;
+        let mut failure: Option<String> = None;
+        let mut rows = 0u64;
+        let mut malformed = 0u64;
+        let (_, read_error) = pipeline::read_events(
+            spec,
+            opts,
+            &mut |ev| {
+                if failure.is_some() {
+                    return;
+                }
+                serde_json::to_writer(&mut batch, &row(ev, &name)).expect("rows serialize");
+                batch.push(b'\n');
+                in_batch += 1;
+                if in_batch >= BATCH_ROWS {
+                    match client.execute(&insert, std::mem::take(&mut batch)) {
+                        Ok(_) => rows += in_batch as u64,
+                        Err(e) => failure = Some(e),
+                    }
+                    in_batch = 0;
+                }
+            },
+            &mut |_| malformed += 1,
+        );
+        if failure.is_none() && in_batch > 0 {
+            match client.execute(&insert, batch) {
+                Ok(_) => rows += in_batch as u64,
+                Err(e) => failure = Some(e),
+            }
+        }
+        if let Some(e) = failure {
+            return Err(format!("{e} (after {rows} rows from {name})"));
+        }
+        summary.rows += rows;
+        summary.malformed += malformed;
+        if let Some(e) = read_error {
+            summary.failed_sources.push(format!("{name}: {e}"));
+        }
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        let t = Target::parse("clickhouse://127.0.0.1:18123/logs.events").unwrap();
+        assert_eq!(t.base, "http://127.0.0.1:18123");
+        assert_eq!(t.qualified(), "logs.events");
+        assert_eq!(t.to_string(), "clickhouse://127.0.0.1:18123/logs.events");
+        assert_eq!(
+            Target::parse("clickhouse://ch/logs.events").unwrap().base,
+            "http://ch:8123"
+        );
+        for bad in [
+            "http://x/a.b",
+            "clickhouse://x/a",
+            "clickhouse://x/a.b;DROP",
+            "clickhouse://u:p@x/a.b",
+            "clickhouse:///a.b",
+            "clickhouse://x/a.b c",
+        ] {
+            assert!(Target::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

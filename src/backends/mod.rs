@@ -1,0 +1,4 @@
+//! Logging backends reached over the network. Kept out of the core library, which knows
+//! nothing of networks.
+
+pub mod clickhouse;

@@ -1,0 +1,180 @@
+//! The ClickHouse backend against a real server: `scripts/test` starts one and names it
+//! in LOGTRIAGE_TEST_CLICKHOUSE (host:port). Without it these tests fail: they never skip.
+
+use serde_json::Value;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
+
+fn server() -> String {
+    std::env::var("LOGTRIAGE_TEST_CLICKHOUSE")
+        .expect("LOGTRIAGE_TEST_CLICKHOUSE is not set: run the tests with scripts/test, which starts ClickHouse")
+}
+
+/// Runs SQL on the test server over HTTP (curl, independent of the code under test).
+fn sql(query: &str) -> String {
+    let o = Command::new("curl")
+        .args([
+            "-fsS",
+            "--data-binary",
+            query,
+            &format!("http://{}/", server()),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{query}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A database of its own per test, so tests run in parallel.
+fn database(name: &str) -> String {
+    let db = format!("t_{name}_{}", std::process::id());
+    sql(&format!("CREATE DATABASE IF NOT EXISTS {db}"));
+    db
+}
+
+#[test]
+fn ingest_loads_every_event_of_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    assert!(
+        run(&["demo", "--write", demo.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let logs: Vec<String> = [
+        "mediawiki.json",
+        "search-indexer.ecs.json",
+        "thumbor-proxy.logfmt",
+    ]
+    .iter()
+    .map(|f| demo.join(f).display().to_string())
+    .collect();
+    let logs: Vec<&str> = logs.iter().map(String::as_str).collect();
+    let db = database("demo");
+    let url = format!("clickhouse://{}/{db}.events", server());
+    let o = run(&[&["ingest", url.as_str()][..], &logs].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The same per-version totals as reading the files.
+    let report = run(&[&["report", "--format", "json"][..], &logs].concat());
+    let r: Value = serde_json::from_str(&String::from_utf8(report.stdout).unwrap()).unwrap();
+    let total =
+        r["previous"]["events"].as_u64().unwrap() + r["current"]["events"].as_u64().unwrap();
+    let said = stderr(&o);
+    assert!(
+        said.contains(&format!("loaded {total} events"))
+            && said.contains("2 malformed lines skipped"),
+        "{said}"
+    );
+    let counts = sql(&format!(
+        "SELECT version, count() FROM {db}.events GROUP BY version ORDER BY version FORMAT TSV"
+    ));
+    let expected = format!(
+        "{}\t{}\n{}\t{}\n",
+        r["previous"]["version"].as_str().unwrap(),
+        r["previous"]["events"],
+        r["current"]["version"].as_str().unwrap(),
+        r["current"]["events"]
+    );
+    assert_eq!(counts, expected);
+    // Running it again appends (the table exists already).
+    assert!(run(&["ingest", &url, logs[0]]).status.success());
+}
+
+#[test]
+fn values_round_trip_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let nasty = [
+        "quote ' and '' and \\ backslash",
+        "'); DROP TABLE x; --",
+        "tab\there and \\N null-ish and a trailing backslash \\",
+        "{x:String} and `tick`",
+        "unicode ünï ✓ \u{1b}[31m",
+    ];
+    let body: String = nasty
+        .iter()
+        .map(|m| {
+            format!(
+                "{}\n",
+                serde_json::json!({"level": "error", "version": "1", "message": m})
+            )
+        })
+        .collect();
+    let file = dir.path().join("nasty.json");
+    std::fs::write(&file, body).unwrap();
+    let db = database("nasty");
+    let url = format!("clickhouse://{}/{db}.events", server());
+    let o = run(&["ingest", &url, file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = sql(&format!(
+        "SELECT message FROM {db}.events ORDER BY line FORMAT JSONEachRow"
+    ));
+    let got: Vec<String> = got
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["message"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(got, nasty.iter().map(|m| m.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        sql("SELECT 1 FORMAT TSV"),
+        "1\n",
+        "the server is still fine"
+    );
+}
+
+#[test]
+fn errors_name_the_source_and_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.json");
+    std::fs::write(&file, "{\"level\":\"error\",\"message\":\"x\"}\n").unwrap();
+    let file = file.to_str().unwrap();
+    let missing_db = format!(
+        "clickhouse://{}/no_such_db_{}.events",
+        server(),
+        std::process::id()
+    );
+    let o = run(&["ingest", &missing_db, file]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&missing_db) && stderr(&o).contains("does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = run(&[
+        "ingest",
+        &format!("clickhouse://127.0.0.1:{port}/db.t"),
+        file,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unreachable"), "{}", stderr(&o));
+    // Credentials in the URL are refused, and not echoed.
+    let o = run(&["ingest", "clickhouse://user:s3cr3t@127.0.0.1/db.t", file]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("credentials in the URL are refused") && !stderr(&o).contains("s3cr3t"),
+        "{}",
+        stderr(&o)
+    );
+}
