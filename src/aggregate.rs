@@ -77,7 +77,7 @@ impl VersionStats {
         }
     }
 
-    fn merge(&mut self, o: &VersionStats) {
+    pub fn merge(&mut self, o: &VersionStats) {
         self.count += o.count;
         self.first_ms = min_opt(self.first_ms, o.first_ms);
         self.last_ms = max_opt(self.last_ms, o.last_ms);
@@ -186,6 +186,30 @@ impl Aggregator {
             None => g.versions.entry(v.to_string()).or_default(),
         };
         stats.add(ev);
+    }
+
+    /// Adds statistics computed elsewhere (a backend that aggregated on its side) for the
+    /// events of one pre-group in one version.
+    pub fn add_stats(
+        &mut self,
+        prekey: &PreKey,
+        level: Level,
+        version: &str,
+        stats: &VersionStats,
+    ) {
+        if let Some(t) = self.versions.get_mut(version) {
+            t.triaged += stats.count;
+        }
+        let g = self.groups.entry(prekey.key).or_insert_with(|| PreGroup {
+            prekey: prekey.clone(),
+            level,
+            versions: BTreeMap::new(),
+        });
+        g.level = g.level.max(level);
+        g.versions
+            .entry(version.to_string())
+            .or_default()
+            .merge(stats);
     }
 
     pub fn merge(&mut self, other: Aggregator) {

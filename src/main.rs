@@ -410,7 +410,7 @@ fn versioned_report_without_default_decisions(
     let mut opts = read_options(&v.read)?;
     opts.progress = progress;
     let params = params(&v.params)?;
-    let analysis = pipeline::analyze(&specs(&v.sources)?, &opts);
+    let analysis = analyze_sources(&v.sources, &opts)?;
     let (cur, prev, picked) =
         match (v.current.as_deref(), v.previous.as_deref()) {
             (Some(c), Some(p)) => (c.to_string(), p.to_string(), Picked::Given),
@@ -431,6 +431,22 @@ fn versioned_report_without_default_decisions(
         &params,
         opts.min_level,
     ))
+}
+
+/// Reads the sources: files (and stdin) through the pipeline, or one logging backend.
+fn analyze_sources(sources: &[String], opts: &Options) -> Result<Analysis, Failure> {
+    let remote: Vec<&String> = sources.iter().filter(|s| s.contains("://")).collect();
+    match remote.as_slice() {
+        [] => Ok(pipeline::analyze(&specs(sources)?, opts)),
+        [one] if sources.len() == 1 => {
+            let target = backends::clickhouse::Target::parse(one)?;
+            // A backend that cannot answer is blind, never "no errors".
+            backends::clickhouse::analyze(&target, opts).map_err(|e| Failure(e, 2))
+        }
+        _ => Err(
+            "a ClickHouse source is read alone, not together with files or other sources".into(),
+        ),
+    }
 }
 
 /// When versions cannot be picked, say why, including failed sources.

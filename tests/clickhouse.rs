@@ -178,3 +178,80 @@ fn errors_name_the_source_and_the_cause() {
         stderr(&o)
     );
 }
+
+/// fingerprint → (status, count now, count before)
+fn groups(report: &Value) -> std::collections::BTreeMap<String, (String, u64, u64)> {
+    report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let s = g["status"].as_str().unwrap().to_string();
+            (
+                g["fingerprint"].as_str().unwrap().to_string(),
+                (
+                    s,
+                    g["current"]["count"].as_u64().unwrap(),
+                    g["previous"]["count"].as_u64().unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn report_from_clickhouse_equals_report_from_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    assert!(
+        run(&["demo", "--write", demo.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let logs: Vec<String> = [
+        "mediawiki.json",
+        "search-indexer.ecs.json",
+        "thumbor-proxy.logfmt",
+    ]
+    .iter()
+    .map(|f| demo.join(f).display().to_string())
+    .collect();
+    let logs: Vec<&str> = logs.iter().map(String::as_str).collect();
+    let db = database("same");
+    let url = format!("clickhouse://{}/{db}.events", server());
+    assert!(
+        run(&[&["ingest", url.as_str()][..], &logs].concat())
+            .status
+            .success()
+    );
+    let from_files: Value =
+        serde_json::from_slice(&run(&[&["report", "--format", "json"][..], &logs].concat()).stdout)
+            .unwrap();
+    let o = run(&["report", "--format", "json", &url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let from_ch: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(groups(&from_ch), groups(&from_files));
+    assert_eq!(
+        from_ch["current"]["events"],
+        from_files["current"]["events"]
+    );
+    assert_eq!(from_ch["exposure"], from_files["exposure"]);
+    assert_eq!(from_ch["sources"][0]["format"], "clickhouse");
+    // The gate works the same on it.
+    let o = run(&["check", &url]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // A table that is not there: blind (exit 2) with the cause, never a clean result.
+    let missing = format!("clickhouse://{}/{db}.nothing", server());
+    let o = run(&["check", &missing]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("table") && stderr(&o).contains("does not exist"),
+        "{}",
+        stderr(&o)
+    );
+}

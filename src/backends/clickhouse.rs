@@ -327,6 +327,250 @@ pub fn ingest(
     Ok(summary)
 }
 
+/// The queries of the read path (see queries/README.md).
+const COARSE_KEY_SQL: &str = include_str!("../../queries/clickhouse/coarse_key.sql");
+const TOTALS_SQL: &str = include_str!("../../queries/clickhouse/totals.sql");
+const GROUPS_SQL: &str = include_str!("../../queries/clickhouse/groups.sql");
+const TOP_SQL: &str = include_str!("../../queries/clickhouse/top.sql");
+const HISTOGRAM_SQL: &str = include_str!("../../queries/clickhouse/histogram.sql");
+/// The column names of the coarse key, in the order of coarse_key.sql.
+const KEY_NAMES: [&str; 9] = [
+    "version",
+    "level",
+    "template",
+    "fingerprint_field",
+    "error_type",
+    "origin",
+    "stack",
+    "coarse_message",
+    "coarse_error",
+];
+
+/// Fills a query template: `{table}`, `{levels}`, `{key}`, `{key_names}`, `{bucket_ms}`.
+/// Only validated identifiers, level names of our own and numbers are substituted.
+fn fill(template: &str, target: &Target, levels: &str, bucket_ms: i64) -> String {
+    let key: String = COARSE_KEY_SQL
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    template
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("{key_names}", &KEY_NAMES.join(", "))
+        .replace("{key}", key.trim())
+        .replace("{table}", &target.qualified())
+        .replace("{levels}", levels)
+        .replace("{bucket_ms}", &bucket_ms.to_string())
+}
+
+/// ClickHouse quotes 64-bit integers in JSON by default: read either form.
+fn int(v: &serde_json::Value) -> i64 {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn text(v: &serde_json::Value) -> String {
+    v.as_str().unwrap_or("").to_string()
+}
+
+fn rows(
+    body: &str,
+    target: &Target,
+) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, String> {
+    body.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| match serde_json::from_str::<serde_json::Value>(l) {
+            Ok(serde_json::Value::Object(m)) => Ok(m),
+            _ => Err(format!(
+                "{target}: unexpected response line: {}",
+                one_line(l)
+            )),
+        })
+        .collect()
+}
+
+/// The coarse key of a row, as one string.
+fn key_of(row: &serde_json::Map<String, serde_json::Value>) -> String {
+    KEY_NAMES
+        .iter()
+        .map(|k| text(&row[*k]))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}
+
+/// Smallest histogram bucket (60 s × 2^k) that spans `[lo, hi]` in 64 buckets.
+fn bucket_ms(lo: i64, hi: i64) -> i64 {
+    let mut w: i64 = 60_000;
+    while hi - lo.div_euclid(w) * w >= w * 64 && w < 60_000 << 40 {
+        w *= 2;
+    }
+    w
+}
+
+/// Reads a ClickHouse table the way the file pipeline reads files, with the heavy
+/// lifting on the server: per coarse key counts, first/last seen, a sample, top values and
+/// a histogram; logtriage fingerprints each coarse row and merges rows that share one.
+pub fn analyze(target: &Target, opts: &Options) -> Result<pipeline::Analysis, String> {
+    use logtriage::aggregate::{Aggregator, Sample, VersionStats, VersionTotals};
+    use logtriage::level::Level;
+    use std::borrow::Cow;
+    use std::collections::HashMap;
+
+    let client = Client::new(target.clone(), Duration::from_secs(120))?;
+    let levels: Vec<String> = match opts.min_level {
+        Some(min) => Level::ALL
+            .iter()
+            .filter(|l| **l >= min)
+            .map(|l| format!("'{}'", l.as_str()))
+            .collect(),
+        None => Level::ALL
+            .iter()
+            .map(|l| format!("'{}'", l.as_str()))
+            .chain([String::from("''")])
+            .collect(),
+    };
+    let levels = levels.join(", ");
+    let mut agg = Aggregator::default();
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    let mut total_events = 0u64;
+    for r in rows(
+        &client.execute(&fill(TOTALS_SQL, target, &levels, 0), Vec::new())?,
+        target,
+    )? {
+        let (first, last) = (int(&r["first_ms"]), int(&r["last_ms"]));
+        let events = int(&r["events"]).max(0) as u64;
+        total_events += events;
+        let known = |t: i64| (t > 0).then_some(t);
+        if let (Some(f), Some(l)) = (known(first), known(last)) {
+            lo = lo.min(f);
+            hi = hi.max(l);
+        }
+        agg.versions.insert(
+            text(&r["version"]),
+            VersionTotals {
+                events,
+                triaged: 0,
+                first_ms: known(first),
+                last_ms: known(last),
+                first_pos: None,
+                sources: vec![0],
+            },
+        );
+    }
+    let width = if lo <= hi { bucket_ms(lo, hi) } else { 60_000 };
+    // Per coarse key: the event that stands for it, and its statistics.
+    let mut coarse: HashMap<String, (serde_json::Map<String, serde_json::Value>, VersionStats)> =
+        HashMap::new();
+    for r in rows(
+        &client.execute(&fill(GROUPS_SQL, target, &levels, width), Vec::new())?,
+        target,
+    )? {
+        let known = |t: i64| (t > 0).then_some(t);
+        let line = int(&r["sample_line"]).max(0) as u64;
+        let stack = text(&r["stack"]);
+        let message = text(&r["sample_message"]);
+        let mut stats = VersionStats {
+            count: int(&r["events"]).max(0) as u64,
+            first_ms: known(int(&r["first_ms"])),
+            last_ms: known(int(&r["last_ms"])),
+            first_pos: Some((0, line)),
+            ..VersionStats::default()
+        };
+        let dims: Vec<(Dimension, String)> = Dimension::ALL
+            .iter()
+            .map(|d| (*d, text(&r[&format!("sample_{}", d.name())])))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        stats.samples.push(Sample {
+            pos: (0, line),
+            timestamp: stats.first_ms,
+            message: message.clone(),
+            request_id: Some(text(&r["sample_request_id"])).filter(|v| !v.is_empty()),
+            dims,
+        });
+        if !stack.is_empty() {
+            stats.stack = Some(((0, line), format!("{message}\n{stack}")));
+        }
+        coarse.insert(key_of(&r), (r, stats));
+    }
+    for r in rows(
+        &client.execute(&fill(TOP_SQL, target, &levels, width), Vec::new())?,
+        target,
+    )? {
+        let Some((_, stats)) = coarse.get_mut(&key_of(&r)) else {
+            continue;
+        };
+        if let Some(d) = Dimension::ALL
+            .iter()
+            .find(|d| d.name() == r["dim"].as_str().unwrap_or(""))
+        {
+            stats.top[d.index()].add(&text(&r["value"]), int(&r["n"]).max(0) as u64);
+        }
+    }
+    for r in rows(
+        &client.execute(&fill(HISTOGRAM_SQL, target, &levels, width), Vec::new())?,
+        target,
+    )? {
+        let Some((_, stats)) = coarse.get_mut(&key_of(&r)) else {
+            continue;
+        };
+        stats
+            .histogram
+            .add(int(&r["bucket"]), int(&r["n"]).max(0) as u64);
+    }
+    let mut fp = logtriage::fingerprint::Fingerprinter::default();
+    let mut keys: Vec<&String> = coarse.keys().collect();
+    keys.sort(); // deterministic order
+    for k in keys {
+        let (r, stats) = &coarse[k];
+        let opt = |name: &str| {
+            Some(text(&r[name]))
+                .filter(|v| !v.is_empty())
+                .map(Cow::Owned)
+        };
+        let mut ev = Event {
+            level: Level::from_name(r["level"].as_str().unwrap_or("")),
+            version: Some(Cow::Owned(text(&r["version"]))),
+            message: Cow::Owned(text(&r["sample_message"])),
+            template: opt("template"),
+            fingerprint: opt("fingerprint_field"),
+            error_type: opt("error_type"),
+            error_message: opt("sample_error_message"),
+            stack: opt("stack"),
+            origin: opt("origin"),
+            ..Event::default()
+        };
+        ev.line = stats.first_pos.map_or(0, |p| p.1);
+        let prekey = fp.prekey(&ev);
+        agg.add_stats(
+            &prekey,
+            ev.level.unwrap_or(Level::Error),
+            ev.version.as_deref().unwrap_or(""),
+            stats,
+        );
+    }
+    let versions = agg.versions.clone();
+    let (groups, key_to_fingerprint) = agg.finalize();
+    Ok(pipeline::Analysis {
+        groups,
+        versions,
+        sources: vec![pipeline::SourceSummary {
+            name: target.to_string(),
+            format: Some("clickhouse".into()),
+            events: total_events,
+            malformed: 0,
+            error: None,
+        }],
+        malformed_examples: Vec::new(),
+        events: Vec::new(),
+        key_to_fingerprint,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

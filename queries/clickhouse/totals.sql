@@ -1,0 +1,5 @@
+-- Events per version, every level: the exposure baseline and the versions to pick from.
+SELECT version, count() AS events, minIf(ts_ms, ts_ms > 0) AS first_ms, max(ts_ms) AS last_ms
+FROM {table}
+GROUP BY version
+FORMAT JSONEachRow
