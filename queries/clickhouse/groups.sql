@@ -1,7 +1,9 @@
 -- One row per coarse key (coarse_key.sql) among triaged levels: counts, first and last
--- seen, and the earliest event as the sample.
+-- seen, and the earliest event as the sample. `k` identifies the key in top.sql and
+-- histogram.sql, which return it instead of repeating the key's columns.
 SELECT
     {key},
+    cityHash64({key_names}) AS k,
     count() AS events,
     minIf(ts_ms, ts_ms > 0) AS first_ms,
     max(ts_ms) AS last_ms,

@@ -98,6 +98,17 @@ fn is_identifier(s: &str) -> bool {
         && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
+/// Attempts of a read before giving up, and the backoff between them.
+const READ_ATTEMPTS: u32 = 3;
+const BACKOFF_BASE_MS: u64 = 200;
+const BACKOFF_CAP_MS: u64 = 2_000;
+
+/// A failed request, and whether trying again may help.
+struct Failure {
+    message: String,
+    transient: bool,
+}
+
 /// An HTTP client for one ClickHouse server. Credentials come from the environment and
 /// travel in headers, never in URLs or messages.
 pub struct Client {
@@ -125,10 +136,46 @@ impl Client {
         })
     }
 
-    /// Runs `sql` (with `body` as its data, for INSERT) and returns the response text.
+    /// Runs `sql` (with `body` as its data, for INSERT) and returns the response text. Not
+    /// retried: an INSERT that timed out may have landed.
     pub fn execute(&self, sql: &str, body: Vec<u8>) -> Result<String, String> {
+        self.attempt(sql, body).map_err(|f| f.message)
+    }
+
+    /// Runs a read-only query, retrying transient failures (unreachable, timeout, 502,
+    /// 503, 504) up to [`READ_ATTEMPTS`] times with capped exponential backoff and full
+    /// jitter.
+    pub fn query(&self, sql: &str) -> Result<String, String> {
+        let mut seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+            | 1;
+        let mut n = 0;
+        loop {
+            match self.attempt(sql, Vec::new()) {
+                Ok(t) => return Ok(t),
+                Err(f) if f.transient && n + 1 < READ_ATTEMPTS => {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let cap = (BACKOFF_BASE_MS << n).min(BACKOFF_CAP_MS);
+                    std::thread::sleep(Duration::from_millis(seed % (cap + 1)));
+                    n += 1;
+                }
+                Err(f) if n > 0 => return Err(format!("{} (after {} attempts)", f.message, n + 1)),
+                Err(f) => return Err(f.message),
+            }
+        }
+    }
+
+    fn attempt(&self, sql: &str, body: Vec<u8>) -> Result<String, Failure> {
+        let fatal = |message: String| Failure {
+            message,
+            transient: false,
+        };
+        let start = std::time::Instant::now();
         let mut url = reqwest::Url::parse(&format!("{}/", self.target.base))
-            .map_err(|e| format!("{}: bad address: {e}", self.target))?;
+            .map_err(|e| fatal(format!("{}: bad address: {e}", self.target)))?;
         url.query_pairs_mut().append_pair("query", sql);
         let mut req = self.http.post(url).body(body);
         if let Some(u) = &self.user {
@@ -136,35 +183,54 @@ impl Client {
         }
         if let Some(p) = &self.password {
             let mut v = reqwest::header::HeaderValue::from_str(p).map_err(|_| {
-                format!(
+                fatal(format!(
                     "{}: LOGTRIAGE_CLICKHOUSE_PASSWORD is not a valid header value",
                     self.target
-                )
+                ))
             })?;
             v.set_sensitive(true);
             req = req.header("X-ClickHouse-Key", v);
         }
-        let resp = req.send().map_err(|e| self.transport_error(&e))?;
+        let resp = req.send().map_err(|e| Failure {
+            message: self.transport_error(&e),
+            transient: e.is_connect() || e.is_timeout(),
+        })?;
         let status = resp.status();
         let text = resp.text().map_err(|e| {
-            format!(
-                "{}: reading the response failed: {}",
-                self.target,
-                e.without_url()
-            )
+            let transient = e.is_timeout();
+            Failure {
+                message: format!(
+                    "{}: reading the response failed: {}",
+                    self.target,
+                    e.without_url()
+                ),
+                transient,
+            }
         })?;
+        if std::env::var_os("LOGTRIAGE_TRACE_QUERIES").is_some() {
+            let first = sql.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
+            eprintln!(
+                "[{}] {} ms, {} bytes received: {first} …",
+                self.target,
+                start.elapsed().as_millis(),
+                text.len()
+            );
+        }
         if !status.is_success() {
-            return Err(self.server_error(status.as_u16(), &text));
+            return Err(Failure {
+                message: self.server_error(status.as_u16(), &text),
+                transient: matches!(status.as_u16(), 502..=504),
+            });
         }
         // A query that fails after the headers were sent still answers 200.
         if let Some(i) = text.find("Code: ")
             && text[i..].contains("DB::Exception")
         {
-            return Err(format!(
+            return Err(fatal(format!(
                 "{}: the query failed midway: {}",
                 self.target,
                 one_line(&text[i..])
-            ));
+            )));
         }
         Ok(text)
     }
@@ -393,13 +459,12 @@ fn rows(
         .collect()
 }
 
-/// The coarse key of a row, as one string.
-fn key_of(row: &serde_json::Map<String, serde_json::Value>) -> String {
-    KEY_NAMES
-        .iter()
-        .map(|k| text(&row[*k]))
-        .collect::<Vec<_>>()
-        .join("\u{1f}")
+/// A UInt64 as ClickHouse writes it in JSON (quoted or not), as a map key.
+fn text_or_int(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// Smallest histogram bucket (60 s × 2^k) that spans `[lo, hi]` in 64 buckets.
@@ -438,7 +503,7 @@ pub fn analyze(target: &Target, opts: &Options) -> Result<pipeline::Analysis, St
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     let mut total_events = 0u64;
     for r in rows(
-        &client.execute(&fill(TOTALS_SQL, target, &levels, 0), Vec::new())?,
+        &client.query(&fill(TOTALS_SQL, target, &levels, 0))?,
         target,
     )? {
         let (first, last) = (int(&r["first_ms"]), int(&r["last_ms"]));
@@ -466,7 +531,7 @@ pub fn analyze(target: &Target, opts: &Options) -> Result<pipeline::Analysis, St
     let mut coarse: HashMap<String, (serde_json::Map<String, serde_json::Value>, VersionStats)> =
         HashMap::new();
     for r in rows(
-        &client.execute(&fill(GROUPS_SQL, target, &levels, width), Vec::new())?,
+        &client.query(&fill(GROUPS_SQL, target, &levels, width))?,
         target,
     )? {
         let known = |t: i64| (t > 0).then_some(t);
@@ -495,13 +560,13 @@ pub fn analyze(target: &Target, opts: &Options) -> Result<pipeline::Analysis, St
         if !stack.is_empty() {
             stats.stack = Some(((0, line), format!("{message}\n{stack}")));
         }
-        coarse.insert(key_of(&r), (r, stats));
+        coarse.insert(text_or_int(&r["k"]), (r, stats));
     }
     for r in rows(
-        &client.execute(&fill(TOP_SQL, target, &levels, width), Vec::new())?,
+        &client.query(&fill(TOP_SQL, target, &levels, width))?,
         target,
     )? {
-        let Some((_, stats)) = coarse.get_mut(&key_of(&r)) else {
+        let Some((_, stats)) = coarse.get_mut(&text_or_int(&r["k"])) else {
             continue;
         };
         if let Some(d) = Dimension::ALL
@@ -512,10 +577,10 @@ pub fn analyze(target: &Target, opts: &Options) -> Result<pipeline::Analysis, St
         }
     }
     for r in rows(
-        &client.execute(&fill(HISTOGRAM_SQL, target, &levels, width), Vec::new())?,
+        &client.query(&fill(HISTOGRAM_SQL, target, &levels, width))?,
         target,
     )? {
-        let Some((_, stats)) = coarse.get_mut(&key_of(&r)) else {
+        let Some((_, stats)) = coarse.get_mut(&text_or_int(&r["k"])) else {
             continue;
         };
         stats
