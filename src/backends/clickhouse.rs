@@ -397,8 +397,6 @@ pub fn ingest(
 const COARSE_KEY_SQL: &str = include_str!("../../queries/clickhouse/coarse_key.sql");
 const TOTALS_SQL: &str = include_str!("../../queries/clickhouse/totals.sql");
 const GROUPS_SQL: &str = include_str!("../../queries/clickhouse/groups.sql");
-const TOP_SQL: &str = include_str!("../../queries/clickhouse/top.sql");
-const HISTOGRAM_SQL: &str = include_str!("../../queries/clickhouse/histogram.sql");
 /// The column names of the coarse key, in the order of coarse_key.sql.
 const KEY_NAMES: [&str; 9] = [
     "version",
@@ -459,12 +457,52 @@ fn rows(
         .collect()
 }
 
-/// A UInt64 as ClickHouse writes it in JSON (quoted or not), as a map key.
-fn text_or_int(v: &serde_json::Value) -> String {
-    match v {
+/// The coarse key of a row, as one string (rows are unique by it).
+fn key_string(row: &serde_json::Map<String, serde_json::Value>) -> String {
+    KEY_NAMES
+        .iter()
+        .map(|k| text(&row[*k]))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}
+
+/// Values of a breakdown field with their counts: `counts_<dim>` is `[[hash...], [n...]]`,
+/// `names_<dim>` is `[[hash, value]...]`. Empty values are left out.
+fn value_counts(row: &serde_json::Map<String, serde_json::Value>, dim: &str) -> Vec<(String, u64)> {
+    let as_key = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
+    };
+    let names: std::collections::HashMap<String, String> = row
+        .get(&format!("names_{dim}"))
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|pair| {
+            pair.as_array()
+                .filter(|p| p.len() == 2)
+                .map(|p| (as_key(&p[0]), text(&p[1])))
+        })
+        .collect();
+    let Some(counts) = row
+        .get(&format!("counts_{dim}"))
+        .and_then(|v| v.as_array())
+        .filter(|a| a.len() == 2)
+    else {
+        return Vec::new();
+    };
+    let (hashes, ns) = (counts[0].as_array(), counts[1].as_array());
+    hashes
+        .into_iter()
+        .flatten()
+        .zip(ns.into_iter().flatten())
+        .filter_map(|(h, n)| {
+            names
+                .get(&as_key(h))
+                .filter(|v| !v.is_empty())
+                .map(|v| (v.clone(), int(n).max(0) as u64))
+        })
+        .collect()
 }
 
 /// Smallest histogram bucket (60 s × 2^k) that spans `[lo, hi]` in 64 buckets.
@@ -560,32 +598,27 @@ pub fn analyze(target: &Target, opts: &Options) -> Result<pipeline::Analysis, St
         if !stack.is_empty() {
             stats.stack = Some(((0, line), format!("{message}\n{stack}")));
         }
-        coarse.insert(text_or_int(&r["k"]), (r, stats));
-    }
-    for r in rows(
-        &client.query(&fill(TOP_SQL, target, &levels, width))?,
-        target,
-    )? {
-        let Some((_, stats)) = coarse.get_mut(&text_or_int(&r["k"])) else {
-            continue;
-        };
-        if let Some(d) = Dimension::ALL
-            .iter()
-            .find(|d| d.name() == r["dim"].as_str().unwrap_or(""))
-        {
-            stats.top[d.index()].add(&text(&r["value"]), int(&r["n"]).max(0) as u64);
+        for d in Dimension::ALL {
+            for (value, n) in value_counts(&r, d.name()) {
+                stats.top[d.index()].add(&value, n);
+            }
         }
-    }
-    for r in rows(
-        &client.query(&fill(HISTOGRAM_SQL, target, &levels, width))?,
-        target,
-    )? {
-        let Some((_, stats)) = coarse.get_mut(&text_or_int(&r["k"])) else {
-            continue;
-        };
-        stats
-            .histogram
-            .add(int(&r["bucket"]), int(&r["n"]).max(0) as u64);
+        if let Some([ks, ns]) = r
+            .get("buckets")
+            .and_then(|v| v.as_array())
+            .map(|a| a.as_slice())
+            .and_then(|a| <&[serde_json::Value; 2]>::try_from(a).ok())
+        {
+            for (k, n) in ks
+                .as_array()
+                .into_iter()
+                .flatten()
+                .zip(ns.as_array().into_iter().flatten())
+            {
+                stats.histogram.add(int(k), int(n).max(0) as u64);
+            }
+        }
+        coarse.insert(key_string(&r), (r, stats));
     }
     let mut fp = logtriage::fingerprint::Fingerprinter::default();
     let mut keys: Vec<&String> = coarse.keys().collect();
