@@ -31,6 +31,113 @@ pub struct Config {
     pub keys: std::collections::BTreeMap<String, KeyList>,
     #[serde(default)]
     pub theme: Theme,
+    /// Named sources: `logtriage check prod` reads `[sources.prod]`.
+    #[serde(default)]
+    pub sources: std::collections::BTreeMap<String, SourceConfig>,
+}
+
+/// A named source and where its credentials come from (never the config itself).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// `clickhouse://HOST:PORT/DB.TABLE`
+    pub url: String,
+    /// Environment variables holding the user and password.
+    #[serde(default)]
+    pub user_env: Option<String>,
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// A file with `user = ...` and `password = ...` lines; refused when others can read it.
+    #[serde(default)]
+    pub credentials_file: Option<PathBuf>,
+}
+
+/// Credentials for a backend. Printing them never shows the password.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    pub user: Option<String>,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// From environment variables (unset or empty: none).
+    pub fn from_env(user_var: &str, password_var: &str) -> Credentials {
+        let get = |v: &str| std::env::var(v).ok().filter(|x| !x.is_empty());
+        Credentials {
+            user: get(user_var),
+            password: get(password_var),
+        }
+    }
+
+    /// From a `user = ...` / `password = ...` file that only its owner can read.
+    pub fn from_file(path: &Path) -> Result<Credentials, String> {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| format!("{}: cannot read credentials: {e}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(format!(
+                    "{}: credentials file is readable by others (mode {mode:o}); run chmod 600 on it",
+                    path.display()
+                ));
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = meta;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read credentials: {e}", path.display()))?;
+        let mut c = Credentials::default();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (k, v) = line
+                .split_once('=')
+                .ok_or_else(|| format!("{}:{}: expected key = value", path.display(), n + 1))?;
+            let v = v.trim().trim_matches('"').to_string();
+            match k.trim() {
+                "user" => c.user = Some(v),
+                "password" => c.password = Some(v),
+                other => {
+                    return Err(format!(
+                        "{}:{}: unknown key {other:?} (user, password)",
+                        path.display(),
+                        n + 1
+                    ));
+                }
+            }
+        }
+        Ok(c)
+    }
+}
+
+impl SourceConfig {
+    /// The credentials this source names: its file, else its variables, else the defaults.
+    pub fn credentials(
+        &self,
+        default_user_env: &str,
+        default_password_env: &str,
+    ) -> Result<Credentials, String> {
+        if let Some(f) = &self.credentials_file {
+            return Credentials::from_file(f);
+        }
+        Ok(Credentials::from_env(
+            self.user_env.as_deref().unwrap_or(default_user_env),
+            self.password_env.as_deref().unwrap_or(default_password_env),
+        ))
+    }
 }
 
 /// One key or several.
@@ -159,6 +266,30 @@ mod tests {
             .use_color(false)
             .is_err()
         );
+    }
+
+    #[test]
+    fn named_sources_and_credentials_files() {
+        let c: Config = toml::from_str("[sources.prod]\nurl = \"clickhouse://ch:8123/logs.events\"\ncredentials_file = \"/nonexistent\"\n").unwrap();
+        assert_eq!(c.sources["prod"].url, "clickhouse://ch:8123/logs.events");
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("creds");
+        std::fs::write(&f, "# prod\nuser = triage\npassword = \"s3cr3t\"\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let err = Credentials::from_file(&f).unwrap_err();
+            assert!(
+                err.contains("readable by others") && !err.contains("s3cr3t"),
+                "{err}"
+            );
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let creds = Credentials::from_file(&f).unwrap();
+        assert_eq!(creds.user.as_deref(), Some("triage"));
+        assert_eq!(creds.password.as_deref(), Some("s3cr3t"));
+        assert!(!format!("{creds:?}").contains("s3cr3t"));
     }
 
     #[test]

@@ -20,5 +20,6 @@ pub mod level;
 pub mod pipeline;
 pub mod report;
 pub mod sanitize;
+pub mod source;
 pub mod stats;
 pub mod topk;

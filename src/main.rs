@@ -14,6 +14,7 @@ use logtriage::level::Level;
 use logtriage::pipeline::{self, Analysis, Options, SourceSpec};
 use logtriage::report::{self, OutputFormat, Picked, Report};
 use logtriage::sanitize::display_safe;
+use logtriage::source::{Files, Source};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -410,7 +411,7 @@ fn versioned_report_without_default_decisions(
     let mut opts = read_options(&v.read)?;
     opts.progress = progress;
     let params = params(&v.params)?;
-    let analysis = analyze_sources(&v.sources, &opts)?;
+    let analysis = analyze_sources(&v.sources, v.read.config.as_deref(), &opts)?;
     let (cur, prev, picked) =
         match (v.current.as_deref(), v.previous.as_deref()) {
             (Some(c), Some(p)) => (c.to_string(), p.to_string(), Picked::Given),
@@ -433,20 +434,55 @@ fn versioned_report_without_default_decisions(
     ))
 }
 
-/// Reads the sources: files (and stdin) through the pipeline, or one logging backend.
-fn analyze_sources(sources: &[String], opts: &Options) -> Result<Analysis, Failure> {
-    let remote: Vec<&String> = sources.iter().filter(|s| s.contains("://")).collect();
+/// The source named on the command line: files (and stdin), a logging backend's URL, or
+/// the name of a source in the config's `[sources]`.
+fn open_source(
+    sources: &[String],
+    config_path: Option<&std::path::Path>,
+) -> Result<Box<dyn Source>, Failure> {
+    use backends::clickhouse::{ClickHouseSource, Credentials, PASSWORD_ENV, Target, USER_ENV};
+    let cfg = config::load(config_path)?;
+    let named = |s: &String| !std::path::Path::new(s).exists() && cfg.sources.contains_key(s);
+    let remote: Vec<&String> = sources
+        .iter()
+        .filter(|s| s.contains("://") || named(s))
+        .collect();
     match remote.as_slice() {
-        [] => Ok(pipeline::analyze(&specs(sources)?, opts)),
+        [] => Ok(Box::new(Files {
+            specs: specs(sources)?,
+        })),
         [one] if sources.len() == 1 => {
-            let target = backends::clickhouse::Target::parse(one)?;
-            // A backend that cannot answer is blind, never "no errors".
-            backends::clickhouse::analyze(&target, opts).map_err(|e| Failure(e, 2))
+            let (url, credentials) = match cfg.sources.get(one.as_str()).filter(|_| named(one)) {
+                Some(sc) => (
+                    sc.url.clone(),
+                    sc.credentials(USER_ENV, PASSWORD_ENV)
+                        .map_err(|e| format!("source {one}: {e}"))?,
+                ),
+                None => (
+                    one.to_string(),
+                    Credentials::from_env(USER_ENV, PASSWORD_ENV),
+                ),
+            };
+            Ok(Box::new(ClickHouseSource {
+                target: Target::parse(&url)?,
+                credentials,
+            }))
         }
-        _ => Err(
-            "a ClickHouse source is read alone, not together with files or other sources".into(),
-        ),
+        _ => {
+            Err("a logging backend is read alone, not together with files or other sources".into())
+        }
     }
+}
+
+/// Reads a source; a source that cannot answer is blind (exit 2), never "no errors".
+fn analyze_sources(
+    sources: &[String],
+    config_path: Option<&std::path::Path>,
+    opts: &Options,
+) -> Result<Analysis, Failure> {
+    open_source(sources, config_path)?
+        .analyze(opts)
+        .map_err(|e| Failure(e, 2))
 }
 
 /// When versions cannot be picked, say why, including failed sources.
@@ -805,7 +841,11 @@ fn cmd_ingest(a: IngestArgs) -> Result<u8, Failure> {
     let target = backends::clickhouse::Target::parse(&a.target)?;
     let opts = read_options(&a.read)?;
     let specs = specs(&a.files)?;
-    let summary = backends::clickhouse::ingest(&target, &specs, &opts)?;
+    let credentials = backends::clickhouse::Credentials::from_env(
+        backends::clickhouse::USER_ENV,
+        backends::clickhouse::PASSWORD_ENV,
+    );
+    let summary = backends::clickhouse::ingest(&target, &credentials, &specs, &opts)?;
     eprintln!(
         "logtriage: loaded {} events into {target} ({} malformed lines skipped)",
         summary.rows, summary.malformed

@@ -255,3 +255,60 @@ fn report_from_clickhouse_equals_report_from_the_files() {
         stderr(&o)
     );
 }
+
+#[test]
+fn named_sources_and_credentials_never_leak() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database("named");
+    let file = dir.path().join("a.json");
+    std::fs::write(&file, "{\"level\":\"error\",\"version\":\"2\",\"message\":\"x\"}\n{\"level\":\"error\",\"version\":\"1\",\"message\":\"y\"}\n").unwrap();
+    let url = format!("clickhouse://{}/{db}.events", server());
+    assert!(
+        run(&["ingest", &url, file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let creds = dir.path().join("prod.credentials");
+    std::fs::write(&creds, "user = default\npassword = \"\"\n").unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[sources.prod]\nurl = \"{url}\"\ncredentials_file = \"{}\"\n",
+            creds.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let o = run(&["check", "--config", cfg.to_str().unwrap(), "prod"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("readable by others"), "{}", stderr(&o));
+        std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let o = run(&[
+        "report",
+        "--format",
+        "json",
+        "--config",
+        cfg.to_str().unwrap(),
+        "prod",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["current"]["version"], "2");
+    // A wrong user with a canary password: the error says what to check, and never the secret.
+    let canary = "tok_CANARY_7f3a9e";
+    let o = Command::new(BIN)
+        .args(["check", &url])
+        .env("LOGTRIAGE_CLICKHOUSE_USER", "nobody_here")
+        .env("LOGTRIAGE_CLICKHOUSE_PASSWORD", canary)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(all.contains("check the credentials"), "{all}");
+    assert!(!all.contains(canary), "{all}");
+}

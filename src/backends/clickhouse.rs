@@ -2,6 +2,7 @@
 //! errors that name the source and the cause, and `ingest` (create the table from
 //! queries/clickhouse/schema.sql and load events read from files).
 
+pub use logtriage::config::Credentials;
 use logtriage::event::{Dimension, Event};
 use logtriage::pipeline::{self, Options, SourceSpec};
 use logtriage::sanitize::display_safe;
@@ -109,6 +110,10 @@ struct Failure {
     transient: bool,
 }
 
+/// The default credential variables (a named source can name others, or a file).
+pub const USER_ENV: &str = "LOGTRIAGE_CLICKHOUSE_USER";
+pub const PASSWORD_ENV: &str = "LOGTRIAGE_CLICKHOUSE_PASSWORD";
+
 /// An HTTP client for one ClickHouse server. Credentials come from the environment and
 /// travel in headers, never in URLs or messages.
 pub struct Client {
@@ -119,7 +124,11 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(target: Target, timeout: Duration) -> Result<Client, String> {
+    pub fn new(
+        target: Target,
+        timeout: Duration,
+        credentials: &Credentials,
+    ) -> Result<Client, String> {
         let http = reqwest::blocking::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(timeout)
@@ -129,10 +138,8 @@ impl Client {
         Ok(Client {
             target,
             http,
-            user: std::env::var("LOGTRIAGE_CLICKHOUSE_USER")
-                .ok()
-                .filter(|u| !u.is_empty()),
-            password: std::env::var("LOGTRIAGE_CLICKHOUSE_PASSWORD").ok(),
+            user: credentials.user.clone(),
+            password: credentials.password.clone(),
         })
     }
 
@@ -338,10 +345,11 @@ pub struct IngestSummary {
 /// Creates the table if missing and loads every event of `specs` into it.
 pub fn ingest(
     target: &Target,
+    credentials: &Credentials,
     specs: &[SourceSpec],
     opts: &Options,
 ) -> Result<IngestSummary, String> {
-    let client = Client::new(target.clone(), Duration::from_secs(300))?;
+    let client = Client::new(target.clone(), Duration::from_secs(300), credentials)?;
     client.execute(
         &SCHEMA_SQL.replace("{table}", &target.qualified()),
         Vec::new(),
@@ -517,13 +525,17 @@ fn bucket_ms(lo: i64, hi: i64) -> i64 {
 /// Reads a ClickHouse table the way the file pipeline reads files, with the heavy
 /// lifting on the server: per coarse key counts, first/last seen, a sample, top values and
 /// a histogram; logtriage fingerprints each coarse row and merges rows that share one.
-pub fn analyze(target: &Target, opts: &Options) -> Result<pipeline::Analysis, String> {
+pub fn analyze(
+    target: &Target,
+    credentials: &Credentials,
+    opts: &Options,
+) -> Result<pipeline::Analysis, String> {
     use logtriage::aggregate::{Aggregator, Sample, VersionStats, VersionTotals};
     use logtriage::level::Level;
     use std::borrow::Cow;
     use std::collections::HashMap;
 
-    let client = Client::new(target.clone(), Duration::from_secs(120))?;
+    let client = Client::new(target.clone(), Duration::from_secs(120), credentials)?;
     let levels: Vec<String> = match opts.min_level {
         Some(min) => Level::ALL
             .iter()
@@ -667,6 +679,22 @@ pub fn analyze(target: &Target, opts: &Options) -> Result<pipeline::Analysis, St
         events: Vec::new(),
         key_to_fingerprint,
     })
+}
+
+/// A ClickHouse table as a [`logtriage::source::Source`].
+pub struct ClickHouseSource {
+    pub target: Target,
+    pub credentials: Credentials,
+}
+
+impl logtriage::source::Source for ClickHouseSource {
+    fn name(&self) -> String {
+        self.target.to_string()
+    }
+
+    fn analyze(&self, opts: &Options) -> Result<pipeline::Analysis, String> {
+        analyze(&self.target, &self.credentials, opts)
+    }
 }
 
 #[cfg(test)]
