@@ -6,6 +6,7 @@
 //! (the deploy check). `demo` writes a deterministic release train used by tests and docs.
 
 pub mod aggregate;
+pub mod coarse;
 pub mod config;
 pub mod decisions;
 pub mod demo;

@@ -465,15 +465,6 @@ fn rows(
         .collect()
 }
 
-/// The coarse key of a row, as one string (rows are unique by it).
-fn key_string(row: &serde_json::Map<String, serde_json::Value>) -> String {
-    KEY_NAMES
-        .iter()
-        .map(|k| text(&row[*k]))
-        .collect::<Vec<_>>()
-        .join("\u{1f}")
-}
-
 /// Values of a breakdown field with their counts: `counts_<dim>` is `[[hash...], [n...]]`,
 /// `names_<dim>` is `[[hash, value]...]`. Empty values are left out.
 fn value_counts(row: &serde_json::Map<String, serde_json::Value>, dim: &str) -> Vec<(String, u64)> {
@@ -513,172 +504,105 @@ fn value_counts(row: &serde_json::Map<String, serde_json::Value>, dim: &str) -> 
         .collect()
 }
 
-/// Smallest histogram bucket (60 s × 2^k) that spans `[lo, hi]` in 64 buckets.
-fn bucket_ms(lo: i64, hi: i64) -> i64 {
-    let mut w: i64 = 60_000;
-    while hi - lo.div_euclid(w) * w >= w * 64 && w < 60_000 << 40 {
-        w *= 2;
-    }
-    w
-}
-
 /// Reads a ClickHouse table the way the file pipeline reads files, with the heavy
-/// lifting on the server: per coarse key counts, first/last seen, a sample, top values and
-/// a histogram; logtriage fingerprints each coarse row and merges rows that share one.
+/// lifting on the server: per coarse key counts, first/last seen, a sample, breakdown
+/// counts and a histogram, in one scan; [`logtriage::coarse`] fingerprints each row and
+/// merges rows that share a fingerprint.
 pub fn analyze(
     target: &Target,
     credentials: &Credentials,
     opts: &Options,
 ) -> Result<pipeline::Analysis, String> {
-    use logtriage::aggregate::{Aggregator, Sample, VersionStats, VersionTotals};
+    use logtriage::coarse::{CoarseRow, VersionTotal, bucket_ms};
     use logtriage::level::Level;
-    use std::borrow::Cow;
-    use std::collections::HashMap;
-
     let client = Client::new(target.clone(), Duration::from_secs(120), credentials)?;
-    let levels: Vec<String> = match opts.min_level {
-        Some(min) => Level::ALL
-            .iter()
-            .filter(|l| **l >= min)
-            .map(|l| format!("'{}'", l.as_str()))
-            .collect(),
-        None => Level::ALL
-            .iter()
-            .map(|l| format!("'{}'", l.as_str()))
-            .chain([String::from("''")])
-            .collect(),
-    };
+    let mut levels: Vec<String> = Level::ALL
+        .iter()
+        .filter(|l| opts.min_level.is_none_or(|min| **l >= min))
+        .map(|l| format!("'{}'", l.as_str()))
+        .collect();
+    if opts.min_level.is_none() {
+        levels.push("''".into());
+    }
     let levels = levels.join(", ");
-    let mut agg = Aggregator::default();
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    let mut total_events = 0u64;
-    for r in rows(
+    let known = |t: i64| (t > 0).then_some(t);
+    let totals: Vec<VersionTotal> = rows(
         &client.query(&fill(TOTALS_SQL, target, &levels, 0))?,
         target,
-    )? {
-        let (first, last) = (int(&r["first_ms"]), int(&r["last_ms"]));
-        let events = int(&r["events"]).max(0) as u64;
-        total_events += events;
-        let known = |t: i64| (t > 0).then_some(t);
-        if let (Some(f), Some(l)) = (known(first), known(last)) {
-            lo = lo.min(f);
-            hi = hi.max(l);
-        }
-        agg.versions.insert(
-            text(&r["version"]),
-            VersionTotals {
-                events,
-                triaged: 0,
-                first_ms: known(first),
-                last_ms: known(last),
-                first_pos: None,
-                sources: vec![0],
-            },
-        );
-    }
-    let width = if lo <= hi { bucket_ms(lo, hi) } else { 60_000 };
-    // Per coarse key: the event that stands for it, and its statistics.
-    let mut coarse: HashMap<String, (serde_json::Map<String, serde_json::Value>, VersionStats)> =
-        HashMap::new();
-    for r in rows(
+    )?
+    .iter()
+    .map(|r| VersionTotal {
+        version: text(&r["version"]),
+        events: int(&r["events"]).max(0) as u64,
+        first_ms: known(int(&r["first_ms"])),
+        last_ms: known(int(&r["last_ms"])),
+    })
+    .collect();
+    let lo = totals.iter().filter_map(|t| t.first_ms).min();
+    let hi = totals.iter().filter_map(|t| t.last_ms).max();
+    let width = match (lo, hi) {
+        (Some(lo), Some(hi)) => bucket_ms(lo, hi),
+        _ => 60_000,
+    };
+    let some = |v: String| Some(v).filter(|v| !v.is_empty());
+    let coarse: Vec<CoarseRow> = rows(
         &client.query(&fill(GROUPS_SQL, target, &levels, width))?,
         target,
-    )? {
-        let known = |t: i64| (t > 0).then_some(t);
-        let line = int(&r["sample_line"]).max(0) as u64;
-        let stack = text(&r["stack"]);
-        let message = text(&r["sample_message"]);
-        let mut stats = VersionStats {
-            count: int(&r["events"]).max(0) as u64,
-            first_ms: known(int(&r["first_ms"])),
-            last_ms: known(int(&r["last_ms"])),
-            first_pos: Some((0, line)),
-            ..VersionStats::default()
-        };
-        let dims: Vec<(Dimension, String)> = Dimension::ALL
+    )?
+    .iter()
+    .map(|r| CoarseRow {
+        version: text(&r["version"]),
+        level: Level::from_name(r["level"].as_str().unwrap_or("")),
+        template: some(text(&r["template"])),
+        fingerprint_field: some(text(&r["fingerprint_field"])),
+        error_type: some(text(&r["error_type"])),
+        origin: some(text(&r["origin"])),
+        stack: some(text(&r["stack"])),
+        count: int(&r["events"]).max(0) as u64,
+        first_ms: known(int(&r["first_ms"])),
+        last_ms: known(int(&r["last_ms"])),
+        sample_message: text(&r["sample_message"]),
+        sample_error_message: some(text(&r["sample_error_message"])),
+        sample_request_id: some(text(&r["sample_request_id"])),
+        sample_line: int(&r["sample_line"]).max(0) as u64,
+        sample_dims: Dimension::ALL
             .iter()
             .map(|d| (*d, text(&r[&format!("sample_{}", d.name())])))
             .filter(|(_, v)| !v.is_empty())
-            .collect();
-        stats.samples.push(Sample {
-            pos: (0, line),
-            timestamp: stats.first_ms,
-            message: message.clone(),
-            request_id: Some(text(&r["sample_request_id"])).filter(|v| !v.is_empty()),
-            dims,
-        });
-        if !stack.is_empty() {
-            stats.stack = Some(((0, line), format!("{message}\n{stack}")));
-        }
-        for d in Dimension::ALL {
-            for (value, n) in value_counts(&r, d.name()) {
-                stats.top[d.index()].add(&value, n);
-            }
-        }
-        if let Some([ks, ns]) = r
-            .get("buckets")
-            .and_then(|v| v.as_array())
-            .map(|a| a.as_slice())
-            .and_then(|a| <&[serde_json::Value; 2]>::try_from(a).ok())
-        {
-            for (k, n) in ks
-                .as_array()
-                .into_iter()
-                .flatten()
-                .zip(ns.as_array().into_iter().flatten())
-            {
-                stats.histogram.add(int(k), int(n).max(0) as u64);
-            }
-        }
-        coarse.insert(key_string(&r), (r, stats));
-    }
-    let mut fp = logtriage::fingerprint::Fingerprinter::default();
-    let mut keys: Vec<&String> = coarse.keys().collect();
-    keys.sort(); // deterministic order
-    for k in keys {
-        let (r, stats) = &coarse[k];
-        let opt = |name: &str| {
-            Some(text(&r[name]))
-                .filter(|v| !v.is_empty())
-                .map(Cow::Owned)
-        };
-        let mut ev = Event {
-            level: Level::from_name(r["level"].as_str().unwrap_or("")),
-            version: Some(Cow::Owned(text(&r["version"]))),
-            message: Cow::Owned(text(&r["sample_message"])),
-            template: opt("template"),
-            fingerprint: opt("fingerprint_field"),
-            error_type: opt("error_type"),
-            error_message: opt("sample_error_message"),
-            stack: opt("stack"),
-            origin: opt("origin"),
-            ..Event::default()
-        };
-        ev.line = stats.first_pos.map_or(0, |p| p.1);
-        let prekey = fp.prekey(&ev);
-        agg.add_stats(
-            &prekey,
-            ev.level.unwrap_or(Level::Error),
-            ev.version.as_deref().unwrap_or(""),
-            stats,
-        );
-    }
-    let versions = agg.versions.clone();
-    let (groups, key_to_fingerprint) = agg.finalize();
-    Ok(pipeline::Analysis {
-        groups,
-        versions,
-        sources: vec![pipeline::SourceSummary {
-            name: target.to_string(),
-            format: Some("clickhouse".into()),
-            events: total_events,
-            malformed: 0,
-            error: None,
-        }],
-        malformed_examples: Vec::new(),
-        events: Vec::new(),
-        key_to_fingerprint,
+            .collect(),
+        values: Dimension::ALL
+            .iter()
+            .flat_map(|d| {
+                value_counts(r, d.name())
+                    .into_iter()
+                    .map(move |(v, n)| (*d, v, n))
+            })
+            .collect(),
+        buckets: pairs(r.get("buckets")),
     })
+    .collect();
+    Ok(logtriage::coarse::analysis(
+        &target.to_string(),
+        "clickhouse",
+        totals,
+        coarse,
+    ))
+}
+
+/// `[[k...], [n...]]` (ClickHouse's sumMap) as pairs.
+fn pairs(v: Option<&serde_json::Value>) -> Vec<(i64, u64)> {
+    let Some([ks, ns]) = v
+        .and_then(|v| v.as_array())
+        .and_then(|a| <&[serde_json::Value; 2]>::try_from(a.as_slice()).ok())
+    else {
+        return Vec::new();
+    };
+    ks.as_array()
+        .into_iter()
+        .flatten()
+        .zip(ns.as_array().into_iter().flatten())
+        .map(|(k, n)| (int(k), int(n).max(0) as u64))
+        .collect()
 }
 
 /// A ClickHouse table as a [`logtriage::source::Source`].
