@@ -702,10 +702,7 @@ fn cmd_open(a: OpenArgs) -> Result<u8, Failure> {
     if !std::io::stdout().is_terminal() {
         return Err("the TUI needs a terminal; for a report use `logtriage report`".into());
     }
-    let label = match a.input.sources.as_slice() {
-        [one] => one.clone(),
-        many => format!("{} sources", many.len()),
-    };
+    let label = open_source(&a.input.sources, a.input.read.config.as_deref())?.name();
     open_tui(a.input, label, a.follow.map(std::time::Duration::from_secs))
 }
 

@@ -121,6 +121,7 @@ pub struct Client {
     http: reqwest::blocking::Client,
     user: Option<String>,
     password: Option<String>,
+    timeout: Duration,
 }
 
 impl Client {
@@ -140,6 +141,7 @@ impl Client {
             http,
             user: credentials.user.clone(),
             password: credentials.password.clone(),
+            timeout,
         })
     }
 
@@ -184,6 +186,11 @@ impl Client {
         let mut url = reqwest::Url::parse(&format!("{}/", self.target.base))
             .map_err(|e| fatal(format!("{}: bad address: {e}", self.target)))?;
         url.query_pairs_mut().append_pair("query", sql);
+        // The server stops a runaway query itself, a little before our own timeout.
+        url.query_pairs_mut().append_pair(
+            "max_execution_time",
+            &self.timeout.as_secs().saturating_sub(5).max(1).to_string(),
+        );
         let mut req = self.http.post(url).body(body);
         if let Some(u) = &self.user {
             req = req.header("X-ClickHouse-User", u);
