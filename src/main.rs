@@ -463,6 +463,23 @@ fn open_source(
                     Credentials::from_env(USER_ENV, PASSWORD_ENV),
                 ),
             };
+            if url.starts_with("opensearch://") || url.starts_with("elasticsearch://") {
+                use backends::opensearch as os;
+                let credentials = match cfg.sources.get(one.as_str()).filter(|_| named(one)) {
+                    Some(sc) => sc
+                        .credentials(os::USER_ENV, os::PASSWORD_ENV)
+                        .map_err(|e| format!("source {one}: {e}"))?,
+                    None => Credentials::from_env(os::USER_ENV, os::PASSWORD_ENV),
+                };
+                let api_key = std::env::var(os::API_KEY_ENV)
+                    .ok()
+                    .filter(|k| !k.is_empty());
+                return Ok(Box::new(os::OpenSearchSource {
+                    target: os::Target::parse(&url)?,
+                    credentials,
+                    api_key,
+                }));
+            }
             Ok(Box::new(ClickHouseSource {
                 target: Target::parse(&url)?,
                 credentials,

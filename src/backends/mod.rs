@@ -2,3 +2,4 @@
 //! nothing of networks.
 
 pub mod clickhouse;
+pub mod opensearch;

@@ -1,0 +1,506 @@
+//! OpenSearch / Elasticsearch over the `_search` API: a composite aggregation over a
+//! grouping key the cluster can compute (version, logger template, exception class,
+//! level), paged with `after_key`, with per bucket first/last seen, one sample document,
+//! top breakdown values and a date histogram. Queries are JSON built from
+//! queries/opensearch/*.json with validated field names; no user text ever reaches a
+//! `query_string`. Partial shard results are reported, never silently used.
+
+use logtriage::coarse::{CoarseRow, VersionTotal, bucket_ms};
+use logtriage::config::Credentials;
+use logtriage::event::Dimension;
+use logtriage::input::json::{JsonPaths, KeyMemo, parse_line};
+use logtriage::input::mapping::FieldMap;
+use logtriage::level::Level;
+use logtriage::pipeline::{Analysis, Options};
+use logtriage::sanitize::display_safe;
+use serde_json::Value;
+use std::fmt;
+use std::time::Duration;
+
+const TOTALS_JSON: &str = include_str!("../../queries/opensearch/totals.json");
+const GROUPS_JSON: &str = include_str!("../../queries/opensearch/groups.json");
+pub const USER_ENV: &str = "LOGTRIAGE_OPENSEARCH_USER";
+pub const PASSWORD_ENV: &str = "LOGTRIAGE_OPENSEARCH_PASSWORD";
+pub const API_KEY_ENV: &str = "LOGTRIAGE_OPENSEARCH_API_KEY";
+/// Composite pages read at most (500 buckets each); hitting it is reported.
+const MAX_PAGES: usize = 200;
+
+/// Field names of the index (MediaWiki's Logstash layout by default).
+pub struct Fields {
+    pub time: String,
+    pub version: String,
+    pub template: String,
+    pub error_type: String,
+    pub level: String,
+    pub host: String,
+    pub wiki: String,
+    pub service: String,
+    pub url: String,
+    pub channel: String,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        let s = |v: &str| v.to_string();
+        Fields {
+            time: s("@timestamp"),
+            version: s("mwversion"),
+            template: s("normalized_message.keyword"),
+            error_type: s("exception.class.keyword"),
+            level: s("level.keyword"),
+            host: s("host.keyword"),
+            wiki: s("wiki.keyword"),
+            service: s("servergroup.keyword"),
+            url: s("exception_url.keyword"),
+            channel: s("channel.keyword"),
+        }
+    }
+}
+
+/// `opensearch://host:9200/index-pattern` (or `elasticsearch://`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub base: String,
+    pub index: String,
+    scheme: String,
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Target, String> {
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| format!("{}: not a URL", display_safe(url)))?;
+        if scheme != "opensearch" && scheme != "elasticsearch" {
+            return Err(format!("{scheme}://: not an OpenSearch source"));
+        }
+        let (hostport, index) = rest
+            .split_once('/')
+            .ok_or_else(|| format!("{scheme}://…: no /INDEX-PATTERN after the host"))?;
+        if hostport.contains('@') {
+            return Err(format!(
+                "{scheme}://…: credentials in the URL are refused; put them in {USER_ENV}/{PASSWORD_ENV} or {API_KEY_ENV}"
+            ));
+        }
+        let ok = !index.is_empty()
+            && index != "_all"
+            && !index.contains("..")
+            && index
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '*' | ','));
+        if !ok {
+            return Err(format!(
+                "{scheme}://{hostport}/{}: bad index pattern (letters, digits, - _ . * , only; not _all)",
+                display_safe(index)
+            ));
+        }
+        let hostport = if hostport.contains(':') {
+            hostport.to_string()
+        } else {
+            format!("{hostport}:9200")
+        };
+        Ok(Target {
+            base: format!("http://{hostport}"),
+            index: index.to_string(),
+            scheme: scheme.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}://{}/{}",
+            self.scheme,
+            self.base.trim_start_matches("http://"),
+            self.index
+        )
+    }
+}
+
+fn valid_field(f: &str) -> bool {
+    !f.is_empty()
+        && f.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '@' | '-'))
+}
+
+/// Fills a query template: field placeholders with validated names, `"{levels}"` with a
+/// JSON array, `{bucket_ms}` with a number; the result must parse as JSON.
+fn build(template: &str, fields: &Fields, levels: &[String], bucket: i64) -> Result<Value, String> {
+    let mut s = template.to_string();
+    for (name, value) in [
+        ("time", &fields.time),
+        ("version", &fields.version),
+        ("template", &fields.template),
+        ("error_type", &fields.error_type),
+        ("level", &fields.level),
+        ("host", &fields.host),
+        ("wiki", &fields.wiki),
+        ("service", &fields.service),
+        ("url", &fields.url),
+        ("channel", &fields.channel),
+    ] {
+        if !valid_field(value) {
+            return Err(format!(
+                "field name {value:?} for {name} is not a plain field name"
+            ));
+        }
+        s = s.replace(&format!("{{{name}_field}}"), value);
+    }
+    s = s.replace(
+        "\"{levels}\"",
+        &serde_json::to_string(levels).expect("strings serialize"),
+    );
+    s = s.replace("{bucket_ms}", &bucket.to_string());
+    serde_json::from_str(&s).map_err(|e| format!("query template does not give JSON: {e}"))
+}
+
+pub struct Client {
+    target: Target,
+    http: reqwest::blocking::Client,
+    credentials: Credentials,
+    api_key: Option<String>,
+}
+
+impl Client {
+    pub fn new(
+        target: Target,
+        credentials: Credentials,
+        api_key: Option<String>,
+    ) -> Result<Client, String> {
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(120))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("{target}: cannot set up HTTP: {e}"))?;
+        Ok(Client {
+            target,
+            http,
+            credentials,
+            api_key,
+        })
+    }
+
+    /// POSTs a search body to `<index>/_search`; returns the response JSON.
+    pub fn search(&self, body: &Value) -> Result<Value, String> {
+        let t = &self.target;
+        let url = format!("{}/{}/_search", t.base, t.index);
+        let mut req = self
+            .http
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        if let Some(k) = &self.api_key {
+            let mut v = reqwest::header::HeaderValue::from_str(&format!("ApiKey {k}"))
+                .map_err(|_| format!("{t}: {API_KEY_ENV} is not a valid header value"))?;
+            v.set_sensitive(true);
+            req = req.header("Authorization", v);
+        } else if let Some(u) = &self.credentials.user {
+            req = req.basic_auth(u, self.credentials.password.as_deref());
+        }
+        let resp = req.send().map_err(|e| {
+            let cause = if e.is_timeout() {
+                "timed out"
+            } else if e.is_connect() {
+                "unreachable (connection refused or no route)"
+            } else {
+                "request failed"
+            };
+            format!("{t}: {cause}")
+        })?;
+        let status = resp.status().as_u16();
+        let text = resp
+            .text()
+            .map_err(|_| format!("{t}: reading the response failed"))?;
+        let v: Value = serde_json::from_str(&text)
+            .map_err(|_| format!("{t}: {status}: the answer is not JSON: {}", short(&text)))?;
+        if status >= 400 {
+            let kind = v
+                .pointer("/error/type")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let reason = v
+                .pointer("/error/reason")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            return Err(match (status, kind) {
+                (401 | 403, _) => format!(
+                    "{t}: {status}: check the credentials in {USER_ENV}/{PASSWORD_ENV} or {API_KEY_ENV} ({})",
+                    short(reason)
+                ),
+                (404, "index_not_found_exception") => {
+                    format!("{t}: no index matches {} ({})", t.index, short(reason))
+                }
+                _ => format!("{t}: {status}: {kind}: {}", short(reason)),
+            });
+        }
+        Ok(v)
+    }
+}
+
+fn short(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    display_safe(&one.chars().take(300).collect::<String>()).into_owned()
+}
+
+/// Problems with completeness: failed shards or a timed-out search.
+fn partial(v: &Value) -> Option<String> {
+    let failed = v
+        .pointer("/_shards/failed")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let total = v
+        .pointer("/_shards/total")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let timed_out = v.get("timed_out").and_then(Value::as_bool).unwrap_or(false);
+    match (failed, timed_out) {
+        (0, false) => None,
+        (f, false) => Some(format!("partial results: {f} of {total} shards failed")),
+        (0, true) => Some("partial results: the search timed out".to_string()),
+        (f, true) => Some(format!(
+            "partial results: the search timed out and {f} of {total} shards failed"
+        )),
+    }
+}
+
+/// Level names as the index stores them, for levels at or above `min`.
+fn level_names(min: Option<Level>) -> Vec<String> {
+    let names = |l: Level| -> &'static [&'static str] {
+        match l {
+            Level::Fatal => &[
+                "FATAL",
+                "CRITICAL",
+                "ALERT",
+                "EMERGENCY",
+                "fatal",
+                "critical",
+            ],
+            Level::Error => &["ERROR", "error", "err"],
+            Level::Warning => &["WARNING", "WARN", "warning", "warn"],
+            Level::Notice => &["NOTICE", "notice"],
+            Level::Info => &["INFO", "info"],
+            Level::Debug => &["DEBUG", "debug", "TRACE", "trace"],
+        }
+    };
+    Level::ALL
+        .iter()
+        .filter(|l| min.is_none_or(|m| **l >= m))
+        .flat_map(|l| names(*l).iter().map(|s| s.to_string()))
+        .collect()
+}
+
+fn ms(v: Option<&Value>) -> Option<i64> {
+    v.and_then(|x| x.get("value"))
+        .and_then(Value::as_f64)
+        .filter(|f| f.is_finite() && *f > 0.0)
+        .map(|f| f as i64)
+}
+
+/// Reads an index pattern: totals per version, then every composite page of groups.
+pub fn analyze(client: &Client, fields: &Fields, opts: &Options) -> Result<Analysis, String> {
+    let t = &client.target;
+    let mut problems = Vec::new();
+    let totals_resp = client.search(&build(TOTALS_JSON, fields, &[], 60_000)?)?;
+    problems.extend(partial(&totals_resp));
+    let totals: Vec<VersionTotal> = totals_resp
+        .pointer("/aggregations/versions/buckets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|b| VersionTotal {
+            version: b
+                .get("key")
+                .map(|k| k.as_str().map_or(k.to_string(), str::to_string))
+                .unwrap_or_default(),
+            events: b.get("doc_count").and_then(Value::as_u64).unwrap_or(0),
+            first_ms: ms(b.get("first")),
+            last_ms: ms(b.get("last")),
+        })
+        .collect();
+    let lo = totals.iter().filter_map(|v| v.first_ms).min();
+    let hi = totals.iter().filter_map(|v| v.last_ms).max();
+    let width = match (lo, hi) {
+        (Some(l), Some(h)) => bucket_ms(l, h),
+        _ => 60_000,
+    };
+    let mut query = build(GROUPS_JSON, fields, &level_names(opts.min_level), width)?;
+    let paths = JsonPaths::new(&opts.fields);
+    let mut memo = KeyMemo::default();
+    let mut rows = Vec::new();
+    let mut pages = 0;
+    loop {
+        let resp = client.search(&query)?;
+        problems.extend(partial(&resp));
+        let buckets = resp
+            .pointer("/aggregations/groups/buckets")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for b in &buckets {
+            rows.push(row(b, &opts.fields, &paths, &mut memo));
+        }
+        pages += 1;
+        let after = resp.pointer("/aggregations/groups/after_key").cloned();
+        match after {
+            Some(a) if !buckets.is_empty() && pages < MAX_PAGES => {
+                query["aggs"]["groups"]["composite"]["after"] = a
+            }
+            Some(_) if !buckets.is_empty() => {
+                problems.push(format!(
+                    "stopped after {MAX_PAGES} pages of groups: the rest was not read"
+                ));
+                break;
+            }
+            _ => break,
+        }
+    }
+    let mut a = logtriage::coarse::analysis(&t.to_string(), "opensearch", totals, rows);
+    problems.dedup();
+    if !problems.is_empty() {
+        a.sources[0].error = Some(problems.join("; "));
+    }
+    Ok(a)
+}
+
+/// One composite bucket as a coarse row; the sample document is read with the same field
+/// mapping as NDJSON files.
+fn row(b: &Value, fields: &FieldMap, paths: &JsonPaths, memo: &mut KeyMemo) -> CoarseRow {
+    let key = |k: &str| {
+        b.pointer(&format!("/key/{k}"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+    };
+    let source = b
+        .pointer("/sample/hits/hits/0/_source")
+        .map(Value::to_string)
+        .unwrap_or_else(|| "{}".into());
+    let mut r = CoarseRow {
+        version: key("version").unwrap_or_default(),
+        level: key("level").and_then(|l| Level::from_name(&l)),
+        template: key("template"),
+        error_type: key("error_type"),
+        count: b.get("doc_count").and_then(Value::as_u64).unwrap_or(0),
+        first_ms: ms(b.get("first")),
+        last_ms: ms(b.get("last")),
+        ..CoarseRow::default()
+    };
+    if let Ok(ev) = parse_line(&source, fields, paths, memo) {
+        r.sample_message = ev.message.to_string();
+        r.sample_error_message = ev.error_message.as_deref().map(str::to_string);
+        r.sample_request_id = ev.request_id.as_deref().map(str::to_string);
+        r.stack = ev.stack.as_deref().map(str::to_string);
+        r.origin = ev.origin.as_deref().map(str::to_string);
+        r.fingerprint_field = ev.fingerprint.as_deref().map(str::to_string);
+        r.sample_dims = Dimension::ALL
+            .iter()
+            .filter_map(|d| ev.dim(*d).map(|v| (*d, v.to_string())))
+            .collect();
+    }
+    for d in Dimension::ALL {
+        for tb in b
+            .pointer(&format!("/{}/buckets", d.name()))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(k), Some(n)) = (
+                tb.get("key").and_then(Value::as_str),
+                tb.get("doc_count").and_then(Value::as_u64),
+            ) {
+                r.values.push((d, k.to_string(), n));
+            }
+        }
+    }
+    for hb in b
+        .pointer("/histogram/buckets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(k), Some(n)) = (
+            hb.get("key").and_then(Value::as_i64),
+            hb.get("doc_count").and_then(Value::as_u64),
+        ) {
+            r.buckets.push((k, n));
+        }
+    }
+    r
+}
+
+/// An index pattern as a [`logtriage::source::Source`].
+pub struct OpenSearchSource {
+    pub target: Target,
+    pub credentials: Credentials,
+    pub api_key: Option<String>,
+}
+
+impl logtriage::source::Source for OpenSearchSource {
+    fn name(&self) -> String {
+        self.target.to_string()
+    }
+
+    fn analyze(&self, opts: &Options) -> Result<Analysis, String> {
+        let client = Client::new(
+            self.target.clone(),
+            self.credentials.clone(),
+            self.api_key.clone(),
+        )?;
+        analyze(&client, &Fields::default(), opts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_index_patterns() {
+        let t = Target::parse("opensearch://logstash.local:9200/logstash-*").unwrap();
+        assert_eq!(t.base, "http://logstash.local:9200");
+        assert_eq!(t.to_string(), "opensearch://logstash.local:9200/logstash-*");
+        assert!(Target::parse("elasticsearch://es/logs-2026.11.*").is_ok());
+        for bad in [
+            "opensearch://x/_all",
+            "opensearch://x/a/b",
+            "opensearch://x/a?q=1",
+            "opensearch://u:p@x/a",
+            "opensearch://x/../a",
+            "opensearch://x/",
+        ] {
+            assert!(Target::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn queries_are_json_with_validated_fields_and_no_query_string() {
+        let q = build(
+            GROUPS_JSON,
+            &Fields::default(),
+            &level_names(Some(Level::Error)),
+            120_000,
+        )
+        .unwrap();
+        assert_eq!(
+            q.pointer("/query/bool/filter/0/terms/level.keyword")
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            9
+        );
+        assert_eq!(
+            q.pointer("/aggs/groups/aggs/histogram/date_histogram/fixed_interval")
+                .unwrap(),
+            "120000ms"
+        );
+        assert!(!q.to_string().contains("query_string"));
+        let evil = Fields {
+            version: "mwversion\"}},{\"script\":\"".into(),
+            ..Fields::default()
+        };
+        assert!(build(GROUPS_JSON, &evil, &[], 60_000).is_err());
+    }
+}
