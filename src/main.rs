@@ -463,6 +463,23 @@ fn open_source(
                     Credentials::from_env(USER_ENV, PASSWORD_ENV),
                 ),
             };
+            if url.starts_with("loki://") {
+                use backends::loki;
+                let credentials = match cfg.sources.get(one.as_str()).filter(|_| named(one)) {
+                    Some(sc) => sc
+                        .credentials(loki::USER_ENV, loki::PASSWORD_ENV)
+                        .map_err(|e| format!("source {one}: {e}"))?,
+                    None => Credentials::from_env(loki::USER_ENV, loki::PASSWORD_ENV),
+                };
+                let tenant = std::env::var(loki::TENANT_ENV)
+                    .ok()
+                    .filter(|t| !t.is_empty());
+                return Ok(Box::new(loki::LokiSource {
+                    target: loki::Target::parse(&url)?,
+                    credentials,
+                    tenant,
+                }));
+            }
             if url.starts_with("opensearch://") || url.starts_with("elasticsearch://") {
                 use backends::opensearch as os;
                 let credentials = match cfg.sources.get(one.as_str()).filter(|_| named(one)) {

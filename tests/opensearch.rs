@@ -4,67 +4,13 @@
 //! server can be installed on these machines, so this tests the protocol, not a cluster.
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
 
 const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
 
-#[derive(Debug, Clone)]
-struct Request {
-    line: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-/// Serves `responses` in order, one per connection, and records each request.
-fn serve(responses: Vec<(u16, &'static str)>) -> (String, Arc<Mutex<Vec<Request>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for (status, file) in responses {
-            let Ok((stream, _)) = listener.accept() else {
-                return;
-            };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            let mut headers = Vec::new();
-            loop {
-                let mut h = String::new();
-                reader.read_line(&mut h).unwrap();
-                let h = h.trim_end().to_string();
-                if h.is_empty() {
-                    break;
-                }
-                let (k, v) = h.split_once(':').unwrap();
-                headers.push((k.to_ascii_lowercase(), v.trim().to_string()));
-            }
-            let len: usize = headers
-                .iter()
-                .find(|(k, _)| k == "content-length")
-                .map_or(0, |(_, v)| v.parse().unwrap());
-            let mut body = vec![0; len];
-            reader.read_exact(&mut body).unwrap();
-            log.lock().unwrap().push(Request {
-                line: line.trim_end().to_string(),
-                headers,
-                body: String::from_utf8(body).unwrap(),
-            });
-            let payload = std::fs::read_to_string(format!(
-                "{}/tests/recorded/opensearch/{file}",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap();
-            let mut s = stream;
-            write!(s, "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}", payload.len()).unwrap();
-        }
-    });
-    (addr, seen)
-}
+mod support;
+use support::serve;
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(BIN);
@@ -77,12 +23,15 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 #[test]
 fn composite_pages_are_all_read_and_requests_are_exact() {
-    let (addr, seen) = serve(vec![
-        (200, "totals.json"),
-        (200, "groups-page1.json"),
-        (200, "groups-page2.json"),
-        (200, "groups-page3.json"),
-    ]);
+    let (addr, seen) = serve(
+        "opensearch",
+        vec![
+            (200, "totals.json"),
+            (200, "groups-page1.json"),
+            (200, "groups-page2.json"),
+            (200, "groups-page3.json"),
+        ],
+    );
     let url = format!("opensearch://{addr}/logstash-*");
     let canary = "tok_CANARY_0s_5e1";
     let o = run(
@@ -157,12 +106,15 @@ fn composite_pages_are_all_read_and_requests_are_exact() {
 
 #[test]
 fn partial_shards_are_reported_and_make_the_gate_blind() {
-    let (addr, _) = serve(vec![
-        (200, "partial.json"),
-        (200, "groups-page1.json"),
-        (200, "groups-page2.json"),
-        (200, "groups-page3.json"),
-    ]);
+    let (addr, _) = serve(
+        "opensearch",
+        vec![
+            (200, "partial.json"),
+            (200, "groups-page1.json"),
+            (200, "groups-page2.json"),
+            (200, "groups-page3.json"),
+        ],
+    );
     let o = run(
         &[
             "check",
@@ -189,7 +141,7 @@ fn partial_shards_are_reported_and_make_the_gate_blind() {
 
 #[test]
 fn auth_and_missing_index_errors_name_the_cause() {
-    let (addr, _) = serve(vec![(401, "unauthorized.json")]);
+    let (addr, _) = serve("opensearch", vec![(401, "unauthorized.json")]);
     let o = run(&["check", &format!("opensearch://{addr}/logstash-*")], &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -198,7 +150,7 @@ fn auth_and_missing_index_errors_name_the_cause() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let (addr, _) = serve(vec![(404, "index-not-found.json")]);
+    let (addr, _) = serve("opensearch", vec![(404, "index-not-found.json")]);
     let o = run(
         &["report", &format!("elasticsearch://{addr}/nothing-*")],
         &[],

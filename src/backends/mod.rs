@@ -2,4 +2,5 @@
 //! nothing of networks.
 
 pub mod clickhouse;
+pub mod loki;
 pub mod opensearch;
