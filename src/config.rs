@@ -50,6 +50,10 @@ pub struct SourceConfig {
     /// A file with `user = ...` and `password = ...` lines; refused when others can read it.
     #[serde(default)]
     pub credentials_file: Option<PathBuf>,
+    /// The backend's own UI, for a link per group: OpenSearch Dashboards / Kibana for an
+    /// OpenSearch source, Grafana for a Loki source.
+    #[serde(default)]
+    pub ui_url: Option<String>,
 }
 
 /// Credentials for a backend. Printing them never shows the password.

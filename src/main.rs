@@ -411,7 +411,9 @@ fn versioned_report_without_default_decisions(
     let mut opts = read_options(&v.read)?;
     opts.progress = progress;
     let params = params(&v.params)?;
-    let analysis = analyze_sources(&v.sources, v.read.config.as_deref(), &opts)?;
+    let source = open_source(&v.sources, v.read.config.as_deref())?;
+    // A source that cannot answer is blind (exit 2), never "no errors".
+    let analysis = source.analyze(&opts).map_err(|e| Failure(e, 2))?;
     let (cur, prev, picked) =
         match (v.current.as_deref(), v.previous.as_deref()) {
             (Some(c), Some(p)) => (c.to_string(), p.to_string(), Picked::Given),
@@ -424,14 +426,37 @@ fn versioned_report_without_default_decisions(
                     .into(),
             ),
         };
-    Ok(Report::build(
-        &analysis,
-        &cur,
-        &prev,
-        picked,
-        &params,
-        opts.min_level,
-    ))
+    let mut report = Report::build(&analysis, &cur, &prev, picked, &params, opts.min_level);
+    attach_links(&mut report, source.as_ref());
+    Ok(report)
+}
+
+/// A link per group into the backend's own UI, over the compared window.
+fn attach_links(report: &mut Report, source: &dyn Source) {
+    let ms = |t: &Option<String>| {
+        t.as_deref()
+            .and_then(logtriage::input::time::parse_timestamp)
+    };
+    let from = [
+        ms(&report.previous.first_seen),
+        ms(&report.current.first_seen),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    let to = [
+        ms(&report.previous.last_seen),
+        ms(&report.current.last_seen),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    let (Some(from), Some(to)) = (from, to) else {
+        return;
+    };
+    for g in &mut report.groups {
+        g.link = source.link(g, from, to);
+    }
 }
 
 /// The source named on the command line: files (and stdin), a logging backend's URL, or
@@ -452,71 +477,48 @@ fn open_source(
             specs: specs(sources)?,
         })),
         [one] if sources.len() == 1 => {
-            let (url, credentials) = match cfg.sources.get(one.as_str()).filter(|_| named(one)) {
-                Some(sc) => (
-                    sc.url.clone(),
-                    sc.credentials(USER_ENV, PASSWORD_ENV)
-                        .map_err(|e| format!("source {one}: {e}"))?,
-                ),
-                None => (
-                    one.to_string(),
-                    Credentials::from_env(USER_ENV, PASSWORD_ENV),
-                ),
+            let sc = cfg.sources.get(one.as_str()).filter(|_| named(one));
+            let url = sc.map_or_else(|| one.to_string(), |sc| sc.url.clone());
+            let ui_url = sc.and_then(|sc| sc.ui_url.clone());
+            let credentials = |user_env: &str, password_env: &str| match sc {
+                Some(sc) => sc
+                    .credentials(user_env, password_env)
+                    .map_err(|e| format!("source {one}: {e}")),
+                None => Ok(Credentials::from_env(user_env, password_env)),
             };
             if url.starts_with("loki://") {
                 use backends::loki;
-                let credentials = match cfg.sources.get(one.as_str()).filter(|_| named(one)) {
-                    Some(sc) => sc
-                        .credentials(loki::USER_ENV, loki::PASSWORD_ENV)
-                        .map_err(|e| format!("source {one}: {e}"))?,
-                    None => Credentials::from_env(loki::USER_ENV, loki::PASSWORD_ENV),
-                };
                 let tenant = std::env::var(loki::TENANT_ENV)
                     .ok()
                     .filter(|t| !t.is_empty());
                 return Ok(Box::new(loki::LokiSource {
                     target: loki::Target::parse(&url)?,
-                    credentials,
+                    credentials: credentials(loki::USER_ENV, loki::PASSWORD_ENV)?,
                     tenant,
+                    ui_url,
                 }));
             }
             if url.starts_with("opensearch://") || url.starts_with("elasticsearch://") {
                 use backends::opensearch as os;
-                let credentials = match cfg.sources.get(one.as_str()).filter(|_| named(one)) {
-                    Some(sc) => sc
-                        .credentials(os::USER_ENV, os::PASSWORD_ENV)
-                        .map_err(|e| format!("source {one}: {e}"))?,
-                    None => Credentials::from_env(os::USER_ENV, os::PASSWORD_ENV),
-                };
                 let api_key = std::env::var(os::API_KEY_ENV)
                     .ok()
                     .filter(|k| !k.is_empty());
                 return Ok(Box::new(os::OpenSearchSource {
                     target: os::Target::parse(&url)?,
-                    credentials,
+                    credentials: credentials(os::USER_ENV, os::PASSWORD_ENV)?,
                     api_key,
+                    ui_url,
                 }));
             }
             Ok(Box::new(ClickHouseSource {
                 target: Target::parse(&url)?,
-                credentials,
+                credentials: credentials(USER_ENV, PASSWORD_ENV)?,
             }))
         }
         _ => {
             Err("a logging backend is read alone, not together with files or other sources".into())
         }
     }
-}
-
-/// Reads a source; a source that cannot answer is blind (exit 2), never "no errors".
-fn analyze_sources(
-    sources: &[String],
-    config_path: Option<&std::path::Path>,
-    opts: &Options,
-) -> Result<Analysis, Failure> {
-    open_source(sources, config_path)?
-        .analyze(opts)
-        .map_err(|e| Failure(e, 2))
 }
 
 /// When versions cannot be picked, say why, including failed sources.

@@ -138,3 +138,60 @@ fn errors_name_the_cause() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("label name"));
 }
+
+#[test]
+fn a_named_source_with_ui_url_links_each_group_to_grafana_explore() {
+    let (addr, _) = serve(
+        "loki",
+        vec![
+            (200, "page1.json"),
+            (200, "page2.json"),
+            (200, "page3.json"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[sources.mw]\nurl = \"loki://{addr}/app=mw?limit=3\"\n\
+             ui_url = \"https://grafana.example.org\"\n"
+        ),
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--min-level",
+            "any",
+            "--config",
+            cfg.to_str().unwrap(),
+            "mw",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let timeout = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["template"] == "timeout after <*>")
+        .unwrap();
+    let link = timeout["link"].as_str().unwrap();
+    assert!(
+        link.starts_with("https://grafana.example.org/explore?left="),
+        "{link}"
+    );
+    let p = params(&format!("GET {link} HTTP/1.1"));
+    let state: Value = serde_json::from_str(&p[0].1).unwrap();
+    assert_eq!(
+        state["queries"][0]["expr"],
+        r#"{app="mw", version=~".+"} |= "timeout after""#
+    );
+    let from: i64 = state["range"]["from"].as_str().unwrap().parse().unwrap();
+    let to: i64 = state["range"]["to"].as_str().unwrap().parse().unwrap();
+    assert!(from <= to, "{state}");
+}

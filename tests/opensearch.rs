@@ -177,3 +177,59 @@ fn auth_and_missing_index_errors_name_the_cause() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn a_named_source_with_ui_url_links_each_group_to_discover() {
+    let (addr, _) = serve(
+        "opensearch",
+        vec![
+            (200, "totals.json"),
+            (200, "groups-page1.json"),
+            (200, "groups-page2.json"),
+            (200, "groups-page3.json"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[sources.prod]\nurl = \"opensearch://{addr}/logstash-*\"\n\
+             ui_url = \"https://logstash.example.org/\"\n"
+        ),
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "report",
+            "--format",
+            "markdown",
+            "--config",
+            cfg.to_str().unwrap(),
+            "prod",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = String::from_utf8_lossy(&o.stdout);
+    let links: Vec<&str> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix("- Events in the backend: <"))
+        .collect();
+    assert_eq!(links.len(), 1, "the new group has details: {md}");
+    for l in &links {
+        assert!(
+            l.starts_with("https://logstash.example.org/app/discover#/?_g=(time:(from:'20"),
+            "{l}"
+        );
+        assert!(l.ends_with("'))>"), "{l}");
+        assert!(!l.contains(' '), "{l}");
+    }
+    // The TypeError group is found by its exception class.
+    assert!(
+        links
+            .iter()
+            .any(|l| l.contains("exception.class%3A%22TypeError%22")),
+        "{links:?}"
+    );
+}

@@ -159,6 +159,13 @@ pub struct LokiSource {
     pub target: Target,
     pub credentials: Credentials,
     pub tenant: Option<String>,
+    /// Grafana's base URL (`[sources.NAME] ui_url`), for links to a group's lines in Explore.
+    pub ui_url: Option<String>,
+}
+
+/// The JSON string literal of `s` (Grafana's Explore state is JSON in the URL).
+fn json_string(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
 }
 
 impl logtriage::source::Source for LokiSource {
@@ -171,6 +178,26 @@ impl logtriage::source::Source for LokiSource {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as i64);
         analyze(self, opts, end - WINDOW_NS, end)
+    }
+
+    /// Grafana Explore on this stream selector, line-filtered by the group's longest literal
+    /// phrase, over the compared window.
+    fn link(&self, g: &logtriage::report::GroupReport, from_ms: i64, to_ms: i64) -> Option<String> {
+        let ui = self.ui_url.as_deref()?.trim_end_matches('/');
+        let phrase = logtriage::source::search_phrase(&g.template);
+        let mut expr = self.target.selector();
+        if !phrase.is_empty() {
+            expr.push_str(" |= ");
+            expr.push_str(&quote(phrase));
+        }
+        let state = format!(
+            r#"{{"datasource":"loki","queries":[{{"refId":"A","expr":{}}}],"range":{{"from":"{from_ms}","to":"{to_ms}"}}}}"#,
+            json_string(&expr)
+        );
+        Some(format!(
+            "{ui}/explore?left={}",
+            logtriage::source::percent_encode(&state)
+        ))
     }
 }
 

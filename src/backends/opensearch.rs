@@ -435,6 +435,17 @@ pub struct OpenSearchSource {
     pub target: Target,
     pub credentials: Credentials,
     pub api_key: Option<String>,
+    /// OpenSearch Dashboards / Kibana, for links into Discover.
+    pub ui_url: Option<String>,
+}
+
+/// A KQL phrase, then a rison string: `"` and `\` escaped for KQL, `'` and `!` for rison.
+fn kql_rison(field: &str, value: &str) -> String {
+    let kql = format!(
+        "{field}:\"{}\"",
+        value.replace('\\', "\\\\").replace('"', "\\\"")
+    );
+    kql.replace('!', "!!").replace('\'', "!'")
 }
 
 impl logtriage::source::Source for OpenSearchSource {
@@ -449,6 +460,25 @@ impl logtriage::source::Source for OpenSearchSource {
             self.api_key.clone(),
         )?;
         analyze(&client, &Fields::default(), opts)
+    }
+
+    /// Discover, filtered to the group (its logger template, else its exception class, else
+    /// its message) over the compared window.
+    fn link(&self, g: &logtriage::report::GroupReport, from_ms: i64, to_ms: i64) -> Option<String> {
+        use logtriage::source::{percent_encode, search_phrase};
+        let ui = self.ui_url.as_deref()?.trim_end_matches('/');
+        let query = match (g.rule, &g.error_type) {
+            ("template_field", _) => kql_rison("normalized_message", search_phrase(&g.template)),
+            (_, Some(t)) => kql_rison("exception.class", t),
+            _ => kql_rison("message", search_phrase(&g.template)),
+        };
+        let time = logtriage::input::time::format_ms;
+        Some(format!(
+            "{ui}/app/discover#/?_g=(time:(from:'{}',to:'{}'))&_a=(query:(language:kuery,query:'{}'))",
+            time(from_ms),
+            time(to_ms),
+            percent_encode(&query)
+        ))
     }
 }
 

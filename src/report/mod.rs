@@ -110,6 +110,8 @@ pub struct GroupReport {
     pub stack_trace: Option<String>,
     /// The triage decision on this group, from the decisions file.
     pub decision: Option<DecisionOut>,
+    /// These events in the backend's own UI (OpenSearch Dashboards, Grafana), when known.
+    pub link: Option<String>,
 }
 
 /// A group's decision as it applies to the current version.
@@ -349,6 +351,7 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
         sample,
         stack_trace,
         decision: None,
+        link: None,
     }
 }
 

@@ -223,6 +223,17 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
         g.current.last_seen.as_deref().unwrap_or("?"),
         g.previous.count
     );
+    if let Some(url) = &g.link {
+        let url = link_safe(url);
+        match d {
+            Dialect::Markdown => {
+                let _ = writeln!(o, "- Events in the backend: <{url}>");
+            }
+            Dialect::Remarkup => {
+                let _ = writeln!(o, "- [[{url} | Events in the backend]]");
+            }
+        }
+    }
     for (field, values) in &g.top {
         let vs: Vec<String> = values
             .iter()
@@ -259,6 +270,23 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
         code_block(o, &display_safe_multiline(&text));
     }
     o.push('\n');
+}
+
+/// A URL that cannot leave its link markup: whitespace, controls and the characters that
+/// close a Markdown autolink or a Remarkup link are percent-encoded.
+fn link_safe(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '|' | '[' | ']' | '`') {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn safe(s: &str) -> String {
@@ -321,6 +349,14 @@ mod tests {
         let mut o = String::new();
         code_block(&mut o, "a ```` b");
         assert!(o.starts_with("`````\n"), "{o}");
+    }
+
+    #[test]
+    fn links_cannot_break_their_markup() {
+        assert_eq!(
+            link_safe("https://k/app#x'(a) b>|]\u{1b}["),
+            "https://k/app#x'(a)%20b%3E%7C%5D%1B%5B"
+        );
     }
 
     #[test]

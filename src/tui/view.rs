@@ -536,6 +536,13 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             l.push(Line::from(format!("{field}: {}", vs.join(", "))));
         }
     }
+    if let Some(url) = &g.link {
+        l.push(Line::from(Span::styled(
+            "Events in the backend",
+            t.heading(),
+        )));
+        l.push(Line::from(Span::styled(safe(url), t.dim())));
+    }
     if let Some(sample) = &g.sample {
         l.push(Line::from(Span::styled(
             format!("Sample ({}:{})", safe(&sample.source), sample.line),
