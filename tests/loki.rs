@@ -195,3 +195,47 @@ fn a_named_source_with_ui_url_links_each_group_to_grafana_explore() {
     let to: i64 = state["range"]["to"].as_str().unwrap().parse().unwrap();
     assert!(from <= to, "{state}");
 }
+
+#[test]
+fn rate_limits_are_retried_and_then_reported_as_blind() {
+    let (addr, seen) = serve(
+        "loki",
+        vec![
+            (429, "too-many-requests.json"),
+            (200, "page1.json"),
+            (200, "page2.json"),
+            (200, "page3.json"),
+        ],
+    );
+    let o = run(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--min-level",
+            "any",
+            &format!("loki://{addr}/app=mw?limit=3"),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["sources"][0]["events"], 6);
+    assert_eq!(seen.lock().unwrap().len(), 4);
+
+    let (addr, _) = serve(
+        "loki",
+        vec![
+            (429, "too-many-requests.json"),
+            (429, "too-many-requests.json"),
+            (429, "too-many-requests.json"),
+        ],
+    );
+    let o = run(&["check", &format!("loki://{addr}/app=mw")], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("429: too many outstanding requests (after 3 attempts)"),
+        "{err}"
+    );
+}

@@ -233,3 +233,43 @@ fn a_named_source_with_ui_url_links_each_group_to_discover() {
         "{links:?}"
     );
 }
+
+#[test]
+fn an_overloaded_cluster_is_retried_then_reported_as_blind() {
+    let (addr, seen) = serve(
+        "opensearch",
+        vec![
+            (503, "unavailable.json"),
+            (200, "totals.json"),
+            (200, "groups-page1.json"),
+            (200, "groups-page2.json"),
+            (200, "groups-page3.json"),
+        ],
+    );
+    let url = format!("opensearch://{addr}/logstash-*");
+    let o = run(&["check", &url], &[]);
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(seen.lock().unwrap().len(), 5, "one retry, then every page");
+
+    let (addr, seen) = serve(
+        "opensearch",
+        vec![
+            (503, "unavailable.json"),
+            (503, "unavailable.json"),
+            (503, "unavailable.json"),
+        ],
+    );
+    let o = run(&["check", &format!("opensearch://{addr}/logstash-*")], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("503: search_phase_execution_exception: all shards failed (after 3 attempts)"),
+        "{err}"
+    );
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}

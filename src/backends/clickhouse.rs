@@ -2,6 +2,7 @@
 //! errors that name the source and the cause, and `ingest` (create the table from
 //! queries/clickhouse/schema.sql and load events read from files).
 
+use super::http::{self, Failure};
 pub use logtriage::config::Credentials;
 use logtriage::event::{Dimension, Event};
 use logtriage::pipeline::{self, Options, SourceSpec};
@@ -99,17 +100,6 @@ fn is_identifier(s: &str) -> bool {
         && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
-/// Attempts of a read before giving up, and the backoff between them.
-const READ_ATTEMPTS: u32 = 3;
-const BACKOFF_BASE_MS: u64 = 200;
-const BACKOFF_CAP_MS: u64 = 2_000;
-
-/// A failed request, and whether trying again may help.
-struct Failure {
-    message: String,
-    transient: bool,
-}
-
 /// The default credential variables (a named source can name others, or a file).
 pub const USER_ENV: &str = "LOGTRIAGE_CLICKHOUSE_USER";
 pub const PASSWORD_ENV: &str = "LOGTRIAGE_CLICKHOUSE_PASSWORD";
@@ -130,12 +120,7 @@ impl Client {
         timeout: Duration,
         credentials: &Credentials,
     ) -> Result<Client, String> {
-        let http = reqwest::blocking::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| format!("{target}: cannot set up HTTP: {e}"))?;
+        let http = http::client(&target.to_string(), timeout)?;
         Ok(Client {
             target,
             http,
@@ -155,33 +140,11 @@ impl Client {
     /// 503, 504) up to [`READ_ATTEMPTS`] times with capped exponential backoff and full
     /// jitter.
     pub fn query(&self, sql: &str) -> Result<String, String> {
-        let mut seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64)
-            | 1;
-        let mut n = 0;
-        loop {
-            match self.attempt(sql, Vec::new()) {
-                Ok(t) => return Ok(t),
-                Err(f) if f.transient && n + 1 < READ_ATTEMPTS => {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    let cap = (BACKOFF_BASE_MS << n).min(BACKOFF_CAP_MS);
-                    std::thread::sleep(Duration::from_millis(seed % (cap + 1)));
-                    n += 1;
-                }
-                Err(f) if n > 0 => return Err(format!("{} (after {} attempts)", f.message, n + 1)),
-                Err(f) => return Err(f.message),
-            }
-        }
+        http::with_retries(|| self.attempt(sql, Vec::new()))
     }
 
     fn attempt(&self, sql: &str, body: Vec<u8>) -> Result<String, Failure> {
-        let fatal = |message: String| Failure {
-            message,
-            transient: false,
-        };
+        let fatal = Failure::fatal;
         let start = std::time::Instant::now();
         let mut url = reqwest::Url::parse(&format!("{}/", self.target.base))
             .map_err(|e| fatal(format!("{}: bad address: {e}", self.target)))?;
@@ -205,19 +168,14 @@ impl Client {
             v.set_sensitive(true);
             req = req.header("X-ClickHouse-Key", v);
         }
-        let resp = req.send().map_err(|e| Failure {
-            message: self.transport_error(&e),
-            transient: e.is_connect() || e.is_timeout(),
-        })?;
+        let resp = req
+            .send()
+            .map_err(|e| http::transport_failure(&self.target.to_string(), &e))?;
         let status = resp.status();
         let text = resp.text().map_err(|e| {
             let transient = e.is_timeout();
             Failure {
-                message: format!(
-                    "{}: reading the response failed: {}",
-                    self.target,
-                    e.without_url()
-                ),
+                message: http::transport_failure(&self.target.to_string(), &e).message,
                 transient,
             }
         })?;
@@ -233,7 +191,7 @@ impl Client {
         if !status.is_success() {
             return Err(Failure {
                 message: self.server_error(status.as_u16(), &text),
-                transient: matches!(status.as_u16(), 502..=504),
+                transient: http::transient_status(status.as_u16()),
             });
         }
         // A query that fails after the headers were sent still answers 200.
@@ -243,29 +201,14 @@ impl Client {
             return Err(fatal(format!(
                 "{}: the query failed midway: {}",
                 self.target,
-                one_line(&text[i..])
+                http::excerpt(&text[i..])
             )));
         }
         Ok(text)
     }
 
-    fn transport_error(&self, e: &reqwest::Error) -> String {
-        let cause = if e.is_timeout() {
-            "timed out"
-        } else if e.is_connect() {
-            "unreachable (connection refused or no route)"
-        } else {
-            "request failed"
-        };
-        format!(
-            "{}: {cause}: {}",
-            self.target,
-            display_safe(&e.without_url_ref())
-        )
-    }
-
     fn server_error(&self, status: u16, body: &str) -> String {
-        let msg = one_line(body);
+        let msg = http::excerpt(body);
         let t = &self.target;
         let credentials =
             "check the credentials in LOGTRIAGE_CLICKHOUSE_USER / LOGTRIAGE_CLICKHOUSE_PASSWORD";
@@ -284,35 +227,6 @@ impl Client {
             format!("{t}: {status}: {msg}")
         }
     }
-}
-
-trait WithoutUrlRef {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrlRef for reqwest::Error {
-    /// The error text without the URL (which carries the query).
-    fn without_url_ref(&self) -> String {
-        let mut s = self.to_string();
-        if let Some(u) = self.url() {
-            s = s.replace(u.as_str(), "(url)");
-        }
-        s
-    }
-}
-
-fn one_line(s: &str) -> String {
-    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut s = display_safe(&s).into_owned();
-    if s.len() > 500 {
-        let mut end = 500;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
-        s.push('…');
-    }
-    s
 }
 
 /// One row of the schema, as JSONEachRow.
@@ -466,7 +380,7 @@ fn rows(
             Ok(serde_json::Value::Object(m)) => Ok(m),
             _ => Err(format!(
                 "{target}: unexpected response line: {}",
-                one_line(l)
+                http::excerpt(l)
             )),
         })
         .collect()

@@ -5,6 +5,7 @@
 //! timestamp, so nothing is lost or counted twice at page boundaries. Label values are
 //! quoted as LogQL strings; label names must be plain identifiers.
 
+use super::http::{self, Failure, excerpt};
 use logtriage::aggregate::Aggregator;
 use logtriage::config::Credentials;
 use logtriage::event::Event;
@@ -201,15 +202,26 @@ impl logtriage::source::Source for LokiSource {
     }
 }
 
+/// One `query_range` page (a read: retried when Loki is unreachable, overloaded or timed
+/// out).
 fn request(
     src: &LokiSource,
     http: &reqwest::blocking::Client,
     start: i64,
     end: i64,
 ) -> Result<Value, String> {
+    http::with_retries(|| attempt(src, http, start, end))
+}
+
+fn attempt(
+    src: &LokiSource,
+    http: &reqwest::blocking::Client,
+    start: i64,
+    end: i64,
+) -> Result<Value, Failure> {
     let t = &src.target;
     let mut url = reqwest::Url::parse(&format!("{}/loki/api/v1/query_range", t.base))
-        .map_err(|e| format!("{t}: bad address: {e}"))?;
+        .map_err(|e| Failure::fatal(format!("{t}: bad address: {e}")))?;
     url.query_pairs_mut()
         .append_pair("query", &t.selector())
         .append_pair("start", &start.to_string())
@@ -223,51 +235,33 @@ fn request(
     if let Some(tenant) = &src.tenant {
         req = req.header("X-Scope-OrgID", tenant);
     }
-    let resp = req.send().map_err(|e| {
-        let cause = if e.is_timeout() {
-            "timed out"
-        } else if e.is_connect() {
-            "unreachable (connection refused or no route)"
-        } else {
-            "request failed"
-        };
-        format!("{t}: {cause}")
-    })?;
+    let name = t.to_string();
+    let resp = req.send().map_err(|e| http::transport_failure(&name, &e))?;
     let status = resp.status().as_u16();
     let body = resp
         .text()
-        .map_err(|_| format!("{t}: reading the response failed"))?;
-    let short = || {
-        display_safe(
-            &body
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .chars()
-                .take(300)
-                .collect::<String>(),
-        )
-        .into_owned()
-    };
-    match status {
-        200 => serde_json::from_str(&body)
-            .map_err(|_| format!("{t}: the answer is not JSON: {}", short())),
-        401 | 403 => Err(format!(
+        .map_err(|e| http::transport_failure(&name, &e))?;
+    let message = match status {
+        200 => {
+            return serde_json::from_str(&body).map_err(|_| {
+                Failure::fatal(format!("{t}: the answer is not JSON: {}", excerpt(&body)))
+            });
+        }
+        401 | 403 => format!(
             "{t}: {status}: check the credentials in {USER_ENV}/{PASSWORD_ENV} and the tenant in {TENANT_ENV} ({})",
-            short()
-        )),
-        _ => Err(format!("{t}: {status}: {}", short())),
-    }
+            excerpt(&body)
+        ),
+        _ => format!("{t}: {status}: {}", excerpt(&body)),
+    };
+    Err(Failure {
+        message,
+        transient: http::transient_status(status),
+    })
 }
 
 /// Reads `[start, end]` page by page and aggregates every entry like a file line.
 pub fn analyze(src: &LokiSource, opts: &Options, start: i64, end: i64) -> Result<Analysis, String> {
-    let http = reqwest::blocking::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(60))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| format!("{}: cannot set up HTTP: {e}", src.target))?;
+    let http = http::client(&src.target.to_string(), Duration::from_secs(60))?;
     let paths = JsonPaths::new(&opts.fields);
     let mut memo = KeyMemo::default();
     let mut fp = Fingerprinter::default();

@@ -2,5 +2,6 @@
 //! nothing of networks.
 
 pub mod clickhouse;
+pub mod http;
 pub mod loki;
 pub mod opensearch;

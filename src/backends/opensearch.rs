@@ -5,6 +5,7 @@
 //! queries/opensearch/*.json with validated field names; no user text ever reaches a
 //! `query_string`. Partial shard results are reported, never silently used.
 
+use super::http::{self, Failure, excerpt};
 use logtriage::coarse::{CoarseRow, VersionTotal, bucket_ms};
 use logtriage::config::Credentials;
 use logtriage::event::Dimension;
@@ -168,12 +169,7 @@ impl Client {
         credentials: Credentials,
         api_key: Option<String>,
     ) -> Result<Client, String> {
-        let http = reqwest::blocking::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(120))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| format!("{target}: cannot set up HTTP: {e}"))?;
+        let http = http::client(&target.to_string(), Duration::from_secs(120))?;
         Ok(Client {
             target,
             http,
@@ -182,9 +178,15 @@ impl Client {
         })
     }
 
-    /// POSTs a search body to `<index>/_search`; returns the response JSON.
+    /// POSTs a search body to `<index>/_search` (a read: retried when the cluster is
+    /// unreachable, overloaded or timed out); returns the response JSON.
     pub fn search(&self, body: &Value) -> Result<Value, String> {
+        http::with_retries(|| self.attempt(body))
+    }
+
+    fn attempt(&self, body: &Value) -> Result<Value, Failure> {
         let t = &self.target;
+        let fatal = Failure::fatal;
         let url = format!("{}/{}/_search", t.base, t.index);
         let mut req = self
             .http
@@ -193,28 +195,23 @@ impl Client {
             .body(body.to_string());
         if let Some(k) = &self.api_key {
             let mut v = reqwest::header::HeaderValue::from_str(&format!("ApiKey {k}"))
-                .map_err(|_| format!("{t}: {API_KEY_ENV} is not a valid header value"))?;
+                .map_err(|_| fatal(format!("{t}: {API_KEY_ENV} is not a valid header value")))?;
             v.set_sensitive(true);
             req = req.header("Authorization", v);
         } else if let Some(u) = &self.credentials.user {
             req = req.basic_auth(u, self.credentials.password.as_deref());
         }
-        let resp = req.send().map_err(|e| {
-            let cause = if e.is_timeout() {
-                "timed out"
-            } else if e.is_connect() {
-                "unreachable (connection refused or no route)"
-            } else {
-                "request failed"
-            };
-            format!("{t}: {cause}")
-        })?;
+        let resp = req
+            .send()
+            .map_err(|e| http::transport_failure(&t.to_string(), &e))?;
         let status = resp.status().as_u16();
         let text = resp
             .text()
-            .map_err(|_| format!("{t}: reading the response failed"))?;
-        let v: Value = serde_json::from_str(&text)
-            .map_err(|_| format!("{t}: {status}: the answer is not JSON: {}", short(&text)))?;
+            .map_err(|e| http::transport_failure(&t.to_string(), &e))?;
+        let v: Value = serde_json::from_str(&text).map_err(|_| Failure {
+            message: format!("{t}: {status}: the answer is not JSON: {}", excerpt(&text)),
+            transient: http::transient_status(status),
+        })?;
         if status >= 400 {
             let kind = v
                 .pointer("/error/type")
@@ -224,24 +221,23 @@ impl Client {
                 .pointer("/error/reason")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            return Err(match (status, kind) {
+            let message = match (status, kind) {
                 (401 | 403, _) => format!(
                     "{t}: {status}: check the credentials in {USER_ENV}/{PASSWORD_ENV} or {API_KEY_ENV} ({})",
-                    short(reason)
+                    excerpt(reason)
                 ),
                 (404, "index_not_found_exception") => {
-                    format!("{t}: no index matches {} ({})", t.index, short(reason))
+                    format!("{t}: no index matches {} ({})", t.index, excerpt(reason))
                 }
-                _ => format!("{t}: {status}: {kind}: {}", short(reason)),
+                _ => format!("{t}: {status}: {kind}: {}", excerpt(reason)),
+            };
+            return Err(Failure {
+                message,
+                transient: http::transient_status(status),
             });
         }
         Ok(v)
     }
-}
-
-fn short(s: &str) -> String {
-    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    display_safe(&one.chars().take(300).collect::<String>()).into_owned()
 }
 
 /// Problems with completeness: failed shards or a timed-out search.

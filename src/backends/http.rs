@@ -1,0 +1,182 @@
+//! What every backend shares over HTTP: the client's timeouts, one-line causes for transport
+//! failures, bounded retries with backoff and jitter for reads, and short safe excerpts of
+//! a server's answer for error messages.
+
+use logtriage::sanitize::display_safe;
+use std::time::Duration;
+
+/// Reads are tried at most this many times.
+pub const READ_ATTEMPTS: u32 = 3;
+const BACKOFF_BASE_MS: u64 = 200;
+const BACKOFF_CAP_MS: u64 = 2_000;
+
+/// A failed request, and whether trying again may help.
+pub struct Failure {
+    pub message: String,
+    pub transient: bool,
+}
+
+impl Failure {
+    /// A failure that trying again will not fix (bad credentials, a missing index, a query
+    /// the server refuses).
+    pub fn fatal(message: String) -> Failure {
+        Failure {
+            message,
+            transient: false,
+        }
+    }
+}
+
+/// The HTTP statuses worth a retry: the server or a proxy in front of it is overloaded or
+/// restarting.
+pub fn transient_status(status: u16) -> bool {
+    matches!(status, 429 | 502..=504)
+}
+
+/// A blocking client: 5 s to connect, `timeout` for the whole request, no redirects (a
+/// redirect to a login page must not look like an answer), TLS certificates verified.
+pub fn client(name: &str, timeout: Duration) -> Result<reqwest::blocking::Client, String> {
+    reqwest::blocking::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| format!("{name}: cannot set up HTTP: {e}"))
+}
+
+/// The failure for a request that got no answer, named by `name`: timed out, unreachable,
+/// TLS, or failed for another reason. Timeouts and refused connections are transient.
+pub fn transport_failure(name: &str, e: &reqwest::Error) -> Failure {
+    let chain = error_chain(e);
+    let lower = chain.to_ascii_lowercase();
+    let cause = if e.is_timeout() {
+        "timed out"
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
+        "TLS failed"
+    } else if e.is_connect() {
+        "unreachable (connection refused or no route)"
+    } else {
+        "request failed"
+    };
+    Failure {
+        message: format!("{name}: {cause}: {}", display_safe(&chain)),
+        transient: e.is_timeout() || (e.is_connect() && cause != "TLS failed"),
+    }
+}
+
+/// The error and its causes, without the URL (which may carry a path the user did not
+/// choose to show), on one line.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts = vec![e.without_url_ref_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+trait WithoutUrl {
+    fn without_url_ref_string(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref_string(&self) -> String {
+        let text = self.to_string();
+        match self.url() {
+            Some(u) => text
+                .replace(&format!(" ({u})"), "")
+                .replace(u.as_str(), "…"),
+            None => text,
+        }
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or [`READ_ATTEMPTS`] are spent,
+/// sleeping a capped exponential backoff with full jitter between tries.
+pub fn with_retries<T>(mut attempt: impl FnMut() -> Result<T, Failure>) -> Result<T, String> {
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64)
+        | 1;
+    let mut n = 0;
+    loop {
+        match attempt() {
+            Ok(t) => return Ok(t),
+            Err(f) if f.transient && n + 1 < READ_ATTEMPTS => {
+                // xorshift: enough randomness to keep clients from retrying in lockstep.
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let cap = (BACKOFF_BASE_MS << n).min(BACKOFF_CAP_MS);
+                std::thread::sleep(Duration::from_millis(seed % (cap + 1)));
+                n += 1;
+            }
+            Err(f) if n > 0 => return Err(format!("{} (after {} attempts)", f.message, n + 1)),
+            Err(f) => return Err(f.message),
+        }
+    }
+}
+
+/// A server's answer on one line, cut at 500 characters, safe to print.
+pub fn excerpt(body: &str) -> String {
+    let one = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s = display_safe(&one).into_owned();
+    if let Some((cut, _)) = s.char_indices().nth(500) {
+        s.truncate(cut);
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_stop_at_the_limit_and_say_how_many() {
+        let mut tries = 0;
+        let r: Result<(), String> = with_retries(|| {
+            tries += 1;
+            Err(Failure {
+                message: "503".into(),
+                transient: true,
+            })
+        });
+        assert_eq!(tries, READ_ATTEMPTS);
+        assert_eq!(r.unwrap_err(), "503 (after 3 attempts)");
+    }
+
+    #[test]
+    fn fatal_failures_are_not_retried_and_success_ends_the_loop() {
+        let mut tries = 0;
+        let r: Result<(), String> = with_retries(|| {
+            tries += 1;
+            Err(Failure::fatal("401".into()))
+        });
+        assert_eq!((tries, r.unwrap_err().as_str()), (1, "401"));
+        let mut tries = 0;
+        let r = with_retries(|| {
+            tries += 1;
+            if tries < 2 {
+                Err(Failure {
+                    message: "timed out".into(),
+                    transient: true,
+                })
+            } else {
+                Ok(7)
+            }
+        });
+        assert_eq!((tries, r), (2, Ok(7)));
+    }
+
+    #[test]
+    fn excerpts_are_one_safe_line() {
+        assert_eq!(excerpt("a\n  b\x1b[31m"), "a b␛[31m");
+        assert_eq!(excerpt(&"é".repeat(600)).chars().count(), 501);
+        assert_eq!(excerpt("short"), "short");
+    }
+}
