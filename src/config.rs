@@ -54,6 +54,10 @@ pub struct SourceConfig {
     /// OpenSearch source, Grafana for a Loki source.
     #[serde(default)]
     pub ui_url: Option<String>,
+    /// A directory of queries replacing the built-in ones of the same relative name
+    /// (`clickhouse/groups.sql`, ...): another table schema, other field names.
+    #[serde(default)]
+    pub queries_dir: Option<std::path::PathBuf>,
 }
 
 /// Credentials for a backend. Printing them never shows the password.

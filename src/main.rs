@@ -480,13 +480,18 @@ fn open_source(
             let sc = cfg.sources.get(one.as_str()).filter(|_| named(one));
             let url = sc.map_or_else(|| one.to_string(), |sc| sc.url.clone());
             let ui_url = sc.and_then(|sc| sc.ui_url.clone());
+            let queries = backends::queries::Queries {
+                dir: sc.and_then(|sc| sc.queries_dir.clone()),
+            };
             let credentials = |user_env: &str, password_env: &str| match sc {
                 Some(sc) => sc
                     .credentials(user_env, password_env)
                     .map_err(|e| format!("source {one}: {e}")),
                 None => Ok(Credentials::from_env(user_env, password_env)),
             };
-            if url.starts_with("loki://") {
+            let scheme = url.split_once("://").map_or("", |(s, _)| s);
+            let scheme = scheme.strip_suffix("+https").unwrap_or(scheme);
+            if scheme == "loki" {
                 use backends::loki;
                 let tenant = std::env::var(loki::TENANT_ENV)
                     .ok()
@@ -496,9 +501,10 @@ fn open_source(
                     credentials: credentials(loki::USER_ENV, loki::PASSWORD_ENV)?,
                     tenant,
                     ui_url,
+                    queries,
                 }));
             }
-            if url.starts_with("opensearch://") || url.starts_with("elasticsearch://") {
+            if matches!(scheme, "opensearch" | "elasticsearch" | "https") {
                 use backends::opensearch as os;
                 let api_key = std::env::var(os::API_KEY_ENV)
                     .ok()
@@ -508,11 +514,13 @@ fn open_source(
                     credentials: credentials(os::USER_ENV, os::PASSWORD_ENV)?,
                     api_key,
                     ui_url,
+                    queries,
                 }));
             }
             Ok(Box::new(ClickHouseSource {
                 target: Target::parse(&url)?,
                 credentials: credentials(USER_ENV, PASSWORD_ENV)?,
+                queries,
             }))
         }
         _ => {

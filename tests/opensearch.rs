@@ -273,3 +273,53 @@ fn an_overloaded_cluster_is_retried_then_reported_as_blind() {
     );
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
+
+#[test]
+fn a_named_source_can_replace_a_query_from_its_queries_dir() {
+    let (addr, seen) = serve(
+        "opensearch",
+        vec![
+            (200, "totals.json"),
+            (200, "groups-page1.json"),
+            (200, "groups-page2.json"),
+            (200, "groups-page3.json"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("opensearch")).unwrap();
+    let builtin = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/queries/opensearch/totals.json"
+    ))
+    .unwrap();
+    // A site whose cluster needs a search timeout on every request.
+    std::fs::write(
+        dir.path().join("opensearch/totals.json"),
+        builtin.replacen('{', "{\"timeout\": \"30s\",", 1),
+    )
+    .unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[sources.prod]\nurl = \"opensearch://{addr}/logstash-*\"\nqueries_dir = \"{}\"\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let o = run(&["check", "--config", cfg.to_str().unwrap(), "prod"], &[]);
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let reqs = seen.lock().unwrap().clone();
+    let totals: Value = serde_json::from_str(&reqs[0].body).unwrap();
+    assert_eq!(totals["timeout"], "30s", "the override was sent");
+    let groups: Value = serde_json::from_str(&reqs[1].body).unwrap();
+    assert!(
+        groups.get("timeout").is_none(),
+        "groups.json stays built in"
+    );
+}

@@ -3,6 +3,7 @@
 //! queries/clickhouse/schema.sql and load events read from files).
 
 use super::http::{self, Failure};
+use super::queries::Queries;
 pub use logtriage::config::Credentials;
 use logtriage::event::{Dimension, Event};
 use logtriage::pipeline::{self, Options, SourceSpec};
@@ -10,16 +11,13 @@ use logtriage::sanitize::display_safe;
 use std::fmt;
 use std::time::Duration;
 
-/// The table schema, with `{table}` standing for `db.table`.
-pub const SCHEMA_SQL: &str = include_str!("../../queries/clickhouse/schema.sql");
-
 /// Rows per INSERT.
 const BATCH_ROWS: usize = 20_000;
 
 /// A parsed `clickhouse://host:port/db.table` source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    /// `http://host:port`
+    /// `http://host:port` or `https://host:port`
     pub base: String,
     pub database: String,
     pub table: String,
@@ -27,9 +25,9 @@ pub struct Target {
 
 impl Target {
     pub fn parse(url: &str) -> Result<Target, String> {
-        let Some(rest) = url.strip_prefix("clickhouse://") else {
+        let Some((tls, rest)) = http::strip_scheme(url, "clickhouse") else {
             return Err(format!(
-                "{}: a ClickHouse source looks like clickhouse://HOST:PORT/DATABASE.TABLE",
+                "{}: a ClickHouse source looks like clickhouse://HOST:PORT/DATABASE.TABLE (clickhouse+https:// for TLS)",
                 redact(url)
             ));
         };
@@ -55,13 +53,8 @@ impl Target {
                 ));
             }
         }
-        let hostport = if hostport.contains(':') {
-            hostport.to_string()
-        } else {
-            format!("{hostport}:8123")
-        };
         Ok(Target {
-            base: format!("http://{hostport}"),
+            base: http::base(tls, hostport, if tls { 8443 } else { 8123 }),
             database: database.to_string(),
             table: table.to_string(),
         })
@@ -76,8 +69,8 @@ impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "clickhouse://{}/{}",
-            self.base.trim_start_matches("http://"),
+            "{}/{}",
+            http::shown("clickhouse", &self.base),
             self.qualified()
         )
     }
@@ -272,7 +265,7 @@ pub fn ingest(
 ) -> Result<IngestSummary, String> {
     let client = Client::new(target.clone(), Duration::from_secs(300), credentials)?;
     client.execute(
-        &SCHEMA_SQL.replace("{table}", &target.qualified()),
+        &Queries::built_in("clickhouse/schema.sql").replace("{table}", &target.qualified()),
         Vec::new(),
     )?;
     let insert = format!("INSERT INTO {} FORMAT JSONEachRow", target.qualified());
@@ -322,10 +315,6 @@ pub fn ingest(
     Ok(summary)
 }
 
-/// The queries of the read path (see queries/README.md).
-const COARSE_KEY_SQL: &str = include_str!("../../queries/clickhouse/coarse_key.sql");
-const TOTALS_SQL: &str = include_str!("../../queries/clickhouse/totals.sql");
-const GROUPS_SQL: &str = include_str!("../../queries/clickhouse/groups.sql");
 /// The column names of the coarse key, in the order of coarse_key.sql.
 const KEY_NAMES: [&str; 9] = [
     "version",
@@ -341,8 +330,8 @@ const KEY_NAMES: [&str; 9] = [
 
 /// Fills a query template: `{table}`, `{levels}`, `{key}`, `{key_names}`, `{bucket_ms}`.
 /// Only validated identifiers, level names of our own and numbers are substituted.
-fn fill(template: &str, target: &Target, levels: &str, bucket_ms: i64) -> String {
-    let key: String = COARSE_KEY_SQL
+fn fill(template: &str, coarse_key: &str, target: &Target, levels: &str, bucket_ms: i64) -> String {
+    let key: String = coarse_key
         .lines()
         .filter(|l| !l.trim_start().starts_with("--"))
         .collect::<Vec<_>>()
@@ -433,10 +422,12 @@ pub fn analyze(
     target: &Target,
     credentials: &Credentials,
     opts: &Options,
+    queries: &Queries,
 ) -> Result<pipeline::Analysis, String> {
     use logtriage::coarse::{CoarseRow, VersionTotal, bucket_ms};
     use logtriage::level::Level;
     let client = Client::new(target.clone(), Duration::from_secs(120), credentials)?;
+    let coarse_key = queries.get("clickhouse/coarse_key.sql")?;
     let mut levels: Vec<String> = Level::ALL
         .iter()
         .filter(|l| opts.min_level.is_none_or(|min| **l >= min))
@@ -448,7 +439,13 @@ pub fn analyze(
     let levels = levels.join(", ");
     let known = |t: i64| (t > 0).then_some(t);
     let totals: Vec<VersionTotal> = rows(
-        &client.query(&fill(TOTALS_SQL, target, &levels, 0))?,
+        &client.query(&fill(
+            &queries.get("clickhouse/totals.sql")?,
+            &coarse_key,
+            target,
+            &levels,
+            0,
+        ))?,
         target,
     )?
     .iter()
@@ -467,7 +464,13 @@ pub fn analyze(
     };
     let some = |v: String| Some(v).filter(|v| !v.is_empty());
     let coarse: Vec<CoarseRow> = rows(
-        &client.query(&fill(GROUPS_SQL, target, &levels, width))?,
+        &client.query(&fill(
+            &queries.get("clickhouse/groups.sql")?,
+            &coarse_key,
+            target,
+            &levels,
+            width,
+        ))?,
         target,
     )?
     .iter()
@@ -530,6 +533,7 @@ fn pairs(v: Option<&serde_json::Value>) -> Vec<(i64, u64)> {
 pub struct ClickHouseSource {
     pub target: Target,
     pub credentials: Credentials,
+    pub queries: Queries,
 }
 
 impl logtriage::source::Source for ClickHouseSource {
@@ -538,7 +542,7 @@ impl logtriage::source::Source for ClickHouseSource {
     }
 
     fn analyze(&self, opts: &Options) -> Result<pipeline::Analysis, String> {
-        analyze(&self.target, &self.credentials, opts)
+        analyze(&self.target, &self.credentials, opts, &self.queries)
     }
 }
 

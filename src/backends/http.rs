@@ -36,6 +36,8 @@ pub fn transient_status(status: u16) -> bool {
 /// A blocking client: 5 s to connect, `timeout` for the whole request, no redirects (a
 /// redirect to a login page must not look like an answer), TLS certificates verified.
 pub fn client(name: &str, timeout: Duration) -> Result<reqwest::blocking::Client, String> {
+    // rustls needs one process-wide crypto provider; a second install is refused, harmlessly.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::blocking::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(timeout)
@@ -51,7 +53,10 @@ pub fn transport_failure(name: &str, e: &reqwest::Error) -> Failure {
     let lower = chain.to_ascii_lowercase();
     let cause = if e.is_timeout() {
         "timed out"
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
+    } else if ["certificate", "tls", "ssl", "handshake", "corrupt message"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
         "TLS failed"
     } else if e.is_connect() {
         "unreachable (connection refused or no route)"
@@ -85,13 +90,42 @@ trait WithoutUrl {
 
 impl WithoutUrl for reqwest::Error {
     fn without_url_ref_string(&self) -> String {
-        let text = self.to_string();
-        match self.url() {
-            Some(u) => text
-                .replace(&format!(" ({u})"), "")
-                .replace(u.as_str(), "…"),
-            None => text,
-        }
+        let text = match self.url() {
+            Some(u) => self.to_string().replace(u.as_str(), "…"),
+            None => self.to_string(),
+        };
+        text.replace(" for url (…)", "").replace(" for url", "")
+    }
+}
+
+/// Splits a source URL into whether it wants TLS and what follows the scheme:
+/// `NAME://…` is plain HTTP, `NAME+https://…` is HTTPS.
+pub fn strip_scheme<'a>(url: &'a str, name: &str) -> Option<(bool, &'a str)> {
+    if let Some(rest) = url.strip_prefix(&format!("{name}+https://")) {
+        return Some((true, rest));
+    }
+    url.strip_prefix(&format!("{name}://"))
+        .map(|rest| (false, rest))
+}
+
+/// `http(s)://host:port`, with the backend's default port when none is given.
+pub fn base(tls: bool, hostport: &str, default_port: u16) -> String {
+    let scheme = if tls { "https" } else { "http" };
+    if hostport
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
+        format!("{scheme}://{hostport}")
+    } else {
+        format!("{scheme}://{hostport}:{default_port}")
+    }
+}
+
+/// How a source made by [`base`] is shown: `NAME://host:port` or `NAME+https://host:port`.
+pub fn shown(name: &str, base: &str) -> String {
+    match base.strip_prefix("https://") {
+        Some(hostport) => format!("{name}+https://{hostport}"),
+        None => format!("{name}://{}", base.trim_start_matches("http://")),
     }
 }
 
@@ -171,6 +205,25 @@ mod tests {
             }
         });
         assert_eq!((tries, r), (2, Ok(7)));
+    }
+
+    #[test]
+    fn schemes_choose_tls_and_default_ports() {
+        assert_eq!(
+            strip_scheme("loki+https://l/a=b", "loki"),
+            Some((true, "l/a=b"))
+        );
+        assert_eq!(strip_scheme("loki://l/a=b", "loki"), Some((false, "l/a=b")));
+        assert_eq!(strip_scheme("lokix://l", "loki"), None);
+        assert_eq!(base(true, "ch", 8443), "https://ch:8443");
+        assert_eq!(base(false, "ch:9000", 8123), "http://ch:9000");
+        assert_eq!(base(false, "[::1]", 8123), "http://[::1]:8123");
+        assert_eq!(base(false, "[::1]:9", 8123), "http://[::1]:9");
+        assert_eq!(
+            shown("clickhouse", "https://ch:8443"),
+            "clickhouse+https://ch:8443"
+        );
+        assert_eq!(shown("loki", "http://l:3100"), "loki://l:3100");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! quoted as LogQL strings; label names must be plain identifiers.
 
 use super::http::{self, Failure, excerpt};
+use super::queries::Queries;
 use logtriage::aggregate::Aggregator;
 use logtriage::config::Credentials;
 use logtriage::event::Event;
@@ -42,9 +43,9 @@ pub struct Target {
 
 impl Target {
     pub fn parse(url: &str) -> Result<Target, String> {
-        let rest = url.strip_prefix("loki://").ok_or_else(|| {
+        let (tls, rest) = http::strip_scheme(url, "loki").ok_or_else(|| {
             format!(
-                "{}: a Loki source looks like loki://HOST:PORT/label=value,...",
+                "{}: a Loki source looks like loki://HOST:PORT/label=value,... (loki+https:// for TLS)",
                 display_safe(url)
             )
         })?;
@@ -90,27 +91,29 @@ impl Target {
             }
             matchers.push((k.to_string(), v.to_string()));
         }
-        let hostport = if hostport.contains(':') {
-            hostport.to_string()
-        } else {
-            format!("{hostport}:3100")
-        };
         Ok(Target {
-            base: format!("http://{hostport}"),
+            base: http::base(tls, hostport, 3100),
             matchers,
             limit,
         })
     }
 
-    /// The LogQL selector: every value a quoted string, the version label required.
-    pub fn selector(&self) -> String {
-        let mut parts: Vec<String> = self
+    /// Fills a LogQL template's `{matchers}` with the URL's label matchers, every value a
+    /// quoted string.
+    pub fn query(&self, template: &str) -> String {
+        let matchers: Vec<String> = self
             .matchers
             .iter()
             .map(|(k, v)| format!("{k}={}", quote(v)))
             .collect();
-        parts.push(r#"version=~".+""#.to_string());
-        format!("{{{}}}", parts.join(", "))
+        let template = template.trim();
+        if matchers.is_empty() {
+            template
+                .replace("{matchers}, ", "")
+                .replace("{matchers}", "")
+        } else {
+            template.replace("{matchers}", &matchers.join(", "))
+        }
     }
 }
 
@@ -123,8 +126,8 @@ impl fmt::Display for Target {
             .collect();
         write!(
             f,
-            "loki://{}/{}",
-            self.base.trim_start_matches("http://"),
+            "{}/{}",
+            http::shown("loki", &self.base),
             display_safe(&m.join(","))
         )
     }
@@ -162,6 +165,7 @@ pub struct LokiSource {
     pub tenant: Option<String>,
     /// Grafana's base URL (`[sources.NAME] ui_url`), for links to a group's lines in Explore.
     pub ui_url: Option<String>,
+    pub queries: Queries,
 }
 
 /// The JSON string literal of `s` (Grafana's Explore state is JSON in the URL).
@@ -186,7 +190,9 @@ impl logtriage::source::Source for LokiSource {
     fn link(&self, g: &logtriage::report::GroupReport, from_ms: i64, to_ms: i64) -> Option<String> {
         let ui = self.ui_url.as_deref()?.trim_end_matches('/');
         let phrase = logtriage::source::search_phrase(&g.template);
-        let mut expr = self.target.selector();
+        let mut expr = self
+            .target
+            .query(&self.queries.get("loki/lines.logql").ok()?);
         if !phrase.is_empty() {
             expr.push_str(" |= ");
             expr.push_str(&quote(phrase));
@@ -210,12 +216,14 @@ fn request(
     start: i64,
     end: i64,
 ) -> Result<Value, String> {
-    http::with_retries(|| attempt(src, http, start, end))
+    let query = src.target.query(&src.queries.get("loki/lines.logql")?);
+    http::with_retries(|| attempt(src, http, &query, start, end))
 }
 
 fn attempt(
     src: &LokiSource,
     http: &reqwest::blocking::Client,
+    query: &str,
     start: i64,
     end: i64,
 ) -> Result<Value, Failure> {
@@ -223,7 +231,7 @@ fn attempt(
     let mut url = reqwest::Url::parse(&format!("{}/loki/api/v1/query_range", t.base))
         .map_err(|e| Failure::fatal(format!("{t}: bad address: {e}")))?;
     url.query_pairs_mut()
-        .append_pair("query", &t.selector())
+        .append_pair("query", query)
         .append_pair("start", &start.to_string())
         .append_pair("end", &end.to_string())
         .append_pair("limit", &t.limit.to_string())
@@ -424,13 +432,13 @@ mod tests {
         let t = Target::parse("loki://loki:3100/app=mediawiki,env=prod").unwrap();
         assert_eq!(t.base, "http://loki:3100");
         assert_eq!(
-            t.selector(),
+            t.query(Queries::built_in("loki/lines.logql")),
             r#"{app="mediawiki", env="prod", version=~".+"}"#
         );
         // A value trying to close the selector stays one quoted string.
         let evil = Target::parse(r#"loki://l/app=x"} |= "" or {job=~".+"#).unwrap();
         assert_eq!(
-            evil.selector(),
+            evil.query(Queries::built_in("loki/lines.logql")),
             r#"{app="x\"} |= \"\" or {job=~\".+", version=~".+"}"#
         );
         assert_eq!(quote("a\\b\nc"), r#""a\\b\nc""#);

@@ -5,3 +5,4 @@ pub mod clickhouse;
 pub mod http;
 pub mod loki;
 pub mod opensearch;
+pub mod queries;

@@ -6,6 +6,7 @@
 //! `query_string`. Partial shard results are reported, never silently used.
 
 use super::http::{self, Failure, excerpt};
+use super::queries::Queries;
 use logtriage::coarse::{CoarseRow, VersionTotal, bucket_ms};
 use logtriage::config::Credentials;
 use logtriage::event::Dimension;
@@ -18,8 +19,6 @@ use serde_json::Value;
 use std::fmt;
 use std::time::Duration;
 
-const TOTALS_JSON: &str = include_str!("../../queries/opensearch/totals.json");
-const GROUPS_JSON: &str = include_str!("../../queries/opensearch/groups.json");
 pub const USER_ENV: &str = "LOGTRIAGE_OPENSEARCH_USER";
 pub const PASSWORD_ENV: &str = "LOGTRIAGE_OPENSEARCH_PASSWORD";
 pub const API_KEY_ENV: &str = "LOGTRIAGE_OPENSEARCH_API_KEY";
@@ -68,12 +67,19 @@ pub struct Target {
 
 impl Target {
     pub fn parse(url: &str) -> Result<Target, String> {
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| format!("{}: not a URL", display_safe(url)))?;
-        if scheme != "opensearch" && scheme != "elasticsearch" {
-            return Err(format!("{scheme}://: not an OpenSearch source"));
-        }
+        // The REST URL people already use with curl (https://host:9200/index) works too.
+        let (scheme, tls, rest) = match url.strip_prefix("https://") {
+            Some(rest) => ("https", true, rest),
+            None => ["opensearch", "elasticsearch"]
+                .into_iter()
+                .find_map(|name| http::strip_scheme(url, name).map(|(tls, r)| (name, tls, r)))
+                .ok_or_else(|| {
+                    format!(
+                        "{}: an OpenSearch source looks like opensearch://HOST:PORT/INDEX-PATTERN (opensearch+https:// or https:// for TLS)",
+                        display_safe(url)
+                    )
+                })?,
+        };
         let (hostport, index) = rest
             .split_once('/')
             .ok_or_else(|| format!("{scheme}://…: no /INDEX-PATTERN after the host"))?;
@@ -94,13 +100,8 @@ impl Target {
                 display_safe(index)
             ));
         }
-        let hostport = if hostport.contains(':') {
-            hostport.to_string()
-        } else {
-            format!("{hostport}:9200")
-        };
         Ok(Target {
-            base: format!("http://{hostport}"),
+            base: http::base(tls, hostport, 9200),
             index: index.to_string(),
             scheme: scheme.to_string(),
         })
@@ -109,13 +110,12 @@ impl Target {
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}://{}/{}",
-            self.scheme,
-            self.base.trim_start_matches("http://"),
-            self.index
-        )
+        let shown = if self.scheme == "https" {
+            self.base.clone()
+        } else {
+            http::shown(&self.scheme, &self.base)
+        };
+        write!(f, "{shown}/{}", self.index)
     }
 }
 
@@ -295,10 +295,20 @@ fn ms(v: Option<&Value>) -> Option<i64> {
 }
 
 /// Reads an index pattern: totals per version, then every composite page of groups.
-pub fn analyze(client: &Client, fields: &Fields, opts: &Options) -> Result<Analysis, String> {
+pub fn analyze(
+    client: &Client,
+    fields: &Fields,
+    opts: &Options,
+    queries: &Queries,
+) -> Result<Analysis, String> {
     let t = &client.target;
     let mut problems = Vec::new();
-    let totals_resp = client.search(&build(TOTALS_JSON, fields, &[], 60_000)?)?;
+    let totals_resp = client.search(&build(
+        &queries.get("opensearch/totals.json")?,
+        fields,
+        &[],
+        60_000,
+    )?)?;
     problems.extend(partial(&totals_resp));
     let totals: Vec<VersionTotal> = totals_resp
         .pointer("/aggregations/versions/buckets")
@@ -321,7 +331,12 @@ pub fn analyze(client: &Client, fields: &Fields, opts: &Options) -> Result<Analy
         (Some(l), Some(h)) => bucket_ms(l, h),
         _ => 60_000,
     };
-    let mut query = build(GROUPS_JSON, fields, &level_names(opts.min_level), width)?;
+    let mut query = build(
+        &queries.get("opensearch/groups.json")?,
+        fields,
+        &level_names(opts.min_level),
+        width,
+    )?;
     let paths = JsonPaths::new(&opts.fields);
     let mut memo = KeyMemo::default();
     let mut rows = Vec::new();
@@ -433,6 +448,7 @@ pub struct OpenSearchSource {
     pub api_key: Option<String>,
     /// OpenSearch Dashboards / Kibana, for links into Discover.
     pub ui_url: Option<String>,
+    pub queries: Queries,
 }
 
 /// A KQL phrase, then a rison string: `"` and `\` escaped for KQL, `'` and `!` for rison.
@@ -455,7 +471,7 @@ impl logtriage::source::Source for OpenSearchSource {
             self.credentials.clone(),
             self.api_key.clone(),
         )?;
-        analyze(&client, &Fields::default(), opts)
+        analyze(&client, &Fields::default(), opts, &self.queries)
     }
 
     /// Discover, filtered to the group (its logger template, else its exception class, else
@@ -488,6 +504,17 @@ mod tests {
         assert_eq!(t.base, "http://logstash.local:9200");
         assert_eq!(t.to_string(), "opensearch://logstash.local:9200/logstash-*");
         assert!(Target::parse("elasticsearch://es/logs-2026.11.*").is_ok());
+        let tls = Target::parse("https://logstash.wikimedia.org/logstash-*").unwrap();
+        assert_eq!(tls.base, "https://logstash.wikimedia.org:9200");
+        assert_eq!(
+            tls.to_string(),
+            "https://logstash.wikimedia.org:9200/logstash-*"
+        );
+        let tls = Target::parse("opensearch+https://os:443/logs-*").unwrap();
+        assert_eq!(
+            (tls.base.as_str(), tls.to_string().as_str()),
+            ("https://os:443", "opensearch+https://os:443/logs-*")
+        );
         for bad in [
             "opensearch://x/_all",
             "opensearch://x/a/b",
@@ -503,7 +530,7 @@ mod tests {
     #[test]
     fn queries_are_json_with_validated_fields_and_no_query_string() {
         let q = build(
-            GROUPS_JSON,
+            Queries::built_in("opensearch/groups.json"),
             &Fields::default(),
             &level_names(Some(Level::Error)),
             120_000,
@@ -527,6 +554,14 @@ mod tests {
             version: "mwversion\"}},{\"script\":\"".into(),
             ..Fields::default()
         };
-        assert!(build(GROUPS_JSON, &evil, &[], 60_000).is_err());
+        assert!(
+            build(
+                Queries::built_in("opensearch/groups.json"),
+                &evil,
+                &[],
+                60_000
+            )
+            .is_err()
+        );
     }
 }
