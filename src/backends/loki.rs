@@ -29,7 +29,20 @@ pub const PAGE_LIMIT: usize = 5000;
 /// Entries read at most; past it the data is reported incomplete.
 pub const MAX_ENTRIES: usize = 2_000_000;
 /// How far back the query looks.
+/// How far back the query looks unless the URL says `?since=`.
 const WINDOW_NS: i64 = 7 * 24 * 3600 * 1_000_000_000;
+
+/// `30m`, `12h`, `7d` as nanoseconds.
+fn parse_window(s: &str) -> Option<i64> {
+    let unit = match s.chars().last()? {
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    let n: i64 = s[..s.len() - 1].parse().ok().filter(|n| *n > 0)?;
+    n.checked_mul(unit)?.checked_mul(1_000_000_000)
+}
 
 /// `loki://host:3100/label=value,label=value`: the stream selector (plus `version=~".+"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +52,8 @@ pub struct Target {
     /// Entries per request: `?limit=N`, default [`PAGE_LIMIT`]; at most the server's
     /// `max_entries_limit_per_query`.
     pub limit: usize,
+    /// How far back from now to read: `?since=12h`, default 7 days.
+    pub window_ns: i64,
 }
 
 impl Target {
@@ -51,6 +66,7 @@ impl Target {
         })?;
         let (rest, params) = rest.split_once('?').unwrap_or((rest, ""));
         let mut limit = PAGE_LIMIT;
+        let mut window_ns = WINDOW_NS;
         for p in params.split('&').filter(|p| !p.is_empty()) {
             match p.split_once('=') {
                 Some(("limit", n)) => {
@@ -61,9 +77,17 @@ impl Target {
                         )
                     })?
                 }
+                Some(("since", w)) => {
+                    window_ns = parse_window(w).ok_or_else(|| {
+                        format!(
+                            "loki://…?since={}: expected a duration like 30m, 12h or 7d",
+                            display_safe(w)
+                        )
+                    })?
+                }
                 _ => {
                     return Err(format!(
-                        "loki://…?{}: unknown parameter (limit=N)",
+                        "loki://…?{}: unknown parameter (limit=N, since=DURATION)",
                         display_safe(p)
                     ));
                 }
@@ -95,6 +119,7 @@ impl Target {
             base: http::base(tls, hostport, 3100),
             matchers,
             limit,
+            window_ns,
         })
     }
 
@@ -182,7 +207,7 @@ impl logtriage::source::Source for LokiSource {
         let end = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as i64);
-        analyze(self, opts, end - WINDOW_NS, end)
+        analyze(self, opts, end - self.target.window_ns, end)
     }
 
     /// Grafana Explore on this stream selector, line-filtered by the group's longest literal
@@ -444,5 +469,24 @@ mod tests {
         assert_eq!(quote("a\\b\nc"), r#""a\\b\nc""#);
         assert!(Target::parse("loki://l/app-name=x").is_err());
         assert!(Target::parse("loki://u:p@l/app=x").is_err());
+    }
+
+    #[test]
+    fn the_window_comes_from_since() {
+        let hour = 3600 * 1_000_000_000;
+        assert_eq!(
+            Target::parse("loki://l/a=b").unwrap().window_ns,
+            7 * 24 * hour
+        );
+        let t = Target::parse("loki://l/a=b?since=12h&limit=10").unwrap();
+        assert_eq!((t.window_ns, t.limit), (12 * hour, 10));
+        assert_eq!(
+            Target::parse("loki://l/a=b?since=30m").unwrap().window_ns,
+            hour / 2
+        );
+        for bad in ["0d", "7", "7w", "-1h", "99999999999999d"] {
+            let err = Target::parse(&format!("loki://l/a=b?since={bad}")).unwrap_err();
+            assert!(err.contains("expected a duration"), "{bad}: {err}");
+        }
     }
 }
