@@ -121,6 +121,10 @@ struct ReadArgs {
     /// Lowest level that is triaged: fatal, error, warning, notice, info, debug, or any.
     #[arg(long, default_value = "warning")]
     min_level: String,
+    /// Only events since then: a duration before now (30m, 12h, 7d) or an RFC 3339 time.
+    /// Backends are asked for that window; events without a timestamp are kept.
+    #[arg(long, value_name = "DURATION|TIME")]
+    since: Option<String>,
     /// Configuration file (TOML). Default: $LOGTRIAGE_CONFIG or $XDG_CONFIG_HOME/logtriage/config.toml.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -348,6 +352,18 @@ fn read_options(r: &ReadArgs) -> Result<Options, Failure> {
         r.threads,
     )?;
     o.max_decompressed = r.max_decompressed;
+    if let Some(s) = &r.since {
+        let now = chrono::Utc::now().timestamp_millis();
+        o.since_ms = Some(logtriage::input::time::parse_since(s, now).ok_or_else(|| {
+            Failure(
+                format!(
+                    "--since {}: expected a duration like 30m, 12h, 7d or a time like 2026-11-18T19:00:00Z",
+                    display_safe(s)
+                ),
+                2,
+            )
+        })?);
+    }
     Ok(o)
 }
 
@@ -719,6 +735,7 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
             input_format: None,
             fields: Vec::new(),
             min_level: "warning".into(),
+            since: None,
             config: None,
             max_decompressed: input::DEFAULT_MAX_DECOMPRESSED,
             threads: None,

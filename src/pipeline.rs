@@ -30,6 +30,9 @@ pub struct Options {
     /// Events below this level are counted but not grouped; `None` groups every event,
     /// including those without a level.
     pub min_level: Option<Level>,
+    /// Events stamped before this instant (ms since the epoch) are left out, as a backend
+    /// asked for the same window would leave them out. Events without a timestamp stay.
+    pub since_ms: Option<i64>,
     pub max_decompressed: u64,
     pub threads: usize,
     /// Keep one record per grouped event (for `logtriage fingerprint`).
@@ -44,6 +47,7 @@ impl Default for Options {
             format: None,
             fields: FieldMap::default(),
             min_level: Some(Level::Warning),
+            since_ms: None,
             max_decompressed: input::DEFAULT_MAX_DECOMPRESSED,
             threads: std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
@@ -554,6 +558,11 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
             ev.line = line;
             if let Some(v) = &batch.version {
                 ev.version = Some(Cow::Borrowed(v));
+            }
+            if let (Some(since), Some(ts)) = (opts.since_ms, ev.timestamp)
+                && ts < since
+            {
+                continue;
             }
             *out.events_count.entry(batch.source).or_default() += 1;
             out.agg.count_event(&ev);

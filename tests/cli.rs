@@ -633,3 +633,52 @@ fn completions_and_man_page() {
     assert!(o.status.success());
     assert!(stdout(&o).contains(".TH logtriage"));
 }
+
+#[test]
+fn since_leaves_out_older_events_and_refuses_nonsense() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("app.json");
+    std::fs::write(
+        &p,
+        concat!(
+            r#"{"@timestamp":"2026-11-18T10:00:00Z","level":"error","version":"2","message":"old failure"}"#,
+            "\n",
+            r#"{"@timestamp":"2026-11-18T12:00:00Z","level":"error","version":"2","message":"new failure"}"#,
+            "\n",
+            r#"{"level":"error","version":"2","message":"undated failure"}"#,
+            "\n",
+            r#"{"@timestamp":"2026-11-18T11:30:00Z","level":"error","version":"1","message":"baseline"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let p = p.to_str().unwrap();
+    let o = run(&[
+        "report",
+        "--format",
+        "json",
+        "--since",
+        "2026-11-18T11:00:00Z",
+        p,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let titles: Vec<&str> = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.contains("new failure")),
+        "{titles:?}"
+    );
+    assert!(titles.iter().any(|t| t.contains("undated")), "{titles:?}");
+    assert!(
+        !titles.iter().any(|t| t.contains("old failure")),
+        "{titles:?}"
+    );
+    let o = run(&["report", "--since", "soon", p]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--since soon: expected a duration"));
+}

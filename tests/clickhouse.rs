@@ -237,6 +237,25 @@ fn report_from_clickhouse_equals_report_from_the_files() {
     );
     assert_eq!(from_ch["exposure"], from_files["exposure"]);
     assert_eq!(from_ch["sources"][0]["format"], "clickhouse");
+    // A time window leaves out the same events on the server as in the files.
+    let since = from_files["previous"]["last_seen"].as_str().unwrap();
+    let windowed = |source: &[&str]| -> Value {
+        let o = run(&[
+            &["report", "--format", "json", "--since", since][..],
+            source,
+        ]
+        .concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let (files_w, ch_w) = (windowed(&logs), windowed(&[url.as_str()]));
+    assert_eq!(groups(&ch_w), groups(&files_w));
+    assert_eq!(ch_w["previous"]["events"], files_w["previous"]["events"]);
+    assert!(
+        files_w["previous"]["events"].as_u64().unwrap()
+            < from_files["previous"]["events"].as_u64().unwrap(),
+        "the window left events out"
+    );
     // The gate works the same on it.
     let o = run(&["check", &url]);
     assert_eq!(

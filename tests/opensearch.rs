@@ -323,3 +323,40 @@ fn a_named_source_can_replace_a_query_from_its_queries_dir() {
         "groups.json stays built in"
     );
 }
+
+#[test]
+fn since_adds_a_range_filter_on_the_time_field() {
+    let (addr, seen) = serve(
+        "opensearch",
+        vec![
+            (200, "totals.json"),
+            (200, "groups-page1.json"),
+            (200, "groups-page2.json"),
+            (200, "groups-page3.json"),
+        ],
+    );
+    let url = format!("opensearch://{addr}/logstash-*");
+    let o = run(&["check", "--since", "2026-11-17T00:00:00Z", &url], &[]);
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let reqs = seen.lock().unwrap().clone();
+    for q in &reqs {
+        let body: Value = serde_json::from_str(&q.body).unwrap();
+        let filters = body
+            .pointer("/query/bool/filter")
+            .unwrap()
+            .as_array()
+            .unwrap();
+        assert!(
+            filters
+                .iter()
+                .any(|f| f.pointer("/range/@timestamp/gte")
+                    == Some(&Value::from(1_794_873_600_000_i64))),
+            "{body}"
+        );
+    }
+}

@@ -28,6 +28,6 @@ SELECT
     groupUniqArray((cityHash64(channel), channel)) AS names_channel,
     sumMapIf([intDiv(ts_ms, {bucket_ms}) * {bucket_ms}], [toUInt64(1)], ts_ms > 0) AS buckets
 FROM {table}
-WHERE level IN ({levels})
+WHERE level IN ({levels}) AND (ts_ms = 0 OR ts_ms >= {since_ms})
 GROUP BY {key_names}
 FORMAT JSONEachRow

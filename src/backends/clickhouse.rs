@@ -330,7 +330,14 @@ const KEY_NAMES: [&str; 9] = [
 
 /// Fills a query template: `{table}`, `{levels}`, `{key}`, `{key_names}`, `{bucket_ms}`.
 /// Only validated identifiers, level names of our own and numbers are substituted.
-fn fill(template: &str, coarse_key: &str, target: &Target, levels: &str, bucket_ms: i64) -> String {
+fn fill(
+    template: &str,
+    coarse_key: &str,
+    target: &Target,
+    levels: &str,
+    bucket_ms: i64,
+    since_ms: i64,
+) -> String {
     let key: String = coarse_key
         .lines()
         .filter(|l| !l.trim_start().starts_with("--"))
@@ -346,6 +353,7 @@ fn fill(template: &str, coarse_key: &str, target: &Target, levels: &str, bucket_
         .replace("{table}", &target.qualified())
         .replace("{levels}", levels)
         .replace("{bucket_ms}", &bucket_ms.to_string())
+        .replace("{since_ms}", &since_ms.to_string())
 }
 
 /// ClickHouse quotes 64-bit integers in JSON by default: read either form.
@@ -428,6 +436,8 @@ pub fn analyze(
     use logtriage::level::Level;
     let client = Client::new(target.clone(), Duration::from_secs(120), credentials)?;
     let coarse_key = queries.get("clickhouse/coarse_key.sql")?;
+    // Without --since every row counts, those without a timestamp (ts_ms = 0) too.
+    let since_ms = opts.since_ms.unwrap_or(0);
     let mut levels: Vec<String> = Level::ALL
         .iter()
         .filter(|l| opts.min_level.is_none_or(|min| **l >= min))
@@ -445,6 +455,7 @@ pub fn analyze(
             target,
             &levels,
             0,
+            since_ms,
         ))?,
         target,
     )?
@@ -470,6 +481,7 @@ pub fn analyze(
             target,
             &levels,
             width,
+            since_ms,
         ))?,
         target,
     )?

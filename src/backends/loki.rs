@@ -207,7 +207,11 @@ impl logtriage::source::Source for LokiSource {
         let end = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as i64);
-        analyze(self, opts, end - self.target.window_ns, end)
+        let start = end - self.target.window_ns;
+        let since = opts
+            .since_ms
+            .map_or(start, |ms| ms.saturating_mul(1_000_000));
+        analyze(self, opts, start.max(since), end)
     }
 
     /// Grafana Explore on this stream selector, line-filtered by the group's longest literal

@@ -287,6 +287,30 @@ fn level_names(min: Option<Level>) -> Vec<String> {
         .collect()
 }
 
+/// `--since`: a range clause on the time field, added to the query's `bool` filters (a
+/// query without one gets one). Without `--since` nothing is added, so documents without a
+/// timestamp still count, as they do in files.
+fn restrict_since(query: &mut Value, fields: &Fields, since_ms: Option<i64>) -> Result<(), String> {
+    let Some(since) = since_ms else {
+        return Ok(());
+    };
+    let clause = serde_json::json!({
+        "range": { fields.time.as_str(): { "gte": since, "format": "epoch_millis" } }
+    });
+    let root = query
+        .as_object_mut()
+        .ok_or("an OpenSearch query must be a JSON object")?;
+    let q = root
+        .entry("query")
+        .or_insert_with(|| serde_json::json!({ "bool": { "filter": [] } }));
+    let filter = q
+        .pointer_mut("/bool/filter")
+        .and_then(Value::as_array_mut)
+        .ok_or("--since needs the query's filters in query.bool.filter (an array)")?;
+    filter.push(clause);
+    Ok(())
+}
+
 fn ms(v: Option<&Value>) -> Option<i64> {
     v.and_then(|x| x.get("value"))
         .and_then(Value::as_f64)
@@ -303,12 +327,9 @@ pub fn analyze(
 ) -> Result<Analysis, String> {
     let t = &client.target;
     let mut problems = Vec::new();
-    let totals_resp = client.search(&build(
-        &queries.get("opensearch/totals.json")?,
-        fields,
-        &[],
-        60_000,
-    )?)?;
+    let mut totals_query = build(&queries.get("opensearch/totals.json")?, fields, &[], 60_000)?;
+    restrict_since(&mut totals_query, fields, opts.since_ms)?;
+    let totals_resp = client.search(&totals_query)?;
     problems.extend(partial(&totals_resp));
     let totals: Vec<VersionTotal> = totals_resp
         .pointer("/aggregations/versions/buckets")
@@ -337,6 +358,7 @@ pub fn analyze(
         &level_names(opts.min_level),
         width,
     )?;
+    restrict_since(&mut query, fields, opts.since_ms)?;
     let paths = JsonPaths::new(&opts.fields);
     let mut memo = KeyMemo::default();
     let mut rows = Vec::new();

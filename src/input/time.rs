@@ -5,6 +5,41 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
 
 /// Parses a timestamp field value. Returns `None` for anything unrecognized or out of range.
+/// `--since`: a duration before `now_ms` (`30m`, `12h`, `7d`) or a timestamp, as ms.
+pub fn parse_since(s: &str, now_ms: i64) -> Option<i64> {
+    let s = s.trim();
+    let unit_ms = match s.chars().last()? {
+        'm' => Some(60_000),
+        'h' => Some(3_600_000),
+        'd' => Some(86_400_000),
+        _ => None,
+    };
+    if let Some(unit) = unit_ms
+        && let Ok(n) = s[..s.len() - 1].parse::<i64>()
+    {
+        return (n > 0).then(|| now_ms.saturating_sub(n.saturating_mul(unit)));
+    }
+    parse_timestamp(s)
+}
+
+#[cfg(test)]
+mod since_tests {
+    use super::*;
+
+    #[test]
+    fn since_is_a_duration_before_now_or_a_time() {
+        let now = 1_800_000_000_000;
+        assert_eq!(parse_since("30m", now), Some(now - 1_800_000));
+        assert_eq!(parse_since("2d", now), Some(now - 172_800_000));
+        assert_eq!(
+            parse_since("2026-11-18T19:00:00Z", now),
+            parse_timestamp("2026-11-18T19:00:00Z")
+        );
+        assert_eq!(parse_since("0h", now), None);
+        assert_eq!(parse_since("soon", now), None);
+    }
+}
+
 pub fn parse_timestamp(s: &str) -> Option<i64> {
     let s = s.trim();
     if s.is_empty() {
