@@ -12,6 +12,14 @@ const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
 mod support;
 use support::serve;
 
+/// The recorded train: totals, then three composite pages of groups.
+const TRAIN: [(u16, &str); 4] = [
+    (200, "totals.json"),
+    (200, "groups-page1.json"),
+    (200, "groups-page2.json"),
+    (200, "groups-page3.json"),
+];
+
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(BIN);
     c.args(args);
@@ -23,15 +31,7 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 #[test]
 fn composite_pages_are_all_read_and_requests_are_exact() {
-    let (addr, seen) = serve(
-        "opensearch",
-        vec![
-            (200, "totals.json"),
-            (200, "groups-page1.json"),
-            (200, "groups-page2.json"),
-            (200, "groups-page3.json"),
-        ],
-    );
+    let (addr, seen) = serve("opensearch", TRAIN.to_vec());
     let url = format!("opensearch://{addr}/logstash-*");
     let canary = "tok_CANARY_0s_5e1";
     let o = run(
@@ -180,15 +180,7 @@ fn auth_and_missing_index_errors_name_the_cause() {
 
 #[test]
 fn a_named_source_with_ui_url_links_each_group_to_discover() {
-    let (addr, _) = serve(
-        "opensearch",
-        vec![
-            (200, "totals.json"),
-            (200, "groups-page1.json"),
-            (200, "groups-page2.json"),
-            (200, "groups-page3.json"),
-        ],
-    );
+    let (addr, _) = serve("opensearch", TRAIN.to_vec());
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("config.toml");
     std::fs::write(
@@ -238,13 +230,7 @@ fn a_named_source_with_ui_url_links_each_group_to_discover() {
 fn an_overloaded_cluster_is_retried_then_reported_as_blind() {
     let (addr, seen) = serve(
         "opensearch",
-        vec![
-            (503, "unavailable.json"),
-            (200, "totals.json"),
-            (200, "groups-page1.json"),
-            (200, "groups-page2.json"),
-            (200, "groups-page3.json"),
-        ],
+        [&[(503, "unavailable.json")][..], &TRAIN].concat(),
     );
     let url = format!("opensearch://{addr}/logstash-*");
     let o = run(&["check", &url], &[]);
@@ -276,15 +262,7 @@ fn an_overloaded_cluster_is_retried_then_reported_as_blind() {
 
 #[test]
 fn a_named_source_can_replace_a_query_from_its_queries_dir() {
-    let (addr, seen) = serve(
-        "opensearch",
-        vec![
-            (200, "totals.json"),
-            (200, "groups-page1.json"),
-            (200, "groups-page2.json"),
-            (200, "groups-page3.json"),
-        ],
-    );
+    let (addr, seen) = serve("opensearch", TRAIN.to_vec());
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("opensearch")).unwrap();
     let builtin = std::fs::read_to_string(concat!(
@@ -326,15 +304,7 @@ fn a_named_source_can_replace_a_query_from_its_queries_dir() {
 
 #[test]
 fn since_adds_a_range_filter_on_the_time_field() {
-    let (addr, seen) = serve(
-        "opensearch",
-        vec![
-            (200, "totals.json"),
-            (200, "groups-page1.json"),
-            (200, "groups-page2.json"),
-            (200, "groups-page3.json"),
-        ],
-    );
+    let (addr, seen) = serve("opensearch", TRAIN.to_vec());
     let url = format!("opensearch://{addr}/logstash-*");
     let o = run(&["check", "--since", "2026-11-17T00:00:00Z", &url], &[]);
     assert_ne!(
