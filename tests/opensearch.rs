@@ -330,3 +330,65 @@ fn since_adds_a_range_filter_on_the_time_field() {
         );
     }
 }
+
+#[test]
+fn groups_without_a_usable_key_are_read_event_by_event() {
+    // ECS logs: no normalized_message, no exception class. The cluster can only give one
+    // bucket per version and level; its events are read with search_after and fingerprinted
+    // like file lines, so different errors stay different groups.
+    let (addr, seen) = serve(
+        "opensearch",
+        vec![
+            (200, "keyless-totals.json"),
+            (200, "keyless-groups.json"),
+            (200, "groups-page3.json"),
+            (200, "keyless-raw1.json"),
+            (200, "keyless-raw2.json"),
+        ],
+    );
+    let o = run(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--field",
+            "version=service.version",
+            &format!("opensearch://{addr}/app-*"),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut groups: Vec<(String, u64, u64)> = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["template"].as_str().unwrap().to_string(),
+                g["current"]["count"].as_u64().unwrap(),
+                g["previous"]["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    groups.sort();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(groups[0].0.starts_with("cache miss"), "{groups:?}");
+    assert_eq!((groups[0].1, groups[0].2), (1, 0));
+    assert!(groups[1].0.starts_with("db timeout"), "{groups:?}");
+    assert_eq!((groups[1].1, groups[1].2), (2, 1));
+    let reqs = seen.lock().unwrap().clone();
+    assert_eq!(reqs.len(), 5);
+    let raw1: Value = serde_json::from_str(&reqs[3].body).unwrap();
+    let filters = raw1.pointer("/query/bool/filter").unwrap().to_string();
+    assert!(
+        filters.contains(r#"{"term":{"mwversion":"2.0.1"}}"#),
+        "{filters}"
+    );
+    assert!(raw1.get("search_after").is_none());
+    let raw2: Value = serde_json::from_str(&reqs[4].body).unwrap();
+    assert_eq!(
+        raw2["search_after"],
+        serde_json::json!([1_794_880_850_000_i64, "c2"])
+    );
+}

@@ -24,6 +24,9 @@ pub const PASSWORD_ENV: &str = "LOGTRIAGE_OPENSEARCH_PASSWORD";
 pub const API_KEY_ENV: &str = "LOGTRIAGE_OPENSEARCH_API_KEY";
 /// Composite pages read at most (500 buckets each); hitting it is reported.
 const MAX_PAGES: usize = 200;
+/// Raw events read at most, over all groups without a usable key; a group that would
+/// pass it keeps its one sample and is reported.
+const MAX_RAW_EVENTS: u64 = 100_000;
 
 /// Field names of the index (MediaWiki's Logstash layout by default).
 pub struct Fields {
@@ -362,6 +365,7 @@ pub fn analyze(
     let paths = JsonPaths::new(&opts.fields);
     let mut memo = KeyMemo::default();
     let mut rows = Vec::new();
+    let mut keyless = Vec::new();
     let mut pages = 0;
     loop {
         let resp = client.search(&query)?;
@@ -372,7 +376,14 @@ pub fn analyze(
             .cloned()
             .unwrap_or_default();
         for b in &buckets {
-            rows.push(row(b, &opts.fields, &paths, &mut memo));
+            let r = row(b, &opts.fields, &paths, &mut memo);
+            // No template and no exception class: the cluster cannot tell these events
+            // apart, so they are read one by one and fingerprinted like file lines.
+            if r.template.is_none() && r.error_type.is_none() && r.count > 1 {
+                keyless.push((b["key"].clone(), r));
+            } else {
+                rows.push(r);
+            }
         }
         pages += 1;
         let after = resp.pointer("/aggregations/groups/after_key").cloned();
@@ -387,6 +398,74 @@ pub fn analyze(
                 break;
             }
             _ => break,
+        }
+    }
+    let raw_query = queries.get("opensearch/raw.json")?;
+    let mut budget = MAX_RAW_EVENTS;
+    for (key, r) in keyless {
+        if r.count > budget {
+            problems.push(format!(
+                "{} {} events of version {} have no {} or {}: more than the {MAX_RAW_EVENTS} raw events read, so they are one group from a sample",
+                r.count,
+                r.level.map_or("unleveled", |l| l.as_str()),
+                r.version,
+                fields.template,
+                fields.error_type
+            ));
+            rows.push(r);
+            continue;
+        }
+        budget -= r.count;
+        let mut q = build(&raw_query, fields, &[], width)?;
+        restrict_since(&mut q, fields, opts.since_ms)?;
+        let filter = q
+            .pointer_mut("/query/bool/filter")
+            .and_then(Value::as_array_mut)
+            .ok_or("opensearch/raw.json needs query.bool.filter (an array)")?;
+        for (k, field) in [("version", &fields.version), ("level", &fields.level)] {
+            match key.get(k).filter(|v| !v.is_null()) {
+                Some(v) => filter.push(serde_json::json!({ "term": { field.as_str(): v } })),
+                None => filter.push(serde_json::json!({
+                    "bool": { "must_not": { "exists": { "field": field.as_str() } } }
+                })),
+            }
+        }
+        let before = rows.len();
+        let mut read = 0u64;
+        loop {
+            let resp = client.search(&q)?;
+            problems.extend(partial(&resp));
+            let hits = resp
+                .pointer("/hits/hits")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for h in &hits {
+                let source = h
+                    .get("_source")
+                    .map_or_else(|| "{}".into(), Value::to_string);
+                rows.push(event_row(
+                    &source,
+                    &r,
+                    width,
+                    &opts.fields,
+                    &paths,
+                    &mut memo,
+                ));
+            }
+            read += hits.len() as u64;
+            match hits.last().and_then(|h| h.get("sort")) {
+                Some(after) if read < r.count => q["search_after"] = after.clone(),
+                _ => break,
+            }
+        }
+        if read != r.count {
+            problems.push(format!(
+                "version {}: {} events without a usable key were counted but {read} were read",
+                r.version, r.count
+            ));
+            rows.truncate(before);
+            rows.push(r);
         }
     }
     let mut a = logtriage::coarse::analysis(&t.to_string(), "opensearch", totals, rows);
@@ -421,16 +500,7 @@ fn row(b: &Value, fields: &FieldMap, paths: &JsonPaths, memo: &mut KeyMemo) -> C
         ..CoarseRow::default()
     };
     if let Ok(ev) = parse_line(&source, fields, paths, memo) {
-        r.sample_message = ev.message.to_string();
-        r.sample_error_message = ev.error_message.as_deref().map(str::to_string);
-        r.sample_request_id = ev.request_id.as_deref().map(str::to_string);
-        r.stack = ev.stack.as_deref().map(str::to_string);
-        r.origin = ev.origin.as_deref().map(str::to_string);
-        r.fingerprint_field = ev.fingerprint.as_deref().map(str::to_string);
-        r.sample_dims = Dimension::ALL
-            .iter()
-            .filter_map(|d| ev.dim(*d).map(|v| (*d, v.to_string())))
-            .collect();
+        take_sample(&mut r, &ev);
     }
     for d in Dimension::ALL {
         for tb in b
@@ -459,6 +529,52 @@ fn row(b: &Value, fields: &FieldMap, paths: &JsonPaths, memo: &mut KeyMemo) -> C
         ) {
             r.buckets.push((k, n));
         }
+    }
+    r
+}
+
+/// The sample event's text, code location and breakdown values, into its row.
+fn take_sample(r: &mut CoarseRow, ev: &logtriage::event::Event) {
+    r.sample_message = ev.message.to_string();
+    r.sample_error_message = ev.error_message.as_deref().map(str::to_string);
+    r.sample_request_id = ev.request_id.as_deref().map(str::to_string);
+    r.stack = ev.stack.as_deref().map(str::to_string);
+    r.origin = ev.origin.as_deref().map(str::to_string);
+    r.fingerprint_field = ev.fingerprint.as_deref().map(str::to_string);
+    r.sample_dims = Dimension::ALL
+        .iter()
+        .filter_map(|d| ev.dim(*d).map(|v| (*d, v.to_string())))
+        .collect();
+}
+
+/// One raw event of a keyless group as a coarse row of one event, so that fingerprinting
+/// and merging treat it exactly like a file line.
+fn event_row(
+    source: &str,
+    group: &CoarseRow,
+    width: i64,
+    fields: &FieldMap,
+    paths: &JsonPaths,
+    memo: &mut KeyMemo,
+) -> CoarseRow {
+    let mut r = CoarseRow {
+        version: group.version.clone(),
+        level: group.level,
+        count: 1,
+        ..CoarseRow::default()
+    };
+    if let Ok(ev) = parse_line(source, fields, paths, memo) {
+        r.first_ms = ev.timestamp;
+        r.last_ms = ev.timestamp;
+        if let Some(ts) = ev.timestamp {
+            r.buckets.push((ts.div_euclid(width) * width, 1));
+        }
+        take_sample(&mut r, &ev);
+        r.values = r
+            .sample_dims
+            .iter()
+            .map(|(d, v)| (*d, v.clone(), 1))
+            .collect();
     }
     r
 }

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-const BUILT_IN: [(&str, &str); 7] = [
+const BUILT_IN: [(&str, &str); 8] = [
     (
         "clickhouse/schema.sql",
         include_str!("../../queries/clickhouse/schema.sql"),
@@ -30,6 +30,10 @@ const BUILT_IN: [(&str, &str); 7] = [
     (
         "opensearch/groups.json",
         include_str!("../../queries/opensearch/groups.json"),
+    ),
+    (
+        "opensearch/raw.json",
+        include_str!("../../queries/opensearch/raw.json"),
     ),
     (
         "loki/lines.logql",
