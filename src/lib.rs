@@ -19,6 +19,7 @@ pub mod histogram;
 pub mod input;
 pub mod level;
 pub mod pipeline;
+pub mod redact;
 pub mod report;
 pub mod sanitize;
 pub mod source;

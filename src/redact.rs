@@ -1,0 +1,275 @@
+//! Redaction of log text before it leaves the machine (a task filed in a tracker, a report
+//! pasted elsewhere): secrets and tokens, email and IP addresses, URL query values (except
+//! `action`), and quoted arguments in stack traces. Each redaction is counted by kind so a
+//! preview can say what was removed.
+
+use regex::{Captures, Regex};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// What was removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Secret,
+    Email,
+    Ip,
+    QueryValue,
+    QuotedArgument,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Secret => "secrets and tokens",
+            Kind::Email => "email addresses",
+            Kind::Ip => "IP addresses",
+            Kind::QueryValue => "URL query values",
+            Kind::QuotedArgument => "quoted arguments in the trace",
+        }
+    }
+
+    /// What the removed text is replaced by.
+    fn mark(self) -> &'static str {
+        match self {
+            Kind::Secret => "[secret]",
+            Kind::Email => "[email]",
+            Kind::Ip => "[ip]",
+            Kind::QueryValue => "[redacted]",
+            Kind::QuotedArgument => "[arg]",
+        }
+    }
+}
+
+/// Redacted text and how many of each kind were removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Redacted {
+    pub text: String,
+    pub removed: BTreeMap<Kind, usize>,
+}
+
+impl Redacted {
+    /// "2 email addresses, 1 secrets and tokens" — for a preview; empty when nothing was.
+    pub fn summary(&self) -> String {
+        self.removed
+            .iter()
+            .map(|(k, n)| format!("{n} {}", k.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn absorb(&mut self, other: BTreeMap<Kind, usize>) {
+        for (k, n) in other {
+            *self.removed.entry(k).or_default() += n;
+        }
+    }
+}
+
+struct Patterns {
+    /// `password=…`, `Authorization: Bearer …`, `api_key: "…"`: the name stays.
+    named_secret: Regex,
+    /// `Bearer …` / `Basic …` credentials wherever they appear.
+    scheme_secret: Regex,
+    /// Secrets recognisable by their shape alone.
+    shaped_secret: Regex,
+    email: Regex,
+    ipv4: Regex,
+    ipv6: Regex,
+    /// `?name=value` / `&name=value`.
+    query: Regex,
+    /// A quoted string inside a trace frame's argument list.
+    quoted: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        named_secret: Regex::new(
+            r#"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|authorization|cookie|session(?:id)?)(["']?\s*[:=]\s*["']?)((?:bearer|basic|token)\s+)?([^\s"'&,;]+)"#,
+        )
+        .unwrap(),
+        scheme_secret: Regex::new(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})").unwrap(),
+        shaped_secret: Regex::new(
+            r"\b(?:eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|AKIA[0-9A-Z]{16}|api-[a-z0-9]{28}|cli-[a-z0-9]{28})\b",
+        )
+        .unwrap(),
+        email: Regex::new(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+            .unwrap(),
+        ipv4: Regex::new(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
+            .unwrap(),
+        ipv6: Regex::new(
+            r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?\b|::1\b",
+        )
+        .unwrap(),
+        query: Regex::new(r"([?&])([^=&#\s?]+)=([^&#\s]*)").unwrap(),
+        quoted: Regex::new(r#"'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*""#).unwrap(),
+    })
+}
+
+fn replace_counted(
+    text: &str,
+    re: &Regex,
+    counts: &mut BTreeMap<Kind, usize>,
+    mut with: impl FnMut(&Captures) -> Option<(Kind, String)>,
+) -> String {
+    re.replace_all(text, |c: &Captures| match with(c) {
+        Some((kind, s)) => {
+            *counts.entry(kind).or_default() += 1;
+            s
+        }
+        None => c[0].to_string(),
+    })
+    .into_owned()
+}
+
+/// Redacts a message, URL or any log text.
+pub fn redact(text: &str) -> Redacted {
+    let p = patterns();
+    let mut counts = BTreeMap::new();
+    let mut s = replace_counted(text, &p.shaped_secret, &mut counts, |_| {
+        Some((Kind::Secret, Kind::Secret.mark().into()))
+    });
+    s = replace_counted(&s, &p.named_secret, &mut counts, |c| {
+        let value = &c[4];
+        (value != Kind::Secret.mark()).then(|| {
+            let scheme = c.get(3).map_or("", |m| m.as_str());
+            (
+                Kind::Secret,
+                format!("{}{}{scheme}{}", &c[1], &c[2], Kind::Secret.mark()),
+            )
+        })
+    });
+    s = replace_counted(&s, &p.scheme_secret, &mut counts, |c| {
+        Some((Kind::Secret, format!("{} {}", &c[1], Kind::Secret.mark())))
+    });
+    s = replace_counted(&s, &p.query, &mut counts, |c| {
+        let (name, value) = (&c[2], &c[3]);
+        (!name.eq_ignore_ascii_case("action") && !value.is_empty() && !value.starts_with('[')).then(
+            || {
+                (
+                    Kind::QueryValue,
+                    format!("{}{name}={}", &c[1], Kind::QueryValue.mark()),
+                )
+            },
+        )
+    });
+    s = replace_counted(&s, &p.email, &mut counts, |_| {
+        Some((Kind::Email, Kind::Email.mark().into()))
+    });
+    s = replace_counted(&s, &p.ipv4, &mut counts, |_| {
+        Some((Kind::Ip, Kind::Ip.mark().into()))
+    });
+    s = replace_counted(&s, &p.ipv6, &mut counts, |_| {
+        Some((Kind::Ip, Kind::Ip.mark().into()))
+    });
+    Redacted {
+        text: s,
+        removed: counts,
+    }
+}
+
+/// Redacts a stack trace: everything [`redact`] does, and quoted arguments inside a frame's
+/// parentheses (PHP and Python traces print call arguments, which can be user data).
+pub fn redact_trace(trace: &str) -> Redacted {
+    let mut out = Redacted::default();
+    let mut lines = Vec::new();
+    for line in trace.lines() {
+        let r = redact(line);
+        out.absorb(r.removed);
+        let mut counts = BTreeMap::new();
+        let text = match (r.text.find('('), r.text.rfind(')')) {
+            (Some(open), Some(close)) if open < close => {
+                let args = replace_counted(
+                    &r.text[open..=close],
+                    &patterns().quoted,
+                    &mut counts,
+                    |_| {
+                        Some((
+                            Kind::QuotedArgument,
+                            format!("'{}'", Kind::QuotedArgument.mark()),
+                        ))
+                    },
+                );
+                format!("{}{args}{}", &r.text[..open], &r.text[close + 1..])
+            }
+            _ => r.text,
+        };
+        out.absorb(counts);
+        lines.push(text);
+    }
+    out.text = lines.join("\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_go_but_action_and_paths_stay() {
+        let r = redact("GET /w/index.php?title=User:Alice&action=edit&oldid=123 failed");
+        assert_eq!(
+            r.text,
+            "GET /w/index.php?title=[redacted]&action=edit&oldid=[redacted] failed"
+        );
+        assert_eq!(r.removed[&Kind::QueryValue], 2);
+        assert_eq!(r.summary(), "2 URL query values");
+    }
+
+    #[test]
+    fn secrets_by_name_and_by_shape() {
+        let r = redact(
+            "Authorization: Bearer abc.def.ghi password=hunter2 api_key: \"k-123\" \
+             token ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        );
+        assert!(!r.text.contains("abc.def"), "{}", r.text);
+        assert!(!r.text.contains("hunter2"), "{}", r.text);
+        assert!(!r.text.contains("k-123"), "{}", r.text);
+        assert!(!r.text.contains("ghp_"), "{}", r.text);
+        assert!(
+            r.text.contains("Authorization: Bearer [secret]"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("password=[secret]"), "{}", r.text);
+        assert_eq!(r.removed[&Kind::Secret], 4, "{}", r.text);
+    }
+
+    #[test]
+    fn words_that_merely_name_secrets_stay() {
+        let clean = "Session expired for token refresh; auth failed: cookie missing";
+        assert_eq!(redact(clean).text, clean);
+    }
+
+    #[test]
+    fn emails_and_addresses() {
+        let r = redact("mail to alice.b+x@example.org from 10.64.0.12 and 2620:0:861:ed1a::1");
+        assert_eq!(r.text, "mail to [email] from [ip] and [ip]");
+        // Times, versions and ordinary numbers are not addresses.
+        let clean = "at 12:30:45.123 on 1.46.0-wmf.4, 256.1.1.1 is no address";
+        assert_eq!(redact(clean).text, clean);
+        assert!(redact(clean).removed.is_empty());
+    }
+
+    #[test]
+    fn quoted_trace_arguments_are_removed_but_frames_stay() {
+        let trace = "#0 /srv/mediawiki/includes/User.php(512): User->setPassword('hunter2', 3)\n\
+                     #1 /srv/mediawiki/includes/Api.php(9): Api->call(\"alice@example.org\")\n\
+                     #2 {main}";
+        let r = redact_trace(trace);
+        assert_eq!(
+            r.text,
+            "#0 /srv/mediawiki/includes/User.php(512): User->setPassword('[arg]', 3)\n\
+             #1 /srv/mediawiki/includes/Api.php(9): Api->call('[arg]')\n\
+             #2 {main}"
+        );
+        assert_eq!(r.removed[&Kind::QuotedArgument], 2);
+    }
+
+    #[test]
+    fn redaction_is_idempotent() {
+        let once = redact("x?a=1&b=2 password=p alice@example.org 10.0.0.1");
+        let twice = redact(&once.text);
+        assert_eq!(twice.text, once.text);
+        assert!(twice.removed.is_empty(), "{:?}", twice.removed);
+    }
+}
