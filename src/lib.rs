@@ -24,4 +24,5 @@ pub mod report;
 pub mod sanitize;
 pub mod source;
 pub mod stats;
+pub mod task;
 pub mod topk;
