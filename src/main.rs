@@ -59,6 +59,10 @@ enum Command {
     Demo(DemoArgs),
     /// Record a triage decision on groups: mark, owner, task, note, or undo the last change.
     Decide(DecideArgs),
+    /// Prepare tasks for groups (Phatality's format, redacted). No tracker is configured yet,
+    /// so each task is written to a file (and the last one copied to the clipboard by OSC 52
+    /// when stdout is a terminal) for you to paste.
+    File(FileArgs),
     /// Load events from files into a ClickHouse table (created from queries/clickhouse/schema.sql
     /// if missing). Credentials: LOGTRIAGE_CLICKHOUSE_USER, LOGTRIAGE_CLICKHOUSE_PASSWORD.
     Ingest(IngestArgs),
@@ -108,6 +112,21 @@ struct DecideArgs {
     /// The decisions file.
     #[arg(long, default_value = logtriage::decisions::DEFAULT_FILE)]
     file: PathBuf,
+}
+
+#[derive(Args)]
+struct FileArgs {
+    /// Fingerprint of a group to file (16 hex digits; repeatable).
+    #[arg(long = "group", required = true, value_name = "FINGERPRINT")]
+    groups: Vec<String>,
+    /// The tracker's markup.
+    #[arg(long, default_value = "remarkup", value_name = "remarkup|markdown")]
+    markup: String,
+    /// Where the task files go.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    input: VersionedSources,
 }
 
 #[derive(Args, Clone)]
@@ -277,6 +296,7 @@ fn main() -> ExitCode {
         Command::Fingerprint(a) => cmd_fingerprint(a),
         Command::Demo(a) => cmd_demo(a),
         Command::Decide(a) => cmd_decide(a),
+        Command::File(a) => cmd_file(a),
         Command::Ingest(a) => cmd_ingest(a),
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -820,6 +840,76 @@ fn optional(v: &str) -> Option<String> {
     (!v.is_empty() && v != "none").then(|| v.to_string())
 }
 
+/// Standard base64, for OSC 52.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn cmd_file(a: FileArgs) -> Result<u8, Failure> {
+    use logtriage::report::text::Dialect;
+    let dialect = match a.markup.as_str() {
+        "remarkup" => Dialect::Remarkup,
+        "markdown" => Dialect::Markdown,
+        other => {
+            return Err(format!("--markup {}: remarkup or markdown", display_safe(other)).into());
+        }
+    };
+    let report = versioned_report(&a.input)?;
+    let mut last = None;
+    for fp in &a.groups {
+        let g = report
+            .groups
+            .iter()
+            .find(|g| &g.fingerprint == fp)
+            .ok_or_else(|| {
+                format!(
+                    "no group {} in {} vs {}",
+                    display_safe(fp),
+                    report.current.version,
+                    report.previous.version
+                )
+            })?;
+        let t = logtriage::task::draft(g, &report.current.version, dialect);
+        let path = a.out.join(format!("task-{}.txt", g.fingerprint));
+        let text = format!("{}\n\n{}", t.title, t.body);
+        std::fs::write(&path, &text)
+            .map_err(|e| format!("{}: cannot write the task: {e}", path.display()))?;
+        let redacted = match t.redacted.summary() {
+            s if s.is_empty() => "nothing redacted".to_string(),
+            s => format!("redacted {s}"),
+        };
+        eprintln!(
+            "{}: no tracker configured; task \"{}\" written to {} ({redacted})",
+            g.fingerprint,
+            display_safe(&t.title),
+            path.display()
+        );
+        last = Some(text);
+    }
+    if let Some(text) = last
+        && std::io::stdout().is_terminal()
+    {
+        print!("\x1b]52;c;{}\x07", base64(text.as_bytes()));
+        let _ = std::io::stdout().flush();
+        eprintln!("the last task is on the clipboard (OSC 52, if the terminal allows it)");
+    }
+    Ok(0)
+}
+
 fn cmd_decide(a: DecideArgs) -> Result<u8, Failure> {
     for fp in &a.fingerprints {
         if fp.len() != 16 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -916,4 +1006,22 @@ fn cmd_ingest(a: IngestArgs) -> Result<u8, Failure> {
     } else {
         2
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(super::base64(plain.as_bytes()), encoded, "{plain}");
+        }
+    }
 }

@@ -50,6 +50,18 @@ fn split_frame(line: &str) -> Row {
             call: c.get(3).map_or("", |m| m.as_str()).to_string(),
         };
     }
+    if let Some((n, rest)) = line.split_once(' ')
+        && n.starts_with('#')
+        && n[1..].bytes().all(|b| b.is_ascii_digit())
+        && n.len() > 1
+    {
+        // `#3 {main}` and other frames without a location.
+        return Row {
+            frame: n.to_string(),
+            location: String::new(),
+            call: rest.trim().to_string(),
+        };
+    }
     if let Some(c) = java.captures(line) {
         return Row {
             frame: "at".into(),
@@ -220,7 +232,9 @@ mod tests {
             (p.location.as_str(), p.call.as_str()),
             ("/app/db.py:12", "connect")
         );
-        assert_eq!(split_frame("#2 {main}").call, "#2 {main}");
+        let main = split_frame("#2 {main}");
+        assert_eq!((main.frame.as_str(), main.call.as_str()), ("#2", "{main}"));
+        assert_eq!(split_frame("Caused by: x").call, "Caused by: x");
     }
 
     /// The report of a small train whose new error carries secrets in message and trace.

@@ -682,3 +682,63 @@ fn since_leaves_out_older_events_and_refuses_nonsense() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--since soon: expected a duration"));
 }
+
+#[test]
+fn file_without_a_tracker_writes_a_redacted_task_and_says_where() {
+    let (dir, demo) = demo_dir();
+    let logs = demo_logs(&demo);
+    let logs: Vec<&str> = logs.iter().map(String::as_str).collect();
+    let o = run(&[&["report", "--format", "json"][..], &logs].concat());
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let g = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| {
+            g["title"]
+                .as_str()
+                .unwrap()
+                .contains("ParserOutput::getText")
+        })
+        .unwrap();
+    let fp = g["fingerprint"].as_str().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = run(&[&["file", "--group", fp, "--out", out][..], &logs].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no tracker configured"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("redacted"), "{}", stderr(&o));
+    let task = std::fs::read_to_string(dir.path().join(format!("task-{fp}.txt"))).unwrap();
+    assert!(
+        task.starts_with("TypeError: MediaWiki\\Parser\\ParserOutput::getText()"),
+        "{task}"
+    );
+    assert!(
+        task.contains("==== Error ====\n\n* version: `1.46.0-wmf.4`"),
+        "{task}"
+    );
+    assert!(
+        task.contains("| #0 | /srv/mediawiki/php-1.46.0-wmf.4/"),
+        "{task}"
+    );
+    assert!(task.contains("| #3 |  | {main}"), "{task}");
+    // The sample's URL keeps its path but not its query values.
+    assert!(task.contains("/w/index.php?title=[redacted]"), "{task}");
+    assert!(
+        !task.contains("search=") || task.contains("search=[redacted]"),
+        "{task}"
+    );
+    // Not a terminal: nothing is sent to a clipboard.
+    assert!(o.stdout.is_empty());
+
+    let o = run(&[
+        &["file", "--group", "0000000000000000", "--out", out][..],
+        &logs,
+    ]
+    .concat());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no group 0000000000000000 in 1.46.0-wmf.4 vs 1.46.0-wmf.3"));
+}
