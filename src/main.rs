@@ -532,12 +532,13 @@ fn open_source(
                 let tenant = std::env::var(loki::TENANT_ENV)
                     .ok()
                     .filter(|t| !t.is_empty());
+                let target = loki::Target::parse(&url)?;
                 return Ok(Box::new(loki::LokiSource {
-                    target: loki::Target::parse(&url)?,
+                    query: target.query(&queries.get("loki/lines.logql")?),
+                    target,
                     credentials: credentials(loki::USER_ENV, loki::PASSWORD_ENV)?,
                     tenant,
                     ui_url,
-                    queries,
                 }));
             }
             if matches!(scheme, "opensearch" | "elasticsearch" | "https") {

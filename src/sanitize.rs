@@ -7,8 +7,8 @@ use std::borrow::Cow;
 /// Returns `s` with every control, bidi and invisible character made visible.
 ///
 /// C0 controls become Control Pictures (`␛`, `␍`, `␀`), DEL becomes `␡`, C1 controls and
-/// bidi/invisible format characters become `⟨U+XXXX⟩`. Tabs become spaces and newlines `⏎`
-/// (use [`display_safe_multiline`] to keep line breaks). Idempotent.
+/// bidi/invisible format characters become their code point (`⟨U+202E⟩`). Tabs become
+/// spaces and newlines `⏎` (use [`display_safe_multiline`] to keep line breaks). Idempotent.
 pub fn display_safe(s: &str) -> Cow<'_, str> {
     escape(s, false)
 }

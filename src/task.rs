@@ -5,7 +5,7 @@
 
 use crate::redact::{Redacted, redact, redact_trace};
 use crate::report::GroupReport;
-use crate::report::text::Dialect;
+use crate::report::text::{Dialect, cell, fence, heading, link_safe};
 use crate::sanitize::{display_safe, display_safe_multiline};
 use regex::Regex;
 use std::fmt::Write as _;
@@ -83,32 +83,6 @@ fn split_frame(line: &str) -> Row {
     }
 }
 
-/// A table cell that cannot break the table or start markup.
-fn cell(d: Dialect, s: &str) -> String {
-    let s = display_safe(s).replace('\n', " ");
-    match d {
-        Dialect::Markdown => s.replace('|', "\\|"),
-        Dialect::Remarkup => s.replace('|', "¦"),
-    }
-}
-
-/// A fence longer than any backtick run in `text`.
-fn fence(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    "`".repeat(longest.max(2) + 1)
-}
-
-fn heading(o: &mut String, d: Dialect, text: &str) {
-    match d {
-        Dialect::Remarkup => {
-            let _ = writeln!(o, "==== {text} ====\n");
-        }
-        Dialect::Markdown => {
-            let _ = writeln!(o, "#### {text}\n");
-        }
-    }
-}
-
 /// The task for group `g` of `version`, redacted.
 pub fn draft(g: &GroupReport, version: &str, d: Dialect) -> TaskDraft {
     let mut redacted = Redacted::default();
@@ -120,7 +94,7 @@ pub fn draft(g: &GroupReport, version: &str, d: Dialect) -> TaskDraft {
     };
     let title = take(redact(&display_safe(&g.title)));
     let mut o = String::new();
-    heading(&mut o, d, "Error");
+    heading(&mut o, d, 4, "Error");
     let _ = writeln!(o, "* version: `{}`", cell(d, version));
     if let Some(ts) = &g.current.first_seen {
         let _ = writeln!(o, "* timestamp: {}", cell(d, ts));
@@ -130,13 +104,13 @@ pub fn draft(g: &GroupReport, version: &str, d: Dialect) -> TaskDraft {
         let _ = writeln!(o, "* request id: `{}`", cell(d, id).replace('`', "'"));
     }
     if let Some(url) = &g.link {
-        let url = url.replace([' ', '|', ']', '>'], "");
+        let url = link_safe(url);
         match d {
             Dialect::Remarkup => {
                 let _ = writeln!(o, "* [[ {url} | Find the events in the logs ]]");
             }
             Dialect::Markdown => {
-                let _ = writeln!(o, "* [Find the events in the logs]({url})");
+                let _ = writeln!(o, "* Find the events in the logs: <{url}>");
             }
         }
     }
@@ -182,7 +156,7 @@ pub fn draft(g: &GroupReport, version: &str, d: Dialect) -> TaskDraft {
         }
     }
     o.push('\n');
-    heading(&mut o, d, "Impact");
+    heading(&mut o, d, 4, "Impact");
     let _ = writeln!(
         o,
         "{} events in {} (first {}, last {}), {} in the previous version; status: {}.\n",
@@ -193,7 +167,7 @@ pub fn draft(g: &GroupReport, version: &str, d: Dialect) -> TaskDraft {
         g.previous.count,
         g.status.as_str()
     );
-    heading(&mut o, d, "Notes");
+    heading(&mut o, d, 4, "Notes");
     let _ = writeln!(o, "Filed from logtriage.");
     TaskDraft {
         title,
@@ -316,11 +290,5 @@ mod tests {
         assert!(t.redacted.removed[&Kind::Email] >= 2);
         let md = draft(g, "2", Dialect::Markdown);
         assert!(md.body.starts_with("#### Error\n"), "{}", md.body);
-    }
-
-    #[test]
-    fn fences_outgrow_the_message() {
-        assert_eq!(fence("plain"), "```");
-        assert_eq!(fence("a ```` b"), "`````");
     }
 }

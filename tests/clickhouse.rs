@@ -38,6 +38,24 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Writes the demo train under `dir` and returns its versioned log files.
+fn demo_logs(dir: &std::path::Path) -> Vec<String> {
+    let demo = dir.join("demo");
+    assert!(
+        run(&["demo", "--write", demo.to_str().unwrap()])
+            .status
+            .success()
+    );
+    [
+        "mediawiki.json",
+        "search-indexer.ecs.json",
+        "thumbor-proxy.logfmt",
+    ]
+    .iter()
+    .map(|f| demo.join(f).display().to_string())
+    .collect()
+}
+
 /// A database of its own per test, so tests run in parallel.
 fn database(name: &str) -> String {
     let db = format!("t_{name}_{}", std::process::id());
@@ -48,20 +66,7 @@ fn database(name: &str) -> String {
 #[test]
 fn ingest_loads_every_event_of_the_demo() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = dir.path().join("demo");
-    assert!(
-        run(&["demo", "--write", demo.to_str().unwrap()])
-            .status
-            .success()
-    );
-    let logs: Vec<String> = [
-        "mediawiki.json",
-        "search-indexer.ecs.json",
-        "thumbor-proxy.logfmt",
-    ]
-    .iter()
-    .map(|f| demo.join(f).display().to_string())
-    .collect();
+    let logs = demo_logs(dir.path());
     let logs: Vec<&str> = logs.iter().map(String::as_str).collect();
     let db = database("demo");
     let url = format!("clickhouse://{}/{db}.events", server());
@@ -202,20 +207,7 @@ fn groups(report: &Value) -> std::collections::BTreeMap<String, (String, u64, u6
 #[test]
 fn report_from_clickhouse_equals_report_from_the_files() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = dir.path().join("demo");
-    assert!(
-        run(&["demo", "--write", demo.to_str().unwrap()])
-            .status
-            .success()
-    );
-    let logs: Vec<String> = [
-        "mediawiki.json",
-        "search-indexer.ecs.json",
-        "thumbor-proxy.logfmt",
-    ]
-    .iter()
-    .map(|f| demo.join(f).display().to_string())
-    .collect();
+    let logs = demo_logs(dir.path());
     let logs: Vec<&str> = logs.iter().map(String::as_str).collect();
     let db = database("same");
     let url = format!("clickhouse://{}/{db}.events", server());

@@ -6,7 +6,6 @@
 //! quoted as LogQL strings; label names must be plain identifiers.
 
 use super::http::{self, Failure, excerpt};
-use super::queries::Queries;
 use logtriage::aggregate::Aggregator;
 use logtriage::config::Credentials;
 use logtriage::event::Event;
@@ -190,7 +189,8 @@ pub struct LokiSource {
     pub tenant: Option<String>,
     /// Grafana's base URL (`[sources.NAME] ui_url`), for links to a group's lines in Explore.
     pub ui_url: Option<String>,
-    pub queries: Queries,
+    /// The LogQL query (loki/lines.logql filled with the target's matchers), read once.
+    pub query: String,
 }
 
 /// The JSON string literal of `s` (Grafana's Explore state is JSON in the URL).
@@ -219,9 +219,7 @@ impl logtriage::source::Source for LokiSource {
     fn link(&self, g: &logtriage::report::GroupReport, from_ms: i64, to_ms: i64) -> Option<String> {
         let ui = self.ui_url.as_deref()?.trim_end_matches('/');
         let phrase = logtriage::source::search_phrase(&g.template);
-        let mut expr = self
-            .target
-            .query(&self.queries.get("loki/lines.logql").ok()?);
+        let mut expr = self.query.clone();
         if !phrase.is_empty() {
             expr.push_str(" |= ");
             expr.push_str(&quote(phrase));
@@ -245,8 +243,7 @@ fn request(
     start: i64,
     end: i64,
 ) -> Result<Value, String> {
-    let query = src.target.query(&src.queries.get("loki/lines.logql")?);
-    http::with_retries(|| attempt(src, http, &query, start, end))
+    http::with_retries(|| attempt(src, http, &src.query, start, end))
 }
 
 fn attempt(
@@ -455,6 +452,7 @@ fn ingest(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backends::queries::Queries;
 
     #[test]
     fn selectors_quote_values_and_refuse_odd_labels() {

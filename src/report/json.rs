@@ -1,6 +1,6 @@
 //! JSON rendering. serde_json escapes C0 controls; this also escapes DEL, C1 controls and
-//! bidi/invisible characters as `\uXXXX`, so the JSON stays lossless but cannot drive a
-//! terminal it is printed to.
+//! bidi/invisible characters as `\u` escapes (`\u202e`), so the JSON stays lossless but
+//! cannot drive a terminal it is printed to.
 
 use super::Report;
 use crate::sanitize::is_bidi_or_invisible;

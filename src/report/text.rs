@@ -274,7 +274,7 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
 
 /// A URL that cannot leave its link markup: whitespace, controls and the characters that
 /// close a Markdown autolink or a Remarkup link are percent-encoded.
-fn link_safe(url: &str) -> String {
+pub(crate) fn link_safe(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for c in url.chars() {
         if c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '|' | '[' | ']' | '`') {
@@ -293,7 +293,7 @@ fn safe(s: &str) -> String {
     display_safe(s).into_owned()
 }
 
-fn heading(o: &mut String, d: Dialect, level: usize, text: &str) {
+pub(crate) fn heading(o: &mut String, d: Dialect, level: usize, text: &str) {
     match d {
         Dialect::Markdown => {
             let _ = writeln!(o, "{} {}\n", "#".repeat(level), text);
@@ -317,7 +317,7 @@ fn inline_code(d: Dialect, s: &str) -> String {
 }
 
 /// A table cell: neutralized, no newlines, and the column separator escaped.
-fn cell(d: Dialect, s: &str) -> String {
+pub(crate) fn cell(d: Dialect, s: &str) -> String {
     let s = safe(s);
     match d {
         Dialect::Markdown => s.replace('|', "\\|"),
@@ -325,10 +325,15 @@ fn cell(d: Dialect, s: &str) -> String {
     }
 }
 
+/// A code fence longer than any backtick run in `text` (at least three backticks).
+pub(crate) fn fence(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat((longest + 1).max(3))
+}
+
 /// A fenced block whose fence is longer than any backtick run in `text`.
 fn code_block(o: &mut String, text: &str) {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat((longest + 1).max(3));
+    let fence = fence(text);
     let _ = writeln!(o, "{fence}\n{text}\n{fence}\n");
 }
 
@@ -349,6 +354,8 @@ mod tests {
         let mut o = String::new();
         code_block(&mut o, "a ```` b");
         assert!(o.starts_with("`````\n"), "{o}");
+        assert_eq!(fence("plain"), "```");
+        assert_eq!(fence("a ```` b"), "`````");
     }
 
     #[test]
