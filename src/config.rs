@@ -34,6 +34,77 @@ pub struct Config {
     /// Named sources: `logtriage check prod` reads `[sources.prod]`.
     #[serde(default)]
     pub sources: std::collections::BTreeMap<String, SourceConfig>,
+    /// Where `F` / `logtriage file` files tasks; none: tasks are written to files.
+    #[serde(default)]
+    pub tracker: Option<TrackerConfig>,
+    /// Stack frame locations → code browser links, first match wins.
+    #[serde(default)]
+    pub code_links: Vec<CodeLinkRule>,
+}
+
+/// A code-browser link rule: `match` is a regex over the frame's file path whose named
+/// groups (and `{line}`, `{version}`) fill `url`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CodeLinkRule {
+    #[serde(rename = "match")]
+    pub pattern: String,
+    pub url: String,
+}
+
+/// The tracker tasks are filed in. The token comes from the environment variable named by
+/// `token_env`, never from the config or the command line.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TrackerConfig {
+    /// `phabricator`, `github`, `gitlab` or `jira`.
+    pub kind: String,
+    /// The tracker's base URL (`https://phabricator.wikimedia.org`, `https://gitlab.com`,
+    /// `https://example.atlassian.net`; GitHub: `https://api.github.com`, the default).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// GitHub `owner/repo`, GitLab `group/project` (or its numeric id), Jira project key.
+    /// Phabricator: unused (tags place the task).
+    #[serde(default)]
+    pub project: Option<String>,
+    /// Phabricator project tags (slugs or PHIDs); labels on GitHub, GitLab and Jira.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The environment variable holding the API token.
+    pub token_env: String,
+    /// Jira Cloud: the environment variable holding the account's email (Basic auth with
+    /// the API token); without it the token is sent as a Bearer token (Jira Data Center).
+    #[serde(default)]
+    pub user_env: Option<String>,
+    /// The train's blocker task (`T123456`, `#12`, `OPS-7`): new tasks become its subtasks.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Or found by its exact title among open tasks; `{version}` is the current version
+    /// (Wikimedia: `"{version} deployment blockers"`).
+    #[serde(default)]
+    pub parent_title: Option<String>,
+    /// Or found by a train-blockers API (`https://train-blockers.toolforge.org/api.php`).
+    #[serde(default)]
+    pub parent_api: Option<String>,
+    /// Phabricator priority for new tasks (`unbreak`, `high`, ...).
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// Phabricator statuses that count as open (default open, progress, stalled).
+    #[serde(default)]
+    pub open_statuses: Vec<String>,
+    /// Jira issue type (default `Bug`).
+    #[serde(default)]
+    pub issue_type: Option<String>,
+    /// Jira REST API version, 2 (wiki markup) or 3 (Atlassian Document Format); default 2.
+    #[serde(default)]
+    pub api_version: Option<u8>,
+    /// GitLab link type from a new issue to its parent (default `relates_to`; `blocks`
+    /// needs GitLab Premium).
+    #[serde(default)]
+    pub link_type: Option<String>,
+    /// Seconds for one request (default 20).
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
 }
 
 /// A named source and where its credentials come from (never the config itself).

@@ -118,6 +118,27 @@ pub enum Op {
         at: String,
         by: String,
     },
+    /// Records a filing in a tracker: first its intent (before the create is sent), then
+    /// its outcome.
+    SetFiling {
+        filing: Option<Filing>,
+    },
+}
+
+/// A task being filed, or filed, for a group. Recorded before the tracker is asked to
+/// create it, so a create whose answer was lost is looked up by `marker` instead of being
+/// sent again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filing {
+    /// The tracker's name (its config key) and URL.
+    pub tracker: String,
+    /// A word written into the task's body that identifies this filing.
+    pub marker: String,
+    /// When the intent was recorded (RFC 3339).
+    pub at: String,
+    /// The task's id or URL once the tracker confirmed it; `None` while pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
 }
 
 impl Op {
@@ -137,6 +158,13 @@ impl Op {
             Op::SetTask { task } => format!("task {}", or_none(task)),
             Op::AddNote { text } => format!("note: {text}"),
             Op::RemoveNote { .. } => "removed a note".to_string(),
+            Op::SetFiling {
+                filing: Some(Filing { task: Some(t), .. }),
+            } => format!("filed {t}"),
+            Op::SetFiling { filing: Some(f) } => {
+                format!("filing in {} (id {})", f.tracker, f.marker)
+            }
+            Op::SetFiling { filing: None } => "cleared the filing".to_string(),
         }
     }
 }
@@ -168,6 +196,9 @@ pub struct Decision {
     pub owner_person: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<String>,
+    /// The last filing in a tracker, pending or done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing: Option<Filing>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -199,6 +230,9 @@ impl Decision {
             },
             Op::SetTask { task } => Op::SetTask {
                 task: std::mem::replace(&mut self.task, task.clone()),
+            },
+            Op::SetFiling { filing } => Op::SetFiling {
+                filing: std::mem::replace(&mut self.filing, filing.clone()),
             },
             Op::AddNote { text } => {
                 self.notes.push(Note {
@@ -248,6 +282,7 @@ impl Decision {
             && self.owner_team.is_none()
             && self.owner_person.is_none()
             && self.task.is_none()
+            && self.filing.is_none()
             && self.notes.is_empty()
             && self.history.is_empty()
     }

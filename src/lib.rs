@@ -12,6 +12,7 @@ pub mod decisions;
 pub mod demo;
 pub mod diff;
 pub mod event;
+pub mod filing;
 pub mod fingerprint;
 pub mod gate;
 pub mod hash;

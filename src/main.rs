@@ -1,6 +1,7 @@
 //! The `logtriage` command line: a thin layer over the library, plus the TUI.
 
 mod backends;
+mod trackers;
 mod tui;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -119,10 +120,25 @@ struct FileArgs {
     /// Fingerprint of a group to file (16 hex digits; repeatable).
     #[arg(long = "group", required = true, value_name = "FINGERPRINT")]
     groups: Vec<String>,
-    /// The tracker's markup.
+    /// File without asking (otherwise: ask on a terminal, only preview elsewhere).
+    #[arg(long)]
+    yes: bool,
+    /// The task's title instead of the group's (one group only).
+    #[arg(long)]
+    title: Option<String>,
+    /// Link the group to this existing task instead of filing one (T123, #12, OPS-7, URL).
+    #[arg(long, value_name = "TASK", conflicts_with = "yes")]
+    link: Option<String>,
+    /// File even when an open task has the same title.
+    #[arg(long)]
+    duplicate_ok: bool,
+    /// Write the task to a file even when a tracker is configured.
+    #[arg(long)]
+    to_file: bool,
+    /// The markup of a task written to a file.
     #[arg(long, default_value = "remarkup", value_name = "remarkup|markdown")]
     markup: String,
-    /// Where the task files go.
+    /// Where task files go.
     #[arg(long, default_value = ".", value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]
@@ -861,16 +877,28 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 fn cmd_file(a: FileArgs) -> Result<u8, Failure> {
-    use logtriage::report::text::Dialect;
-    let dialect = match a.markup.as_str() {
-        "remarkup" => Dialect::Remarkup,
-        "markdown" => Dialect::Markdown,
-        other => {
-            return Err(format!("--markup {}: remarkup or markdown", display_safe(other)).into());
-        }
-    };
-    let report = versioned_report(&a.input)?;
-    let mut last = None;
+    use logtriage::task::{CodeLinks, Markup};
+    let cfg = config::load(a.input.read.config.as_deref())?;
+    let links = CodeLinks::new(
+        cfg.code_links
+            .iter()
+            .map(|r| (r.pattern.as_str(), r.url.as_str())),
+    )?;
+    if a.title.is_some() && a.groups.len() > 1 {
+        return Err("--title names one task: give one --group".into());
+    }
+    let decisions = a
+        .input
+        .read
+        .decisions
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(logtriage::decisions::DEFAULT_FILE));
+    // The decisions file may not exist yet: filing creates it.
+    let mut store = DecisionStore::open(&decisions).map_err(|e| e.to_string())?;
+    let mut report = versioned_report_without_default_decisions(&a.input, None)?;
+    report.attach_decisions(&store.data);
+    let version = report.current.version.clone();
+    let mut groups = Vec::new();
     for fp in &a.groups {
         let g = report
             .groups
@@ -884,9 +912,202 @@ fn cmd_file(a: FileArgs) -> Result<u8, Failure> {
                     report.previous.version
                 )
             })?;
-        let t = logtriage::task::draft(g, &report.current.version, dialect);
-        let path = a.out.join(format!("task-{}.txt", g.fingerprint));
-        let text = format!("{}\n\n{}", t.title, t.body);
+        groups.push(g);
+    }
+    let tracker_cfg = cfg.tracker.as_ref().filter(|_| !a.to_file);
+    let Some(tracker_cfg) = tracker_cfg else {
+        let markup = match a.markup.as_str() {
+            "remarkup" => Markup::Remarkup,
+            "markdown" => Markup::Markdown,
+            "jira" => Markup::JiraWiki,
+            other => {
+                return Err(format!(
+                    "--markup {}: remarkup, markdown or jira",
+                    display_safe(other)
+                )
+                .into());
+            }
+        };
+        let drafts = groups
+            .iter()
+            .map(|g| {
+                let mut d = logtriage::task::draft(g, &version, &links);
+                if let Some(t) = &a.title {
+                    d.title = display_safe(t).into_owned();
+                }
+                (g.fingerprint.clone(), d)
+            })
+            .collect::<Vec<_>>();
+        return write_task_files(&drafts, markup, &a.out);
+    };
+    let tracker = trackers::open(tracker_cfg).map_err(|e| Failure(e, 2))?;
+    let who = logtriage::decisions::current_user();
+    // Looked up when the first task needs it.
+    let mut parent_lookup = None;
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut code = 0;
+    for g in groups {
+        let mut draft = logtriage::task::draft(g, &version, &links);
+        let title = a
+            .title
+            .as_deref()
+            .map_or_else(|| draft.title.clone(), |t| display_safe(t).into_owned());
+        if let Some(task) = &a.link {
+            logtriage::filing::link(
+                &mut store,
+                &g.fingerprint,
+                &g.title,
+                &logtriage::filing::TaskRef {
+                    id: task.clone(),
+                    url: task.clone(),
+                    title: title.clone(),
+                    open: true,
+                    handle: task.clone(),
+                },
+                &who,
+            )
+            .map_err(|e| e.to_string())?;
+            println!("{}: linked to {}", g.fingerprint, display_safe(task));
+            continue;
+        }
+        if let Some(f) = store
+            .data
+            .get(&g.fingerprint)
+            .and_then(|d| d.filing.clone())
+            && f.tracker == tracker.name()
+        {
+            if let Some(t) = f.task {
+                println!("{}: already filed as {t}", g.fingerprint);
+                continue;
+            }
+            // An earlier attempt's answer was lost: find its task before anything else.
+            match logtriage::filing::reconcile(
+                tracker.as_ref(),
+                &mut store,
+                &g.fingerprint,
+                &title,
+                &who,
+            ) {
+                Ok(Some(t)) => {
+                    println!(
+                        "{}: found the task an earlier attempt had filed: {} {}",
+                        g.fingerprint, t.id, t.url
+                    );
+                    continue;
+                }
+                Ok(None) => eprintln!(
+                    "{}: an earlier attempt (filing id {}) left no task in the tracker; filing again with the same id",
+                    g.fingerprint, f.marker
+                ),
+                Err(e) => {
+                    eprintln!("{}: {e}", g.fingerprint);
+                    code = 2;
+                    continue;
+                }
+            }
+        }
+        if parent_lookup.is_none() {
+            parent_lookup = Some(tracker.parent(&version).map_err(|e| {
+                Failure(
+                    format!("{e}; nothing was filed (the parent task is where blockers go)"),
+                    2,
+                )
+            })?);
+        }
+        let parent = parent_lookup.clone().flatten();
+        draft.fit(tracker.markup(), tracker.body_limit());
+        eprintln!("── {} ──", g.fingerprint);
+        eprintln!("to: {}", tracker.destination());
+        if let Some(p) = &parent {
+            eprintln!("parent: {} {}", p.id, display_safe(&p.title));
+        }
+        eprintln!("title: {title}");
+        eprintln!(
+            "redacted: {}",
+            match draft.redacted.summary() {
+                s if s.is_empty() => "nothing".to_string(),
+                s => s,
+            }
+        );
+        if let Some(t) = draft.trimmed() {
+            eprintln!("trimmed: {t}");
+        }
+        eprintln!("\n{}", draft.body(tracker.markup()));
+        let dups = logtriage::filing::duplicates(tracker.as_ref(), &title)
+            .map_err(|e| Failure(format!("{e}; nothing was filed"), 2))?;
+        if !dups.is_empty() && !a.duplicate_ok {
+            eprintln!("open tasks with the same title:");
+            for d in &dups {
+                eprintln!("  {} {}", d.id, d.url);
+            }
+            eprintln!(
+                "{}: not filed; link one with --link {} or file anyway with --duplicate-ok",
+                g.fingerprint, dups[0].id
+            );
+            code = code.max(1);
+            continue;
+        }
+        let go = if a.yes {
+            true
+        } else if interactive {
+            eprint!("file this task? [y/N] ");
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the answer: {e}"))?;
+            matches!(line.trim(), "y" | "Y" | "yes")
+        } else {
+            eprintln!("{}: preview only; add --yes to file it", g.fingerprint);
+            false
+        };
+        if !go {
+            continue;
+        }
+        match logtriage::filing::file(
+            tracker.as_ref(),
+            &mut store,
+            &g.fingerprint,
+            &title,
+            draft,
+            parent.as_ref(),
+            &who,
+        ) {
+            Ok(outcome) => {
+                let t = outcome.task();
+                let how = match &outcome {
+                    logtriage::filing::Outcome::Filed(_) => "filed",
+                    logtriage::filing::Outcome::Reconciled(_) => {
+                        "found the task an earlier attempt had filed:"
+                    }
+                };
+                println!("{}: {how} {} {}", g.fingerprint, t.id, t.url);
+                if let logtriage::filing::Outcome::Filed(c) = &outcome
+                    && let Some(w) = &c.warning
+                {
+                    eprintln!("warning: {w}");
+                    code = code.max(1);
+                }
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", g.fingerprint);
+                code = 2;
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// No tracker: each task goes to `task-FINGERPRINT.txt` in `out`, and the last one to the
+/// clipboard by OSC 52 when stdout is a terminal.
+fn write_task_files(
+    drafts: &[(String, logtriage::task::TaskDraft)],
+    markup: logtriage::task::Markup,
+    out: &std::path::Path,
+) -> Result<u8, Failure> {
+    let mut last = None;
+    for (fp, t) in drafts {
+        let path = out.join(format!("task-{fp}.txt"));
+        let text = format!("{}\n\n{}", t.title, t.body(markup));
         std::fs::write(&path, &text)
             .map_err(|e| format!("{}: cannot write the task: {e}", path.display()))?;
         let redacted = match t.redacted.summary() {
@@ -894,8 +1115,7 @@ fn cmd_file(a: FileArgs) -> Result<u8, Failure> {
             s => format!("redacted {s}"),
         };
         eprintln!(
-            "{}: no tracker configured; task \"{}\" written to {} ({redacted})",
-            g.fingerprint,
+            "{fp}: no tracker configured; task \"{}\" written to {} ({redacted})",
             display_safe(&t.title),
             path.display()
         );

@@ -6,6 +6,7 @@
 use crate::redact::{Redacted, redact, redact_trace};
 use crate::report::GroupReport;
 use crate::report::text::{Dialect, cell, fence, heading, link_safe};
+
 use crate::sanitize::{display_safe, display_safe_multiline};
 use regex::Regex;
 use std::fmt::Write as _;
@@ -14,13 +15,100 @@ use std::sync::OnceLock;
 /// Frames shown in the table; the rest are summarised in one line.
 const MAX_FRAMES: usize = 30;
 
-/// A task ready for preview: what will be sent, and what redaction removed from it
-/// (counted per occurrence in the title and body).
+/// The markup a tracker renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    /// Phabricator.
+    Remarkup,
+    /// GitHub, GitLab.
+    Markdown,
+    /// Jira's wiki markup (REST v2); REST v3 takes [`TaskDraft::adf`] instead.
+    JiraWiki,
+}
+
+impl Markup {
+    fn dialect(self) -> Dialect {
+        match self {
+            Markup::Remarkup => Dialect::Remarkup,
+            Markup::Markdown | Markup::JiraWiki => Dialect::Markdown,
+        }
+    }
+}
+
+/// Rules turning a frame's location into a link to a code browser: the first rule whose
+/// pattern matches the file path wins; `{name}` in its URL is replaced by the pattern's
+/// named group, `{line}` by the line and `{version}` by the version.
+#[derive(Debug, Clone, Default)]
+pub struct CodeLinks {
+    rules: Vec<(Regex, String)>,
+}
+
+impl CodeLinks {
+    /// From `(pattern, url template)` pairs; a bad pattern is an error naming it.
+    pub fn new<'a>(rules: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, String> {
+        let rules = rules
+            .into_iter()
+            .map(|(p, u)| {
+                Regex::new(p)
+                    .map(|r| (r, u.to_string()))
+                    .map_err(|e| format!("code link pattern {p:?}: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(CodeLinks { rules })
+    }
+
+    /// The URL for `location` (`/path/File.php(12)`, `/app/db.py:12`, `Pool.java:88`).
+    pub fn url(&self, location: &str, version: &str) -> Option<String> {
+        let (path, line) = split_location(location);
+        let (re, template) = self.rules.iter().find(|(r, _)| r.is_match(path))?;
+        let caps = re.captures(path)?;
+        let mut url = template
+            .replace("{line}", line)
+            .replace("{version}", version);
+        for name in re.capture_names().flatten() {
+            let value = caps.name(name).map_or("", |m| m.as_str());
+            url = url.replace(&format!("{{{name}}}"), value);
+        }
+        Some(link_safe(&url))
+    }
+}
+
+/// `path(12)` or `path:12` into path and line (empty when there is none).
+fn split_location(location: &str) -> (&str, &str) {
+    if let Some(open) = location.rfind('(')
+        && location.ends_with(')')
+        && location[open + 1..location.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    {
+        return (&location[..open], &location[open + 1..location.len() - 1]);
+    }
+    match location.rsplit_once(':') {
+        Some((p, l)) if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) => (p, l),
+        _ => (location, ""),
+    }
+}
+
+/// A task ready for preview and for any tracker's markup: what will be sent, and what
+/// redaction removed from it (counted per occurrence in the title and body).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskDraft {
     pub title: String,
-    pub body: String,
     pub redacted: Redacted,
+    version: String,
+    /// `label: value` lines of the Error section; `true` shows the value as code.
+    facts: Vec<(String, String, bool)>,
+    /// The events in the logging backend.
+    link: Option<String>,
+    message: String,
+    frames: Vec<Row>,
+    /// Frames left out of the table.
+    hidden_frames: usize,
+    impact: String,
+    /// A word that identifies this filing, so a create whose answer was lost can be found.
+    marker: Option<String>,
+    /// Why the body was shortened, when it was.
+    trimmed: Option<String>,
 }
 
 /// One frame of a trace split into its columns.
@@ -29,6 +117,8 @@ struct Row {
     frame: String,
     location: String,
     call: String,
+    /// The location in a code browser.
+    url: Option<String>,
 }
 
 /// `#3 /path/File.php(12): Call()`, `from /path/File.php(52)`, `at pkg.Cls.m(File.java:12)`,
@@ -48,6 +138,7 @@ fn split_frame(line: &str) -> Row {
             frame: c[1].to_string(),
             location: c[2].to_string(),
             call: c.get(3).map_or("", |m| m.as_str()).to_string(),
+            url: None,
         };
     }
     if let Some((n, rest)) = line.split_once(' ')
@@ -60,6 +151,7 @@ fn split_frame(line: &str) -> Row {
             frame: n.to_string(),
             location: String::new(),
             call: rest.trim().to_string(),
+            url: None,
         };
     }
     if let Some(c) = java.captures(line) {
@@ -67,6 +159,7 @@ fn split_frame(line: &str) -> Row {
             frame: "at".into(),
             location: c[2].to_string(),
             call: c[1].to_string(),
+            url: None,
         };
     }
     if let Some(c) = python.captures(line) {
@@ -74,17 +167,19 @@ fn split_frame(line: &str) -> Row {
             frame: "File".into(),
             location: format!("{}:{}", &c[1], &c[2]),
             call: c.get(3).map_or("", |m| m.as_str()).to_string(),
+            url: None,
         };
     }
     Row {
         frame: String::new(),
         location: String::new(),
         call: line.to_string(),
+        url: None,
     }
 }
 
-/// The task for group `g` of `version`, redacted.
-pub fn draft(g: &GroupReport, version: &str, d: Dialect) -> TaskDraft {
+/// The task for group `g` of `version`, redacted, with frames linked by `links`.
+pub fn draft(g: &GroupReport, version: &str, links: &CodeLinks) -> TaskDraft {
     let mut redacted = Redacted::default();
     let mut take = |r: Redacted| {
         for (k, n) in &r.removed {
@@ -93,91 +188,296 @@ pub fn draft(g: &GroupReport, version: &str, d: Dialect) -> TaskDraft {
         r.text
     };
     let title = take(redact(&display_safe(&g.title)));
-    let mut o = String::new();
-    heading(&mut o, d, 4, "Error");
-    let _ = writeln!(o, "* version: `{}`", cell(d, version));
+    let mut facts = vec![("version".to_string(), version.to_string(), true)];
     if let Some(ts) = &g.current.first_seen {
-        let _ = writeln!(o, "* timestamp: {}", cell(d, ts));
+        facts.push(("timestamp".into(), ts.clone(), false));
     }
     if let Some(id) = g.sample.as_ref().and_then(|s| s.request_id.as_deref()) {
-        // Quoted, so the tracker does not link it as a commit hash.
-        let _ = writeln!(o, "* request id: `{}`", cell(d, id).replace('`', "'"));
+        // Code, so the tracker does not link it as a commit hash.
+        facts.push(("request id".into(), take(redact(id)), true));
     }
-    if let Some(url) = &g.link {
-        let url = link_safe(url);
-        match d {
-            Dialect::Remarkup => {
-                let _ = writeln!(o, "* [[ {url} | Find the events in the logs ]]");
-            }
-            Dialect::Markdown => {
-                let _ = writeln!(o, "* Find the events in the logs: <{url}>");
-            }
-        }
-    }
-    let _ = writeln!(o, "* fingerprint: `{}` ({})", g.fingerprint, g.rule);
-    o.push('\n');
+    facts.push((
+        "fingerprint".into(),
+        format!("{} ({})", g.fingerprint, g.rule),
+        true,
+    ));
     let message = g
         .sample
         .as_ref()
         .map_or_else(|| g.template.clone(), |s| s.message.clone());
     let message = take(redact(&display_safe(&message)));
-    let f = fence(&message);
-    match d {
-        Dialect::Remarkup => {
-            let _ = writeln!(o, "{f}name=message,lines=10\n{message}\n{f}");
-        }
-        Dialect::Markdown => {
-            let _ = writeln!(o, "{f}\n{message}\n{f}");
-        }
-    }
+    let mut frames = Vec::new();
     if let Some(trace) = &g.stack_trace {
         let trace = take(redact_trace(&display_safe_multiline(trace)));
         // Lines before the first frame are the exception header, already in the message.
-        let rows: Vec<Row> = trace
+        frames = trace
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(split_frame)
             .skip_while(|r| r.frame.is_empty())
             .collect();
-        o.push('\n');
-        let _ = writeln!(o, "| Frame | Location | Call");
-        let _ = writeln!(o, "| -- | -- | --");
-        for r in rows.iter().take(MAX_FRAMES) {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {}",
-                cell(d, &r.frame),
-                cell(d, &r.location),
-                cell(d, &r.call)
-            );
-        }
-        if rows.len() > MAX_FRAMES {
-            let _ = writeln!(o, "\n({} more frames not shown)", rows.len() - MAX_FRAMES);
-        }
     }
-    o.push('\n');
-    heading(&mut o, d, 4, "Impact");
-    let _ = writeln!(
-        o,
-        "{} events in {} (first {}, last {}), {} in the previous version; status: {}.\n",
+    let hidden_frames = frames.len().saturating_sub(MAX_FRAMES);
+    frames.truncate(MAX_FRAMES);
+    for r in &mut frames {
+        r.url = links.url(&r.location, version);
+    }
+    let impact = format!(
+        "{} events in {} (first {}, last {}), {} in the previous version; status: {}.",
         g.current.count,
-        cell(d, version),
+        version,
         g.current.first_seen.as_deref().unwrap_or("?"),
         g.current.last_seen.as_deref().unwrap_or("?"),
         g.previous.count,
         g.status.as_str()
     );
-    heading(&mut o, d, 4, "Notes");
-    let _ = writeln!(o, "Filed from logtriage.");
     TaskDraft {
         title,
-        body: o,
         redacted,
+        version: version.to_string(),
+        facts,
+        link: g.link.clone(),
+        message,
+        frames,
+        hidden_frames,
+        impact,
+        marker: None,
+        trimmed: None,
     }
 }
 
+impl TaskDraft {
+    /// Puts `marker` in the Notes, so this filing can be found in the tracker later.
+    pub fn set_marker(&mut self, marker: &str) {
+        self.marker = Some(marker.to_string());
+    }
+
+    pub fn marker(&self) -> Option<&str> {
+        self.marker.as_deref()
+    }
+
+    /// Why the body was shortened, if it was.
+    pub fn trimmed(&self) -> Option<&str> {
+        self.trimmed.as_deref()
+    }
+
+    /// Shortens the body until it fits `limit` characters in `m`: frames go first (from
+    /// the end), then the message is cut; a note in the body says what was left out.
+    pub fn fit(&mut self, m: Markup, limit: usize) {
+        let original = self.body(m).chars().count();
+        if original <= limit {
+            return;
+        }
+        let note = |s: &mut Self, n: usize| {
+            s.trimmed = Some(format!(
+                "Shortened by logtriage to fit the tracker's limit of {limit} characters (was {n})."
+            ));
+        };
+        note(self, original);
+        while self.body(m).chars().count() > limit && !self.frames.is_empty() {
+            let drop = self.frames.len().div_ceil(4).max(1);
+            let keep = self.frames.len() - drop;
+            self.hidden_frames += drop;
+            self.frames.truncate(keep);
+        }
+        let over = self.body(m).chars().count().saturating_sub(limit);
+        if over > 0 {
+            let keep = self.message.chars().count().saturating_sub(over + 16);
+            self.message = self.message.chars().take(keep).collect::<String>() + " [cut]";
+        }
+    }
+
+    /// The body in `m`.
+    pub fn body(&self, m: Markup) -> String {
+        match m {
+            Markup::JiraWiki => self.jira_wiki(),
+            _ => self.markdown_or_remarkup(m.dialect()),
+        }
+    }
+
+    fn notes(&self) -> String {
+        let mut s = String::from("Filed from logtriage.");
+        if let Some(t) = &self.trimmed {
+            s = format!("{s} {t}");
+        }
+        if let Some(m) = &self.marker {
+            s = format!("{s} Filing id: {m}");
+        }
+        s
+    }
+
+    fn markdown_or_remarkup(&self, d: Dialect) -> String {
+        let mut o = String::new();
+        heading(&mut o, d, 4, "Error");
+        for (label, value, code) in &self.facts {
+            let v = cell(d, value);
+            if *code {
+                let _ = writeln!(o, "* {label}: `{}`", v.replace('`', "'"));
+            } else {
+                let _ = writeln!(o, "* {label}: {v}");
+            }
+        }
+        if let Some(url) = &self.link {
+            let url = link_safe(url);
+            match d {
+                Dialect::Remarkup => {
+                    let _ = writeln!(o, "* [[ {url} | Find the events in the logs ]]");
+                }
+                Dialect::Markdown => {
+                    let _ = writeln!(o, "* Find the events in the logs: <{url}>");
+                }
+            }
+        }
+        o.push('\n');
+        let f = fence(&self.message);
+        let name = if d == Dialect::Remarkup {
+            "name=message,lines=10"
+        } else {
+            ""
+        };
+        let _ = writeln!(o, "{f}{name}\n{}\n{f}", self.message);
+        if !self.frames.is_empty() {
+            o.push('\n');
+            let _ = writeln!(o, "| Frame | Location | Call");
+            let _ = writeln!(o, "| -- | -- | --");
+            for r in &self.frames {
+                let loc = cell(d, &r.location);
+                let loc = match (&r.url, d) {
+                    (Some(u), Dialect::Remarkup) => format!("[[ {u} | {loc} ]]"),
+                    (Some(u), Dialect::Markdown) => {
+                        format!("[{}](<{u}>)", loc.replace('[', "\\[").replace(']', "\\]"))
+                    }
+                    (None, _) => loc,
+                };
+                let _ = writeln!(o, "| {} | {loc} | {}", cell(d, &r.frame), cell(d, &r.call));
+            }
+        }
+        if self.hidden_frames > 0 {
+            let _ = writeln!(o, "\n({} more frames not shown)", self.hidden_frames);
+        }
+        o.push('\n');
+        heading(&mut o, d, 4, "Impact");
+        let _ = writeln!(o, "{}\n", cell(d, &self.impact));
+        heading(&mut o, d, 4, "Notes");
+        let _ = writeln!(o, "{}", self.notes());
+        o
+    }
+
+    fn jira_wiki(&self) -> String {
+        let esc = |s: &str| jira_escape(&display_safe(s));
+        let mut o = String::from("h4. Error\n\n");
+        for (label, value, code) in &self.facts {
+            if *code {
+                let _ = writeln!(o, "* {label}: {{{{{}}}}}", esc(value));
+            } else {
+                let _ = writeln!(o, "* {label}: {}", esc(value));
+            }
+        }
+        if let Some(url) = &self.link {
+            let _ = writeln!(o, "* [Find the events in the logs|{}]", link_safe(url));
+        }
+        let msg = self.message.replace("{noformat}", "{ noformat}");
+        let _ = writeln!(o, "\n{{noformat}}\n{msg}\n{{noformat}}");
+        if !self.frames.is_empty() {
+            let _ = writeln!(o, "\n||Frame||Location||Call||");
+            for r in &self.frames {
+                let loc = match &r.url {
+                    Some(u) => format!("[{}|{u}]", esc(&r.location)),
+                    None => esc(&r.location),
+                };
+                let _ = writeln!(o, "|{} |{loc} |{} |", esc(&r.frame), esc(&r.call));
+            }
+        }
+        if self.hidden_frames > 0 {
+            let _ = writeln!(o, "\n({} more frames not shown)", self.hidden_frames);
+        }
+        let _ = writeln!(o, "\nh4. Impact\n\n{}\n", esc(&self.impact));
+        let _ = writeln!(o, "h4. Notes\n\n{}", esc(&self.notes()));
+        o
+    }
+
+    /// The body as an Atlassian Document Format document (Jira REST v3).
+    pub fn adf(&self) -> serde_json::Value {
+        use serde_json::{Value, json};
+        let text = |s: &str| json!({"type": "text", "text": display_safe(s)});
+        let link = |s: &str, href: &str| {
+            json!({"type": "text", "text": display_safe(s),
+                   "marks": [{"type": "link", "attrs": {"href": href}}]})
+        };
+        let para = |content: Vec<Value>| json!({"type": "paragraph", "content": content});
+        let heading =
+            |s: &str| json!({"type": "heading", "attrs": {"level": 4}, "content": [text(s)]});
+        let mut items: Vec<Value> = self
+            .facts
+            .iter()
+            .map(|(l, v, _)| json!({"type": "listItem", "content": [para(vec![text(&format!("{l}: {v}"))])]}))
+            .collect();
+        if let Some(url) = &self.link {
+            items.push(json!({"type": "listItem", "content": [para(vec![link("Find the events in the logs", &link_safe(url))])]}));
+        }
+        let mut content = vec![
+            heading("Error"),
+            json!({"type": "bulletList", "content": items}),
+            json!({"type": "codeBlock", "content": [text(&self.message)]}),
+        ];
+        if !self.frames.is_empty() {
+            let cellv = |kind: &str, c: Value| json!({"type": kind, "content": [para(vec![c])]});
+            let mut rows = vec![json!({"type": "tableRow", "content": [
+                cellv("tableHeader", text("Frame")),
+                cellv("tableHeader", text("Location")),
+                cellv("tableHeader", text("Call")),
+            ]})];
+            for r in &self.frames {
+                let loc = match &r.url {
+                    Some(u) => link(&r.location, u),
+                    None => text(&r.location),
+                };
+                // ADF text nodes may not be empty.
+                let t = |s: &str| text(if s.is_empty() { " " } else { s });
+                rows.push(json!({"type": "tableRow", "content": [
+                    cellv("tableCell", t(&r.frame)),
+                    cellv("tableCell", if r.location.is_empty() { t("") } else { loc }),
+                    cellv("tableCell", t(&r.call)),
+                ]}));
+            }
+            content.push(json!({"type": "table", "content": rows}));
+        }
+        if self.hidden_frames > 0 {
+            content.push(para(vec![text(&format!(
+                "({} more frames not shown)",
+                self.hidden_frames
+            ))]));
+        }
+        content.push(heading("Impact"));
+        content.push(para(vec![text(&self.impact)]));
+        content.push(heading("Notes"));
+        content.push(para(vec![text(&self.notes())]));
+        json!({"type": "doc", "version": 1, "content": content})
+    }
+
+    /// The version the task was drafted for.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+}
+
+/// Text that Jira's wiki renderer shows as written.
+fn jira_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '{' | '}' | '[' | ']' | '|' | '*' | '_' | '-' | '+' | '^' | '~' | '?' | '!'
+        ) {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -189,7 +489,8 @@ mod tests {
             Row {
                 frame: "#0".into(),
                 location: "/srv/mediawiki/php-1.46.0-wmf.4/includes/Message.php(1344)".into(),
-                call: "Foo->bar(string, bool)".into()
+                call: "Foo->bar(string, bool)".into(),
+                url: None,
             }
         );
         assert_eq!(
@@ -212,7 +513,7 @@ mod tests {
     }
 
     /// The report of a small train whose new error carries secrets in message and trace.
-    fn report() -> crate::report::Report {
+    pub(crate) fn report() -> crate::report::Report {
         use crate::pipeline::{Options, SourceSpec, analyze};
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("mw.json");
@@ -255,7 +556,16 @@ mod tests {
             .iter()
             .find(|g| g.title.contains("TypeError"))
             .unwrap();
-        let t = draft(g, "2", Dialect::Remarkup);
+        let links = CodeLinks::new([(
+            r"^/srv/mediawiki/php-(?P<v>[^/]+)/(?P<path>.+)$",
+            "https://code.example/core/+blame/wmf/{v}/{path}#{line}",
+        )])
+        .unwrap();
+        let d = draft(g, "2", &links);
+        let t = TaskDraftView {
+            title: d.title.clone(),
+            body: d.body(Markup::Remarkup),
+        };
         for secret in ["alice@example.org", "hunter2", "title=Secret"] {
             assert!(
                 !t.body.contains(secret) && !t.title.contains(secret),
@@ -272,7 +582,7 @@ mod tests {
         assert!(t.body.contains("```name=message,lines=10\n"), "{}", t.body);
         assert!(
             t.body.contains(
-                "| #0 | /srv/mediawiki/php-2/includes/User.php(512) | User->setPassword('[arg]')"
+                "| #0 | [[ https://code.example/core/+blame/wmf/2/includes/User.php#512 | /srv/mediawiki/php-2/includes/User.php(512) ]] | User->setPassword('[arg]')"
             ),
             "{}",
             t.body
@@ -285,10 +595,107 @@ mod tests {
         // Counted per occurrence in what would be sent (title, message and trace header
         // each carry the address).
         use crate::redact::Kind;
-        let kinds: Vec<Kind> = t.redacted.removed.keys().copied().collect();
+        let kinds: Vec<Kind> = d.redacted.removed.keys().copied().collect();
         assert_eq!(kinds, [Kind::Email, Kind::QueryValue, Kind::QuotedArgument]);
-        assert!(t.redacted.removed[&Kind::Email] >= 2);
-        let md = draft(g, "2", Dialect::Markdown);
-        assert!(md.body.starts_with("#### Error\n"), "{}", md.body);
+        assert!(d.redacted.removed[&Kind::Email] >= 2);
+        let md = d.body(Markup::Markdown);
+        assert!(md.starts_with("#### Error\n"), "{md}");
+        assert!(
+            md.contains("| #0 | [/srv/mediawiki/php-2/includes/User.php(512)](<https://code.example/core/+blame/wmf/2/includes/User.php#512>) |"),
+            "{md}"
+        );
+        let jira = d.body(Markup::JiraWiki);
+        assert!(jira.starts_with("h4. Error\n"), "{jira}");
+        assert!(jira.contains("||Frame||Location||Call||"), "{jira}");
+        assert!(
+            !jira.contains("hunter2") && !jira.contains("alice@"),
+            "{jira}"
+        );
+        let adf = d.adf().to_string();
+        assert!(adf.contains(r#""type":"table""#), "{adf}");
+        assert!(!adf.contains("hunter2"), "{adf}");
+    }
+
+    struct TaskDraftView {
+        title: String,
+        body: String,
+    }
+
+    #[test]
+    fn long_bodies_are_trimmed_to_the_limit_with_a_note() {
+        let r = report();
+        let g = r
+            .groups
+            .iter()
+            .find(|g| g.title.contains("TypeError"))
+            .unwrap();
+        let mut g = g.clone();
+        g.stack_trace = Some(
+            (0..200)
+                .map(|i| format!("#{i} /srv/app/src/Deep{i}.php({i}): Deep{i}->call()"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        let mut d = draft(&g, "2", &CodeLinks::default());
+        assert!(d.body(Markup::Markdown).contains("170 more frames"));
+        d.fit(Markup::Markdown, 1500);
+        let body = d.body(Markup::Markdown);
+        assert!(body.chars().count() <= 1500, "{}", body.len());
+        assert!(
+            body.contains("Shortened by logtriage to fit the tracker's limit of 1500"),
+            "{body}"
+        );
+        assert!(body.contains("| #0 |"), "the first frames stay: {body}");
+        // A message longer than the limit is cut too.
+        let mut g2 = g.clone();
+        g2.sample.as_mut().unwrap().message = "x".repeat(5000);
+        let mut d = draft(&g2, "2", &CodeLinks::default());
+        d.fit(Markup::Remarkup, 2000);
+        let body = d.body(Markup::Remarkup);
+        assert!(
+            body.chars().count() <= 2000 && body.contains("[cut]"),
+            "{}",
+            body.len()
+        );
+    }
+
+    #[test]
+    fn code_links_follow_the_first_matching_rule() {
+        let links = CodeLinks::new([
+            (
+                r"^/srv/mediawiki/php-(?P<v>[^/]+)/extensions/(?P<ext>[^/]+)/(?P<path>.+)$",
+                "https://g.example/ext/{ext}/+blame/wmf/{v}/{path}#{line}",
+            ),
+            (
+                r"^/srv/mediawiki/php-(?P<v>[^/]+)/(?P<path>.+)$",
+                "https://g.example/core/+blame/wmf/{v}/{path}#{line}",
+            ),
+            (
+                r"^(?P<path>[\w/]+\.py)$",
+                "https://gh.example/app/blob/{version}/{path}#L{line}",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            links
+                .url(
+                    "/srv/mediawiki/php-1.46.0-wmf.4/extensions/Echo/includes/A.php(12)",
+                    "x"
+                )
+                .as_deref(),
+            Some("https://g.example/ext/Echo/+blame/wmf/1.46.0-wmf.4/includes/A.php#12")
+        );
+        assert_eq!(
+            links
+                .url("/srv/mediawiki/php-1.46.0-wmf.4/includes/B.php(3)", "x")
+                .as_deref(),
+            Some("https://g.example/core/+blame/wmf/1.46.0-wmf.4/includes/B.php#3")
+        );
+        assert_eq!(
+            links.url("app/db.py:12", "v7").as_deref(),
+            Some("https://gh.example/app/blob/v7/app/db.py#L12")
+        );
+        assert_eq!(links.url("Pool.java:88", "x"), None);
+        assert!(CodeLinks::new([("(", "x")]).is_err());
     }
 }

@@ -12,18 +12,74 @@ pub struct Request {
     pub body: String,
 }
 
+/// One canned answer: status, a file under tests/recorded/BACKEND/, extra headers, and
+/// how long to wait before answering (to make the client time out).
+pub struct Reply {
+    pub status: u16,
+    pub file: &'static str,
+    pub headers: Vec<(&'static str, &'static str)>,
+    pub delay: std::time::Duration,
+    /// The body itself instead of a file.
+    pub inline: Option<String>,
+}
+
+impl Reply {
+    pub fn new(status: u16, file: &'static str) -> Reply {
+        Reply {
+            status,
+            file,
+            headers: Vec::new(),
+            delay: std::time::Duration::ZERO,
+            inline: None,
+        }
+    }
+
+    /// Answers with `body` itself.
+    #[allow(dead_code)]
+    pub fn inline(status: u16, body: String) -> Reply {
+        Reply {
+            inline: Some(body),
+            ..Reply::new(status, "")
+        }
+    }
+
+    #[allow(dead_code)]
+    pub fn header(mut self, name: &'static str, value: &'static str) -> Reply {
+        self.headers.push((name, value));
+        self
+    }
+
+    #[allow(dead_code)]
+    pub fn after(mut self, delay: std::time::Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+}
+
 /// Serves `responses` in order, one per connection, and records each request.
+#[allow(dead_code)]
 pub fn serve(
     backend: &str,
     responses: Vec<(u16, &'static str)>,
 ) -> (String, Arc<Mutex<Vec<Request>>>) {
+    serve_replies(
+        backend,
+        responses
+            .into_iter()
+            .map(|(status, file)| Reply::new(status, file))
+            .collect(),
+    )
+}
+
+/// Serves `replies` in order, one per connection, and records each request.
+pub fn serve_replies(backend: &str, replies: Vec<Reply>) -> (String, Arc<Mutex<Vec<Request>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let backend = backend.to_string();
     let log = seen.clone();
     std::thread::spawn(move || {
-        for (status, file) in responses {
+        for reply in replies {
             let Ok((stream, _)) = listener.accept() else {
                 return;
             };
@@ -52,13 +108,28 @@ pub fn serve(
                 headers,
                 body: String::from_utf8(body).unwrap(),
             });
-            let payload = std::fs::read_to_string(format!(
-                "{}/tests/recorded/{backend}/{file}",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap();
+            let payload = reply.inline.clone().unwrap_or_else(|| {
+                std::fs::read_to_string(format!(
+                    "{}/tests/recorded/{backend}/{}",
+                    env!("CARGO_MANIFEST_DIR"),
+                    reply.file
+                ))
+                .unwrap()
+            });
+            std::thread::sleep(reply.delay);
+            let extra: String = reply
+                .headers
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}\r\n"))
+                .collect();
             let mut s = stream;
-            write!(s, "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}", payload.len()).unwrap();
+            // The client may have given up (a timeout test): ignore write errors.
+            let _ = write!(
+                s,
+                "HTTP/1.1 {} X\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+                reply.status,
+                payload.len()
+            );
         }
     });
     (addr, seen)
