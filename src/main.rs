@@ -60,10 +60,13 @@ enum Command {
     Demo(DemoArgs),
     /// Record a triage decision on groups: mark, owner, task, note, or undo the last change.
     Decide(DecideArgs),
-    /// Prepare tasks for groups (Phatality's format, redacted). No tracker is configured yet,
-    /// so each task is written to a file (and the last one copied to the clipboard by OSC 52
-    /// when stdout is a terminal) for you to paste.
+    /// File tasks for groups in the configured tracker ([tracker] in the config; Phatality's
+    /// format, redacted), after a preview and a duplicate search. With no tracker, each
+    /// task is written to a file (and the last one copied to the clipboard by OSC 52).
     File(FileArgs),
+    /// Known and ignored groups and their tasks; --check asks the tracker which tasks are
+    /// closed (those groups should be triaged again when they recur).
+    Known(KnownArgs),
     /// Load events from files into a ClickHouse table (created from queries/clickhouse/schema.sql
     /// if missing). Credentials: LOGTRIAGE_CLICKHOUSE_USER, LOGTRIAGE_CLICKHOUSE_PASSWORD.
     Ingest(IngestArgs),
@@ -71,6 +74,22 @@ enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
+}
+
+#[derive(Args)]
+struct KnownArgs {
+    /// Ask the tracker whether each task is still open.
+    #[arg(long)]
+    check: bool,
+    /// Clear the mark of groups whose task is closed, so they show as untriaged again.
+    #[arg(long, requires = "check")]
+    untriage: bool,
+    /// The decisions file.
+    #[arg(long, default_value = logtriage::decisions::DEFAULT_FILE)]
+    decisions: PathBuf,
+    /// Configuration file (TOML) with the [tracker].
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -196,6 +215,9 @@ struct VersionedSources {
     /// The version to compare with (default: the second newest).
     #[arg(long)]
     previous: Option<String>,
+    /// The train stop the report is for (group0, group1, group2, ...), shown in reports.
+    #[arg(long)]
+    stop: Option<String>,
     #[command(flatten)]
     read: ReadArgs,
     #[command(flatten)]
@@ -204,6 +226,10 @@ struct VersionedSources {
 
 #[derive(Args)]
 struct ReportArgs {
+    /// Ask the configured tracker whether each group's task is open: known groups whose
+    /// task is closed are listed, and count as untriaged in the verdict.
+    #[arg(long)]
+    check_tasks: bool,
     #[command(flatten)]
     input: VersionedSources,
     #[command(flatten)]
@@ -216,7 +242,7 @@ struct OutputArgs {
     #[arg(
         long,
         default_value = "markdown",
-        value_name = "markdown|json|remarkup"
+        value_name = "markdown|json|remarkup|html"
     )]
     format: OutputFormat,
     /// Write the report here instead of stdout.
@@ -285,7 +311,7 @@ struct DemoArgs {
     #[arg(
         long,
         default_value = "markdown",
-        value_name = "markdown|json|remarkup"
+        value_name = "markdown|json|remarkup|html"
     )]
     format: OutputFormat,
 }
@@ -312,6 +338,7 @@ fn main() -> ExitCode {
         Command::Fingerprint(a) => cmd_fingerprint(a),
         Command::Demo(a) => cmd_demo(a),
         Command::Decide(a) => cmd_decide(a),
+        Command::Known(a) => cmd_known(a),
         Command::File(a) => cmd_file(a),
         Command::Ingest(a) => cmd_ingest(a),
         Command::Completions { shell } => {
@@ -479,6 +506,8 @@ fn versioned_report_without_default_decisions(
             ),
         };
     let mut report = Report::build(&analysis, &cur, &prev, picked, &params, opts.min_level);
+    report.stop = v.stop.as_deref().map(|s| display_safe(s).into_owned());
+    report.since = opts.since_ms.map(logtriage::input::time::format_ms);
     attach_links(&mut report, source.as_ref());
     Ok(report)
 }
@@ -634,7 +663,26 @@ fn report_exit(r: &Report) -> u8 {
 }
 
 fn cmd_report(a: ReportArgs) -> Result<u8, Failure> {
-    let r = versioned_report(&a.input)?;
+    let mut r = versioned_report(&a.input)?;
+    if a.check_tasks {
+        let cfg = config::load(a.input.read.config.as_deref())?;
+        let tracker_cfg = cfg
+            .tracker
+            .as_ref()
+            .ok_or("--check-tasks: no [tracker] in the config")?;
+        let tracker = trackers::open(tracker_cfg).map_err(|e| Failure(e, 2))?;
+        let mut failed = None;
+        r.attach_task_states(|task| match tracker.is_open(task) {
+            Ok(state) => state,
+            Err(e) => {
+                failed.get_or_insert(e.to_string());
+                None
+            }
+        });
+        if let Some(e) = failed {
+            return Err(Failure(format!("--check-tasks: {e}"), 2));
+        }
+    }
     write_output(&r.render(a.out.format), a.out.output.as_ref())?;
     Ok(report_exit(&r))
 }
@@ -768,6 +816,7 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
         sources,
         current: None,
         previous: None,
+        stop: Some("group0".into()),
         read: ReadArgs {
             input_format: None,
             fields: Vec::new(),
@@ -1129,6 +1178,97 @@ fn write_task_files(
         eprintln!("the last task is on the clipboard (OSC 52, if the terminal allows it)");
     }
     Ok(0)
+}
+
+fn cmd_known(a: KnownArgs) -> Result<u8, Failure> {
+    let mut store = DecisionStore::open(&a.decisions).map_err(|e| e.to_string())?;
+    let known: Vec<(String, logtriage::decisions::Decision)> = store
+        .data
+        .decisions
+        .iter()
+        .filter(|(_, d)| matches!(d.mark, Some(Mark::Known | Mark::Ignored)))
+        .map(|(fp, d)| (fp.clone(), d.clone()))
+        .collect();
+    let tracker = if a.check {
+        let cfg = config::load(a.config.as_deref())?;
+        let t = cfg
+            .tracker
+            .as_ref()
+            .ok_or("known --check: no [tracker] in the config")?;
+        Some(trackers::open(t).map_err(|e| Failure(e, 2))?)
+    } else {
+        None
+    };
+    let who = logtriage::decisions::current_user();
+    let (mut closed, mut failed) = (0, 0);
+    for (fp, d) in &known {
+        let mark = d.mark.map_or("", Mark::as_str);
+        let title = display_safe(d.title.as_deref().unwrap_or("")).into_owned();
+        let Some(task) = &d.task else {
+            println!("{fp}  {mark:<7}  no task      {title}");
+            continue;
+        };
+        let task_shown = display_safe(task).into_owned();
+        let state = match &tracker {
+            None => "",
+            Some(t) => match t.is_open(task) {
+                Ok(Some(true)) => "open",
+                Ok(Some(false)) => {
+                    closed += 1;
+                    "CLOSED"
+                }
+                Ok(None) => "not this tracker's",
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("{fp}: {e}");
+                    "unknown"
+                }
+            },
+        };
+        println!("{fp}  {mark:<7}  {task_shown}  {state}  {title}");
+        if state == "CLOSED" && a.untriage {
+            store
+                .apply(
+                    fp,
+                    None,
+                    &Op::SetMark {
+                        mark: None,
+                        train: None,
+                    },
+                    &who,
+                )
+                .map_err(|e| e.to_string())?;
+            store
+                .apply(
+                    fp,
+                    None,
+                    &Op::AddNote {
+                        text: format!("{task_shown} is closed: back to untriaged (was {mark})"),
+                    },
+                    &who,
+                )
+                .map_err(|e| e.to_string())?;
+            println!("{fp}: cleared the mark; it shows as untriaged when it recurs");
+        }
+    }
+    if tracker.is_some() {
+        eprintln!(
+            "{} known/ignored group(s): {closed} with a closed task{}",
+            known.len(),
+            if failed > 0 {
+                format!(", {failed} not checked (tracker errors)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(if failed > 0 {
+        2
+    } else if closed > 0 && !a.untriage {
+        1
+    } else {
+        0
+    })
 }
 
 fn cmd_decide(a: DecideArgs) -> Result<u8, Failure> {

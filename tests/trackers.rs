@@ -794,3 +794,171 @@ fn jira_v3_sends_a_document_and_validation_errors_are_shown() {
         Some(format!("Bearer {TOKEN}").as_str())
     );
 }
+
+/// `logtriage decide FP ARGS... --file DECISIONS`.
+fn decide(t: &Train, fp: &str, args: &[&str]) {
+    let o = Command::new(BIN)
+        .args(["decide", fp])
+        .args(args)
+        .arg("--file")
+        .arg(t.decisions())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", err(&o));
+}
+
+#[test]
+fn known_check_lists_known_groups_whose_task_is_closed_and_can_untriage_them() {
+    let t = train();
+    let closed = "aaaaaaaaaaaaaaaa";
+    let open = "bbbbbbbbbbbbbbbb";
+    decide(&t, closed, &["--mark", "known", "--task", "T398001"]);
+    decide(&t, open, &["--mark", "ignored", "--task", "T400004"]);
+    let (addr, seen) = serve_replies(
+        "phabricator",
+        vec![
+            Reply::new(200, "resolved.json"),
+            Reply::new(200, "parent.json"),
+            Reply::new(200, "resolved.json"),
+            Reply::new(200, "parent.json"),
+        ],
+    );
+    let cfg = t.config(&phabricator(&addr, ""));
+    let known = |extra: &[&str]| {
+        let o = Command::new(BIN)
+            .args(["known", "--check", "--config"])
+            .arg(&cfg)
+            .arg("--decisions")
+            .arg(t.decisions())
+            .args(extra)
+            .env("LT_TOKEN", TOKEN)
+            .output()
+            .unwrap();
+        assert_no_leak(&o, &t.decisions());
+        o
+    };
+    let o = known(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        out(&o).contains(&format!("{closed}  known    T398001  CLOSED")),
+        "{}",
+        out(&o)
+    );
+    assert!(
+        out(&o).contains(&format!("{open}  ignored  T400004  open")),
+        "{}",
+        out(&o)
+    );
+    assert!(
+        err(&o).contains("2 known/ignored group(s): 1 with a closed task"),
+        "{}",
+        err(&o)
+    );
+    let reqs = seen.lock().unwrap().clone();
+    assert_eq!(
+        field(&form(&reqs[0].body), "constraints[ids][0]"),
+        Some("398001")
+    );
+    let o = known(&["--untriage"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let d: Value = serde_json::from_str(&std::fs::read_to_string(t.decisions()).unwrap()).unwrap();
+    assert!(d["decisions"][closed]["mark"].is_null(), "{d}");
+    assert!(
+        d["decisions"][closed]["notes"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("T398001 is closed: back to untriaged")
+    );
+    assert_eq!(d["decisions"][open]["mark"], "ignored");
+}
+
+#[test]
+fn report_check_tasks_lists_known_errors_whose_task_is_closed_and_they_count_as_untriaged() {
+    let t = train();
+    decide(
+        &t,
+        &t.fp,
+        &[
+            "--mark",
+            "known",
+            "--task",
+            "https://github.com/example/app/issues/12",
+        ],
+    );
+    let report = |check: bool, format: &str| {
+        let mut c = Command::new(BIN);
+        c.args(["report", "--format", format, "--decisions"])
+            .arg(t.decisions());
+        if check {
+            c.arg("--check-tasks");
+        }
+        c.args(&t.logs);
+        c
+    };
+    // Without checking, the known group is triaged: 3 new groups are left.
+    let o = report(false, "markdown").output().unwrap();
+    assert!(
+        out(&o).contains("Verdict: NO-GO — 3 new and 1 regressed"),
+        "{}",
+        out(&o)
+    );
+    let (addr, seen) = serve_replies("github", vec![Reply::new(200, "closed-issue.json")]);
+    let cfg = t.config(&github(&addr, ""));
+    let o = report(true, "markdown")
+        .arg("--config")
+        .arg(&cfg)
+        .env("LT_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", err(&o));
+    let md = out(&o);
+    assert!(
+        md.contains("Verdict: NO-GO — 4 new and 1 regressed"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Known, task closed, still occurring (1)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("known · https://github.com/example/app/issues/12 (closed)"),
+        "{md}"
+    );
+    assert_eq!(
+        seen.lock().unwrap()[0].line,
+        "GET /repos/example/app/issues/12 HTTP/1.1"
+    );
+    // JSON carries the state.
+    let (addr, _) = serve_replies("github", vec![Reply::new(200, "closed-issue.json")]);
+    let cfg = t.config(&github(&addr, ""));
+    let o = report(true, "json")
+        .arg("--config")
+        .arg(&cfg)
+        .env("LT_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let g = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["fingerprint"] == t.fp.as_str())
+        .unwrap();
+    assert_eq!(g["decision"]["task_open"], false);
+    assert_eq!(r["verdict"]["call"], "no_go");
+    // A tracker that cannot answer: the report says so instead of guessing.
+    let (addr, _) = serve_replies("github", vec![Reply::new(401, "bad-credentials.json")]);
+    let cfg = t.config(&github(&addr, ""));
+    let o = report(true, "markdown")
+        .arg("--config")
+        .arg(&cfg)
+        .env("LT_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("--check-tasks: github issue: the tracker refused the token"),
+        "{}",
+        err(&o)
+    );
+}

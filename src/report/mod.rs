@@ -2,8 +2,10 @@
 //! docs/report.md) built from an [`Analysis`], rendered as JSON, Markdown or Phabricator
 //! Remarkup. Every string that comes from a log is neutralized before it is rendered.
 
+pub mod html;
 pub mod json;
 pub mod text;
+pub mod verdict;
 
 use crate::aggregate::{Group, VersionStats};
 use crate::decisions::{Decisions, Mark, Note};
@@ -25,6 +27,7 @@ pub enum OutputFormat {
     Markdown,
     Json,
     Remarkup,
+    Html,
 }
 
 impl std::str::FromStr for OutputFormat {
@@ -34,8 +37,9 @@ impl std::str::FromStr for OutputFormat {
             "markdown" | "md" => Ok(OutputFormat::Markdown),
             "json" => Ok(OutputFormat::Json),
             "remarkup" | "phabricator" => Ok(OutputFormat::Remarkup),
+            "html" => Ok(OutputFormat::Html),
             _ => Err(format!(
-                "unknown report format {s:?}: use markdown, json or remarkup"
+                "unknown report format {s:?}: use markdown, json, remarkup or html"
             )),
         }
     }
@@ -125,6 +129,9 @@ pub struct DecisionOut {
     pub owner_team: Option<String>,
     pub owner_person: Option<String>,
     pub task: Option<String>,
+    /// Whether the task is open in the tracker; null when not checked
+    /// (`report --check-tasks`) or not known.
+    pub task_open: Option<bool>,
     pub notes: Vec<Note>,
     /// When and by whom it was last changed.
     pub changed_at: Option<String>,
@@ -150,6 +157,12 @@ pub struct MalformedOut {
 pub struct Report {
     pub schema_version: u32,
     pub tool: String,
+    /// Go / no-go and why; recomputed when decisions or task states are attached.
+    pub verdict: verdict::TriageVerdict,
+    /// The train stop this report is for (`group1`), when given.
+    pub stop: Option<String>,
+    /// Only events since this time were read, when the window was limited.
+    pub since: Option<String>,
     pub current: VersionSummary,
     pub previous: VersionSummary,
     pub versions_picked: Picked,
@@ -207,9 +220,15 @@ impl Report {
                 }
             })
             .collect();
-        Report {
+        let mut r = Report {
             schema_version: SCHEMA_VERSION,
             tool: format!("logtriage {}", env!("CARGO_PKG_VERSION")),
+            verdict: verdict::TriageVerdict {
+                call: verdict::Call::Blind,
+                reasons: Vec::new(),
+            },
+            stop: None,
+            since: None,
             current: version_summary(a, current),
             previous: version_summary(a, previous),
             versions_picked: picked,
@@ -232,7 +251,9 @@ impl Report {
             },
             counts,
             groups,
-        }
+        };
+        r.verdict = verdict::evaluate(&r);
+        r
     }
 
     /// Attaches the decisions that apply to the report's groups.
@@ -246,11 +267,67 @@ impl Report {
                 owner_team: d.owner_team.clone(),
                 owner_person: d.owner_person.clone(),
                 task: d.task.clone(),
+                task_open: None,
                 notes: d.notes.clone(),
                 changed_at: d.history.last().map(|c| c.at.clone()),
                 changed_by: d.history.last().map(|c| c.by.clone()),
             });
         }
+        self.verdict = verdict::evaluate(self);
+    }
+
+    /// Records whether each group's task is open (`state(task)`: `None` when unknown).
+    pub fn attach_task_states(&mut self, mut state: impl FnMut(&str) -> Option<bool>) {
+        for g in &mut self.groups {
+            if let Some(d) = &mut g.decision
+                && let Some(t) = &d.task
+            {
+                d.task_open = state(t);
+            }
+        }
+        self.verdict = verdict::evaluate(self);
+    }
+
+    /// Known or ignored groups whose task is closed but which occur in the current version.
+    pub fn closed_but_recurring(&self) -> Vec<&GroupReport> {
+        self.groups
+            .iter()
+            .filter(|g| verdict::task_closed(g) && g.current.count > 0)
+            .collect()
+    }
+
+    /// What the report did not see, one sentence each (raw text: escape it to render):
+    /// sources that failed or answered partly, malformed lines, a limited time window, no
+    /// events for the current version.
+    pub fn not_seen(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for s in &self.sources {
+            if let Some(e) = &s.error {
+                lines.push(format!(
+                    "source {} could not be read completely: {e}",
+                    s.name
+                ));
+            }
+        }
+        if self.malformed.total > 0 {
+            let mut l = format!("{} malformed line(s) skipped", self.malformed.total);
+            if let Some(first) = self.malformed.examples.first() {
+                l.push_str(&format!("; first: {first}"));
+            }
+            lines.push(l);
+        }
+        if let Some(since) = &self.since {
+            lines.push(format!(
+                "only events since {since} were read: older ones are not in this report"
+            ));
+        }
+        if self.current.events == 0 {
+            lines.push(format!(
+                "no events at all for the current version {}: this report cannot show what it broke",
+                self.current.version
+            ));
+        }
+        lines
     }
 
     /// Groups whose decision applies to the current version with this mark.
@@ -270,6 +347,7 @@ impl Report {
             OutputFormat::Json => json::render(self),
             OutputFormat::Markdown => text::render(self, text::Dialect::Markdown),
             OutputFormat::Remarkup => text::render(self, text::Dialect::Remarkup),
+            OutputFormat::Html => html::render(self),
         }
     }
 }

@@ -31,6 +31,21 @@ pub fn render(r: &Report, d: Dialect) -> String {
             safe(&prev.version)
         ),
     );
+    let _ = writeln!(
+        o,
+        "{}\n",
+        bold(
+            d,
+            &format!(
+                "Verdict: {} — {}",
+                r.verdict.call.as_str(),
+                safe(&r.verdict.reasons.join("; "))
+            )
+        )
+    );
+    if let Some(stop) = &r.stop {
+        let _ = writeln!(o, "- Stop: {}", bold(d, &safe(stop)));
+    }
     for (label, v) in [("Current", cur), ("Previous", prev)] {
         let _ = writeln!(
             o,
@@ -87,6 +102,20 @@ pub fn render(r: &Report, d: Dialect) -> String {
             table(&mut o, d, &gs);
         }
     }
+    let closed = r.closed_but_recurring();
+    if !closed.is_empty() {
+        heading(
+            &mut o,
+            d,
+            2,
+            &format!("Known, task closed, still occurring ({})", closed.len()),
+        );
+        let _ = writeln!(
+            o,
+            "These were triaged as known or ignored, but their task is closed: triage them again.\n"
+        );
+        table(&mut o, d, &closed);
+    }
     for status in Status::ALL {
         let gs: Vec<&GroupReport> = r.groups.iter().filter(|g| g.status == status).collect();
         if gs.is_empty() {
@@ -109,31 +138,9 @@ pub fn render(r: &Report, d: Dialect) -> String {
 }
 
 fn data_problems(o: &mut String, r: &Report) {
-    let mut lines = Vec::new();
-    for s in &r.sources {
-        if let Some(e) = &s.error {
-            lines.push(format!(
-                "source {} could not be read completely: {}",
-                safe(&s.name),
-                safe(e)
-            ));
-        }
-    }
-    if r.malformed.total > 0 {
-        let mut l = format!("{} malformed line(s) skipped", r.malformed.total);
-        if let Some(first) = r.malformed.examples.first() {
-            let _ = write!(l, "; first: {}", safe(first));
-        }
-        lines.push(l);
-    }
-    if r.current.events == 0 {
-        lines.push(format!(
-            "no events at all for the current version {}: this report cannot show what it broke",
-            safe(&r.current.version)
-        ));
-    }
+    let lines: Vec<String> = r.not_seen().iter().map(|l| safe(l)).collect();
     if !lines.is_empty() {
-        let _ = writeln!(o, "Data problems (what this report did not see):");
+        let _ = writeln!(o, "What this report did not see:");
         for l in lines {
             let _ = writeln!(o, "- {l}");
         }
@@ -162,11 +169,25 @@ fn table(o: &mut String, d: Dialect, gs: &[&GroupReport]) {
             ratio,
             g.level,
             cell(d, &decision_summary(g)),
-            cell(d, &g.title),
+            title_cell(d, g),
             inline_code(d, &g.fingerprint)
         );
     }
     o.push('\n');
+}
+
+/// The title, linked to the group's events in the backend when there is a link.
+fn title_cell(d: Dialect, g: &GroupReport) -> String {
+    let title = cell(d, &g.title);
+    match (&g.link, d) {
+        (None, _) => title,
+        (Some(u), Dialect::Markdown) => format!(
+            "[{}](<{}>)",
+            title.replace('[', "\\[").replace(']', "\\]"),
+            link_safe(u)
+        ),
+        (Some(u), Dialect::Remarkup) => format!("[[ {} | {title} ]]", link_safe(u)),
+    }
 }
 
 /// `blocker · team/person · T123`, or `blocker (1.46.0-wmf.3)` for a mark of another train.
@@ -186,7 +207,10 @@ fn decision_summary(g: &GroupReport) -> String {
         (None, None) => {}
     }
     if let Some(t) = &dec.task {
-        parts.push(t.clone());
+        parts.push(match dec.task_open {
+            Some(false) => format!("{t} (closed)"),
+            _ => t.clone(),
+        });
     }
     parts.join(" · ")
 }

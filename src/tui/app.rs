@@ -254,15 +254,19 @@ fn perform(
                 let _ = tx.send(Action::Saved(result));
             });
         }
-        Effect::Export {
-            file_name,
-            contents,
-        } => {
-            let path = opts.export_dir.join(file_name);
+        Effect::Export { files } => {
+            let dir = opts.export_dir.clone();
             tokio::task::spawn_blocking(move || {
-                let result = logtriage::decisions::write_atomic(&path, contents.as_bytes())
-                    .map(|_| path.display().to_string())
-                    .map_err(|e| e.to_string());
+                let result = files
+                    .iter()
+                    .map(|(name, contents)| {
+                        let path = dir.join(name);
+                        logtriage::decisions::write_atomic(&path, contents.as_bytes())
+                            .map(|_| path.display().to_string())
+                            .map_err(|e| e.to_string())
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|paths| paths.join(" and "));
                 let _ = tx.send(Action::Exported(result));
             });
         }

@@ -20,8 +20,9 @@ pub enum Effect {
     },
     /// Undo the last change to a group.
     Undo { fingerprint: String },
-    /// Write the report for people (Markdown, with decisions) to a file.
-    Export { file_name: String, contents: String },
+    /// Write the report for people (Markdown and HTML, with decisions): file name and
+    /// contents of each.
+    Export { files: Vec<(String, String)> },
 }
 
 const PAGE: usize = 10;
@@ -259,9 +260,18 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
                         }
                     })
                     .collect();
+                use logtriage::report::OutputFormat;
                 return vec![Effect::Export {
-                    file_name: format!("logtriage-report-{version}.md"),
-                    contents: r.render(logtriage::report::OutputFormat::Markdown),
+                    files: vec![
+                        (
+                            format!("logtriage-report-{version}.md"),
+                            r.render(OutputFormat::Markdown),
+                        ),
+                        (
+                            format!("logtriage-report-{version}.html"),
+                            r.render(OutputFormat::Html),
+                        ),
+                    ],
                 }];
             }
             None => s.message = Some(("nothing to export yet".into(), Tone::Error)),
