@@ -56,7 +56,7 @@ pub struct Created {
 }
 
 /// What every tracker offers logtriage.
-pub trait Tracker {
+pub trait Tracker: Send + Sync {
     /// "phabricator https://phabricator.example.org": in messages and in the decision.
     fn name(&self) -> String;
     fn markup(&self) -> Markup;
@@ -316,23 +316,23 @@ fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
+    use std::sync::Mutex;
 
     /// A tracker in memory whose creates can be made to fail after (or before) creating.
     struct Memory {
-        tasks: RefCell<Vec<(TaskRef, String)>>,
+        tasks: Mutex<Vec<(TaskRef, String)>>,
         /// Each create pops the next behaviour: `Ok` creates, `Err(true)` creates and then
         /// loses the answer, `Err(false)` refuses.
-        script: RefCell<Vec<Result<(), bool>>>,
-        creates: RefCell<usize>,
+        script: Mutex<Vec<Result<(), bool>>>,
+        creates: Mutex<usize>,
     }
 
     impl Memory {
         fn new(script: Vec<Result<(), bool>>) -> Self {
             Memory {
-                tasks: RefCell::default(),
-                script: RefCell::new(script),
-                creates: RefCell::new(0),
+                tasks: Mutex::default(),
+                script: Mutex::new(script),
+                creates: Mutex::new(0),
             }
         }
     }
@@ -353,7 +353,8 @@ mod tests {
         fn find_open(&self, title: &str) -> Result<Vec<TaskRef>, TrackerError> {
             Ok(self
                 .tasks
-                .borrow()
+                .lock()
+                .unwrap()
                 .iter()
                 .filter(|(t, _)| t.title.to_lowercase().contains(&title.to_lowercase()))
                 .map(|(t, _)| t.clone())
@@ -362,7 +363,8 @@ mod tests {
         fn find_marker(&self, marker: &str, _: &str) -> Result<Option<TaskRef>, TrackerError> {
             Ok(self
                 .tasks
-                .borrow()
+                .lock()
+                .unwrap()
                 .iter()
                 .find(|(_, body)| body.contains(marker))
                 .map(|(t, _)| t.clone()))
@@ -376,12 +378,12 @@ mod tests {
             draft: &TaskDraft,
             _: Option<&TaskRef>,
         ) -> Result<Created, TrackerError> {
-            *self.creates.borrow_mut() += 1;
-            let step = self.script.borrow_mut().remove(0);
+            *self.creates.lock().unwrap() += 1;
+            let step = self.script.lock().unwrap().remove(0);
             if step == Err(false) {
                 return Err(TrackerError::new("422 title is invalid"));
             }
-            let n = self.tasks.borrow().len() + 1;
+            let n = self.tasks.lock().unwrap().len() + 1;
             let task = TaskRef {
                 id: format!("T{n}"),
                 url: format!("https://t.example/T{n}"),
@@ -390,7 +392,8 @@ mod tests {
                 handle: format!("{n}"),
             };
             self.tasks
-                .borrow_mut()
+                .lock()
+                .unwrap()
                 .push((task.clone(), draft.body(Markup::Markdown)));
             match step {
                 Ok(()) => Ok(Created {
@@ -431,8 +434,8 @@ mod tests {
         // The retry finds the task by its marker and creates nothing.
         let again = file(&tracker, &mut store, "fp1", "Boom", draft(), None, "me").unwrap();
         assert!(matches!(again, Outcome::Reconciled(ref t) if t.id == "T1"));
-        assert_eq!(*tracker.creates.borrow(), 1);
-        assert_eq!(tracker.tasks.borrow().len(), 1);
+        assert_eq!(*tracker.creates.lock().unwrap(), 1);
+        assert_eq!(tracker.tasks.lock().unwrap().len(), 1);
         let d = store.data.get("fp1").unwrap();
         assert_eq!(d.task.as_deref(), Some("https://t.example/T1"));
         // And a third attempt refuses instead of filing another.
@@ -450,7 +453,7 @@ mod tests {
         assert!(store.data.get("fp1").unwrap().filing.is_none());
         let ok = file(&tracker, &mut store, "fp1", "Boom", draft(), None, "me").unwrap();
         assert!(matches!(ok, Outcome::Filed(_)));
-        let body = &tracker.tasks.borrow()[0].1;
+        let body = &tracker.tasks.lock().unwrap()[0].1;
         let marker = store
             .data
             .get("fp1")
@@ -468,7 +471,7 @@ mod tests {
         let d = draft();
         tracker.create("Boom in Foo", &d, None).unwrap();
         tracker.create("boom in foo ", &d, None).unwrap();
-        tracker.tasks.borrow_mut()[1].0.open = true;
+        tracker.tasks.lock().unwrap()[1].0.open = true;
         let dups = duplicates(&tracker, "Boom in Foo").unwrap();
         assert_eq!(dups.len(), 2);
         assert!(duplicates(&tracker, "Boom").unwrap().is_empty());

@@ -887,7 +887,27 @@ fn open_tui(
         versioned_report_without_default_decisions(&load_input, Some(progress.clone()))
             .map_err(|f| f.0)
     });
+    let code_links = logtriage::task::CodeLinks::new(
+        cfg.code_links
+            .iter()
+            .map(|r| (r.pattern.as_str(), r.url.as_str())),
+    )
+    .map_err(|e| format!("config: {e}"))?;
+    let (tracker, filing) = match &cfg.tracker {
+        None => (None, tui::state::Filing::ToFiles),
+        Some(t) => match trackers::open(t) {
+            Ok(t) => {
+                let t: std::sync::Arc<dyn logtriage::filing::Tracker> = std::sync::Arc::from(t);
+                let dest = t.destination();
+                (Some(t), tui::state::Filing::Tracker(dest))
+            }
+            Err(e) => (None, tui::state::Filing::Broken(e)),
+        },
+    };
     tui::app::run(tui::app::Options {
+        tracker,
+        filing,
+        code_links,
         source_label: label,
         decisions_path,
         loader,

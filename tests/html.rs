@@ -9,6 +9,8 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
 
+mod support;
+
 fn chromium() -> &'static str {
     for c in ["chromium", "chromium-browser", "google-chrome"] {
         if Command::new(c)
@@ -63,15 +65,8 @@ fn layout(dir: &Path) -> Value {
 #[test]
 fn the_html_report_renders_its_charts_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
+    let mut logs = support::write_demo(dir.path());
     let demo = dir.path().join("demo");
-    assert!(
-        Command::new(BIN)
-            .args(["demo", "--write"])
-            .arg(&demo)
-            .status()
-            .unwrap()
-            .success()
-    );
     // A hostile new error in the current version.
     let hostile = demo.join("hostile.json");
     std::fs::write(
@@ -79,15 +74,7 @@ fn the_html_report_renders_its_charts_in_chromium() {
         "{\"@timestamp\":\"2026-11-18T19:30:00Z\",\"level\":\"ERROR\",\"mwversion\":\"1.46.0-wmf.4\",\"message\":\"<script>document.title='pwned'</script><img src=x onerror=alert(1)> \\u001b]0;evil\\u0007 done\"}\n",
     )
     .unwrap();
-    let logs: Vec<String> = [
-        "mediawiki.json",
-        "search-indexer.ecs.json",
-        "thumbor-proxy.logfmt",
-        "hostile.json",
-    ]
-    .iter()
-    .map(|f| demo.join(f).display().to_string())
-    .collect();
+    logs.push(hostile.display().to_string());
     let json = Command::new(BIN)
         .args(["report", "--format", "json"])
         .args(&logs)

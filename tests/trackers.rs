@@ -27,20 +27,7 @@ struct Train {
 
 fn train() -> Train {
     let dir = tempfile::tempdir().unwrap();
-    let demo = dir.path().join("demo");
-    let o = Command::new(BIN)
-        .args(["demo", "--write", demo.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(o.status.success());
-    let logs: Vec<String> = [
-        "mediawiki.json",
-        "search-indexer.ecs.json",
-        "thumbor-proxy.logfmt",
-    ]
-    .iter()
-    .map(|f| demo.join(f).display().to_string())
-    .collect();
+    let logs = support::write_demo(dir.path());
     let o = Command::new(BIN)
         .args(["report", "--format", "json"])
         .args(&logs)

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
 
+mod support;
+
 /// A tmux server of our own (its own socket), killed on drop even when the test fails.
 struct Tmux {
     socket: String,
@@ -15,6 +17,11 @@ struct Tmux {
 
 impl Tmux {
     fn start(cwd: &Path, command: &str) -> Tmux {
+        Tmux::start_with_env(cwd, command, &[])
+    }
+
+    /// Starts `command` with extra environment variables (tmux -e, not the command line).
+    fn start_with_env(cwd: &Path, command: &str, env: &[(&str, &str)]) -> Tmux {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let socket = format!("logtriage-test-{}-{n}", std::process::id());
@@ -30,8 +37,12 @@ impl Tmux {
                 "100",
                 "-y",
                 "30",
-                "-c",
             ])
+            .args(
+                env.iter()
+                    .flat_map(|(k, v)| ["-e".to_string(), format!("{k}={v}")]),
+            )
+            .arg("-c")
             .arg(cwd)
             .arg(command)
             .env("TERM", "xterm-256color")
@@ -177,5 +188,88 @@ fn sigterm_restores_the_terminal() {
     assert!(
         screen.lines().any(|l| l.trim() == "icanon"),
         "the terminal was left in raw mode:\n{screen}"
+    );
+}
+
+/// The end-to-end case: a blocker marked in the TUI becomes a task in the
+/// configured tracker (Phabricator's Conduit, served from recorded answers) as a subtask
+/// of the train's blocker task, with a redacted Phatality body; the task's link lands in
+/// the decision and in the exported report.
+#[test]
+fn a_blocker_marked_in_the_tui_is_filed_in_phabricator_and_linked() {
+    use support::{Reply, serve_replies};
+    let dir = tempfile::tempdir().unwrap();
+    let logs = support::write_demo(dir.path()).join(" ");
+    let (addr, seen) = serve_replies(
+        "phabricator",
+        vec![
+            Reply::new(200, "parent.json"),
+            Reply::new(200, "none.json"),
+            Reply::new(200, "project-search.json"),
+            Reply::new(200, "edit.json"),
+        ],
+    );
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "[tracker]\nkind = 'phabricator'\nurl = 'http://{addr}'\ntoken_env = 'LT_TOKEN'\ntags = ['wikimedia-production-error']\nparent_title = '{{version}} deployment blockers'\n"
+        ),
+    )
+    .unwrap();
+    let tmux = Tmux::start_with_env(
+        dir.path(),
+        &format!("{BIN} --config config.toml {logs}; echo EXITED $?; sleep 30"),
+        &[("LT_TOKEN", "api-CANARYtui0000000000000000000")],
+    );
+    tmux.wait_for("Groups 14/14");
+    tmux.keys(&["b"]);
+    tmux.wait_for("blockers 1");
+    tmux.keys(&["F"]);
+    let preview = tmux.wait_for("Parent    T400004");
+    assert!(
+        preview.contains("Redacted  6 URL query values"),
+        "{preview}"
+    );
+    assert!(preview.contains("==== Error ===="), "{preview}");
+    tmux.keys(&["y"]);
+    tmux.wait_for(&format!("filed T412345 http://{addr}/T412345"));
+    tmux.keys(&["e"]);
+    tmux.wait_for("report written to");
+    tmux.keys(&["q"]);
+    let end = tmux.wait_for("EXITED 0");
+    assert!(!end.contains("CANARY"));
+
+    let reqs = seen.lock().unwrap().clone();
+    assert_eq!(reqs.len(), 4, "{reqs:?}");
+    let edit = &reqs[3];
+    assert_eq!(edit.line, "POST /api/maniphest.edit HTTP/1.1");
+    assert!(edit.body.contains("transactions%5B3%5D%5Btype%5D=parents.add&transactions%5B3%5D%5Bvalue%5D%5B0%5D=PHID-TASK-blockers4"), "{}", edit.body);
+    assert!(
+        edit.body.contains("title%3D%5Bredacted%5D"),
+        "redacted query values: {}",
+        edit.body
+    );
+    let decisions: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("logtriage-decisions.json")).unwrap(),
+    )
+    .unwrap();
+    let (_, d) = decisions["decisions"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
+    let url = format!("http://{addr}/T412345");
+    assert_eq!(d["mark"], "blocker");
+    assert_eq!(d["task"], url.as_str());
+    let report =
+        std::fs::read_to_string(dir.path().join("logtriage-report-1.46.0-wmf.4.md")).unwrap();
+    assert!(report.contains("## Open blockers (1)"), "{report}");
+    assert!(report.contains(&format!("blocker · {url}")), "{report}");
+    let html =
+        std::fs::read_to_string(dir.path().join("logtriage-report-1.46.0-wmf.4.html")).unwrap();
+    assert!(
+        html.contains(&format!("<a href=\"{url}\">")),
+        "the HTML report links it"
     );
 }

@@ -49,6 +49,12 @@ pub enum Action {
     /// The decisions file as re-read with a refresh (other instances' changes).
     DecisionsReloaded(Decisions),
     Exported(Result<String, String>),
+    /// `F`: file the targeted groups in the tracker (or write them to files).
+    StartFiling,
+    /// A group's task is drafted, its parent and duplicates looked up.
+    FilingPrepared(Result<Box<super::state::Prepared>, String>),
+    /// A filing ended: the message to show, and the decisions as saved.
+    Filed(Result<(String, Decisions), String>),
     /// The terminal was resized, or a timer fired (redraw only).
     Resize,
     /// A key press, translated by the keymap of the current mode before `update` sees it.

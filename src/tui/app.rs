@@ -3,7 +3,7 @@
 //! blocks. The terminal is restored on quit, on error and on panic.
 
 use super::action::Action;
-use super::state::{Load, State};
+use super::state::{Load, Prepared, State};
 use super::update::{Effect, update};
 use super::view;
 use crossterm::event::{self, Event, KeyEventKind};
@@ -12,6 +12,7 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use logtriage::decisions::{DecisionStore, current_user};
+use logtriage::filing::Tracker;
 use logtriage::report::Report;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -40,6 +41,12 @@ pub struct Options {
     pub color: bool,
     /// From `[theme] high_contrast`.
     pub high_contrast: bool,
+    /// The tracker `F` files in (`[tracker]`), if configured and usable.
+    pub tracker: Option<Arc<dyn Tracker>>,
+    /// What `F` does, for the state.
+    pub filing: super::state::Filing,
+    /// `[[code_links]]`.
+    pub code_links: logtriage::task::CodeLinks,
 }
 
 /// Runs the TUI until the user quits.
@@ -53,6 +60,8 @@ pub fn run(mut opts: Options) -> Result<(), String> {
     );
     state.keymap = std::mem::take(&mut opts.keymap);
     state.high_contrast = opts.high_contrast;
+    state.filing = opts.filing.clone();
+    state.code_links = opts.code_links.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -201,6 +210,33 @@ fn spawn_input(tx: UnboundedSender<Action>, stop: Arc<AtomicBool>) {
     });
 }
 
+/// Drafts what the filing preview shows: the body in the tracker's markup (trimmed to its
+/// limit), the parent task, open duplicates, and a pending earlier attempt.
+fn prepare_filing(
+    tracker: &dyn Tracker,
+    decisions: &std::path::Path,
+    fingerprint: String,
+    version: &str,
+    mut draft: logtriage::task::TaskDraft,
+) -> Result<Box<Prepared>, String> {
+    let parent = tracker.parent(version).map_err(|e| e.to_string())?;
+    let title = draft.title.clone();
+    let duplicates = logtriage::filing::duplicates(tracker, &title).map_err(|e| e.to_string())?;
+    let store = DecisionStore::open(decisions).map_err(|e| e.to_string())?;
+    let pending = logtriage::filing::pending(&store, tracker, &fingerprint).map(|f| f.marker);
+    draft.fit(tracker.markup(), tracker.body_limit());
+    Ok(Box::new(Prepared {
+        body: draft.body(tracker.markup()),
+        fingerprint,
+        title,
+        draft,
+        destination: tracker.destination(),
+        parent,
+        duplicates,
+        pending,
+    }))
+}
+
 /// Runs an effect in the background and reports its result as an action.
 fn perform(
     effect: Effect,
@@ -254,7 +290,7 @@ fn perform(
                 let _ = tx.send(Action::Saved(result));
             });
         }
-        Effect::Export { files } => {
+        Effect::Export { what, files } => {
             let dir = opts.export_dir.clone();
             tokio::task::spawn_blocking(move || {
                 let result = files
@@ -266,8 +302,72 @@ fn perform(
                             .map_err(|e| e.to_string())
                     })
                     .collect::<Result<Vec<_>, _>>()
-                    .map(|paths| paths.join(" and "));
+                    .map(|paths| format!("{what} written to {}", paths.join(" and ")));
                 let _ = tx.send(Action::Exported(result));
+            });
+        }
+        Effect::Clipboard(text) => {
+            use std::io::Write;
+            let mut out = io::stdout();
+            let _ = write!(out, "\x1b]52;c;{}\x07", crate::base64(text.as_bytes()));
+            let _ = out.flush();
+        }
+        Effect::PrepareFiling {
+            fingerprint,
+            version,
+            draft,
+        } => {
+            let Some(tracker) = opts.tracker.clone() else {
+                return;
+            };
+            let path = opts.decisions_path.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.send(Action::FilingPrepared(prepare_filing(
+                    tracker.as_ref(),
+                    &path,
+                    fingerprint,
+                    &version,
+                    *draft,
+                )));
+            });
+        }
+        Effect::File(p) => {
+            let Some(tracker) = opts.tracker.clone() else {
+                return;
+            };
+            let path = opts.decisions_path.clone();
+            tokio::task::spawn_blocking(move || {
+                let result = DecisionStore::open(&path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut store| {
+                        let outcome = logtriage::filing::file(
+                            tracker.as_ref(),
+                            &mut store,
+                            &p.fingerprint,
+                            &p.title,
+                            p.draft.clone(),
+                            p.parent.as_ref(),
+                            &current_user(),
+                        )
+                        .map_err(|e| e.to_string())?;
+                        let t = outcome.task();
+                        let mut message = match &outcome {
+                            logtriage::filing::Outcome::Filed(_) => {
+                                format!("filed {} {}", t.id, t.url)
+                            }
+                            logtriage::filing::Outcome::Reconciled(_) => format!(
+                                "found {} {} (an earlier attempt had filed it)",
+                                t.id, t.url
+                            ),
+                        };
+                        if let logtriage::filing::Outcome::Filed(c) = &outcome
+                            && let Some(w) = &c.warning
+                        {
+                            message = format!("{message}; {w}");
+                        }
+                        Ok((message, store.data))
+                    });
+                let _ = tx.send(Action::Filed(result));
             });
         }
     }

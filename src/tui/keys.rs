@@ -162,6 +162,14 @@ pub const BOUND: &[Bound] = &[
         Action::StartInput(InputKind::Note)
     }),
     bound!(
+        "file",
+        "file",
+        "file a task in the tracker: preview, edit the title, confirm",
+        Anywhere,
+        ["F"],
+        || Action::StartFiling
+    ),
+    bound!(
         "undo",
         "undo",
         "undo the last change to this group",
@@ -188,7 +196,7 @@ pub const BOUND: &[Bound] = &[
     bound!(
         "export",
         "export",
-        "export the report (Markdown)",
+        "export the report (Markdown and HTML)",
         Anywhere,
         ["e"],
         || Action::Export
@@ -354,6 +362,8 @@ impl Keymap {
             (_, KeyCode::Backspace) if typing => return Some(Action::Backspace),
             (Mode::Palette { .. }, KeyCode::Up) => return Some(Action::Up),
             (Mode::Palette { .. }, KeyCode::Down) => return Some(Action::Down),
+            (Mode::File(_), KeyCode::Up) => return Some(Action::Up),
+            (Mode::File(_), KeyCode::Down) => return Some(Action::Down),
             (Mode::Help { .. }, KeyCode::Char('?')) => return Some(Action::ToggleHelp),
             (_, KeyCode::Char(c)) if typing && !key.modifiers.contains(KeyModifiers::CONTROL) => {
                 return Some(Action::Type(c));
@@ -378,6 +388,14 @@ impl Keymap {
             Mode::Help { .. } => &["type to filter", "Esc close"],
             Mode::History => &["u undo the last change", "Esc close"],
             Mode::Palette { .. } => &["type to filter", "↑/↓ choose", "Enter run", "Esc close"],
+            Mode::File(_) => &[
+                "y file",
+                "e edit title",
+                "l link duplicate",
+                "n skip",
+                "j/k scroll",
+                "Esc close",
+            ],
             Mode::Normal => &[],
         };
         let names: &[&str] = if focus == Pane::Detail {

@@ -81,6 +81,56 @@ pub enum Mode {
         filter: String,
         selected: usize,
     },
+    /// `F`: filing the targeted groups in the tracker, one at a time.
+    File(Box<FileDialog>),
+}
+
+/// Filing tasks: the groups still to file and where the first one stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDialog {
+    /// Fingerprints still to file; the first is the one shown.
+    pub queue: Vec<String>,
+    pub stage: FileStage,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileStage {
+    /// Drafting, finding the parent task and searching for duplicates.
+    Preparing,
+    /// The preview: file it, edit the title, link a duplicate, or skip.
+    Preview {
+        prepared: Box<Prepared>,
+        /// The title being edited (`e`), until Enter.
+        editing: Option<String>,
+        scroll: u16,
+    },
+    /// The create request is out.
+    Filing,
+}
+
+/// What the preview shows, and what filing sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub fingerprint: String,
+    pub title: String,
+    pub draft: logtriage::task::TaskDraft,
+    /// The body as the tracker will get it.
+    pub body: String,
+    pub destination: String,
+    pub parent: Option<logtriage::filing::TaskRef>,
+    pub duplicates: Vec<logtriage::filing::TaskRef>,
+    /// An earlier attempt left a pending filing (it is looked up before creating).
+    pub pending: Option<String>,
+}
+
+/// Where `F` files: a tracker, nowhere (tasks are written to files), or a tracker that is
+/// configured but cannot be used (the reason is shown on `F`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Filing {
+    #[default]
+    ToFiles,
+    Tracker(String),
+    Broken(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +177,10 @@ pub struct State {
     pub color: bool,
     /// `[theme] high_contrast`: nothing dimmed.
     pub high_contrast: bool,
+    /// Where `F` files tasks.
+    pub filing: Filing,
+    /// The config's `[[code_links]]`, for task drafts.
+    pub code_links: logtriage::task::CodeLinks,
 }
 
 impl State {
@@ -161,6 +215,8 @@ impl State {
             keymap: Default::default(),
             color,
             high_contrast: false,
+            filing: Filing::default(),
+            code_links: Default::default(),
         }
     }
 

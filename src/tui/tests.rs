@@ -688,3 +688,197 @@ fn high_contrast_dims_nothing() {
     s.high_contrast = true;
     assert_eq!(dimmed(&s), 0);
 }
+
+#[test]
+fn filing_previews_edits_the_title_and_files_one_group_after_another() {
+    use super::state::{FileStage, Filing, Prepared};
+    let mut s = loaded_state(true);
+    s.filing = Filing::Tracker("Phabricator https://phab.example".into());
+    // Two groups selected: the first two rows.
+    update(&mut s, Action::ToggleSelect);
+    update(&mut s, Action::ToggleSelect);
+    let fps: Vec<String> = s.selection.iter().cloned().collect();
+    let effects = update(&mut s, Action::StartFiling);
+    let [
+        Effect::PrepareFiling {
+            fingerprint,
+            version,
+            draft,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(version, "1.46.0-wmf.4");
+    assert!(fps.contains(fingerprint));
+    // The background answers with the preview.
+    let prepared = |fp: &str, draft: &logtriage::task::TaskDraft| Prepared {
+        fingerprint: fp.to_string(),
+        title: draft.title.clone(),
+        draft: draft.clone(),
+        body: draft.body(logtriage::task::Markup::Remarkup),
+        destination: "Phabricator https://phab.example, tags wikimedia-production-error".into(),
+        parent: Some(logtriage::filing::TaskRef {
+            id: "T400004".into(),
+            url: "https://phab.example/T400004".into(),
+            title: "1.46.0-wmf.4 deployment blockers".into(),
+            open: true,
+            handle: "PHID-TASK-x".into(),
+        }),
+        duplicates: Vec::new(),
+        pending: None,
+    };
+    let first = fingerprint.clone();
+    update(
+        &mut s,
+        Action::FilingPrepared(Ok(Box::new(prepared(&first, draft)))),
+    );
+    snap_both("file_preview", &s);
+    // e edits the title; Enter keeps it; y files.
+    update(&mut s, Action::Type('e'));
+    for _ in 0..200 {
+        update(&mut s, Action::Backspace);
+    }
+    for c in "Parser: null output".chars() {
+        update(&mut s, Action::Type(c));
+    }
+    update(&mut s, Action::Submit);
+    let effects = update(&mut s, Action::Type('y'));
+    let [Effect::File(p)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(p.title, "Parser: null output");
+    assert_eq!(p.parent.as_ref().unwrap().id, "T400004");
+    let Mode::File(d) = &s.mode else { panic!() };
+    assert_eq!(d.stage, FileStage::Filing);
+    // Esc cannot abandon a create in flight.
+    update(&mut s, Action::Cancel);
+    assert!(matches!(s.mode, Mode::File(_)));
+    // Filed: the decision is saved and the next group is prepared.
+    let mut decisions = s.decisions.clone();
+    decisions.apply(
+        &first,
+        None,
+        &Op::SetTask {
+            task: Some("https://phab.example/T412345".into()),
+        },
+        "2026-11-22T03:00:00Z",
+        "ann",
+    );
+    let effects = update(
+        &mut s,
+        Action::Filed(Ok((
+            "filed T412345 https://phab.example/T412345".into(),
+            decisions,
+        ))),
+    );
+    let [
+        Effect::PrepareFiling {
+            fingerprint: second,
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_ne!(second, &first);
+    assert_eq!(
+        s.message.as_ref().unwrap().0,
+        "filed T412345 https://phab.example/T412345"
+    );
+    assert_eq!(
+        s.decisions.get(&first).unwrap().task.as_deref(),
+        Some("https://phab.example/T412345")
+    );
+    // n skips the last one; the dialog closes.
+    let second = second.clone();
+    let d2 = logtriage::task::draft(
+        s.report
+            .as_ref()
+            .unwrap()
+            .groups
+            .iter()
+            .find(|g| g.fingerprint == second)
+            .unwrap(),
+        "1.46.0-wmf.4",
+        &Default::default(),
+    );
+    update(
+        &mut s,
+        Action::FilingPrepared(Ok(Box::new(prepared(&second, &d2)))),
+    );
+    assert!(update(&mut s, Action::Type('n')).is_empty());
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn filing_offers_to_link_a_duplicate_and_writes_files_without_a_tracker() {
+    use super::state::{Filing, Prepared};
+    let mut s = loaded_state(true);
+    s.filing = Filing::Tracker("GitHub example/app".into());
+    let g = s.selected_group().unwrap().clone();
+    update(&mut s, Action::StartFiling);
+    let draft = logtriage::task::draft(&g, "1.46.0-wmf.4", &Default::default());
+    let dup = logtriage::filing::TaskRef {
+        id: "#30".into(),
+        url: "https://github.com/example/app/issues/30".into(),
+        title: draft.title.clone(),
+        open: true,
+        handle: "1030".into(),
+    };
+    update(
+        &mut s,
+        Action::FilingPrepared(Ok(Box::new(Prepared {
+            fingerprint: g.fingerprint.clone(),
+            title: draft.title.clone(),
+            body: draft.body(logtriage::task::Markup::Markdown),
+            draft,
+            destination: "GitHub example/app".into(),
+            parent: None,
+            duplicates: vec![dup],
+            pending: None,
+        }))),
+    );
+    let screen = render(&s, 120, 30).backend().to_string();
+    assert!(
+        screen.contains("Open tasks with the same title"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("#30 https://github.com/example/app/issues/30"),
+        "{screen}"
+    );
+    let effects = update(&mut s, Action::Type('l'));
+    assert_eq!(
+        effects,
+        vec![Effect::Save {
+            fingerprint: g.fingerprint.clone(),
+            title: g.title.clone(),
+            op: Op::SetTask {
+                task: Some("https://github.com/example/app/issues/30".into())
+            }
+        }]
+    );
+    assert_eq!(s.mode, Mode::Normal);
+
+    // No tracker: the task goes to a file and the clipboard.
+    s.filing = Filing::ToFiles;
+    let effects = update(&mut s, Action::StartFiling);
+    let [Effect::Export { what, files }, Effect::Clipboard(text)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(what.starts_with("no tracker configured"), "{what}");
+    assert_eq!(files[0].0, format!("task-{}.txt", g.fingerprint));
+    assert!(files[0].1.contains("==== Error ===="));
+    assert_eq!(text, &files[0].1);
+    // A configured tracker without its token: F says why.
+    s.filing = Filing::Broken("tracker phabricator: set the API token in $PHAB_TOKEN".into());
+    assert!(update(&mut s, Action::StartFiling).is_empty());
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("set the API token in $PHAB_TOKEN")
+    );
+}

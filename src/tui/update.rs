@@ -2,7 +2,9 @@
 //! [`Effect`]s (background work) to start; the runtime performs them and reports back.
 
 use super::action::Action;
-use super::state::{InputKind, Load, Mode, Pane, State, Tone};
+use super::state::{
+    FileDialog, FileStage, Filing, InputKind, Load, Mode, Pane, Prepared, State, Tone,
+};
 use logtriage::decisions::{Mark, Op, is_task_reference};
 use logtriage::diff::Status;
 use std::time::Instant;
@@ -20,9 +22,22 @@ pub enum Effect {
     },
     /// Undo the last change to a group.
     Undo { fingerprint: String },
-    /// Write the report for people (Markdown and HTML, with decisions): file name and
-    /// contents of each.
-    Export { files: Vec<(String, String)> },
+    /// Write files next to the decisions file (the report for people in Markdown and
+    /// HTML; task drafts when no tracker is configured): what they are, name and contents.
+    Export {
+        what: String,
+        files: Vec<(String, String)>,
+    },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Clipboard(String),
+    /// Find the parent task and duplicates for a drafted task.
+    PrepareFiling {
+        fingerprint: String,
+        version: String,
+        draft: Box<logtriage::task::TaskDraft>,
+    },
+    /// File a previewed task (intent first, reconciled, never sent twice).
+    File(Box<Prepared>),
 }
 
 const PAGE: usize = 10;
@@ -36,11 +51,13 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Exported(result) => {
             s.message = Some(match result {
-                Ok(path) => (format!("report written to {path}"), Tone::Info),
+                Ok(what) => (what, Tone::Info),
                 Err(e) => (e, Tone::Error),
             });
             vec![]
         }
+        Action::FilingPrepared(result) => prepared(s, result),
+        Action::Filed(result) => filed(s, result),
         Action::DecisionsReloaded(d) => {
             if let Some(r) = &mut s.report {
                 r.attach_decisions(&d);
@@ -73,6 +90,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 _ => vec![],
             },
             Mode::Palette { .. } => palette(s, a),
+            Mode::File(_) => file_dialog(s, a),
             Mode::Normal => normal(s, a),
         },
     }
@@ -156,6 +174,204 @@ fn palette(s: &mut State, a: Action) -> Vec<Effect> {
                 return update(s, action);
             }
         }
+        _ => {}
+    }
+    vec![]
+}
+
+/// `F`: drafts a task per targeted group; files them in the tracker one by one after a
+/// preview, or writes them to files when no tracker is configured.
+fn start_filing(s: &mut State) -> Vec<Effect> {
+    let targets: Vec<String> = s.targets().iter().map(|g| g.fingerprint.clone()).collect();
+    let Some(r) = &s.report else {
+        return vec![];
+    };
+    if targets.is_empty() {
+        s.message = Some(("no group selected".into(), Tone::Error));
+        return vec![];
+    }
+    match &s.filing {
+        Filing::Broken(e) => {
+            s.message = Some((format!("cannot file: {e}"), Tone::Error));
+            vec![]
+        }
+        Filing::ToFiles => {
+            let version = &r.current.version;
+            let mut files = Vec::new();
+            for g in r.groups.iter().filter(|g| targets.contains(&g.fingerprint)) {
+                let d = logtriage::task::draft(g, version, &s.code_links);
+                let text = format!(
+                    "{}\n\n{}",
+                    d.title,
+                    d.body(logtriage::task::Markup::Remarkup)
+                );
+                files.push((format!("task-{}.txt", g.fingerprint), text));
+            }
+            let last = files.last().map(|(_, t)| t.clone()).unwrap_or_default();
+            vec![
+                Effect::Export {
+                    what: "no tracker configured: task (also on the clipboard)".into(),
+                    files,
+                },
+                Effect::Clipboard(last),
+            ]
+        }
+        Filing::Tracker(_) => {
+            let first = targets[0].clone();
+            s.mode = Mode::File(Box::new(FileDialog {
+                queue: targets,
+                stage: FileStage::Preparing,
+            }));
+            prepare(s, &first)
+        }
+    }
+}
+
+/// The effect that drafts group `fingerprint`'s task and looks up its parent and duplicates.
+fn prepare(s: &State, fingerprint: &str) -> Vec<Effect> {
+    let Some(r) = &s.report else {
+        return vec![];
+    };
+    let Some(g) = r.groups.iter().find(|g| g.fingerprint == fingerprint) else {
+        return vec![];
+    };
+    vec![Effect::PrepareFiling {
+        fingerprint: fingerprint.to_string(),
+        version: r.current.version.clone(),
+        draft: Box::new(logtriage::task::draft(g, &r.current.version, &s.code_links)),
+    }]
+}
+
+fn prepared(s: &mut State, result: Result<Box<Prepared>, String>) -> Vec<Effect> {
+    let Mode::File(dialog) = &mut s.mode else {
+        return vec![];
+    };
+    match result {
+        Ok(p)
+            if dialog.stage == FileStage::Preparing
+                && dialog.queue.first() == Some(&p.fingerprint) =>
+        {
+            dialog.stage = FileStage::Preview {
+                prepared: p,
+                editing: None,
+                scroll: 0,
+            };
+        }
+        Ok(_) => {}
+        Err(e) => {
+            s.mode = Mode::Normal;
+            s.message = Some((format!("cannot file: {e}"), Tone::Error));
+        }
+    }
+    vec![]
+}
+
+fn filed(
+    s: &mut State,
+    result: Result<(String, logtriage::decisions::Decisions), String>,
+) -> Vec<Effect> {
+    match result {
+        Ok((message, d)) => {
+            saved(s, Ok(d));
+            s.message = Some((message, Tone::Info));
+            next_filing(s)
+        }
+        Err(e) => {
+            s.mode = Mode::Normal;
+            s.message = Some((e, Tone::Error));
+            vec![]
+        }
+    }
+}
+
+/// Moves to the next group to file, or closes the dialog.
+fn next_filing(s: &mut State) -> Vec<Effect> {
+    let Mode::File(dialog) = &mut s.mode else {
+        return vec![];
+    };
+    if !dialog.queue.is_empty() {
+        dialog.queue.remove(0);
+    }
+    match dialog.queue.first().cloned() {
+        Some(next) => {
+            dialog.stage = FileStage::Preparing;
+            prepare(s, &next)
+        }
+        None => {
+            s.mode = Mode::Normal;
+            vec![]
+        }
+    }
+}
+
+/// Keys in the filing dialog: `y`/Enter files, `e` edits the title, `l` links the first
+/// duplicate instead, `n` skips, `j`/`k` scroll, Esc closes.
+fn file_dialog(s: &mut State, a: Action) -> Vec<Effect> {
+    let Mode::File(dialog) = &mut s.mode else {
+        return vec![];
+    };
+    let FileStage::Preview {
+        prepared,
+        editing,
+        scroll,
+    } = &mut dialog.stage
+    else {
+        match (&dialog.stage, a) {
+            (FileStage::Preparing, Action::Cancel) => s.mode = Mode::Normal,
+            (FileStage::Filing, Action::Cancel) => {
+                s.message = Some((
+                    "waiting for the tracker's answer (it is never sent twice)".into(),
+                    Tone::Info,
+                ));
+            }
+            _ => {}
+        }
+        return vec![];
+    };
+    if let Some(buffer) = editing {
+        match a {
+            Action::Type(c) => buffer.push(c),
+            Action::Backspace => {
+                buffer.pop();
+            }
+            Action::Submit => {
+                let title = buffer.trim().to_string();
+                if !title.is_empty() {
+                    prepared.title = title;
+                }
+                *editing = None;
+            }
+            Action::Cancel => *editing = None,
+            _ => {}
+        }
+        return vec![];
+    }
+    match a {
+        Action::Type('y') | Action::Submit => {
+            let p = prepared.clone();
+            dialog.stage = FileStage::Filing;
+            return vec![Effect::File(p)];
+        }
+        Action::Type('e') => *editing = Some(prepared.title.clone()),
+        Action::Type('l') => match prepared.duplicates.first() {
+            Some(dup) => {
+                let effect = Effect::Save {
+                    fingerprint: prepared.fingerprint.clone(),
+                    title: prepared.title.clone(),
+                    op: Op::SetTask {
+                        task: Some(dup.url.clone()),
+                    },
+                };
+                let mut effects = vec![effect];
+                effects.extend(next_filing(s));
+                return effects;
+            }
+            None => s.message = Some(("no duplicate to link".into(), Tone::Error)),
+        },
+        Action::Type('n') => return next_filing(s),
+        Action::Type('j') | Action::Down => *scroll = scroll.saturating_add(1),
+        Action::Type('k') | Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::Cancel => s.mode = Mode::Normal,
         _ => {}
     }
     vec![]
@@ -262,6 +478,7 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
                     .collect();
                 use logtriage::report::OutputFormat;
                 return vec![Effect::Export {
+                    what: "report".into(),
                     files: vec![
                         (
                             format!("logtriage-report-{version}.md"),
@@ -276,6 +493,7 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
             }
             None => s.message = Some(("nothing to export yet".into(), Tone::Error)),
         },
+        Action::StartFiling => return start_filing(s),
         Action::Refresh if !matches!(s.load, Load::Loading { .. }) => {
             s.load = Load::Loading {
                 since: Instant::now(),

@@ -112,6 +112,7 @@ pub fn draw(f: &mut Frame, s: &State) {
         Mode::Help { filter } => draw_help(f, area, s, filter),
         Mode::History => draw_history(f, area, s),
         Mode::Palette { filter, selected } => draw_palette(f, area, filter, *selected),
+        Mode::File(dialog) => draw_file_dialog(f, area, dialog),
         _ => {}
     }
 }
@@ -743,6 +744,116 @@ fn draw_history(f: &mut Frame, area: Rect, s: &State) {
         g.fingerprint
     );
     let rect = centered(area, 90, lines.len() as u16 + 2);
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        rect,
+    );
+}
+
+/// The filing preview: where the task goes, its parent, title, what was redacted or
+/// trimmed, open duplicates, and the body as it will be sent.
+fn draw_file_dialog(f: &mut Frame, area: Rect, dialog: &super::state::FileDialog) {
+    use super::state::FileStage;
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let left = if dialog.queue.len() > 1 {
+        format!(" ({} more after this)", dialog.queue.len() - 1)
+    } else {
+        String::new()
+    };
+    let (title, mut lines) = match &dialog.stage {
+        FileStage::Preparing => (
+            format!(" File a task{left} "),
+            vec![Line::from(
+                "drafting, finding the parent task and searching for duplicates…",
+            )],
+        ),
+        FileStage::Filing => (
+            format!(" File a task{left} "),
+            vec![Line::from(
+                "filing… (the intent is saved first; a lost answer is looked up, never resent)",
+            )],
+        ),
+        FileStage::Preview {
+            prepared: p,
+            editing,
+            scroll,
+        } => {
+            let field = |label: &str, value: String| {
+                Line::from(vec![
+                    Span::styled(format!("{label:<10}"), bold),
+                    Span::raw(value),
+                ])
+            };
+            let mut lines = vec![field("To", display_safe(&p.destination).into_owned())];
+            lines.push(field(
+                "Parent",
+                p.parent.as_ref().map_or_else(
+                    || "none configured".to_string(),
+                    |t| format!("{} {}", t.id, display_safe(&t.title)),
+                ),
+            ));
+            lines.push(match editing {
+                Some(buffer) => Line::from(vec![
+                    Span::styled(format!("{:<10}", "Title"), bold),
+                    Span::styled(
+                        format!("{}▏", display_safe(buffer)),
+                        Style::default().add_modifier(Modifier::REVERSED),
+                    ),
+                ]),
+                None => field("Title", display_safe(&p.title).into_owned()),
+            });
+            let summary = p.draft.redacted.summary();
+            lines.push(field(
+                "Redacted",
+                if summary.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    summary
+                },
+            ));
+            if let Some(t) = p.draft.trimmed() {
+                lines.push(field("Trimmed", t.to_string()));
+            }
+            if let Some(m) = &p.pending {
+                lines.push(field(
+                    "Pending",
+                    format!("an earlier attempt ({m}) is looked up before anything is created"),
+                ));
+            }
+            if !p.duplicates.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    "Open tasks with the same title (l links the first instead of filing):",
+                    bold,
+                )));
+                for d in p.duplicates.iter().take(3) {
+                    lines.push(Line::from(format!(
+                        "  {} {}",
+                        display_safe(&d.id),
+                        display_safe(&d.url)
+                    )));
+                }
+            }
+            lines.push(Line::from(""));
+            let body: Vec<Line> = p
+                .body
+                .lines()
+                .skip(*scroll as usize)
+                .map(|l| Line::from(display_safe(l).into_owned()))
+                .collect();
+            lines.extend(body);
+            (
+                format!(
+                    " File {}{left} — y file · e edit title · l link duplicate · n skip · j/k scroll · Esc ",
+                    p.fingerprint
+                ),
+                lines,
+            )
+        }
+    };
+    let height = area.height.saturating_sub(4).max(3);
+    lines.truncate(height as usize);
+    let rect = centered(area, area.width.saturating_sub(6), height);
     f.render_widget(Clear, rect);
     f.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),

@@ -6,10 +6,32 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // each test binary reads the fields it needs
 pub struct Request {
     pub line: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+/// Writes the demo train into `dir/demo` with the binary under test and returns its three
+/// versioned logs (MediaWiki JSON, ECS, logfmt).
+#[allow(dead_code)]
+pub fn write_demo(dir: &std::path::Path) -> Vec<String> {
+    let demo = dir.join("demo");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_logtriage"))
+        .args(["demo", "--write"])
+        .arg(&demo)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    [
+        "mediawiki.json",
+        "search-indexer.ecs.json",
+        "thumbor-proxy.logfmt",
+    ]
+    .iter()
+    .map(|f| demo.join(f).display().to_string())
+    .collect()
 }
 
 /// One canned answer: status, a file under tests/recorded/BACKEND/, extra headers, and
