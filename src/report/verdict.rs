@@ -50,6 +50,26 @@ fn undecided(g: &GroupReport) -> bool {
             })
 }
 
+/// `Title… (team/person, T123)`: a blocker in a verdict line.
+fn blocker(g: &GroupReport) -> String {
+    let title = display_safe(&g.title);
+    let mut s: String = title.chars().take(70).collect();
+    if title.chars().count() > 70 {
+        s.push('…');
+    }
+    let d = g.decision.as_ref();
+    let owner = d.and_then(|d| match (&d.owner_team, &d.owner_person) {
+        (Some(t), Some(p)) => Some(format!("{t}/{p}")),
+        (Some(x), None) | (None, Some(x)) => Some(x.clone()),
+        (None, None) => None,
+    });
+    let owner = owner.unwrap_or_else(|| "no owner".into());
+    let task = d
+        .and_then(|d| d.task.clone())
+        .unwrap_or_else(|| "no task".into());
+    format!("{s} ({}, {})", display_safe(&owner), display_safe(&task))
+}
+
 pub fn evaluate(r: &Report) -> TriageVerdict {
     let all = Limits {
         max_new: usize::MAX,
@@ -65,11 +85,7 @@ pub fn evaluate(r: &Report) -> TriageVerdict {
     let mut reasons = Vec::new();
     let blockers = r.marked(Mark::Blocker);
     if !blockers.is_empty() {
-        let titles: Vec<String> = blockers
-            .iter()
-            .take(3)
-            .map(|g| display_safe(&g.title).chars().take(80).collect())
-            .collect();
+        let titles: Vec<String> = blockers.iter().take(3).map(|g| blocker(g)).collect();
         reasons.push(format!(
             "{} open blocker(s): {}{}",
             blockers.len(),
@@ -99,5 +115,87 @@ pub fn evaluate(r: &Report) -> TriageVerdict {
     TriageVerdict {
         call: Call::NoGo,
         reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decisions::{Decisions, Op};
+
+    fn decided(ops: &[Op]) -> Report {
+        let mut r = crate::task::tests::report();
+        let fp = r
+            .groups
+            .iter()
+            .find(|g| g.status == Status::New)
+            .unwrap()
+            .fingerprint
+            .clone();
+        let mut d = Decisions::default();
+        for op in ops {
+            d.apply(&fp, None, op, "2026-11-22T00:00:00Z", "ann");
+        }
+        r.attach_decisions(&d);
+        r
+    }
+
+    #[test]
+    fn open_blockers_and_undecided_groups_are_no_go_and_decided_ones_go() {
+        let r = decided(&[]);
+        assert_eq!(r.verdict.call, Call::NoGo);
+        assert_eq!(
+            r.verdict.reasons,
+            ["1 new and 0 regressed group(s) not triaged yet"]
+        );
+        let r = decided(&[
+            Op::SetMark {
+                mark: Some(Mark::Blocker),
+                train: Some("2".into()),
+            },
+            Op::SetOwner {
+                team: Some("Platform".into()),
+                person: Some("ann".into()),
+            },
+            Op::SetTask {
+                task: Some("T412345".into()),
+            },
+        ]);
+        assert_eq!(r.verdict.call, Call::NoGo);
+        assert!(
+            r.verdict.reasons[0].starts_with("1 open blocker(s): TypeError: mail"),
+            "{:?}",
+            r.verdict
+        );
+        assert!(
+            r.verdict.reasons[0].ends_with("(Platform/ann, T412345)"),
+            "{:?}",
+            r.verdict
+        );
+        // A blocker raised on another train does not hold this one; a backport does not either.
+        let r = decided(&[Op::SetMark {
+            mark: Some(Mark::Backport),
+            train: Some("2".into()),
+        }]);
+        assert_eq!(r.verdict.call, Call::Go);
+        assert_eq!(r.verdict.reasons[1], "1 backport(s) pending");
+        // Known with a closed task: undecided again.
+        let mut r = decided(&[
+            Op::SetMark {
+                mark: Some(Mark::Known),
+                train: None,
+            },
+            Op::SetTask {
+                task: Some("T1".into()),
+            },
+        ]);
+        assert_eq!(r.verdict.call, Call::Go);
+        r.attach_task_states(|_| Some(false));
+        assert_eq!(r.verdict.call, Call::NoGo);
+        assert_eq!(r.closed_but_recurring().len(), 1);
+        // No events for the current version: blind, whatever the decisions.
+        let mut r = decided(&[]);
+        r.current.events = 0;
+        assert_eq!(evaluate(&r).call, Call::Blind);
     }
 }
