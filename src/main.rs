@@ -136,8 +136,9 @@ struct DecideArgs {
 
 #[derive(Args)]
 struct FileArgs {
-    /// Fingerprint of a group to file (16 hex digits; repeatable).
-    #[arg(long = "group", required = true, value_name = "FINGERPRINT")]
+    /// Fingerprint of a group to file (16 hex digits; repeatable). Fingerprints may also
+    /// come first among the positional arguments: `logtriage file FP... SOURCE...`.
+    #[arg(long = "group", value_name = "FINGERPRINT")]
     groups: Vec<String>,
     /// File without asking (otherwise: ask on a terminal, only preview elsewhere).
     #[arg(long)]
@@ -248,6 +249,25 @@ struct OutputArgs {
     /// Write the report here instead of stdout.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
+    /// Keep log text as it is. By default what the report quotes from the logs is redacted
+    /// (secrets, emails, IPs, URL query values, quoted trace arguments): reports get pasted
+    /// into public tasks.
+    #[arg(long)]
+    no_redact: bool,
+}
+
+impl OutputArgs {
+    /// Renders `r` as asked, redacted unless --no-redact, and writes it.
+    fn write(&self, r: &Report) -> Result<(), Failure> {
+        let mut r = r.clone();
+        if !self.no_redact {
+            let removed = r.redact().summary();
+            if !removed.is_empty() {
+                eprintln!("logtriage: redacted {removed} (--no-redact keeps them)");
+            }
+        }
+        write_output(&r.render(self.format), self.output.as_ref())
+    }
 }
 
 #[derive(Args)]
@@ -683,7 +703,7 @@ fn cmd_report(a: ReportArgs) -> Result<u8, Failure> {
             return Err(Failure(format!("--check-tasks: {e}"), 2));
         }
     }
-    write_output(&r.render(a.out.format), a.out.output.as_ref())?;
+    a.out.write(&r)?;
     Ok(report_exit(&r))
 }
 
@@ -721,7 +741,7 @@ fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
     if let Some(d) = decisions {
         r.attach_decisions(&d);
     }
-    write_output(&r.render(a.out.format), a.out.output.as_ref())?;
+    a.out.write(&r)?;
     Ok(report_exit(&r))
 }
 
@@ -841,6 +861,8 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
     let r = versioned_report(&demo_input);
     let _ = std::fs::remove_dir_all(&dir);
     let r = r?;
+    let mut r = r;
+    r.redact();
     write_output(&r.render(a.format), None)?;
     Ok(0)
 }
@@ -945,8 +967,30 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-fn cmd_file(a: FileArgs) -> Result<u8, Failure> {
+/// A 16-hex-digit fingerprint that is not also the name of a file.
+fn is_fingerprint_argument(s: &str) -> bool {
+    s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit()) && !std::path::Path::new(s).exists()
+}
+
+fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
     use logtriage::task::{CodeLinks, Markup};
+    // `logtriage file FP... SOURCE...`: leading fingerprints are groups.
+    let leading = a
+        .input
+        .sources
+        .iter()
+        .take_while(|s| is_fingerprint_argument(s))
+        .count();
+    a.groups.extend(a.input.sources.drain(..leading));
+    if a.groups.is_empty() {
+        return Err("name the groups to file: logtriage file FINGERPRINT... SOURCE...".into());
+    }
+    if a.input.sources.is_empty() {
+        return Err(
+            "give the sources after the fingerprints: logtriage file FINGERPRINT... SOURCE..."
+                .into(),
+        );
+    }
     let cfg = config::load(a.input.read.config.as_deref())?;
     let links = CodeLinks::new(
         cfg.code_links

@@ -703,7 +703,7 @@ fn file_without_a_tracker_writes_a_redacted_task_and_says_where() {
         .unwrap();
     let fp = g["fingerprint"].as_str().unwrap();
     let out = dir.path().to_str().unwrap();
-    let o = run(&[&["file", "--group", fp, "--out", out][..], &logs].concat());
+    let o = run(&[&["file", "--out", out, fp][..], &logs].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("no tracker configured"),
@@ -741,4 +741,21 @@ fn file_without_a_tracker_writes_a_redacted_task_and_says_where() {
     .concat());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("no group 0000000000000000 in 1.46.0-wmf.4 vs 1.46.0-wmf.3"));
+}
+
+#[test]
+fn reports_redact_what_they_quote_unless_asked_not_to() {
+    let (_dir, demo) = demo_dir();
+    let logs = demo_logs(&demo);
+    let logs: Vec<&str> = logs.iter().map(String::as_str).collect();
+    for format in ["markdown", "remarkup", "html", "json"] {
+        let o = run(&[&["report", "--format", format][..], &logs].concat());
+        let text = stdout(&o);
+        // The demo's sample URLs carry search terms in their query strings.
+        assert!(text.contains("search=[redacted]"), "{format}: {text}");
+        assert!(!text.contains("search=WQzrIp"), "{format}");
+        assert!(stderr(&o).contains("redacted "), "{}", stderr(&o));
+    }
+    let o = run(&[&["report", "--no-redact"][..], &logs].concat());
+    assert!(stdout(&o).contains("search=WQzrIp"), "{}", stdout(&o));
 }

@@ -949,3 +949,67 @@ fn report_check_tasks_lists_known_errors_whose_task_is_closed_and_they_count_as_
         err(&o)
     );
 }
+
+/// Every tracker: a refused token and a wrong URL or project are named, nothing is filed,
+/// and no filing is left pending; an overloaded tracker is retried before giving up.
+#[test]
+fn every_tracker_names_refused_tokens_missing_things_and_overload() {
+    let t = train();
+    type Config = fn(&str, &str) -> String;
+    let cases: [(&str, Config, &str, u16, &str); 6] = [
+        ("phabricator", phabricator, "", 404, "not found (HTTP 404)"),
+        ("github", github, "", 401, "refused the token (HTTP 401)"),
+        ("gitlab", gitlab, "", 401, "refused the token (HTTP 401)"),
+        (
+            "gitlab",
+            gitlab,
+            "parent = '#3'",
+            404,
+            "404 Project Not Found",
+        ),
+        ("jira", jira, "", 401, "refused the token (HTTP 401)"),
+        (
+            "jira",
+            jira,
+            "parent = 'OPS-9'",
+            404,
+            "Issue does not exist",
+        ),
+    ];
+    for (kind, config, extra, status, expected) in cases {
+        let file = match (kind, status) {
+            ("phabricator", _) => "not-found.html",
+            ("github", _) => "bad-credentials.json",
+            ("gitlab", 401) => "unauthorized.json",
+            ("gitlab", _) => "project-not-found.json",
+            ("jira", 401) => "unauthorized.json",
+            _ => "issue-not-found.json",
+        };
+        let (addr, seen) = serve_replies(kind, vec![Reply::new(status, file)]);
+        let cfg = t.config(&config(&addr, extra));
+        let o = t.file(&cfg, &["--yes"]);
+        assert_eq!(o.status.code(), Some(2), "{kind}: {}", err(&o));
+        assert!(err(&o).contains(expected), "{kind}: {}", err(&o));
+        assert!(err(&o).contains("nothing was filed"), "{kind}: {}", err(&o));
+        assert_eq!(seen.lock().unwrap().len(), 1, "{kind}: not retried");
+        assert!(!t.decisions().exists() || t.decision()["filing"].is_null());
+    }
+    // 503 three times on a read: retried, then named with the attempts.
+    let (addr, seen) = serve_replies(
+        "github",
+        vec![
+            Reply::new(503, "service-unavailable.json"),
+            Reply::new(503, "service-unavailable.json"),
+            Reply::new(503, "service-unavailable.json"),
+        ],
+    );
+    let cfg = t.config(&github(&addr, ""));
+    let o = t.file(&cfg, &["--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("HTTP 503: {\"message\":\"Service Unavailable\"} (after 3 attempts)"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}

@@ -276,6 +276,50 @@ impl Report {
         self.verdict = verdict::evaluate(self);
     }
 
+    /// Redacts what the report quotes from the logs (titles, templates, samples and their
+    /// fields, stack traces, top values) before it leaves the machine: secrets, emails,
+    /// IP addresses, URL query values except `action`, quoted trace arguments. Returns how
+    /// many of each kind were removed.
+    pub fn redact(&mut self) -> crate::redact::Redacted {
+        use crate::redact::{Redacted, redact, redact_trace};
+        let mut total = Redacted::default();
+        let mut take = |text: &mut String, r: Redacted| {
+            for (k, n) in r.removed {
+                *total.removed.entry(k).or_default() += n;
+            }
+            *text = r.text;
+        };
+        for g in &mut self.groups {
+            let t = redact(&g.title);
+            take(&mut g.title, t);
+            let t = redact(&g.template);
+            take(&mut g.template, t);
+            if let Some(st) = &mut g.stack_trace {
+                let t = redact_trace(st);
+                take(st, t);
+            }
+            if let Some(sample) = &mut g.sample {
+                let t = redact(&sample.message);
+                take(&mut sample.message, t);
+                if let Some(id) = &mut sample.request_id {
+                    let t = redact(id);
+                    take(id, t);
+                }
+                for v in sample.fields.values_mut() {
+                    let t = redact(v);
+                    take(v, t);
+                }
+            }
+            for values in g.top.values_mut() {
+                for (v, _) in values.iter_mut() {
+                    let t = redact(v);
+                    take(v, t);
+                }
+            }
+        }
+        total
+    }
+
     /// Records whether each group's task is open (`state(task)`: `None` when unknown).
     pub fn attach_task_states(&mut self, mut state: impl FnMut(&str) -> Option<bool>) {
         for g in &mut self.groups {

@@ -477,6 +477,9 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
                     })
                     .collect();
                 use logtriage::report::OutputFormat;
+                // What leaves the machine is redacted; the screen shows the logs as they are.
+                let mut r = r.clone();
+                r.redact();
                 return vec![Effect::Export {
                     what: "report".into(),
                     files: vec![
