@@ -250,7 +250,7 @@ struct OutputArgs {
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
     /// Keep log text as it is. By default what the report quotes from the logs is redacted
-    /// (secrets, emails, IPs, URL query values, quoted trace arguments): reports get pasted
+    /// (secrets, emails, IPs, URL query values, request bodies, quoted trace arguments): reports get pasted
     /// into public tasks.
     #[arg(long)]
     no_redact: bool,
@@ -1061,7 +1061,7 @@ fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
     let mut code = 0;
     for g in groups {
         let mut draft = logtriage::task::draft(g, &version, &links);
-        let title = a
+        let mut title = a
             .title
             .as_deref()
             .map_or_else(|| draft.title.clone(), |t| display_safe(t).into_owned());
@@ -1163,12 +1163,20 @@ fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
         let go = if a.yes {
             true
         } else if interactive {
-            eprint!("file this task? [y/N] ");
-            let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .map_err(|e| format!("cannot read the answer: {e}"))?;
-            matches!(line.trim(), "y" | "Y" | "yes")
+            loop {
+                eprint!("file \"{title}\"? [y]es, [n]o, [e]dit the title: ");
+                match read_answer()?.as_str() {
+                    "y" | "Y" | "yes" => break true,
+                    "e" | "E" => {
+                        eprint!("title: ");
+                        let t = read_answer()?;
+                        if !t.is_empty() {
+                            title = display_safe(&t).into_owned();
+                        }
+                    }
+                    _ => break false,
+                }
+            }
         } else {
             eprintln!("{}: preview only; add --yes to file it", g.fingerprint);
             false
@@ -1208,6 +1216,15 @@ fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
         }
     }
     Ok(code)
+}
+
+/// One line typed by the user, trimmed.
+fn read_answer() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the answer: {e}"))?;
+    Ok(line.trim().to_string())
 }
 
 /// No tracker: each task goes to `task-FINGERPRINT.txt` in `out`, and the last one to the

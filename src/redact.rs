@@ -1,6 +1,6 @@
 //! Redaction of log text before it leaves the machine (a task filed in a tracker, a report
 //! pasted elsewhere): secrets and tokens, email and IP addresses, URL query values (except
-//! `action`), and quoted arguments in stack traces. Each redaction is counted by kind so a
+//! `action`), request bodies logged with an event, and quoted arguments in stack traces. Each redaction is counted by kind so a
 //! preview can say what was removed.
 
 use regex::{Captures, Regex};
@@ -15,6 +15,7 @@ pub enum Kind {
     Ip,
     QueryValue,
     QuotedArgument,
+    RequestBody,
 }
 
 impl Kind {
@@ -25,6 +26,7 @@ impl Kind {
             Kind::Ip => "IP addresses",
             Kind::QueryValue => "URL query values",
             Kind::QuotedArgument => "quoted arguments in the trace",
+            Kind::RequestBody => "request bodies",
         }
     }
 
@@ -36,6 +38,7 @@ impl Kind {
             Kind::Ip => "[ip]",
             Kind::QueryValue => "[redacted]",
             Kind::QuotedArgument => "[arg]",
+            Kind::RequestBody => "[body]",
         }
     }
 }
@@ -78,6 +81,8 @@ struct Patterns {
     query: Regex,
     /// A quoted string inside a trace frame's argument list.
     quoted: Regex,
+    /// `body={…}`, `payload: "…"`, `post_data=…`: a request body logged with the event.
+    body: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -102,6 +107,10 @@ fn patterns() -> &'static Patterns {
         .unwrap(),
         query: Regex::new(r"([?&])([^=&#\s?]+)=([^&#\s]*)").unwrap(),
         quoted: Regex::new(r#"'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*""#).unwrap(),
+        body: Regex::new(
+            r#"(?i)\b((?:request[_ -]?)?body|payload|post[_ -]?data|form[_ -]?data|request[_ -]?params)(["']?\s*[:=]\s*)(\{.*\}|\[.*\]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s,;&]+)"#,
+        )
+        .unwrap(),
     })
 }
 
@@ -127,6 +136,14 @@ pub fn redact(text: &str) -> Redacted {
     let mut counts = BTreeMap::new();
     let mut s = replace_counted(text, &p.shaped_secret, &mut counts, |_| {
         Some((Kind::Secret, Kind::Secret.mark().into()))
+    });
+    s = replace_counted(&s, &p.body, &mut counts, |c| {
+        (&c[3] != Kind::RequestBody.mark()).then(|| {
+            (
+                Kind::RequestBody,
+                format!("{}{}{}", &c[1], &c[2], Kind::RequestBody.mark()),
+            )
+        })
     });
     s = replace_counted(&s, &p.named_secret, &mut counts, |c| {
         let value = &c[4];
@@ -266,8 +283,23 @@ mod tests {
     }
 
     #[test]
+    fn request_bodies_go_whole() {
+        let r = redact(r#"POST /api failed body={"user":"alice","pw":"x y"} status=500"#);
+        assert_eq!(r.text, "POST /api failed body=[body] status=500");
+        let r = redact(r#"payload: "a=1&b=2", request_body='{x}' post_data=raw;next"#);
+        assert_eq!(
+            r.text,
+            "payload: [body], request_body=[body] post_data=[body];next"
+        );
+        assert_eq!(r.removed[&Kind::RequestBody], 3);
+        // The word alone is not a body.
+        let clean = "empty body in response; payload too large";
+        assert_eq!(redact(clean).text, clean);
+    }
+
+    #[test]
     fn redaction_is_idempotent() {
-        let once = redact("x?a=1&b=2 password=p alice@example.org 10.0.0.1");
+        let once = redact("x?a=1&b=2 password=p alice@example.org 10.0.0.1 body={\"a\":1}");
         let twice = redact(&once.text);
         assert_eq!(twice.text, once.text);
         assert!(twice.removed.is_empty(), "{:?}", twice.removed);

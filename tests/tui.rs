@@ -273,3 +273,47 @@ fn a_blocker_marked_in_the_tui_is_filed_in_phabricator_and_linked() {
         "the HTML report links it"
     );
 }
+
+/// `logtriage file` on a terminal asks before filing; `e` edits the title first.
+#[test]
+fn file_on_a_terminal_asks_and_lets_the_title_be_edited() {
+    use support::{Reply, serve_replies};
+    let dir = tempfile::tempdir().unwrap();
+    let logs = support::write_demo(dir.path()).join(" ");
+    let (addr, seen) = serve_replies(
+        "github",
+        vec![
+            Reply::new(200, "search-empty.json"),
+            Reply::new(201, "created.json"),
+        ],
+    );
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "[tracker]\nkind = 'github'\nurl = 'http://{addr}'\nproject = 'example/app'\ntoken_env = 'LT_TOKEN'\n"
+        ),
+    )
+    .unwrap();
+    let tmux = Tmux::start_with_env(
+        dir.path(),
+        &format!(
+            "{BIN} file 5ee421e6cb448ed2 --config config.toml {logs}; echo EXITED $?; sleep 30"
+        ),
+        &[("LT_TOKEN", "ghp_CANARY000000000000000000000000000000")],
+    );
+    tmux.wait_for("[y]es, [n]o, [e]dit the title:");
+    tmux.keys(&["e", "Enter"]);
+    tmux.wait_for("title:");
+    tmux.literal("Parser output is null on view");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("file \"Parser output is null on view\"?");
+    tmux.keys(&["y", "Enter"]);
+    let end = tmux.wait_for("EXITED 0");
+    assert!(
+        end.contains("filed #42 https://github.com/example/app/issues/42"),
+        "{end}"
+    );
+    let reqs = seen.lock().unwrap().clone();
+    let created: serde_json::Value = serde_json::from_str(&reqs[1].body).unwrap();
+    assert_eq!(created["title"], "Parser output is null on view");
+}
