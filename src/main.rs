@@ -1057,6 +1057,7 @@ fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
     let who = logtriage::decisions::current_user();
     // Looked up when the first task needs it.
     let mut parent_lookup = None;
+    let mut last_create: Option<std::time::Instant> = None;
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut code = 0;
     for g in groups {
@@ -1184,6 +1185,15 @@ fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
         if !go {
             continue;
         }
+        // Trackers limit how fast content is created (GitHub bans integrations that keep
+        // creating while limited): at most one create a second.
+        if let Some(at) = last_create {
+            let since = std::time::Instant::now().duration_since(at);
+            if since < CREATE_INTERVAL {
+                std::thread::sleep(CREATE_INTERVAL - since);
+            }
+        }
+        last_create = Some(std::time::Instant::now());
         match logtriage::filing::file(
             tracker.as_ref(),
             &mut store,
@@ -1217,6 +1227,9 @@ fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
     }
     Ok(code)
 }
+
+/// The shortest time between two creates in a tracker.
+const CREATE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// One line typed by the user, trimmed.
 fn read_answer() -> Result<String, Failure> {

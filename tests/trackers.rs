@@ -1013,3 +1013,60 @@ fn every_tracker_names_refused_tokens_missing_things_and_overload() {
     );
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
+
+#[test]
+fn several_groups_are_filed_one_after_another_at_most_one_create_a_second() {
+    let t = train();
+    let o = Command::new(BIN)
+        .args(["report", "--format", "json"])
+        .args(&t.logs)
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let other = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["fingerprint"].as_str().unwrap().to_string())
+        .find(|f| *f != t.fp)
+        .unwrap();
+    let (addr, seen) = serve_replies(
+        "github",
+        vec![
+            Reply::new(200, "search-empty.json"),
+            Reply::new(201, "created.json"),
+            Reply::new(200, "search-empty.json"),
+            Reply::new(201, "issue-7.json"),
+        ],
+    );
+    let cfg = t.config(&github(&addr, ""));
+    let o = t.file(&cfg, &["--yes", "--group", &other]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        out(&o).contains(&format!("{}: filed #42", t.fp)),
+        "{}",
+        out(&o)
+    );
+    assert!(
+        out(&o).contains(&format!("{other}: filed #7")),
+        "{}",
+        out(&o)
+    );
+    let reqs = seen.lock().unwrap().clone();
+    assert_eq!(reqs.len(), 4);
+    assert!(reqs[1].line.starts_with("POST") && reqs[3].line.starts_with("POST"));
+    assert!(
+        reqs[3].at.duration_since(reqs[1].at) >= Duration::from_millis(990),
+        "creates {:?} apart",
+        reqs[3].at.duration_since(reqs[1].at)
+    );
+    let d: Value = serde_json::from_str(&std::fs::read_to_string(t.decisions()).unwrap()).unwrap();
+    assert_eq!(
+        d["decisions"][&t.fp]["task"],
+        "https://github.com/example/app/issues/42"
+    );
+    assert_eq!(
+        d["decisions"][&other]["task"],
+        "https://github.com/example/app/issues/7"
+    );
+}

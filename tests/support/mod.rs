@@ -11,6 +11,8 @@ pub struct Request {
     pub line: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// When the request arrived.
+    pub at: std::time::Instant,
 }
 
 /// Writes the demo train into `dir/demo` with the binary under test and returns its three
@@ -129,6 +131,7 @@ pub fn serve_replies(backend: &str, replies: Vec<Reply>) -> (String, Arc<Mutex<V
                 line: line.trim_end().to_string(),
                 headers,
                 body: String::from_utf8(body).unwrap(),
+                at: std::time::Instant::now(),
             });
             let payload = reply.inline.clone().unwrap_or_else(|| {
                 std::fs::read_to_string(format!(
