@@ -190,28 +190,27 @@ pub fn redact_trace(trace: &str) -> Redacted {
     let mut out = Redacted::default();
     let mut lines = Vec::new();
     for line in trace.lines() {
-        let r = redact(line);
-        out.absorb(r.removed);
+        // Quoted arguments first: removing them can leave text that the other rules
+        // match, and a second pass must find nothing new.
         let mut counts = BTreeMap::new();
-        let text = match (r.text.find('('), r.text.rfind(')')) {
+        let line = match (line.find('('), line.rfind(')')) {
             (Some(open), Some(close)) if open < close => {
                 let args = replace_counted(
-                    &r.text[open..=close],
+                    &line[open..=close],
                     &patterns().quoted,
                     &mut counts,
-                    |_| {
-                        Some((
-                            Kind::QuotedArgument,
-                            format!("'{}'", Kind::QuotedArgument.mark()),
-                        ))
-                    },
+                    // The mark has no quotes, so it cannot pair with a stray quote into a
+                    // new quoted string on a second pass.
+                    |_| Some((Kind::QuotedArgument, Kind::QuotedArgument.mark().into())),
                 );
-                format!("{}{args}{}", &r.text[..open], &r.text[close + 1..])
+                format!("{}{args}{}", &line[..open], &line[close + 1..])
             }
-            _ => r.text,
+            _ => line.to_string(),
         };
         out.absorb(counts);
-        lines.push(text);
+        let r = redact(&line);
+        out.absorb(r.removed);
+        lines.push(r.text);
     }
     out.text = lines.join("\n");
     out
@@ -275,8 +274,8 @@ mod tests {
         let r = redact_trace(trace);
         assert_eq!(
             r.text,
-            "#0 /srv/mediawiki/includes/User.php(512): User->setPassword('[arg]', 3)\n\
-             #1 /srv/mediawiki/includes/Api.php(9): Api->call('[arg]')\n\
+            "#0 /srv/mediawiki/includes/User.php(512): User->setPassword([arg], 3)\n\
+             #1 /srv/mediawiki/includes/Api.php(9): Api->call([arg])\n\
              #2 {main}"
         );
         assert_eq!(r.removed[&Kind::QuotedArgument], 2);
@@ -303,5 +302,24 @@ mod tests {
         let twice = redact(&once.text);
         assert_eq!(twice.text, once.text);
         assert!(twice.removed.is_empty(), "{:?}", twice.removed);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn redaction_is_idempotent_on_log_like_text(
+            s in "[a-zA-Z0-9@.=?&:/ '\"{}\\[\\]_#(),;-]{0,120}"
+        ) {
+            let once = redact(&s);
+            let twice = redact(&once.text);
+            proptest::prop_assert_eq!(&twice.text, &once.text);
+            let t1 = redact_trace(&s);
+            proptest::prop_assert_eq!(&redact_trace(&t1.text).text, &t1.text);
+        }
+
+        #[test]
+        fn redaction_never_panics(s in proptest::prelude::any::<String>()) {
+            let _ = redact(&s);
+            let _ = redact_trace(&s);
+        }
     }
 }

@@ -101,4 +101,23 @@ mod tests {
         assert_eq!(display_safe_multiline("a\n\x1bb"), "a\n␛b");
         assert_eq!(display_safe("a\nb"), "a⏎b");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn nothing_live_survives_and_it_is_idempotent(s in proptest::prelude::any::<String>()) {
+            for keep in [false, true] {
+                let once = escape(&s, keep);
+                proptest::prop_assert!(once.chars().all(|c| !needs_escape(c) || (keep && c == '\n')));
+                let twice = escape(&once, keep).into_owned();
+                proptest::prop_assert_eq!(twice.as_str(), once.as_ref());
+                proptest::prop_assert!(once.chars().count() <= 10 * s.chars().count().max(1));
+            }
+        }
+
+        #[test]
+        fn bytes_decoded_lossily_are_neutralized(b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let s = String::from_utf8_lossy(&b);
+            proptest::prop_assert!(display_safe(&s).chars().all(|c| !needs_escape(c)));
+        }
+    }
 }

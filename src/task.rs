@@ -582,7 +582,7 @@ pub(crate) mod tests {
         assert!(t.body.contains("```name=message,lines=10\n"), "{}", t.body);
         assert!(
             t.body.contains(
-                "| #0 | [[ https://code.example/core/+blame/wmf/2/includes/User.php#512 | /srv/mediawiki/php-2/includes/User.php(512) ]] | User->setPassword('[arg]')"
+                "| #0 | [[ https://code.example/core/+blame/wmf/2/includes/User.php#512 | /srv/mediawiki/php-2/includes/User.php(512) ]] | User->setPassword([arg])"
             ),
             "{}",
             t.body

@@ -383,4 +383,13 @@ mod tests {
         // The new TypeError has events after and none before.
         assert!(page.contains("<rect class=\"after\""));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn escaped_text_is_inert(s in proptest::prelude::any::<String>()) {
+            let e = esc(&s);
+            proptest::prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            proptest::prop_assert!(!e.chars().any(|c| c.is_control()));
+        }
+    }
 }
