@@ -30,6 +30,8 @@ pub struct Limits {
     /// New groups allowed before the gate fails (default 0: any new error fails).
     pub max_new: usize,
     pub max_regressed: usize,
+    /// Open blockers of this train fail the gate.
+    pub fail_on_blockers: bool,
 }
 
 #[derive(Debug)]
@@ -89,6 +91,16 @@ pub fn evaluate(r: &Report, limits: Limits) -> Verdict<'_> {
         .collect();
     let mut reasons = Vec::new();
     let mut failing = Vec::new();
+    // A blocker raised on this train holds it, whatever its counts.
+    let blockers: Vec<&GroupReport> = r
+        .groups
+        .iter()
+        .filter(|g| g.decision.as_ref().and_then(|d| d.mark) == Some(Mark::Blocker))
+        .collect();
+    if !blockers.is_empty() && limits.fail_on_blockers {
+        reasons.push(format!("{} open blocker(s) on this train", blockers.len()));
+        failing.extend(blockers);
+    }
     if new.len() > limits.max_new {
         reasons.push(format!(
             "{} new error group(s), at most {} allowed",

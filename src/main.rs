@@ -670,6 +670,7 @@ fn report_exit(r: &Report) -> u8 {
         Limits {
             max_new: usize::MAX,
             max_regressed: usize::MAX,
+            fail_on_blockers: false,
         },
     );
     if v.outcome == Outcome::Blind {
@@ -752,6 +753,7 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Failure> {
         Limits {
             max_new: a.max_new,
             max_regressed: a.max_regressed,
+            fail_on_blockers: true,
         },
     );
     write_output(&gate::render(&r, &v), None)?;

@@ -588,6 +588,14 @@ fn decisions_show_in_reports_and_known_errors_pass_the_gate() {
     let gate = stdout(&with("check", &[]));
     assert!(gate.contains("3 new error group(s)"), "{gate}");
     assert!(!gate.contains("NullPointerException"), "{gate}");
+    // An open blocker fails the gate even when new groups are allowed.
+    let o = with("check", &["--max-new", "100"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("1 open blocker(s) on this train"),
+        "{}",
+        stdout(&o)
+    );
     // Undo, and a blocker of another train does not apply to this one.
     let out = decide(&["--undo", &npe]);
     assert!(out.contains("undid \"task T400001\""), "{out}");

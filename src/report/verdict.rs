@@ -74,6 +74,7 @@ pub fn evaluate(r: &Report) -> TriageVerdict {
     let all = Limits {
         max_new: usize::MAX,
         max_regressed: usize::MAX,
+        fail_on_blockers: false,
     };
     let gate = gate::evaluate(r, all);
     if gate.outcome == Outcome::Blind {

@@ -226,7 +226,13 @@ fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Theme, banner: Option<(
 /// The deploy gate's verdict on what is on screen, with its rule (as `logtriage check`
 /// with its defaults: any new or regressed group that is not known or ignored fails).
 fn gate_spans<'a>(r: &Report, t: &Theme) -> Vec<Span<'a>> {
-    let v = logtriage::gate::evaluate(r, logtriage::gate::Limits::default());
+    let v = logtriage::gate::evaluate(
+        r,
+        logtriage::gate::Limits {
+            fail_on_blockers: true,
+            ..Default::default()
+        },
+    );
     let (word, style) = match v.outcome {
         Outcome::Pass => ("PASS", Style::default().add_modifier(Modifier::BOLD)),
         Outcome::Fail => ("FAIL", t.status(Status::New)),
