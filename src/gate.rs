@@ -77,26 +77,26 @@ pub fn evaluate(r: &Report, limits: Limits) -> Verdict<'_> {
             Some(Mark::Known | Mark::Ignored)
         )
     };
+    let is_blocker =
+        |g: &&GroupReport| g.decision.as_ref().and_then(|d| d.mark) == Some(Mark::Blocker);
+    // Blockers are counted as blockers (when they fail the gate), not again as new.
+    let counted = |g: &&GroupReport| counts(g) && !(limits.fail_on_blockers && is_blocker(g));
     let new: Vec<&GroupReport> = r
         .groups
         .iter()
         .filter(|g| g.status == Status::New)
-        .filter(counts)
+        .filter(counted)
         .collect();
     let regressed: Vec<&GroupReport> = r
         .groups
         .iter()
         .filter(|g| g.status == Status::Regressed)
-        .filter(counts)
+        .filter(counted)
         .collect();
     let mut reasons = Vec::new();
     let mut failing = Vec::new();
     // A blocker raised on this train holds it, whatever its counts.
-    let blockers: Vec<&GroupReport> = r
-        .groups
-        .iter()
-        .filter(|g| g.decision.as_ref().and_then(|d| d.mark) == Some(Mark::Blocker))
-        .collect();
+    let blockers: Vec<&GroupReport> = r.groups.iter().filter(is_blocker).collect();
     if !blockers.is_empty() && limits.fail_on_blockers {
         reasons.push(format!("{} open blocker(s) on this train", blockers.len()));
         failing.extend(blockers);

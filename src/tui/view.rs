@@ -241,9 +241,22 @@ fn gate_spans<'a>(r: &Report, t: &Theme) -> Vec<Span<'a>> {
     let why = match v.outcome {
         Outcome::Pass => "no new or regressed errors".to_string(),
         Outcome::Fail => {
-            let new = v.failing.iter().filter(|g| g.status == Status::New).count();
-            let reg = v.failing.len() - new;
-            format!("{new} new, {reg} regressed untriaged")
+            let blocker = |g: &&&logtriage::report::GroupReport| {
+                g.decision.as_ref().and_then(|d| d.mark)
+                    == Some(logtriage::decisions::Mark::Blocker)
+            };
+            let blockers = v.failing.iter().filter(blocker).count();
+            let new = v
+                .failing
+                .iter()
+                .filter(|g| g.status == Status::New && !blocker(g))
+                .count();
+            let reg = v.failing.len() - new - blockers;
+            let untriaged = format!("{new} new, {reg} regressed untriaged");
+            match blockers {
+                0 => untriaged,
+                b => format!("{b} blocker(s), {untriaged}"),
+            }
         }
         Outcome::Blind => "cannot judge".to_string(),
     };
