@@ -180,9 +180,13 @@ fn draw_header(f: &mut Frame, area: Rect, s: &State, t: &Theme, banner: Option<(
     let mut lines = Vec::new();
     let title = match &s.report {
         Some(r) => format!(
-            " logtriage  {} vs {}  ·  {}",
+            " logtriage  {} vs {}{}  ·  {}",
             display_safe(&r.current.version),
             display_safe(&r.previous.version),
+            r.stop
+                .as_deref()
+                .map(|st| format!(" at {}", display_safe(st)))
+                .unwrap_or_default(),
             display_safe(&s.source_label)
         ),
         None => format!(" logtriage  ·  {}", display_safe(&s.source_label)),
