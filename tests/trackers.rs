@@ -1070,3 +1070,31 @@ fn several_groups_are_filed_one_after_another_at_most_one_create_a_second() {
         "https://github.com/example/app/issues/7"
     );
 }
+
+#[test]
+fn a_tracker_config_that_would_leak_or_cannot_work_is_refused_before_any_request() {
+    let t = train();
+    for (cfg, expected) in [
+        (
+            "[tracker]\nkind = 'github'\nurl = 'http://api.github.example'\nproject = 'a/b'\ntoken_env = 'LT_TOKEN'\n",
+            "url must start with https://",
+        ),
+        (
+            "[tracker]\nkind = 'gitlab'\nurl = 'https://bot:secret@gitlab.example'\nproject = 'a/b'\ntoken_env = 'LT_TOKEN'\n",
+            "no credentials in the url",
+        ),
+        (
+            "[tracker]\nkind = 'bugzilla'\nurl = 'https://bugs.example'\ntoken_env = 'LT_TOKEN'\n",
+            "tracker kind bugzilla: use phabricator, github, gitlab or jira",
+        ),
+        (
+            "[tracker]\nkind = 'github'\ntoken_env = 'LT_TOKEN'\n",
+            "tracker github: set project",
+        ),
+    ] {
+        let path = t.config(cfg);
+        let o = t.file(&path, &["--yes"]);
+        assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+        assert!(err(&o).contains(expected), "{}", err(&o));
+    }
+}

@@ -23,6 +23,15 @@ const MAX_RETRY_AFTER_SECS: u64 = 10;
 
 /// The tracker `cfg` describes, with its token read from the environment.
 pub fn open(cfg: &TrackerConfig) -> Result<Box<dyn Tracker>, String> {
+    if !matches!(
+        cfg.kind.as_str(),
+        "phabricator" | "github" | "gitlab" | "jira"
+    ) {
+        return Err(format!(
+            "tracker kind {}: use phabricator, github, gitlab or jira",
+            display_safe(&cfg.kind)
+        ));
+    }
     let token = std::env::var(&cfg.token_env)
         .ok()
         .filter(|t| !t.trim().is_empty())
@@ -39,9 +48,9 @@ pub fn open(cfg: &TrackerConfig) -> Result<Box<dyn Tracker>, String> {
             .as_deref()
             .or(default)
             .ok_or_else(|| format!("tracker {}: set url", cfg.kind))?;
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !(url.starts_with("https://") || is_loopback_http(url)) {
             return Err(format!(
-                "tracker {}: url must start with https://",
+                "tracker {}: url must start with https:// (the token must not travel in clear; plain http is allowed to this machine only)",
                 cfg.kind
             ));
         }
@@ -81,6 +90,22 @@ pub fn open(cfg: &TrackerConfig) -> Result<Box<dyn Tracker>, String> {
             ));
         }
     })
+}
+
+/// `http://` to this machine (a local proxy, a test server).
+fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// One tracker's HTTP: its base URL, client and token.
@@ -318,6 +343,25 @@ pub fn encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_http_only_to_this_machine() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost/x",
+            "http://[::1]:9/",
+        ] {
+            assert!(is_loopback_http(ok), "{ok}");
+        }
+        for no in [
+            "http://phab.example",
+            "http://127.0.0.1.evil.example",
+            "https://x",
+            "http://10.0.0.1",
+        ] {
+            assert!(!is_loopback_http(no), "{no}");
+        }
+    }
 
     #[test]
     fn search_words_drop_query_syntax() {
