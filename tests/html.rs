@@ -123,6 +123,8 @@ fn the_html_report_renders_its_charts_in_chromium() {
         );
     }
     assert_eq!(page["after_fill"], "rgb(31, 95, 191)");
+    // Improved and steady groups start folded.
+    assert_eq!(page["folded"], 2);
     let verdict = page["verdict"].as_str().unwrap();
     assert!(
         verdict.starts_with("Verdict: NO-GO — 5 new and 1 regressed"),

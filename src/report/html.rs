@@ -21,7 +21,7 @@ const STACK_LINES: usize = 25;
 const STYLE: &str = "
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:1.5rem auto;max-width:1200px;padding:0 1rem;color:#1b1b1b;background:#fff}
 h1{font-size:1.4rem;margin:0 0 .5rem}h2{font-size:1.15rem;margin:1.6rem 0 .4rem;border-bottom:1px solid #ccc}
-h3{font-size:1rem;margin:1rem 0 .3rem}
+h3{font-size:1rem;margin:1rem 0 .3rem}summary{font-size:1.15rem;font-weight:600;margin:1.2rem 0 .4rem;cursor:pointer}
 .verdict{padding:.6rem .9rem;border:2px solid;border-radius:4px;font-weight:600;margin:.6rem 0}
 .verdict.go{border-color:#1f5fbf;background:#eef4fd}.verdict.no_go{border-color:#b35900;background:#fff4e8}
 .verdict.blind{border-color:#6b2fa3;background:#f5eefc}
@@ -107,14 +107,22 @@ pub fn render(r: &Report) -> String {
     ] {
         let gs = r.marked(mark);
         if !gs.is_empty() {
-            section(&mut o, &format!("{name} ({})", gs.len()), &gs, &windows);
+            section(
+                &mut o,
+                Some(&format!("{name} ({})", gs.len())),
+                &gs,
+                &windows,
+            );
         }
     }
     let closed = r.closed_but_recurring();
     if !closed.is_empty() {
         section(
             &mut o,
-            &format!("Known, task closed, still occurring ({})", closed.len()),
+            Some(&format!(
+                "Known, task closed, still occurring ({})",
+                closed.len()
+            )),
             &closed,
             &windows,
         );
@@ -126,7 +134,16 @@ pub fn render(r: &Report) -> String {
         }
         let mut name = status.as_str().to_string();
         name[..1].make_ascii_uppercase();
-        section(&mut o, &format!("{name} ({})", gs.len()), &gs, &windows);
+        let name = format!("{name} ({})", gs.len());
+        if matches!(status, Status::Improved | Status::Steady) {
+            // What did not get worse is folded: the page opens fast with thousands of
+            // groups, and the reader's eye goes to what changed.
+            let _ = writeln!(o, "<details><summary>{}</summary>", esc(&name));
+            section(&mut o, None, &gs, &windows);
+            o.push_str("</details>\n");
+        } else {
+            section(&mut o, Some(&name), &gs, &windows);
+        }
         if matches!(status, Status::New | Status::Regressed) {
             for g in gs {
                 details(&mut o, g);
@@ -170,8 +187,11 @@ fn unseen(o: &mut String, r: &Report) {
     o.push_str("</ul></div>\n");
 }
 
-fn section(o: &mut String, name: &str, gs: &[&GroupReport], w: &Windows) {
-    let _ = writeln!(o, "<h2>{}</h2>", esc(name));
+/// A table of groups under a heading (`None`: the caller gave it one, e.g. a summary).
+fn section(o: &mut String, name: Option<&str>, gs: &[&GroupReport], w: &Windows) {
+    if let Some(name) = name {
+        let _ = writeln!(o, "<h2>{}</h2>", esc(name));
+    }
     o.push_str("<table><tr><th>Status</th><th>Now</th><th>Before</th><th>Ratio</th><th>Level</th><th>Before / after</th><th>Decision</th><th>Title</th><th>Fingerprint</th></tr>\n");
     for g in gs {
         let ratio = match (g.status, g.ratio) {
