@@ -1069,6 +1069,13 @@ fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
             .as_deref()
             .map_or_else(|| draft.title.clone(), |t| display_safe(t).into_owned());
         if let Some(task) = &a.link {
+            if !logtriage::decisions::is_task_reference(task) {
+                return Err(format!(
+                    "--link {}: give the task's URL or a Phabricator id like T123456",
+                    display_safe(task)
+                )
+                .into());
+            }
             logtriage::filing::link(
                 &mut store,
                 &g.fingerprint,
@@ -1158,7 +1165,7 @@ fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
             }
             eprintln!(
                 "{}: not filed; link one with --link {} or file anyway with --duplicate-ok",
-                g.fingerprint, dups[0].id
+                g.fingerprint, dups[0].url
             );
             code = code.max(1);
             continue;

@@ -470,7 +470,14 @@ fn github_duplicates_rate_limits_validation_and_bad_credentials() {
         "{}",
         err(&o)
     );
-    assert!(err(&o).contains("link one with --link #30"), "{}", err(&o));
+    assert!(
+        err(&o).contains("link one with --link https://github.com/example/app/issues/30"),
+        "{}",
+        err(&o)
+    );
+    let o = t.file(&cfg, &["--link", "#30"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("give the task's URL"), "{}", err(&o));
     assert_eq!(seen.lock().unwrap().len(), 1);
     // Linking it instead.
     let o = t.file(

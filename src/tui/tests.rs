@@ -882,3 +882,32 @@ fn filing_offers_to_link_a_duplicate_and_writes_files_without_a_tracker() {
             .contains("set the API token in $PHAB_TOKEN")
     );
 }
+
+#[test]
+fn a_pending_filing_shows_in_the_detail_pane() {
+    let mut s = loaded_state(true);
+    let fp = s.selected_group().unwrap().fingerprint.clone();
+    with_decision(
+        &mut s,
+        &fp,
+        &[
+            Op::SetMark {
+                mark: Some(Mark::Blocker),
+                train: Some("1.46.0-wmf.4".into()),
+            },
+            Op::SetFiling {
+                filing: Some(logtriage::decisions::Filing {
+                    tracker: "phabricator https://phab.example".into(),
+                    marker: "logtriage5ee421e6cb448ed2x0badf00d".into(),
+                    at: "2026-11-22T03:00:00Z".into(),
+                    task: None,
+                }),
+            },
+        ],
+    );
+    let screen = render(&s, 200, 48).backend().to_string();
+    assert!(
+        screen.contains("filing pending in phabricator https://phab.example since"),
+        "{screen}"
+    );
+}

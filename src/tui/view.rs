@@ -529,6 +529,22 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             Span::styled("Decision: ", t.heading()),
             Span::raw(safe(&parts.join(" · "))),
         ]));
+        if let Some(f) = s
+            .decisions
+            .get(&g.fingerprint)
+            .and_then(|d| d.filing.as_ref())
+            .filter(|f| f.task.is_none())
+        {
+            l.push(Line::from(Span::styled(
+                format!(
+                    "  filing pending in {} since {} (id {}): F looks for it before filing again",
+                    safe(&f.tracker),
+                    short_time(&f.at),
+                    safe(&f.marker)
+                ),
+                t.alert(),
+            )));
+        }
         for n in &d.notes {
             l.push(Line::from(format!(
                 "  note by {} {}: {}",
