@@ -219,11 +219,20 @@ fn prepare_filing(
     version: &str,
     mut draft: logtriage::task::TaskDraft,
 ) -> Result<Box<Prepared>, String> {
+    let store = DecisionStore::open(decisions).map_err(|e| e.to_string())?;
+    if let Some(task) = store
+        .data
+        .get(&fingerprint)
+        .and_then(|d| d.filing.as_ref())
+        .filter(|f| f.tracker == tracker.name())
+        .and_then(|f| f.task.clone())
+    {
+        return Err(format!("already filed as {task}"));
+    }
+    let pending = logtriage::filing::pending(&store, tracker, &fingerprint).map(|f| f.marker);
     let parent = tracker.parent(version).map_err(|e| e.to_string())?;
     let title = draft.title.clone();
     let duplicates = logtriage::filing::duplicates(tracker, &title).map_err(|e| e.to_string())?;
-    let store = DecisionStore::open(decisions).map_err(|e| e.to_string())?;
-    let pending = logtriage::filing::pending(&store, tracker, &fingerprint).map(|f| f.marker);
     draft.fit(tracker.markup(), tracker.body_limit());
     Ok(Box::new(Prepared {
         body: draft.body(tracker.markup()),

@@ -112,7 +112,7 @@ pub fn draw(f: &mut Frame, s: &State) {
         Mode::Help { filter } => draw_help(f, area, s, filter),
         Mode::History => draw_history(f, area, s),
         Mode::Palette { filter, selected } => draw_palette(f, area, filter, *selected),
-        Mode::File(dialog) => draw_file_dialog(f, area, dialog),
+        Mode::File(dialog) => draw_file_dialog(f, area, dialog, s),
         _ => {}
     }
 }
@@ -792,7 +792,7 @@ fn draw_history(f: &mut Frame, area: Rect, s: &State) {
 
 /// The filing preview: where the task goes, its parent, title, what was redacted or
 /// trimmed, open duplicates, and the body as it will be sent.
-fn draw_file_dialog(f: &mut Frame, area: Rect, dialog: &super::state::FileDialog) {
+fn draw_file_dialog(f: &mut Frame, area: Rect, dialog: &super::state::FileDialog, s: &State) {
     use super::state::FileStage;
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let left = if dialog.queue.len() > 1 {
@@ -853,6 +853,19 @@ fn draw_file_dialog(f: &mut Frame, area: Rect, dialog: &super::state::FileDialog
             ));
             if let Some(t) = p.draft.trimmed() {
                 lines.push(field("Trimmed", t.to_string()));
+            }
+            if let Some(task) = s
+                .decisions
+                .get(&p.fingerprint)
+                .and_then(|d| d.task.as_ref())
+            {
+                lines.push(field(
+                    "Has task",
+                    format!(
+                        "{} (filing replaces it with the new task)",
+                        display_safe(task)
+                    ),
+                ));
             }
             if let Some(m) = &p.pending {
                 lines.push(field(
