@@ -201,11 +201,26 @@ pub fn draft(g: &GroupReport, version: &str, links: &CodeLinks) -> TaskDraft {
         format!("{} ({})", g.fingerprint, g.rule),
         true,
     ));
-    let message = g
+    let raw = g
         .sample
         .as_ref()
         .map_or_else(|| g.template.clone(), |s| s.message.clone());
-    let message = take(redact(&display_safe(&message)));
+    // MediaWiki's `[{reqId}] {url}   ` prefix: the request id is a fact already, the URL
+    // becomes one (redacted), and the code block holds the message itself (as Phatality).
+    let stripped = crate::fingerprint::strip_mediawiki_prefix(&raw);
+    if stripped.len() < raw.len() {
+        let prefix = raw[..raw.len() - stripped.len()].trim();
+        if let Some((_, url)) = prefix.split_once("] ") {
+            let url = url.trim();
+            if url.starts_with('/') || url.starts_with("http") {
+                facts.insert(
+                    facts.len() - 1,
+                    ("url".into(), take(redact(&display_safe(url))), true),
+                );
+            }
+        }
+    }
+    let message = take(redact(&display_safe(stripped)));
     let mut frames = Vec::new();
     if let Some(trace) = &g.stack_trace {
         let trace = take(redact_trace(&display_safe_multiline(trace)));

@@ -735,8 +735,16 @@ fn file_without_a_tracker_writes_a_redacted_task_and_says_where() {
         "{task}"
     );
     assert!(task.contains("| #3 |  | {main}"), "{task}");
-    // The sample's URL keeps its path but not its query values.
-    assert!(task.contains("/w/index.php?title=[redacted]"), "{task}");
+    // The sample's URL keeps its path but not its query values, as a fact of its own; the
+    // message block holds the message without MediaWiki's `[reqId] url` prefix.
+    assert!(
+        task.contains("* url: `/w/index.php?title=[redacted]&search=[redacted]"),
+        "{task}"
+    );
+    assert!(
+        task.contains("```name=message,lines=10\nTypeError: MediaWiki"),
+        "{task}"
+    );
     assert!(
         !task.contains("search=") || task.contains("search=[redacted]"),
         "{task}"
