@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
 
-/// Parses a timestamp field value. Returns `None` for anything unrecognized or out of range.
 /// `--since`: a duration before `now_ms` (`30m`, `12h`, `7d`) or a timestamp, as ms.
 pub fn parse_since(s: &str, now_ms: i64) -> Option<i64> {
     let s = s.trim();
@@ -40,6 +39,7 @@ mod since_tests {
     }
 }
 
+/// Parses a timestamp field value. Returns `None` for anything unrecognized or out of range.
 pub fn parse_timestamp(s: &str) -> Option<i64> {
     let s = s.trim();
     if s.is_empty() {
@@ -51,7 +51,46 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.timestamp_millis());
     }
-    parse_iso_loose(s)
+    parse_iso_loose(s).or_else(|| parse_text_header(s))
+}
+
+/// The other timestamps of text-log headers (src/input/text.rs recognises them): ctime
+/// (Apache's error log), Common Log Format, BGL, Spark's `yy/MM/dd`, HDFS's `yyMMdd HHmmss`,
+/// HealthApp's `yyyyMMdd-H:m:s:ms`, and syslog's `Mmm d HH:MM:SS`, which has no year: the
+/// current one, or the previous one when that would put it more than a day ahead of now.
+fn parse_text_header(s: &str) -> Option<i64> {
+    let s = s.trim_matches(|c| c == '[' || c == ']').trim();
+    if let Ok(dt) = DateTime::parse_from_str(s, "%d/%b/%Y:%H:%M:%S %z") {
+        return Some(dt.timestamp_millis());
+    }
+    for format in [
+        "%a %b %e %H:%M:%S%.f %Y",
+        "%Y-%m-%d-%H.%M.%S%.f",
+        "%y/%m/%d %H:%M:%S%.f",
+        "%y%m%d %H%M%S",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
+            return Some(t.and_utc().timestamp_millis());
+        }
+    }
+    if let Some((head, ms)) = s.rsplit_once(':')
+        && s.matches(':').count() == 3
+        && let Ok(t) = NaiveDateTime::parse_from_str(head, "%Y%m%d-%H:%M:%S")
+    {
+        return Some(t.and_utc().timestamp_millis() + i64::from(num(ms.as_bytes())?.min(999)));
+    }
+    let now = chrono::Utc::now();
+    let year = chrono::Datelike::year(&now);
+    let in_year = |y: i32| {
+        NaiveDateTime::parse_from_str(&format!("{s} {y}"), "%b %e %H:%M:%S%.f %Y")
+            .ok()
+            .map(|t| t.and_utc().timestamp_millis())
+    };
+    let this_year = in_year(year)?;
+    if this_year > now.timestamp_millis() + 86_400_000 {
+        return in_year(year - 1);
+    }
+    Some(this_year)
 }
 
 /// Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude.
@@ -158,6 +197,51 @@ mod tests {
         assert_eq!(parse_timestamp("1763373600000000"), Some(ms));
         assert_eq!(parse_timestamp("1763373600000000000"), Some(ms));
         assert_eq!(parse_timestamp("1763373600.5"), Some(ms + 500));
+    }
+
+    #[test]
+    fn text_log_headers() {
+        let at = |s: &str| parse_timestamp(s).map(format_ms);
+        assert_eq!(
+            at("[Sun Dec 04 04:47:44 2005]").as_deref(),
+            Some("2005-12-04T04:47:44.000Z")
+        );
+        assert_eq!(
+            at("10/Oct/2000:13:55:36 -0700").as_deref(),
+            Some("2000-10-10T20:55:36.000Z")
+        );
+        assert_eq!(
+            at("2005-06-03-15.42.50.675872").as_deref(),
+            Some("2005-06-03T15:42:50.675Z")
+        );
+        assert_eq!(
+            at("17/06/09 20:10:40").as_deref(),
+            Some("2017-06-09T20:10:40.000Z")
+        );
+        assert_eq!(
+            at("081109 203615").as_deref(),
+            Some("2008-11-09T20:36:15.000Z")
+        );
+        assert_eq!(
+            at("20171223-22:15:29:606").as_deref(),
+            Some("2017-12-23T22:15:29.606Z")
+        );
+        // Syslog has no year: this year, unless that is in the future.
+        let now = chrono::Utc::now();
+        let ts = parse_timestamp("Jan  1 00:00:01").unwrap();
+        assert!(ts <= now.timestamp_millis() + 86_400_000);
+        assert!(format_ms(ts).ends_with("-01-01T00:00:01.000Z"));
+        let dec = parse_timestamp("Dec 31 23:59:59").unwrap();
+        assert!(
+            dec <= now.timestamp_millis() + 86_400_000,
+            "{}",
+            format_ms(dec)
+        );
+        assert!(now.timestamp_millis() - dec < 366 * 86_400_000);
+        assert_eq!(
+            format_ms(parse_timestamp("Jun 14 15:16:01").unwrap())[4..],
+            *"-06-14T15:16:01.000Z"
+        );
     }
 
     #[test]
