@@ -467,6 +467,39 @@ fn write_screenshots() {
     update(&mut s, Action::SwitchPane);
     update(&mut s, Action::ToggleHelp);
     save("help", &s);
+    update(&mut s, Action::Cancel);
+    // The filing preview, as a configured Phabricator would fill it.
+    s.filing = super::state::Filing::Tracker("Phabricator".into());
+    let g = s.selected_group().unwrap().clone();
+    update(&mut s, Action::StartFiling);
+    let links = logtriage::task::CodeLinks::new([(
+        r"^/srv/mediawiki/php-(?P<v>[^/]+)/(?P<path>.+)$",
+        "https://gerrit.wikimedia.org/r/plugins/gitiles/mediawiki/core/+blame/refs/heads/wmf/{v}/{path}#{line}",
+    )])
+    .unwrap();
+    let draft = logtriage::task::draft(&g, "1.46.0-wmf.4", &links);
+    update(
+        &mut s,
+        Action::FilingPrepared(Ok(Box::new(super::state::Prepared {
+            fingerprint: g.fingerprint.clone(),
+            title: draft.title.clone(),
+            body: draft.body(logtriage::task::Markup::Remarkup),
+            draft,
+            destination:
+                "Phabricator https://phabricator.wikimedia.org, tags wikimedia-production-error, priority unbreak"
+                    .into(),
+            parent: Some(logtriage::filing::TaskRef {
+                id: "T400004".into(),
+                url: "https://phabricator.wikimedia.org/T400004".into(),
+                title: "1.46.0-wmf.4 deployment blockers".into(),
+                open: true,
+                handle: "PHID-TASK-x".into(),
+            }),
+            duplicates: Vec::new(),
+            pending: None,
+        }))),
+    );
+    save("file-preview", &s);
 }
 
 #[test]

@@ -908,7 +908,9 @@ fn draw_file_dialog(f: &mut Frame, area: Rect, dialog: &super::state::FileDialog
     let rect = centered(area, area.width.saturating_sub(6), height);
     f.render_widget(Clear, rect);
     f.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(title)),
         rect,
     );
 }
