@@ -70,12 +70,13 @@ pub fn evaluate(r: &Report, limits: Limits) -> Verdict<'_> {
             failing: Vec::new(),
         };
     }
-    // Groups triaged as known or ignored do not fail the gate; blockers and fixed ones do.
+    // Groups triaged as known or ignored do not fail the gate (unless their task is known to
+    // be closed); blockers and fixed ones do.
     let counts = |g: &&GroupReport| {
         !matches!(
             g.decision.as_ref().and_then(|d| d.mark),
             Some(Mark::Known | Mark::Ignored)
-        )
+        ) || crate::report::verdict::task_closed(g)
     };
     let is_blocker =
         |g: &&GroupReport| g.decision.as_ref().and_then(|d| d.mark) == Some(Mark::Blocker);

@@ -53,6 +53,8 @@ pub enum Action {
     StartFiling,
     /// A group's task is drafted, its parent and duplicates looked up.
     FilingPrepared(Result<Box<super::state::Prepared>, String>),
+    /// Which tasks are open, as the tracker answered (tasks it does not know are left out).
+    TaskStates(Result<std::collections::HashMap<String, bool>, String>),
     /// A filing ended: the message to show, and the decisions as saved.
     Filed(Result<(String, Decisions), String>),
     /// The terminal was resized, or a timer fired (redraw only).

@@ -340,6 +340,30 @@ fn perform(
                 )));
             });
         }
+        Effect::CheckTasks(tasks) => {
+            let Some(tracker) = opts.tracker.clone() else {
+                return;
+            };
+            tokio::task::spawn_blocking(move || {
+                let mut states = std::collections::HashMap::new();
+                let mut failed = None;
+                for t in tasks {
+                    match tracker.is_open(&t) {
+                        Ok(Some(open)) => {
+                            states.insert(t, open);
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            failed.get_or_insert(e.to_string());
+                        }
+                    }
+                }
+                let _ = tx.send(Action::TaskStates(match failed {
+                    Some(e) if states.is_empty() => Err(e),
+                    _ => Ok(states),
+                }));
+            });
+        }
         Effect::File(p) => {
             let Some(tracker) = opts.tracker.clone() else {
                 return;

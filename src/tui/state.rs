@@ -181,6 +181,8 @@ pub struct State {
     pub filing: Filing,
     /// The config's `[[code_links]]`, for task drafts.
     pub code_links: logtriage::task::CodeLinks,
+    /// Whether each task of a known or ignored group is open, as the tracker said.
+    pub task_states: std::collections::HashMap<String, bool>,
 }
 
 impl State {
@@ -217,6 +219,7 @@ impl State {
             high_contrast: false,
             filing: Filing::default(),
             code_links: Default::default(),
+            task_states: Default::default(),
         }
     }
 
@@ -339,6 +342,8 @@ fn field_match(g: &GroupReport, key: &str, value: &str) -> Option<bool> {
         }
         "team" => has(d.and_then(|d| d.owner_team.as_ref())),
         "person" => has(d.and_then(|d| d.owner_person.as_ref())),
+        // `task:closed`: the tracker says the group's task is closed.
+        "task" if value == "closed" => d.is_some_and(|d| d.task_open == Some(false)),
         "task" => has(d.and_then(|d| d.task.as_ref())),
         "host" | "wiki" | "service" | "url" | "channel" => g
             .top

@@ -944,3 +944,76 @@ fn a_pending_filing_shows_in_the_detail_pane() {
         "{screen}"
     );
 }
+
+#[test]
+fn known_groups_whose_task_closed_are_flagged_after_the_tracker_answers() {
+    let mut s = State::new(
+        "demo train".into(),
+        Decisions::default(),
+        PathBuf::from("decisions.json"),
+        true,
+    );
+    s.filing = super::state::Filing::Tracker("Phabricator".into());
+    let r = demo_report();
+    let npe = r
+        .groups
+        .iter()
+        .find(|g| g.title.contains("NullPointerException"))
+        .unwrap()
+        .fingerprint
+        .clone();
+    let mut d = Decisions::default();
+    for op in [
+        Op::SetMark {
+            mark: Some(Mark::Known),
+            train: None,
+        },
+        Op::SetTask {
+            task: Some("T398001".into()),
+        },
+    ] {
+        d.apply(&npe, None, &op, "2026-11-20T00:00:00Z", "ann");
+    }
+    s.decisions = d;
+    // Loading asks the tracker about the known groups' tasks.
+    let effects = update(&mut s, Action::Loaded(Ok(Box::new(r))));
+    assert_eq!(effects, vec![Effect::CheckTasks(vec!["T398001".into()])]);
+    update(
+        &mut s,
+        Action::TaskStates(Ok([("T398001".to_string(), false)].into())),
+    );
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("1 known group(s) still occur but their task is closed"),
+        "{:?}",
+        s.message
+    );
+    let screen = render(&s, 160, 48).backend().to_string();
+    assert!(
+        screen.contains("KNOWN·CLOSED java.lang.NullPointerException"),
+        "{screen}"
+    );
+    // The gate counts it again, and task:closed finds it.
+    assert!(screen.contains("gate FAIL (4 new"), "{screen}");
+    update(&mut s, Action::StartSearch);
+    for c in "task:closed".chars() {
+        update(&mut s, Action::Type(c));
+    }
+    assert_eq!(s.rows.len(), 1);
+    assert_eq!(s.selected_group().unwrap().fingerprint, npe);
+    // A later save keeps the state it learned.
+    let d = s.decisions.clone();
+    update(&mut s, Action::Saved(Ok(d)));
+    let g = s
+        .report
+        .as_ref()
+        .unwrap()
+        .groups
+        .iter()
+        .find(|g| g.fingerprint == npe)
+        .unwrap();
+    assert_eq!(g.decision.as_ref().unwrap().task_open, Some(false));
+}

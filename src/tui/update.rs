@@ -38,6 +38,8 @@ pub enum Effect {
     },
     /// File a previewed task (intent first, reconciled, never sent twice).
     File(Box<Prepared>),
+    /// Ask the tracker whether these tasks (of known and ignored groups) are open.
+    CheckTasks(Vec<String>),
 }
 
 const PAGE: usize = 10;
@@ -59,11 +61,32 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         Action::FilingPrepared(result) => prepared(s, result),
         Action::Filed(result) => filed(s, result),
         Action::DecisionsReloaded(d) => {
-            if let Some(r) = &mut s.report {
-                r.attach_decisions(&d);
-            }
             s.decisions = d;
+            attach(s);
             s.refresh_rows();
+            vec![]
+        }
+        Action::TaskStates(result) => {
+            match result {
+                Ok(states) => {
+                    s.task_states = states;
+                    attach(s);
+                    s.refresh_rows();
+                    let closed = s
+                        .report
+                        .as_ref()
+                        .map_or(0, |r| r.closed_but_recurring().len());
+                    if closed > 0 {
+                        s.message = Some((
+                            format!(
+                                "{closed} known group(s) still occur but their task is closed: triage them again (search task:closed)"
+                            ),
+                            Tone::Error,
+                        ));
+                    }
+                }
+                Err(e) => s.message = Some((format!("could not check tasks: {e}"), Tone::Error)),
+            }
             vec![]
         }
         Action::Resize | Action::Key(_) => vec![],
@@ -96,13 +119,38 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Puts the decisions, and the task states known from the tracker, on the report.
+fn attach(s: &mut State) {
+    if let Some(r) = &mut s.report {
+        r.attach_decisions(&s.decisions);
+        if !s.task_states.is_empty() {
+            r.attach_task_states(|t| s.task_states.get(t).copied());
+        }
+    }
+}
+
+/// The tasks of known and ignored groups on screen, for the tracker to say which are closed.
+fn tasks_to_check(s: &State) -> Vec<String> {
+    let Some(r) = &s.report else {
+        return Vec::new();
+    };
+    let mut tasks: Vec<String> = r
+        .groups
+        .iter()
+        .filter_map(|g| g.decision.as_ref())
+        .filter(|d| matches!(d.mark, Some(Mark::Known | Mark::Ignored)))
+        .filter_map(|d| d.task.clone())
+        .collect();
+    tasks.sort();
+    tasks.dedup();
+    tasks
+}
+
 fn saved(s: &mut State, result: Result<logtriage::decisions::Decisions, String>) {
     match result {
         Ok(d) => {
-            if let Some(r) = &mut s.report {
-                r.attach_decisions(&d);
-            }
             s.decisions = d;
+            attach(s);
             s.refresh_rows();
             s.message = Some((
                 format!("saved to {}", s.decisions_path.display()),
@@ -542,8 +590,7 @@ fn select(s: &mut State, i: usize) {
 
 fn loaded(s: &mut State, result: Result<Box<logtriage::report::Report>, String>) -> Vec<Effect> {
     match result {
-        Ok(mut r) => {
-            r.attach_decisions(&s.decisions);
+        Ok(r) => {
             s.fresh = match &s.report {
                 Some(old) => {
                     let known: std::collections::HashSet<&str> =
@@ -566,8 +613,13 @@ fn loaded(s: &mut State, result: Result<Box<logtriage::report::Report>, String>)
                 ));
             }
             s.report = Some(*r);
+            attach(s);
             s.load = Load::Ready;
             s.refresh_rows();
+            let tasks = tasks_to_check(s);
+            if matches!(s.filing, Filing::Tracker(_)) && !tasks.is_empty() {
+                return vec![Effect::CheckTasks(tasks)];
+            }
         }
         // The last good report stays on screen; the header says the data is stale.
         Err(e) => s.load = Load::Failed(e),

@@ -352,10 +352,13 @@ fn decision_cell(g: &GroupReport) -> (String, Option<Mark>) {
     let Some(d) = &g.decision else {
         return (String::new(), None);
     };
-    let mark = d
+    let mut mark = d
         .mark
         .map(|m| m.as_str().to_uppercase())
         .unwrap_or_default();
+    if logtriage::report::verdict::task_closed(g) {
+        mark = "KNOWN·CLOSED".into();
+    }
     let owner = match (&d.owner_team, &d.owner_person) {
         (Some(t), Some(p)) => format!("{t}/{p}"),
         (Some(x), None) | (None, Some(x)) => x.clone(),
@@ -523,7 +526,11 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
             parts.push(format!("owner {p}"));
         }
         if let Some(k) = &d.task {
-            parts.push(format!("task {k}"));
+            parts.push(match d.task_open {
+                Some(false) => format!("task {k} (closed in the tracker: triage again)"),
+                Some(true) => format!("task {k} (open)"),
+                None => format!("task {k}"),
+            });
         }
         l.push(Line::from(vec![
             Span::styled("Decision: ", t.heading()),
