@@ -292,6 +292,10 @@ struct DiffArgs {
 
 #[derive(Args)]
 struct CheckArgs {
+    /// Ask the configured tracker about the tasks of known groups: one whose task is
+    /// closed counts as untriaged again.
+    #[arg(long)]
+    check_tasks: bool,
     #[command(flatten)]
     input: VersionedSources,
     /// New error groups allowed.
@@ -684,26 +688,33 @@ fn report_exit(r: &Report) -> u8 {
     }
 }
 
+/// `--check-tasks`: asks the configured tracker whether each group's task is open. A
+/// tracker that cannot answer is an error (exit 2), never "all open".
+fn check_tasks(r: &mut Report, input: &VersionedSources) -> Result<(), Failure> {
+    let cfg = config::load(input.read.config.as_deref())?;
+    let tracker_cfg = cfg
+        .tracker
+        .as_ref()
+        .ok_or("--check-tasks: no [tracker] in the config")?;
+    let tracker = trackers::open(tracker_cfg).map_err(|e| Failure(e, 2))?;
+    let mut failed = None;
+    r.attach_task_states(|task| match tracker.is_open(task) {
+        Ok(state) => state,
+        Err(e) => {
+            failed.get_or_insert(e.to_string());
+            None
+        }
+    });
+    match failed {
+        Some(e) => Err(Failure(format!("--check-tasks: {e}"), 2)),
+        None => Ok(()),
+    }
+}
+
 fn cmd_report(a: ReportArgs) -> Result<u8, Failure> {
     let mut r = versioned_report(&a.input)?;
     if a.check_tasks {
-        let cfg = config::load(a.input.read.config.as_deref())?;
-        let tracker_cfg = cfg
-            .tracker
-            .as_ref()
-            .ok_or("--check-tasks: no [tracker] in the config")?;
-        let tracker = trackers::open(tracker_cfg).map_err(|e| Failure(e, 2))?;
-        let mut failed = None;
-        r.attach_task_states(|task| match tracker.is_open(task) {
-            Ok(state) => state,
-            Err(e) => {
-                failed.get_or_insert(e.to_string());
-                None
-            }
-        });
-        if let Some(e) = failed {
-            return Err(Failure(format!("--check-tasks: {e}"), 2));
-        }
+        check_tasks(&mut r, &a.input)?;
     }
     a.out.write(&r)?;
     Ok(report_exit(&r))
@@ -748,7 +759,10 @@ fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
 }
 
 fn cmd_check(a: CheckArgs) -> Result<u8, Failure> {
-    let r = versioned_report(&a.input)?;
+    let mut r = versioned_report(&a.input)?;
+    if a.check_tasks {
+        check_tasks(&mut r, &a.input)?;
+    }
     let v = gate::evaluate(
         &r,
         Limits {

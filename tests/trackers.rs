@@ -940,6 +940,40 @@ fn report_check_tasks_lists_known_errors_whose_task_is_closed_and_they_count_as_
         .unwrap();
     assert_eq!(g["decision"]["task_open"], false);
     assert_eq!(r["verdict"]["call"], "no_go");
+    // The gate counts it again with --check-tasks, not without.
+    let (addr, _) = serve_replies("github", vec![Reply::new(200, "closed-issue.json")]);
+    let cfg = t.config(&github(&addr, ""));
+    let gate = |check: bool| {
+        let mut c = Command::new(BIN);
+        c.args([
+            "check",
+            "--max-new",
+            "3",
+            "--max-regressed",
+            "1",
+            "--decisions",
+        ])
+        .arg(t.decisions())
+        .arg("--config")
+        .arg(&cfg)
+        .env("LT_TOKEN", TOKEN);
+        if check {
+            c.arg("--check-tasks");
+        }
+        c.args(&t.logs).output().unwrap()
+    };
+    assert_eq!(
+        gate(false).status.code(),
+        Some(0),
+        "3 new allowed, the known one not counted"
+    );
+    let o = gate(true);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert!(
+        out(&o).contains("4 new error group(s), at most 3 allowed"),
+        "{}",
+        out(&o)
+    );
     // A tracker that cannot answer: the report says so instead of guessing.
     let (addr, _) = serve_replies("github", vec![Reply::new(401, "bad-credentials.json")]);
     let cfg = t.config(&github(&addr, ""));
