@@ -227,7 +227,7 @@ fn prepare_filing(
         .filter(|f| f.tracker == tracker.name())
         .and_then(|f| f.task.clone())
     {
-        return Err(format!("already filed as {task}"));
+        return Err(format!("{}{task}", super::state::ALREADY_FILED));
     }
     let pending = logtriage::filing::pending(&store, tracker, &fingerprint).map(|f| f.marker);
     let parent = tracker.parent(version).map_err(|e| e.to_string())?;

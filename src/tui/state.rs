@@ -85,6 +85,9 @@ pub enum Mode {
     File(Box<FileDialog>),
 }
 
+/// How a preparation that found the group already filed starts its message.
+pub const ALREADY_FILED: &str = "already filed as ";
+
 /// Filing tasks: the groups still to file and where the first one stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileDialog {

@@ -904,6 +904,36 @@ fn filing_offers_to_link_a_duplicate_and_writes_files_without_a_tracker() {
     assert_eq!(files[0].0, format!("task-{}.txt", g.fingerprint));
     assert!(files[0].1.contains("==== Error ===="));
     assert_eq!(text, &files[0].1);
+    // Several groups, the first filed before: it is skipped, the next one is prepared.
+    s.filing = Filing::Tracker("GitHub example/app".into());
+    s.selection.clear();
+    update(&mut s, Action::ToggleSelect);
+    update(&mut s, Action::ToggleSelect);
+    let effects = update(&mut s, Action::StartFiling);
+    assert_eq!(effects.len(), 1);
+    let effects = update(
+        &mut s,
+        Action::FilingPrepared(Err(format!(
+            "{}https://github.com/example/app/issues/30",
+            super::state::ALREADY_FILED
+        ))),
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::PrepareFiling { .. }]),
+        "{effects:?}"
+    );
+    assert!(s.message.as_ref().unwrap().0.contains("already filed as"));
+    // A tracker error stops the queue.
+    update(
+        &mut s,
+        Action::FilingPrepared(Err("github search: timed out".into())),
+    );
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(
+        s.message.as_ref().unwrap().0,
+        "cannot file: github search: timed out"
+    );
+    s.selection.clear();
     // A configured tracker without its token: F says why.
     s.filing = Filing::Broken("tracker phabricator: set the API token in $PHAB_TOKEN".into());
     assert!(update(&mut s, Action::StartFiling).is_empty());

@@ -306,6 +306,13 @@ fn prepared(s: &mut State, result: Result<Box<Prepared>, String>) -> Vec<Effect>
             };
         }
         Ok(_) => {}
+        // A group filed before is skipped; the others still get their preview.
+        Err(e) if e.starts_with(super::state::ALREADY_FILED) => {
+            let fp = dialog.queue.first().cloned().unwrap_or_default();
+            s.message = Some((format!("{fp}: {e}"), Tone::Info));
+            return next_filing(s);
+        }
+        // The tracker cannot be reached or refused: stop, nothing more is asked.
         Err(e) => {
             s.mode = Mode::Normal;
             s.message = Some((format!("cannot file: {e}"), Tone::Error));
