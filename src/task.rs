@@ -391,16 +391,47 @@ impl TaskDraft {
         if let Some(url) = &self.link {
             let _ = writeln!(o, "* [Find the events in the logs|{}]", link_safe(url));
         }
-        let msg = self.message.replace("{noformat}", "{ noformat}");
-        let _ = writeln!(o, "\n{{noformat}}\n{msg}\n{{noformat}}");
+        // Log text goes in {noformat} blocks: Jira's wiki markup gives backslashes (PHP
+        // namespaces, Windows paths) and many other characters a meaning.
+        let literal = |s: &str| s.replace("{noformat}", "{ noformat}");
+        let _ = writeln!(
+            o,
+            "\n{{noformat}}\n{}\n{{noformat}}",
+            literal(&self.message)
+        );
         if !self.frames.is_empty() {
-            let _ = writeln!(o, "\n||Frame||Location||Call||");
-            for r in &self.frames {
-                let loc = match &r.url {
-                    Some(u) => format!("[{}|{u}]", esc(&r.location)),
-                    None => esc(&r.location),
-                };
-                let _ = writeln!(o, "|{} |{loc} |{} |", esc(&r.frame), esc(&r.call));
+            let rows: Vec<String> = self
+                .frames
+                .iter()
+                .map(|r| {
+                    [r.frame.as_str(), r.location.as_str(), r.call.as_str()]
+                        .iter()
+                        .filter(|x| !x.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            let _ = writeln!(
+                o,
+                "\n{{noformat}}\n{}\n{{noformat}}",
+                literal(&rows.join("\n"))
+            );
+            let linked: Vec<String> = self
+                .frames
+                .iter()
+                .filter_map(|r| {
+                    let u = r.url.as_ref()?;
+                    let name = if r.frame.starts_with('#') {
+                        r.frame.as_str()
+                    } else {
+                        "frame"
+                    };
+                    Some(format!("[{}|{u}]", esc(name)))
+                })
+                .collect();
+            if !linked.is_empty() {
+                let _ = writeln!(o, "\nCode: {}", linked.join(" · "));
             }
         }
         if self.hidden_frames > 0 {
@@ -621,7 +652,16 @@ pub(crate) mod tests {
         );
         let jira = d.body(Markup::JiraWiki);
         assert!(jira.starts_with("h4. Error\n"), "{jira}");
-        assert!(jira.contains("||Frame||Location||Call||"), "{jira}");
+        assert!(
+            jira.contains("{noformat}\n#0 /srv/mediawiki/php-2/includes/User.php(512) User->setPassword([arg])\n#1 {main}\n{noformat}"),
+            "{jira}"
+        );
+        assert!(
+            jira.contains(
+                "Code: [#0|https://code.example/core/+blame/wmf/2/includes/User.php#512]"
+            ),
+            "{jira}"
+        );
         assert!(
             !jira.contains("hunter2") && !jira.contains("alice@"),
             "{jira}"

@@ -727,7 +727,14 @@ fn jira_v2_files_a_bug_in_wiki_markup_that_blocks_the_blocker_issue() {
     assert_eq!(created["fields"]["labels"][0], "train");
     let desc = created["fields"]["description"].as_str().unwrap();
     assert!(desc.starts_with("h4. Error\n"), "{desc}");
-    assert!(desc.contains("||Frame||Location||Call||"), "{desc}");
+    assert!(
+        desc.contains("{noformat}\n#0 /srv/mediawiki/php-1.46.0-wmf.4/includes/parser/ParserOutput.php(512) MediaWiki\\Parser\\ParserOutput->getText(array)\n"),
+        "frames are literal text: {desc}"
+    );
+    assert!(
+        desc.contains("Code: [#0|https://gerrit.example/"),
+        "{desc}"
+    );
     assert!(desc.contains("{noformat}"), "{desc}");
     assert_eq!(reqs[3].line, "POST /rest/api/2/issueLink HTTP/1.1");
     let link: Value = serde_json::from_str(&reqs[3].body).unwrap();
