@@ -364,7 +364,14 @@ impl TaskDraft {
                     }
                     (None, _) => loc,
                 };
-                let _ = writeln!(o, "| {} | {loc} | {}", cell(d, &r.frame), cell(d, &r.call));
+                // Markdown reads `__construct` and `*args` as emphasis: calls are code there.
+                let call = match d {
+                    Dialect::Markdown if !r.call.is_empty() => {
+                        format!("`{}`", cell(d, &r.call).replace('`', "'"))
+                    }
+                    _ => cell(d, &r.call),
+                };
+                let _ = writeln!(o, "| {} | {loc} | {call}", cell(d, &r.frame));
             }
         }
         if self.hidden_frames > 0 {
@@ -650,6 +657,7 @@ pub(crate) mod tests {
             md.contains("| #0 | [/srv/mediawiki/php-2/includes/User.php(512)](<https://code.example/core/+blame/wmf/2/includes/User.php#512>) |"),
             "{md}"
         );
+        assert!(md.contains("| `User->setPassword([arg])`\n"), "{md}");
         let jira = d.body(Markup::JiraWiki);
         assert!(jira.starts_with("h4. Error\n"), "{jira}");
         assert!(

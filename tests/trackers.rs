@@ -731,10 +731,7 @@ fn jira_v2_files_a_bug_in_wiki_markup_that_blocks_the_blocker_issue() {
         desc.contains("{noformat}\n#0 /srv/mediawiki/php-1.46.0-wmf.4/includes/parser/ParserOutput.php(512) MediaWiki\\Parser\\ParserOutput->getText(array)\n"),
         "frames are literal text: {desc}"
     );
-    assert!(
-        desc.contains("Code: [#0|https://gerrit.example/"),
-        "{desc}"
-    );
+    assert!(desc.contains("Code: [#0|https://gerrit.example/"), "{desc}");
     assert!(desc.contains("{noformat}"), "{desc}");
     assert_eq!(reqs[3].line, "POST /rest/api/2/issueLink HTTP/1.1");
     let link: Value = serde_json::from_str(&reqs[3].body).unwrap();
