@@ -168,7 +168,7 @@ fn table(o: &mut String, d: Dialect, gs: &[&GroupReport]) {
             g.previous.count,
             ratio,
             g.level,
-            cell(d, &decision_summary(g)),
+            text_cell(d, &decision_summary(g)),
             title_cell(d, g),
             inline_code(d, &g.fingerprint)
         );
@@ -178,14 +178,10 @@ fn table(o: &mut String, d: Dialect, gs: &[&GroupReport]) {
 
 /// The title, linked to the group's events in the backend when there is a link.
 fn title_cell(d: Dialect, g: &GroupReport) -> String {
-    let title = cell(d, &g.title);
+    let title = text_cell(d, &g.title);
     match (&g.link, d) {
         (None, _) => title,
-        (Some(u), Dialect::Markdown) => format!(
-            "[{}](<{}>)",
-            title.replace('[', "\\[").replace(']', "\\]"),
-            link_safe(u)
-        ),
+        (Some(u), Dialect::Markdown) => format!("[{title}](<{}>)", link_safe(u)),
         (Some(u), Dialect::Remarkup) => format!("[[ {} | {title} ]]", link_safe(u)),
     }
 }
@@ -216,7 +212,7 @@ fn decision_summary(g: &GroupReport) -> String {
 }
 
 fn details(o: &mut String, d: Dialect, g: &GroupReport) {
-    heading(o, d, 3, &safe(&g.title));
+    heading(o, d, 3, &text_cell(d, &g.title));
     let decision = decision_summary(g);
     if !decision.is_empty() {
         let _ = writeln!(o, "- Decision: {}", safe(&decision));
@@ -349,6 +345,32 @@ pub(crate) fn cell(d: Dialect, s: &str) -> String {
     }
 }
 
+/// Log text in a table cell or heading, shown as written: like [`cell`], and in Markdown the
+/// characters that would start emphasis, code, links or HTML are backslash-escaped (a
+/// backslash too, when it would escape the next character).
+pub(crate) fn text_cell(d: Dialect, s: &str) -> String {
+    let c = cell(d, s);
+    if d != Dialect::Markdown {
+        return c;
+    }
+    const SPECIAL: &[char] = &['*', '_', '`', '<', '>', '[', ']', '~', '#'];
+    let mut out = String::with_capacity(c.len() + 8);
+    let mut chars = c.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            // `\|` from `cell` stays: it keeps the table intact.
+            '\\' if chars.peek() == Some(&'|') => out.push('\\'),
+            '\\' if chars.peek().is_some_and(|n| n.is_ascii_punctuation()) => out.push_str("\\\\"),
+            c if SPECIAL.contains(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A code fence longer than any backtick run in `text` (at least three backticks).
 pub(crate) fn fence(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
@@ -372,6 +394,23 @@ fn capitalize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_cells_show_log_text_as_written() {
+        assert_eq!(
+            text_cell(
+                Dialect::Markdown,
+                "SELECT * FROM t WHERE a = *x* and __init__ <b>"
+            ),
+            "SELECT \\* FROM t WHERE a = \\*x\\* and \\_\\_init\\_\\_ \\<b\\>"
+        );
+        // Namespaces keep their single backslash; a backslash before punctuation doubles.
+        assert_eq!(
+            text_cell(Dialect::Markdown, r"MediaWiki\Parser a\*b c|d"),
+            r"MediaWiki\Parser a\\\*b c\|d"
+        );
+        assert_eq!(text_cell(Dialect::Remarkup, "a*b|c"), "a*b¦c");
+    }
 
     #[test]
     fn fences_outgrow_backticks() {
