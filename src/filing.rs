@@ -77,9 +77,14 @@ pub trait Tracker: Send + Sync {
         draft: &TaskDraft,
         parent: Option<&TaskRef>,
     ) -> Result<Created, TrackerError>;
-    /// Whether `task` (an id or URL of this tracker) is open; `None` when it is not this
-    /// tracker's task.
-    fn is_open(&self, task: &str) -> Result<Option<bool>, TrackerError>;
+    /// The task `task` names (an id or URL of this tracker); `None` when it is not this
+    /// tracker's, an error when the tracker does not have it.
+    fn lookup(&self, task: &str) -> Result<Option<TaskRef>, TrackerError>;
+
+    /// Whether `task` is open; `None` when it is not this tracker's task.
+    fn is_open(&self, task: &str) -> Result<Option<bool>, TrackerError> {
+        Ok(self.lookup(task)?.map(|t| t.open))
+    }
 }
 
 /// How a filing ended.
@@ -292,14 +297,7 @@ fn record(
     task: &TaskRef,
     by: &str,
 ) -> Result<(), DecisionsError> {
-    store.apply(
-        fingerprint,
-        Some(title),
-        &Op::SetTask {
-            task: Some(task.url.clone()),
-        },
-        by,
-    )?;
+    link(store, fingerprint, title, task, by)?;
     store.apply(
         fingerprint,
         Some(title),
@@ -406,8 +404,8 @@ mod tests {
                 }),
             }
         }
-        fn is_open(&self, _: &str) -> Result<Option<bool>, TrackerError> {
-            Ok(Some(true))
+        fn lookup(&self, _: &str) -> Result<Option<TaskRef>, TrackerError> {
+            Ok(None)
         }
     }
 

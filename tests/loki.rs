@@ -22,35 +22,8 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 /// The query string of a recorded request line, decoded.
 fn params(line: &str) -> Vec<(String, String)> {
-    let q = line
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .split_once('?')
-        .unwrap()
-        .1;
-    q.split('&')
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap();
-            let dec = |s: &str| {
-                let s = s.replace('+', " ");
-                let b = s.as_bytes();
-                let mut out = Vec::new();
-                let mut i = 0;
-                while i < b.len() {
-                    if b[i] == b'%' {
-                        out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-                        i += 3;
-                    } else {
-                        out.push(b[i]);
-                        i += 1;
-                    }
-                }
-                String::from_utf8(out).unwrap()
-            };
-            (dec(k), dec(v))
-        })
-        .collect()
+    let target = line.split_whitespace().nth(1).unwrap();
+    support::form_pairs(target.split_once('?').unwrap().1)
 }
 
 #[test]

@@ -121,28 +121,11 @@ fn header<'a>(r: &'a Request, name: &str) -> Option<&'a str> {
 
 /// Form fields of a Conduit request, decoded.
 fn form(body: &str) -> Vec<(String, String)> {
-    body.split('&')
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap();
-            (decode(k), decode(v))
-        })
-        .collect()
+    support::form_pairs(body)
 }
 
 fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(if b[i] == b'+' { b' ' } else { b[i] });
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
+    support::percent_decode(s)
 }
 
 fn field<'a>(f: &'a [(String, String)], k: &str) -> Option<&'a str> {

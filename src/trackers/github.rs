@@ -153,19 +153,12 @@ impl Tracker for GitHub {
     }
 
     fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
-        if let Some(p) = &self.parent {
-            let n = self.number(p).ok_or_else(|| {
-                TrackerError::new(format!(
-                    "github: parent {p:?} is not an issue of {}",
-                    self.repo
-                ))
-            })?;
-            return self.by_number(n).map(Some);
-        }
-        if let Some(t) = &self.parent_title {
-            return super::parent_by_title(self, t, version);
-        }
-        Ok(None)
+        super::configured_parent(
+            self,
+            self.parent.as_deref(),
+            self.parent_title.as_deref(),
+            version,
+        )
     }
 
     fn create(
@@ -217,10 +210,7 @@ impl Tracker for GitHub {
         Ok(Created { task, warning })
     }
 
-    fn is_open(&self, task: &str) -> Result<Option<bool>, TrackerError> {
-        match self.number(task) {
-            Some(n) => Ok(Some(self.by_number(n)?.open)),
-            None => Ok(None),
-        }
+    fn lookup(&self, task: &str) -> Result<Option<TaskRef>, TrackerError> {
+        self.number(task).map(|n| self.by_number(n)).transpose()
     }
 }

@@ -140,19 +140,12 @@ impl Tracker for GitLab {
     }
 
     fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
-        if let Some(p) = &self.parent {
-            let iid = self.iid(p).ok_or_else(|| {
-                TrackerError::new(format!(
-                    "gitlab: parent {p:?} is not an issue of {}",
-                    self.project
-                ))
-            })?;
-            return self.by_iid(iid).map(Some);
-        }
-        if let Some(t) = &self.parent_title {
-            return super::parent_by_title(self, t, version);
-        }
-        Ok(None)
+        super::configured_parent(
+            self,
+            self.parent.as_deref(),
+            self.parent_title.as_deref(),
+            version,
+        )
     }
 
     fn create(
@@ -202,10 +195,7 @@ impl Tracker for GitLab {
         Ok(Created { task, warning })
     }
 
-    fn is_open(&self, task: &str) -> Result<Option<bool>, TrackerError> {
-        match self.iid(task) {
-            Some(n) => Ok(Some(self.by_iid(n)?.open)),
-            None => Ok(None),
-        }
+    fn lookup(&self, task: &str) -> Result<Option<TaskRef>, TrackerError> {
+        self.iid(task).map(|n| self.by_iid(n)).transpose()
     }
 }

@@ -205,16 +205,12 @@ impl Tracker for Jira {
     }
 
     fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
-        if let Some(p) = &self.parent {
-            let key = self.key(p).ok_or_else(|| {
-                TrackerError::new(format!("jira: parent {p:?} is not an issue key"))
-            })?;
-            return self.by_key(&key).map(Some);
-        }
-        if let Some(t) = &self.parent_title {
-            return super::parent_by_title(self, t, version);
-        }
-        Ok(None)
+        super::configured_parent(
+            self,
+            self.parent.as_deref(),
+            self.parent_title.as_deref(),
+            version,
+        )
     }
 
     fn create(
@@ -278,10 +274,7 @@ impl Tracker for Jira {
         Ok(Created { task, warning })
     }
 
-    fn is_open(&self, task: &str) -> Result<Option<bool>, TrackerError> {
-        match self.key(task) {
-            Some(k) => Ok(Some(self.by_key(&k)?.open)),
-            None => Ok(None),
-        }
+    fn lookup(&self, task: &str) -> Result<Option<TaskRef>, TrackerError> {
+        self.key(task).map(|k| self.by_key(&k)).transpose()
     }
 }

@@ -299,6 +299,29 @@ fn is_rate_limited(a: &Answer) -> bool {
     a.status == 429 || (a.status == 403 && (a.retry_after.is_some() || a.rate_limit_exhausted))
 }
 
+/// The parent task as configured: `parent` (an id or URL, looked up) or else `parent_title`
+/// (found among open tasks); none when neither is set.
+pub fn configured_parent(
+    tracker: &dyn Tracker,
+    parent: Option<&str>,
+    parent_title: Option<&str>,
+    version: &str,
+) -> Result<Option<TaskRef>, TrackerError> {
+    if let Some(p) = parent {
+        return match tracker.lookup(p)? {
+            Some(t) => Ok(Some(t)),
+            None => Err(TrackerError::new(format!(
+                "{}: parent {p:?} is not one of its tasks",
+                tracker.name()
+            ))),
+        };
+    }
+    match parent_title {
+        Some(t) => parent_by_title(tracker, t, version),
+        None => Ok(None),
+    }
+}
+
 /// The open task titled `template` (with `{version}` filled in), for trackers configured
 /// with `parent_title`.
 pub fn parent_by_title(

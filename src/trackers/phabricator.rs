@@ -146,6 +146,37 @@ impl Phabricator {
         t.parse().ok()
     }
 
+    /// The train's blocker task from a train-blockers API (`current.version` must be the
+    /// train under triage).
+    fn train_blockers_parent(
+        &self,
+        api: &str,
+        version: &str,
+    ) -> Result<Option<TaskRef>, TrackerError> {
+        let a = self
+            .api
+            .read("train-blockers", || self.api.client().get(api))?;
+        let v = a.json("train-blockers")?;
+        let cur = v.get("current").cloned().unwrap_or(Value::Null);
+        let their = cur.get("version").and_then(Value::as_str).unwrap_or("");
+        if their != version {
+            return Err(TrackerError::new(format!(
+                "train-blockers: its current train is {their:?}, not {version}; set parent = \"T…\" in [tracker]"
+            )));
+        }
+        let task = match cur.get("task_id") {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            _ => String::new(),
+        };
+        match self.lookup(&task)? {
+            Some(t) => Ok(Some(t)),
+            None => Err(TrackerError::new(format!(
+                "train-blockers: no task for {version}"
+            ))),
+        }
+    }
+
     /// Tag slugs as project PHIDs (PHIDs pass through).
     fn project_phids(&self) -> Result<Vec<String>, TrackerError> {
         let (phids, slugs): (Vec<&String>, Vec<&String>) =
@@ -229,44 +260,15 @@ impl Tracker for Phabricator {
     }
 
     fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
-        if let Some(p) = &self.parent {
-            let n = self.task_number(p).ok_or_else(|| {
-                TrackerError::new(format!(
-                    "phabricator: parent {p:?} is not a task like T123456"
-                ))
-            })?;
-            return self.by_id(n)?.map(Some).ok_or_else(|| {
-                TrackerError::new(format!("phabricator: parent task T{n} not found"))
-            });
+        match &self.parent_api {
+            Some(api) if self.parent.is_none() => self.train_blockers_parent(api, version),
+            _ => super::configured_parent(
+                self,
+                self.parent.as_deref(),
+                self.parent_title.as_deref(),
+                version,
+            ),
         }
-        if let Some(api) = &self.parent_api {
-            let a = self
-                .api
-                .read("train-blockers", || self.api.client().get(api))?;
-            let v = a.json("train-blockers")?;
-            let cur = v.get("current").cloned().unwrap_or(Value::Null);
-            let their = cur.get("version").and_then(Value::as_str).unwrap_or("");
-            if their != version {
-                return Err(TrackerError::new(format!(
-                    "train-blockers: its current train is {their:?}, not {version}; set parent = \"T…\" in [tracker]"
-                )));
-            }
-            let task = match cur.get("task_id") {
-                Some(Value::Number(n)) => n.to_string(),
-                Some(Value::String(s)) => s.clone(),
-                _ => String::new(),
-            };
-            let n = self.task_number(&task).ok_or_else(|| {
-                TrackerError::new(format!("train-blockers: no task for {version}"))
-            })?;
-            return self.by_id(n)?.map(Some).ok_or_else(|| {
-                TrackerError::new(format!("phabricator: blocker task T{n} not found"))
-            });
-        }
-        if let Some(t) = &self.parent_title {
-            return super::parent_by_title(self, t, version);
-        }
-        Ok(None)
     }
 
     fn create(
@@ -324,12 +326,12 @@ impl Tracker for Phabricator {
         })
     }
 
-    fn is_open(&self, task: &str) -> Result<Option<bool>, TrackerError> {
+    fn lookup(&self, task: &str) -> Result<Option<TaskRef>, TrackerError> {
         let Some(n) = self.task_number(task) else {
             return Ok(None);
         };
         match self.by_id(n)? {
-            Some(t) => Ok(Some(t.open)),
+            Some(t) => Ok(Some(t)),
             None => Err(TrackerError::new(format!(
                 "phabricator: task T{n} not found"
             ))),

@@ -15,6 +15,44 @@ pub struct Request {
     pub at: std::time::Instant,
 }
 
+/// `a=1&b=x%20y` (a query string or a form body) as decoded pairs; `+` is a space.
+#[allow(dead_code)]
+pub fn form_pairs(encoded: &str) -> Vec<(String, String)> {
+    encoded
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+/// Percent-decodes one form or query component (`+` is a space).
+#[allow(dead_code)]
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
 /// Writes the demo train into `dir/demo` with the binary under test and returns its three
 /// versioned logs (MediaWiki JSON, ECS, logfmt).
 #[allow(dead_code)]
