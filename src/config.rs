@@ -1,4 +1,5 @@
-//! The configuration file (TOML): field mappings for now. Looked up at `--config PATH`,
+//! The configuration file (TOML): field mappings, keys, theme, named sources, the tracker
+//! and code-browser links. Looked up at `--config PATH`,
 //! else `$LOGTRIAGE_CONFIG`, else `$XDG_CONFIG_HOME/logtriage/config.toml` (or
 //! `~/.config/logtriage/config.toml`); a missing default file is not an error.
 //!
@@ -13,6 +14,16 @@
 //!
 //! [theme]
 //! color = "auto"  # or "always", "never"
+//!
+//! [tracker]       # where `F` / `logtriage file` files tasks (README: Filing tasks)
+//! kind = "phabricator"
+//! url = "https://phabricator.example.org"
+//! token_env = "LOGTRIAGE_PHABRICATOR_TOKEN"
+//! parent_title = "{version} deployment blockers"
+//!
+//! [[code_links]]  # stack frame locations → code browser
+//! match = '^/srv/app/(?P<path>.+)$'
+//! url = "https://code.example.org/app/blob/{version}/{path}#L{line}"
 //! ```
 
 use crate::input::mapping::Role;
