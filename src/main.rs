@@ -147,7 +147,8 @@ struct FileArgs {
     /// The task's title instead of the group's (one group only).
     #[arg(long)]
     title: Option<String>,
-    /// Link the group to this existing task instead of filing one (T123, #12, OPS-7, URL).
+    /// Link the group to this existing task instead of filing one (its URL, or a
+    /// Phabricator id like T123456).
     #[arg(long, value_name = "TASK", conflicts_with = "yes")]
     link: Option<String>,
     /// File even when an open task has the same title.
@@ -157,7 +158,11 @@ struct FileArgs {
     #[arg(long)]
     to_file: bool,
     /// The markup of a task written to a file.
-    #[arg(long, default_value = "remarkup", value_name = "remarkup|markdown")]
+    #[arg(
+        long,
+        default_value = "remarkup",
+        value_name = "remarkup|markdown|jira"
+    )]
     markup: String,
     /// Where task files go.
     #[arg(long, default_value = ".", value_name = "DIR")]
