@@ -5,7 +5,7 @@
 
 use crate::redact::{Redacted, redact, redact_trace};
 use crate::report::GroupReport;
-use crate::report::text::{Dialect, cell, fence, heading, link_safe};
+use crate::report::text::{Dialect, cell, fence, heading, link_safe, remarkup_link_text};
 
 use crate::sanitize::{display_safe, display_safe_multiline};
 use regex::Regex;
@@ -358,7 +358,9 @@ impl TaskDraft {
             for r in &self.frames {
                 let loc = cell(d, &r.location);
                 let loc = match (&r.url, d) {
-                    (Some(u), Dialect::Remarkup) => format!("[[ {u} | {loc} ]]"),
+                    (Some(u), Dialect::Remarkup) => {
+                        format!("[[ {u} | {} ]]", remarkup_link_text(&loc))
+                    }
                     (Some(u), Dialect::Markdown) => {
                         format!("[{}](<{u}>)", loc.replace('[', "\\[").replace(']', "\\]"))
                     }

@@ -182,7 +182,9 @@ fn title_cell(d: Dialect, g: &GroupReport) -> String {
     match (&g.link, d) {
         (None, _) => title,
         (Some(u), Dialect::Markdown) => format!("[{title}](<{}>)", link_safe(u)),
-        (Some(u), Dialect::Remarkup) => format!("[[ {} | {title} ]]", link_safe(u)),
+        (Some(u), Dialect::Remarkup) => {
+            format!("[[ {} | {} ]]", link_safe(u), remarkup_link_text(&title))
+        }
     }
 }
 
@@ -345,6 +347,11 @@ pub(crate) fn cell(d: Dialect, s: &str) -> String {
     }
 }
 
+/// Text inside a Remarkup `[[ url | text ]]` link: a `]]` would end the link early.
+pub(crate) fn remarkup_link_text(text: &str) -> String {
+    text.replace("]]", "] ]")
+}
+
 /// Log text in a table cell or heading, shown as written: like [`cell`], and in Markdown the
 /// characters that would start emphasis, code, links or HTML are backslash-escaped (a
 /// backslash too, when it would escape the next character).
@@ -394,6 +401,11 @@ fn capitalize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remarkup_links_cannot_be_closed_by_log_text() {
+        assert_eq!(remarkup_link_text("a]]b [[c]]"), "a] ]b [[c] ]");
+    }
 
     #[test]
     fn markdown_cells_show_log_text_as_written() {
