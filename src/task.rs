@@ -763,4 +763,30 @@ pub(crate) mod tests {
         assert_eq!(links.url("Pool.java:88", "x"), None);
         assert!(CodeLinks::new([("(", "x")]).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn hostile_messages_stay_inside_their_block(msg in proptest::prelude::any::<String>()) {
+            static REPORT: OnceLock<crate::report::Report> = OnceLock::new();
+            let r = REPORT.get_or_init(report);
+            let mut g = r.groups.iter().find(|g| g.title.contains("TypeError")).unwrap().clone();
+            g.sample.as_mut().unwrap().message = msg;
+            let d = draft(&g, "2", &CodeLinks::default());
+            for m in [Markup::Markdown, Markup::Remarkup, Markup::JiraWiki] {
+                let body = d.body(m);
+                proptest::prop_assert!(
+                    body.chars().all(|c| c == '\n' || !c.is_control()),
+                    "{body:?}"
+                );
+                // The sections after the message are still sections: the message could
+                // not close its block early.
+                let impact = match m {
+                    Markup::Markdown => "\n#### Impact\n",
+                    Markup::Remarkup => "\n==== Impact ====\n",
+                    Markup::JiraWiki => "\nh4. Impact\n",
+                };
+                proptest::prop_assert_eq!(body.matches(impact).count(), 1, "{}", body);
+            }
+        }
+    }
 }
