@@ -88,10 +88,7 @@ impl Phabricator {
         Ok(v.get("result").cloned().unwrap_or(Value::Null))
     }
 
-    fn search(
-        &self,
-        constraints: &[(String, String)],
-    ) -> Result<Vec<(TaskRef, String)>, TrackerError> {
+    fn search(&self, constraints: &[(String, String)]) -> Result<Vec<TaskRef>, TrackerError> {
         let mut fields: Vec<(String, String)> = constraints.to_vec();
         fields.push(("order".into(), "newest".into()));
         fields.push(("limit".into(), "100".into()));
@@ -102,8 +99,8 @@ impl Phabricator {
             .unwrap_or_default())
     }
 
-    /// A `maniphest.search` result row as a task and its PHID.
-    fn task(&self, t: &Value) -> Option<(TaskRef, String)> {
+    /// A `maniphest.search` result row as a task (its PHID as the handle).
+    fn task(&self, t: &Value) -> Option<TaskRef> {
         let id = t.get("id")?.as_u64()?;
         let phid = t.get("phid")?.as_str()?.to_string();
         let fields = t.get("fields")?;
@@ -111,28 +108,24 @@ impl Phabricator {
             .pointer("/status/value")
             .and_then(Value::as_str)
             .unwrap_or("");
-        Some((
-            TaskRef {
-                id: format!("T{id}"),
-                url: format!("{}/T{id}", self.api.base),
-                title: fields
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-                open: self.open_statuses.iter().any(|s| s == status),
-                handle: phid.clone(),
-            },
-            phid,
-        ))
+        Some(TaskRef {
+            id: format!("T{id}"),
+            url: format!("{}/T{id}", self.api.base),
+            title: fields
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            open: self.open_statuses.iter().any(|s| s == status),
+            handle: phid,
+        })
     }
 
     fn by_id(&self, id: u64) -> Result<Option<TaskRef>, TrackerError> {
         Ok(self
             .search(&[("constraints[ids][0]".into(), id.to_string())])?
             .into_iter()
-            .next()
-            .map(|(t, _)| t))
+            .next())
     }
 
     /// `T123`, `123` or `<base>/T123` as a task number.
@@ -244,7 +237,7 @@ impl Tracker for Phabricator {
         for (i, s) in self.open_statuses.iter().enumerate() {
             c.push((format!("constraints[statuses][{i}]"), s.clone()));
         }
-        Ok(self.search(&c)?.into_iter().map(|(t, _)| t).collect())
+        self.search(&c)
     }
 
     fn find_marker(&self, marker: &str, since: &str) -> Result<Option<TaskRef>, TrackerError> {
@@ -256,7 +249,7 @@ impl Tracker for Phabricator {
                 (t.timestamp() - 60).to_string(),
             ));
         }
-        Ok(self.search(&c)?.into_iter().next().map(|(t, _)| t))
+        Ok(self.search(&c)?.into_iter().next())
     }
 
     fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
