@@ -77,16 +77,10 @@ impl GitHub {
         })
     }
 
-    /// `#12`, `12` or this repository's issue URL as a number.
+    /// `#12`, `12`, or an issue URL of this repository on github.com or a GitHub
+    /// Enterprise server (`https://HOST/OWNER/REPO/issues/12`).
     fn number(&self, task: &str) -> Option<u64> {
-        let t = task.trim();
-        let prefix = format!("https://github.com/{}/issues/", self.repo);
-        let t = if t.contains("://") {
-            t.strip_prefix(&prefix)?
-        } else {
-            t
-        };
-        t.trim_start_matches('#').parse().ok()
+        issue_number(&self.repo, task)
     }
 
     fn by_number(&self, n: u64) -> Result<TaskRef, TrackerError> {
@@ -94,6 +88,23 @@ impl GitHub {
         self.issue(&v)
             .ok_or_else(|| TrackerError::new(format!("github: issue #{n} has no number")))
     }
+}
+
+/// The issue number `task` names in `repo` (`owner/name`), if it names one there.
+fn issue_number(repo: &str, task: &str) -> Option<u64> {
+    let t = task.trim();
+    let t = match t.split_once("://") {
+        Some((_, rest)) => {
+            let tail = rest[rest.find('/')?..].strip_prefix('/')?;
+            let (r, n) = tail.rsplit_once("/issues/")?;
+            if !r.eq_ignore_ascii_case(repo) {
+                return None;
+            }
+            n
+        }
+        None => t,
+    };
+    t.trim_start_matches('#').parse().ok()
 }
 
 impl Tracker for GitHub {
@@ -212,5 +223,25 @@ impl Tracker for GitHub {
 
     fn lookup(&self, task: &str) -> Result<Option<TaskRef>, TrackerError> {
         self.number(task).map(|n| self.by_number(n)).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::issue_number;
+
+    #[test]
+    fn issue_references_of_this_repository_only() {
+        for (t, n) in [
+            ("#12", Some(12)),
+            ("12", Some(12)),
+            ("https://github.com/example/app/issues/12", Some(12)),
+            ("https://ghe.example/Example/App/issues/7", Some(7)),
+            ("https://github.com/other/app/issues/12", None),
+            ("https://gitlab.example/example/app/-/issues/12", None),
+            ("T123", None),
+        ] {
+            assert_eq!(issue_number("example/app", t), n, "{t}");
+        }
     }
 }
