@@ -1022,6 +1022,16 @@ fn every_tracker_names_refused_tokens_missing_things_and_overload() {
         assert_eq!(seen.lock().unwrap().len(), 1, "{kind}: not retried");
         assert!(!t.decisions().exists() || t.decision()["filing"].is_null());
     }
+    // A redirect is not followed (it could carry the token elsewhere): it is an error.
+    let (addr, seen) = serve_replies(
+        "github",
+        vec![Reply::new(301, "not-found.json").header("location", "http://127.0.0.1:9/steal")],
+    );
+    let cfg = t.config(&github(&addr, ""));
+    let o = t.file(&cfg, &["--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("HTTP 301"), "{}", err(&o));
+    assert_eq!(seen.lock().unwrap().len(), 1);
     // 503 three times on a read: retried, then named with the attempts.
     let (addr, seen) = serve_replies(
         "github",
