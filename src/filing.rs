@@ -193,7 +193,7 @@ pub fn file(
     let filing = match previous {
         Some(Filing { task: Some(t), .. }) => return Err(FilingError::AlreadyFiled(t)),
         Some(pending) => {
-            if let Some(task) = reconcile(tracker, store, fingerprint, title, by)? {
+            if let Some(task) = find_pending(tracker, store, fingerprint, title, &pending, by)? {
                 return Ok(Outcome::Reconciled(task));
             }
             pending
@@ -250,12 +250,24 @@ pub fn reconcile(
     by: &str,
 ) -> Result<Option<TaskRef>, FilingError> {
     store.reload()?;
-    let Some(pending) = pending(store, tracker, fingerprint) else {
-        return Ok(None);
-    };
+    match pending(store, tracker, fingerprint) {
+        Some(p) => find_pending(tracker, store, fingerprint, title, &p, by),
+        None => Ok(None),
+    }
+}
+
+/// Looks for the marker of the `pending` filing; a task found is recorded and returned.
+fn find_pending(
+    tracker: &dyn Tracker,
+    store: &mut DecisionStore,
+    fingerprint: &str,
+    title: &str,
+    pending: &Filing,
+    by: &str,
+) -> Result<Option<TaskRef>, FilingError> {
     match tracker.find_marker(&pending.marker, &pending.at)? {
         Some(task) => {
-            record(store, fingerprint, title, &pending, &task, by)?;
+            record(store, fingerprint, title, pending, &task, by)?;
             Ok(Some(task))
         }
         None => Ok(None),

@@ -264,8 +264,7 @@ struct OutputArgs {
 
 impl OutputArgs {
     /// Renders `r` as asked, redacted unless --no-redact, and writes it.
-    fn write(&self, r: &Report) -> Result<(), Failure> {
-        let mut r = r.clone();
+    fn write(&self, mut r: Report) -> Result<(), Failure> {
         if !self.no_redact {
             let removed = r.redact().summary();
             if !removed.is_empty() {
@@ -721,8 +720,9 @@ fn cmd_report(a: ReportArgs) -> Result<u8, Failure> {
     if a.check_tasks {
         check_tasks(&mut r, &a.input)?;
     }
-    a.out.write(&r)?;
-    Ok(report_exit(&r))
+    let code = report_exit(&r);
+    a.out.write(r)?;
+    Ok(code)
 }
 
 fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
@@ -759,8 +759,9 @@ fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
     if let Some(d) = decisions {
         r.attach_decisions(&d);
     }
-    a.out.write(&r)?;
-    Ok(report_exit(&r))
+    let code = report_exit(&r);
+    a.out.write(r)?;
+    Ok(code)
 }
 
 fn cmd_check(a: CheckArgs) -> Result<u8, Failure> {

@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod support;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_logtriage"))
 }
@@ -31,14 +33,7 @@ fn demo_dir() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn demo_logs(dir: &Path) -> Vec<String> {
-    [
-        "mediawiki.json",
-        "search-indexer.ecs.json",
-        "thumbor-proxy.logfmt",
-    ]
-    .iter()
-    .map(|f| dir.join(f).display().to_string())
-    .collect()
+    support::demo_logs(dir)
 }
 
 /// Every truth group is exactly one report group with the same counts and status, and

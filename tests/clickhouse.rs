@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
 
+mod support;
+
 fn server() -> String {
     std::env::var("LOGTRIAGE_TEST_CLICKHOUSE")
         .expect("LOGTRIAGE_TEST_CLICKHOUSE is not set: run the tests with scripts/test, which starts ClickHouse")
@@ -40,20 +42,7 @@ fn stderr(o: &Output) -> String {
 
 /// Writes the demo train under `dir` and returns its versioned log files.
 fn demo_logs(dir: &std::path::Path) -> Vec<String> {
-    let demo = dir.join("demo");
-    assert!(
-        run(&["demo", "--write", demo.to_str().unwrap()])
-            .status
-            .success()
-    );
-    [
-        "mediawiki.json",
-        "search-indexer.ecs.json",
-        "thumbor-proxy.logfmt",
-    ]
-    .iter()
-    .map(|f| demo.join(f).display().to_string())
-    .collect()
+    support::write_demo(dir)
 }
 
 /// A database of its own per test, so tests run in parallel.

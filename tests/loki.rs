@@ -4,20 +4,13 @@
 //! No Loki server can be installed on these machines, so this tests the protocol.
 
 use serde_json::Value;
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod support;
 use support::serve;
 
-const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
-
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(BIN);
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
+    support::run_with_env(args, env)
 }
 
 /// The query string of a recorded request line, decoded.

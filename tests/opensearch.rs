@@ -5,9 +5,7 @@
 
 use serde_json::Value;
 use std::net::TcpListener;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
+use std::process::Output;
 
 mod support;
 use support::serve;
@@ -21,12 +19,7 @@ const TRAIN: [(u16, &str); 4] = [
 ];
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(BIN);
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
+    support::run_with_env(args, env)
 }
 
 #[test]

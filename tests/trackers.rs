@@ -336,6 +336,41 @@ fn phabricator_errors_are_named_and_leave_nothing_pending() {
     assert!(err(&o).contains("nothing was filed"), "{}", err(&o));
     assert!(t.decision()["filing"].is_null(), "{}", t.decision());
     assert_eq!(seen.lock().unwrap().len(), 3);
+    // A tag that names no project: named, with what to check; nothing is created.
+    let (addr, seen) = serve_replies(
+        "phabricator",
+        vec![Reply::new(200, "none.json"), Reply::new(200, "none.json")],
+    );
+    let cfg = t.config(&phabricator(&addr, ""));
+    let o = t.file(&cfg, &["--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(
+        err(&o)
+            .contains("no project has the tag wikimedia-production-error; check tags in [tracker]"),
+        "{}",
+        err(&o)
+    );
+    assert!(
+        !seen
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.line.contains("maniphest.edit"))
+    );
+    assert!(t.decision()["filing"].is_null());
+    // No open task with the parent's title: named, with what to do.
+    let (addr, _) = serve_replies("phabricator", vec![Reply::new(200, "none.json")]);
+    let cfg = t.config(&phabricator(
+        &addr,
+        "parent_title = '{version} deployment blockers'",
+    ));
+    let o = t.file(&cfg, &["--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("no open task titled \"1.46.0-wmf.4 deployment blockers\"; create the train's blocker task, or set parent"),
+        "{}",
+        err(&o)
+    );
     // No token in the environment: refused before any request, naming the variable.
     let o = Command::new(BIN)
         .args(["file", "--group", &t.fp, "--yes", "--config"])

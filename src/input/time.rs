@@ -3,6 +3,7 @@
 //! headers. Results are milliseconds since the Unix epoch, UTC; zone-less times are UTC.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
+use std::sync::OnceLock;
 
 /// `--since`: a duration before `now_ms` (`30m`, `12h`, `7d`) or a timestamp, as ms.
 pub fn parse_since(s: &str, now_ms: i64) -> Option<i64> {
@@ -59,39 +60,70 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
 /// HealthApp's `yyyyMMdd-H:m:s:ms`, and syslog's `Mmm d HH:MM:SS`, which has no year: the
 /// current one, or the previous one when that would put it more than a day ahead of now.
 fn parse_text_header(s: &str) -> Option<i64> {
-    let s = s.trim_matches(|c| c == '[' || c == ']').trim();
-    if let Ok(dt) = DateTime::parse_from_str(s, "%d/%b/%Y:%H:%M:%S %z") {
-        return Some(dt.timestamp_millis());
+    use chrono::format::{Item, StrftimeItems};
+    // Formats are compiled once: this runs for every event of a text log.
+    struct Compiled {
+        clf: Vec<Item<'static>>,
+        ctime: Vec<Item<'static>>,
+        numeric: [Vec<Item<'static>>; 3],
+        healthapp: Vec<Item<'static>>,
+        syslog: Vec<Item<'static>>,
     }
-    for format in [
-        "%a %b %e %H:%M:%S%.f %Y",
-        "%Y-%m-%d-%H.%M.%S%.f",
-        "%y/%m/%d %H:%M:%S%.f",
-        "%y%m%d %H%M%S",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
-            return Some(t.and_utc().timestamp_millis());
-        }
-    }
-    if let Some((head, ms)) = s.rsplit_once(':')
-        && s.matches(':').count() == 3
-        && let Ok(t) = NaiveDateTime::parse_from_str(head, "%Y%m%d-%H:%M:%S")
-    {
-        return Some(t.and_utc().timestamp_millis() + i64::from(num(ms.as_bytes())?.min(999)));
-    }
-    let now = chrono::Utc::now();
-    let year = chrono::Datelike::year(&now);
-    let in_year = |y: i32| {
-        NaiveDateTime::parse_from_str(&format!("{s} {y}"), "%b %e %H:%M:%S%.f %Y")
+    static C: OnceLock<Compiled> = OnceLock::new();
+    let items = |f: &'static str| StrftimeItems::new(f).collect::<Vec<_>>();
+    let c = C.get_or_init(|| Compiled {
+        clf: items("%d/%b/%Y:%H:%M:%S %z"),
+        ctime: items("%a %b %e %H:%M:%S%.f %Y"),
+        numeric: [
+            items("%Y-%m-%d-%H.%M.%S%.f"),
+            items("%y/%m/%d %H:%M:%S%.f"),
+            items("%y%m%d %H%M%S"),
+        ],
+        healthapp: items("%Y%m%d-%H:%M:%S"),
+        syslog: items("%b %e %H:%M:%S%.f %Y"),
+    });
+    let naive = |s: &str, items: &[Item<'static>]| {
+        let mut p = chrono::format::Parsed::new();
+        chrono::format::parse(&mut p, s, items.iter()).ok()?;
+        p.to_naive_datetime_with_offset(0)
             .ok()
             .map(|t| t.and_utc().timestamp_millis())
     };
-    let this_year = in_year(year)?;
-    if this_year > now.timestamp_millis() + 86_400_000 {
-        return in_year(year - 1);
+    let s = s.trim_matches(|c| c == '[' || c == ']').trim();
+    if !s.as_bytes().first()?.is_ascii_digit() {
+        // A weekday first is ctime; a month first is syslog, which has no year.
+        if let Some(t) = naive(s, &c.ctime) {
+            return Some(t);
+        }
+        let (year, now_ms) = *SYSLOG_NOW.get_or_init(|| {
+            let now = chrono::Utc::now();
+            (chrono::Datelike::year(&now), now.timestamp_millis())
+        });
+        let this_year = naive(&format!("{s} {year}"), &c.syslog)?;
+        if this_year > now_ms + 86_400_000 {
+            return naive(&format!("{s} {}", year - 1), &c.syslog);
+        }
+        return Some(this_year);
     }
-    Some(this_year)
+    let mut p = chrono::format::Parsed::new();
+    if chrono::format::parse(&mut p, s, c.clf.iter()).is_ok()
+        && let Ok(dt) = p.to_datetime()
+    {
+        return Some(dt.timestamp_millis());
+    }
+    if let Some(t) = c.numeric.iter().find_map(|items| naive(s, items)) {
+        return Some(t);
+    }
+    let (head, ms) = s.rsplit_once(':')?;
+    if s.matches(':').count() != 3 {
+        return None;
+    }
+    Some(naive(head, &c.healthapp)? + i64::from(num(ms.as_bytes())?.min(999)))
 }
+
+/// The year and time syslog timestamps are read against: when this process first needed
+/// them (a run is short; every event of it gets the same year).
+static SYSLOG_NOW: OnceLock<(i32, i64)> = OnceLock::new();
 
 /// Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude.
 fn parse_epoch(s: &str) -> Option<i64> {

@@ -18,8 +18,7 @@ pub struct GitHub {
     /// `owner/repo`.
     repo: String,
     labels: Vec<String>,
-    parent: Option<String>,
-    parent_title: Option<String>,
+    parent: super::ParentRule,
 }
 
 impl GitHub {
@@ -37,8 +36,7 @@ impl GitHub {
             api,
             repo,
             labels: cfg.tags.clone(),
-            parent: cfg.parent.clone(),
-            parent_title: cfg.parent_title.clone(),
+            parent: super::ParentRule::new(cfg),
         })
     }
 
@@ -164,12 +162,7 @@ impl Tracker for GitHub {
     }
 
     fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
-        super::configured_parent(
-            self,
-            self.parent.as_deref(),
-            self.parent_title.as_deref(),
-            version,
-        )
+        self.parent.resolve(self, version)
     }
 
     fn create(

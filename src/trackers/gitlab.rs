@@ -17,8 +17,7 @@ pub struct GitLab {
     /// `group/project` or a numeric id, as written in the config.
     project: String,
     labels: Vec<String>,
-    parent: Option<String>,
-    parent_title: Option<String>,
+    parent: super::ParentRule,
     link_type: String,
 }
 
@@ -28,8 +27,7 @@ impl GitLab {
             api,
             project,
             labels: cfg.tags.clone(),
-            parent: cfg.parent.clone(),
-            parent_title: cfg.parent_title.clone(),
+            parent: super::ParentRule::new(cfg),
             link_type: cfg.link_type.clone().unwrap_or_else(|| "relates_to".into()),
         }
     }
@@ -140,12 +138,7 @@ impl Tracker for GitLab {
     }
 
     fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
-        super::configured_parent(
-            self,
-            self.parent.as_deref(),
-            self.parent_title.as_deref(),
-            version,
-        )
+        self.parent.resolve(self, version)
     }
 
     fn create(

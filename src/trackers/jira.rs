@@ -20,8 +20,7 @@ pub struct Jira {
     project: String,
     user: Option<String>,
     labels: Vec<String>,
-    parent: Option<String>,
-    parent_title: Option<String>,
+    parent: super::ParentRule,
     issue_type: String,
     version: u8,
 }
@@ -52,8 +51,7 @@ impl Jira {
             project,
             user,
             labels: cfg.tags.clone(),
-            parent: cfg.parent.clone(),
-            parent_title: cfg.parent_title.clone(),
+            parent: super::ParentRule::new(cfg),
             issue_type: cfg.issue_type.clone().unwrap_or_else(|| "Bug".into()),
             version,
         })
@@ -205,12 +203,7 @@ impl Tracker for Jira {
     }
 
     fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
-        super::configured_parent(
-            self,
-            self.parent.as_deref(),
-            self.parent_title.as_deref(),
-            version,
-        )
+        self.parent.resolve(self, version)
     }
 
     fn create(

@@ -299,26 +299,44 @@ fn is_rate_limited(a: &Answer) -> bool {
     a.status == 429 || (a.status == 403 && (a.retry_after.is_some() || a.rate_limit_exhausted))
 }
 
-/// The parent task as configured: `parent` (an id or URL, looked up) or else `parent_title`
-/// (found among open tasks); none when neither is set.
-pub fn configured_parent(
-    tracker: &dyn Tracker,
-    parent: Option<&str>,
-    parent_title: Option<&str>,
-    version: &str,
-) -> Result<Option<TaskRef>, TrackerError> {
-    if let Some(p) = parent {
-        return match tracker.lookup(p)? {
-            Some(t) => Ok(Some(t)),
-            None => Err(TrackerError::new(format!(
-                "{}: parent {p:?} is not one of its tasks",
-                tracker.name()
-            ))),
-        };
+/// Where a tracker finds the train's blocker task: `parent` (an id or URL, looked up) or
+/// else `parent_title` (found among open tasks); none when neither is configured.
+pub struct ParentRule {
+    task: Option<String>,
+    title: Option<String>,
+}
+
+impl ParentRule {
+    pub fn new(cfg: &TrackerConfig) -> ParentRule {
+        ParentRule {
+            task: cfg.parent.clone(),
+            title: cfg.parent_title.clone(),
+        }
     }
-    match parent_title {
-        Some(t) => parent_by_title(tracker, t, version),
-        None => Ok(None),
+
+    /// `parent` names the task itself.
+    pub fn names_a_task(&self) -> bool {
+        self.task.is_some()
+    }
+
+    pub fn resolve(
+        &self,
+        tracker: &dyn Tracker,
+        version: &str,
+    ) -> Result<Option<TaskRef>, TrackerError> {
+        if let Some(p) = &self.task {
+            return match tracker.lookup(p)? {
+                Some(t) => Ok(Some(t)),
+                None => Err(TrackerError::new(format!(
+                    "{}: parent {p:?} is not one of its tasks; set parent in [tracker] to its id or URL",
+                    tracker.name()
+                ))),
+            };
+        }
+        match &self.title {
+            Some(t) => parent_by_title(tracker, t, version),
+            None => Ok(None),
+        }
     }
 }
 
@@ -335,7 +353,10 @@ pub fn parent_by_title(
         .next()
         .map(Some)
         .ok_or_else(|| {
-            TrackerError::new(format!("{}: no open task titled {title:?}", tracker.name()))
+            TrackerError::new(format!(
+                "{}: no open task titled {title:?}; create the train's blocker task, or set parent in [tracker]",
+                tracker.name()
+            ))
         })
 }
 

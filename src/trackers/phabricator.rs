@@ -17,8 +17,8 @@ const BODY_LIMIT: usize = 200_000;
 pub struct Phabricator {
     api: Api,
     tags: Vec<String>,
-    parent: Option<String>,
-    parent_title: Option<String>,
+    parent: super::ParentRule,
+    /// A train-blockers API, when `parent` does not name the task.
     parent_api: Option<String>,
     priority: Option<String>,
     open_statuses: Vec<String>,
@@ -34,8 +34,7 @@ impl Phabricator {
         Phabricator {
             api,
             tags: cfg.tags.clone(),
-            parent: cfg.parent.clone(),
-            parent_title: cfg.parent_title.clone(),
+            parent: super::ParentRule::new(cfg),
             parent_api: cfg.parent_api.clone(),
             priority: cfg.priority.clone(),
             open_statuses,
@@ -165,7 +164,7 @@ impl Phabricator {
         match self.lookup(&task)? {
             Some(t) => Ok(Some(t)),
             None => Err(TrackerError::new(format!(
-                "train-blockers: no task for {version}"
+                "train-blockers: no task for {version}; set parent = \"T…\" in [tracker]"
             ))),
         }
     }
@@ -199,8 +198,16 @@ impl Phabricator {
             })
             .unwrap_or_default();
         if found.len() < slugs.len() {
+            // `maps.slugMap` has an entry per slug that names a project.
+            let known = r.pointer("/maps/slugMap").and_then(Value::as_object);
+            let missing: Vec<&str> = slugs
+                .iter()
+                .map(|t| t.trim_start_matches('#'))
+                .filter(|t| known.is_none_or(|m| !m.contains_key(*t)))
+                .collect();
             return Err(TrackerError::new(format!(
-                "phabricator: no project for some of the tags {slugs:?}"
+                "phabricator: no project has the tag {}; check tags in [tracker] (a project's slug, as in its URL, or its PHID)",
+                missing.join(", ")
             )));
         }
         out.extend(found);
@@ -254,13 +261,8 @@ impl Tracker for Phabricator {
 
     fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
         match &self.parent_api {
-            Some(api) if self.parent.is_none() => self.train_blockers_parent(api, version),
-            _ => super::configured_parent(
-                self,
-                self.parent.as_deref(),
-                self.parent_title.as_deref(),
-                version,
-            ),
+            Some(api) if !self.parent.names_a_task() => self.train_blockers_parent(api, version),
+            _ => self.parent.resolve(self, version),
         }
     }
 

@@ -218,6 +218,7 @@ fn prepare_filing(
     fingerprint: String,
     version: &str,
     mut draft: logtriage::task::TaskDraft,
+    known_parent: Option<Option<logtriage::filing::TaskRef>>,
 ) -> Result<Box<Prepared>, String> {
     let store = DecisionStore::open(decisions).map_err(|e| e.to_string())?;
     if let Some(task) = store
@@ -230,7 +231,10 @@ fn prepare_filing(
         return Err(format!("{}{task}", super::state::ALREADY_FILED));
     }
     let pending = logtriage::filing::pending(&store, tracker, &fingerprint).map(|f| f.marker);
-    let parent = tracker.parent(version).map_err(|e| e.to_string())?;
+    let parent = match known_parent {
+        Some(p) => p,
+        None => tracker.parent(version).map_err(|e| e.to_string())?,
+    };
     let title = draft.title.clone();
     let duplicates = logtriage::filing::duplicates(tracker, &title).map_err(|e| e.to_string())?;
     draft.fit(tracker.markup(), tracker.body_limit());
@@ -325,6 +329,7 @@ fn perform(
             fingerprint,
             version,
             draft,
+            parent,
         } => {
             let Some(tracker) = opts.tracker.clone() else {
                 return;
@@ -337,6 +342,7 @@ fn perform(
                     fingerprint,
                     &version,
                     *draft,
+                    parent,
                 )));
             });
         }

@@ -503,6 +503,10 @@ pub const COMMANDS: &[Command] = &[
         action: || Action::ToggleHistory,
     },
     Command {
+        name: "file task",
+        action: || Action::StartFiling,
+    },
+    Command {
         name: "export report",
         action: || Action::Export,
     },

@@ -94,6 +94,9 @@ pub struct FileDialog {
     /// Fingerprints still to file; the first is the one shown.
     pub queue: Vec<String>,
     pub stage: FileStage,
+    /// The parent task once the tracker named it (`Some(None)`: there is none), so the
+    /// next groups of the queue do not ask again.
+    pub parent: Option<Option<logtriage::filing::TaskRef>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -737,6 +737,7 @@ fn filing_previews_edits_the_title_and_files_one_group_after_another() {
             fingerprint,
             version,
             draft,
+            parent: None,
         },
     ] = effects.as_slice()
     else {
@@ -808,6 +809,7 @@ fn filing_previews_edits_the_title_and_files_one_group_after_another() {
     let [
         Effect::PrepareFiling {
             fingerprint: second,
+            parent: known_parent,
             ..
         },
     ] = effects.as_slice()
@@ -815,6 +817,14 @@ fn filing_previews_edits_the_title_and_files_one_group_after_another() {
         panic!("{effects:?}")
     };
     assert_ne!(second, &first);
+    // The parent found for the first group is not asked for again.
+    assert_eq!(
+        known_parent
+            .as_ref()
+            .and_then(|p| p.as_ref())
+            .map(|p| p.id.as_str()),
+        Some("T400004")
+    );
     assert_eq!(
         s.message.as_ref().unwrap().0,
         "filed T412345 https://phab.example/T412345"
@@ -1046,4 +1056,11 @@ fn known_groups_whose_task_closed_are_flagged_after_the_tracker_answers() {
         .find(|g| g.fingerprint == npe)
         .unwrap();
     assert_eq!(g.decision.as_ref().unwrap().task_open, Some(false));
+}
+
+#[test]
+fn the_palette_can_file_a_task() {
+    let m = super::keys::palette_matches("file");
+    assert_eq!(m.first().map(|c| c.name), Some("file task"));
+    assert!(matches!((m[0].action)(), Action::StartFiling));
 }

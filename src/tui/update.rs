@@ -35,6 +35,8 @@ pub enum Effect {
         fingerprint: String,
         version: String,
         draft: Box<logtriage::task::TaskDraft>,
+        /// The parent task when already looked up for this queue.
+        parent: Option<Option<logtriage::filing::TaskRef>>,
     },
     /// File a previewed task (intent first, reconciled, never sent twice).
     File(Box<Prepared>),
@@ -269,6 +271,7 @@ fn start_filing(s: &mut State) -> Vec<Effect> {
             s.mode = Mode::File(Box::new(FileDialog {
                 queue: targets,
                 stage: FileStage::Preparing,
+                parent: None,
             }));
             prepare(s, &first)
         }
@@ -283,10 +286,15 @@ fn prepare(s: &State, fingerprint: &str) -> Vec<Effect> {
     let Some(g) = r.groups.iter().find(|g| g.fingerprint == fingerprint) else {
         return vec![];
     };
+    let parent = match &s.mode {
+        Mode::File(d) => d.parent.clone(),
+        _ => None,
+    };
     vec![Effect::PrepareFiling {
         fingerprint: fingerprint.to_string(),
         version: r.current.version.clone(),
         draft: Box::new(logtriage::task::draft(g, &r.current.version, &s.code_links)),
+        parent,
     }]
 }
 
@@ -299,6 +307,7 @@ fn prepared(s: &mut State, result: Result<Box<Prepared>, String>) -> Vec<Effect>
             if dialog.stage == FileStage::Preparing
                 && dialog.queue.first() == Some(&p.fingerprint) =>
         {
+            dialog.parent = Some(p.parent.clone());
             dialog.stage = FileStage::Preview {
                 prepared: p,
                 editing: None,

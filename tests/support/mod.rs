@@ -64,6 +64,12 @@ pub fn write_demo(dir: &std::path::Path) -> Vec<String> {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    demo_logs(&demo)
+}
+
+/// The demo train's three versioned logs in `demo` (written by `logtriage demo --write`).
+#[allow(dead_code)]
+pub fn demo_logs(demo: &std::path::Path) -> Vec<String> {
     [
         "mediawiki.json",
         "search-indexer.ecs.json",
@@ -72,6 +78,17 @@ pub fn write_demo(dir: &std::path::Path) -> Vec<String> {
     .iter()
     .map(|f| demo.join(f).display().to_string())
     .collect()
+}
+
+/// Runs the binary under test with `args` and extra environment variables.
+#[allow(dead_code)]
+pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_logtriage"));
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
 }
 
 /// One canned answer: status, a file under tests/recorded/BACKEND/, extra headers, and
