@@ -46,6 +46,9 @@ pub struct Event<'a> {
     /// Milliseconds since the Unix epoch.
     pub timestamp: Option<i64>,
     pub level: Option<Level>,
+    /// Set when no level was written and `level` was inferred from the content: why
+    /// (`"a Python traceback"`).
+    pub level_inferred: Option<&'static str>,
     pub version: Option<Cow<'a, str>>,
     /// The message: for multi-line events, the first line (the rest is in `stack`).
     pub message: Cow<'a, str>,

@@ -37,56 +37,146 @@ impl Level {
         }
     }
 
-    /// Parses a level name as written by loggers (`ERROR`, `warn`, `E`, `CRITICAL`, `SEVERE`...).
+    /// Parses a level name as written by loggers, in any case and padding (`ERROR`,
+    /// `warn`, `E`, `CRITICAL`, `SEVERE`, `[warning  ]`, PostgreSQL's `LOG`, MySQL's `Note`,
+    /// MongoDB's `D2`, Serilog's `Verbose`...).
     pub fn from_name(name: &str) -> Option<Level> {
         let n = name
             .trim()
-            .trim_matches(|c| c == '[' || c == ']' || c == ':');
-        if n.is_empty() || n.len() > 12 {
+            .trim_matches(|c| c == '[' || c == ']' || c == ':')
+            .trim();
+        if n.is_empty() || n.len() > 13 {
             return None;
         }
-        let mut buf = [0u8; 12];
+        let mut buf = [0u8; 13];
         for (d, s) in buf.iter_mut().zip(n.bytes()) {
             *d = s.to_ascii_lowercase();
         }
         let lower = std::str::from_utf8(&buf[..n.len()]).ok()?;
         Some(match lower {
             "fatal" | "critical" | "crit" | "emerg" | "emergency" | "alert" | "panic"
-            | "severe" | "f" | "c" => Level::Fatal,
-            "error" | "err" | "e" | "eror" => Level::Error,
-            "warning" | "warn" | "w" | "wrn" => Level::Warning,
-            "notice" | "n" => Level::Notice,
-            "info" | "information" | "informational" | "i" | "inf" => Level::Info,
-            "debug" | "dbg" | "d" | "trace" | "fine" | "finer" | "finest" | "verbose" | "v"
-            | "t" | "config" => Level::Debug,
+            | "dpanic" | "severe" | "fatl" | "ftl" | "f" | "c" => Level::Fatal,
+            "error" | "err" | "e" | "eror" | "erro" => Level::Error,
+            "warning" | "warn" | "w" | "wrn" | "wrng" => Level::Warning,
+            "notice" | "n" | "deprecated" | "strict" => Level::Notice,
+            // PostgreSQL's LOG, MySQL's Note.
+            "info" | "information" | "informational" | "i" | "inf" | "log" | "note" => Level::Info,
+            "debug" | "dbg" | "d" | "trace" | "trc" | "fine" | "finer" | "finest" | "verbose"
+            | "v" | "t" | "config" | "d1" | "d2" | "d3" | "d4" | "d5" | "debug1" | "debug2"
+            | "debug3" | "debug4" | "debug5" => Level::Debug,
             _ => return None,
+        })
+    }
+
+    /// A numeric level, read in the convention of the program that wrote it.
+    pub fn from_number(n: i64, scale: NumericScale) -> Option<Level> {
+        Some(match scale {
+            NumericScale::Syslog => match n {
+                0..=2 => Level::Fatal,
+                3 => Level::Error,
+                4 => Level::Warning,
+                5 => Level::Notice,
+                6 => Level::Info,
+                7 => Level::Debug,
+                _ => return None,
+            },
+            NumericScale::Bunyan => match n {
+                10..=29 => Level::Debug,
+                30..=39 => Level::Info,
+                40..=49 => Level::Warning,
+                50..=59 => Level::Error,
+                60..=100 => Level::Fatal,
+                _ => return None,
+            },
+            NumericScale::Python => match n {
+                1..=19 => Level::Debug,
+                20..=29 => Level::Info,
+                30..=39 => Level::Warning,
+                40..=49 => Level::Error,
+                50..=100 => Level::Fatal,
+                _ => return None,
+            },
+            NumericScale::Monolog => match n {
+                100..=199 => Level::Debug,
+                200..=249 => Level::Info,
+                250..=299 => Level::Notice,
+                300..=399 => Level::Warning,
+                400..=499 => Level::Error,
+                500..=600 => Level::Fatal,
+                _ => return None,
+            },
+            NumericScale::Logback => match n {
+                0..=19_999 => Level::Debug,
+                20_000..=29_999 => Level::Info,
+                30_000..=39_999 => Level::Warning,
+                40_000..=49_999 => Level::Error,
+                50_000..=i64::MAX => Level::Fatal,
+                _ => return None,
+            },
+            NumericScale::OpenTelemetry => match n {
+                1..=8 => Level::Debug,
+                9..=12 => Level::Info,
+                13..=16 => Level::Warning,
+                17..=20 => Level::Error,
+                21..=24 => Level::Fatal,
+                _ => return None,
+            },
+            NumericScale::Nextcloud => match n {
+                0 => Level::Debug,
+                1 => Level::Info,
+                2 => Level::Warning,
+                3 => Level::Error,
+                4 => Level::Fatal,
+                _ => return None,
+            },
+            NumericScale::Zerolog => match n {
+                -1 | 0 => Level::Debug,
+                1 => Level::Info,
+                2 => Level::Warning,
+                3 => Level::Error,
+                4 | 5 => Level::Fatal,
+                _ => return None,
+            },
         })
     }
 
     /// syslog / journald `PRIORITY` (0 emerg .. 7 debug).
     pub fn from_syslog(p: i64) -> Option<Level> {
-        Some(match p {
-            0..=2 => Level::Fatal,
-            3 => Level::Error,
-            4 => Level::Warning,
-            5 => Level::Notice,
-            6 => Level::Info,
-            7 => Level::Debug,
-            _ => return None,
-        })
+        Level::from_number(p, NumericScale::Syslog)
     }
 
     /// Bunyan / pino numeric levels (10 trace .. 60 fatal).
     pub fn from_bunyan(n: i64) -> Option<Level> {
-        Some(match n {
-            i64::MIN..=9 => return None,
-            10..=29 => Level::Debug,
-            30..=39 => Level::Info,
-            40..=49 => Level::Warning,
-            50..=59 => Level::Error,
-            _ => Level::Fatal,
-        })
+        Level::from_number(n, NumericScale::Bunyan)
     }
+}
+
+/// The conventions numeric levels are written in. Each is a program's documented scale:
+/// syslog severities (RFC 5424; journald `PRIORITY`, GELF `level`), Bunyan and pino
+/// (10 trace .. 60 fatal), Python `levelno` (10 .. 50), Monolog (100 debug .. 600
+/// emergency), logback's `level_value` (10000 .. 40000), OpenTelemetry `SeverityNumber`
+/// (1 .. 24), Nextcloud (0 debug .. 4 fatal) and zerolog (-1 trace .. 5 panic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumericScale {
+    Syslog,
+    Bunyan,
+    Python,
+    Monolog,
+    Logback,
+    OpenTelemetry,
+    Nextcloud,
+    Zerolog,
+}
+
+/// Where an event's level came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelSource {
+    /// Written by the program (a field or a header token).
+    #[default]
+    Written,
+    /// Not written: inferred from the content (an uncaught exception, a panic, a segfault).
+    Inferred,
 }
 
 impl fmt::Display for Level {

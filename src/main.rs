@@ -804,6 +804,7 @@ fn cmd_fingerprint(a: FingerprintArgs) -> Result<u8, Failure> {
             "file": analysis.sources[rec.source as usize].name,
             "line": rec.line,
             "level": rec.level,
+            "level_inferred": rec.level_inferred,
             "fingerprint": fp,
             "title": g.title,
             "template": g.template,

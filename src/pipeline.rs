@@ -8,7 +8,8 @@ use crate::event::Event;
 use crate::fingerprint::Fingerprinter;
 use crate::input::json::JsonPaths;
 use crate::input::mapping::FieldMap;
-use crate::input::text::{self, Joiner};
+use crate::input::records::Joiner;
+use crate::input::text;
 use crate::input::{self, Format, Input, LineReader, Malformed};
 use crate::level::Level;
 use crossbeam_channel::{Receiver, Sender, bounded};
@@ -82,6 +83,8 @@ pub struct EventRecord {
     pub source: u32,
     pub line: u64,
     pub level: Option<Level>,
+    /// Why the level was inferred, when it was not written.
+    pub level_inferred: Option<&'static str>,
     pub key: u64,
 }
 
@@ -580,6 +583,7 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
                     source: ev.source,
                     line,
                     level: ev.level,
+                    level_inferred: ev.level_inferred,
                     key: prekey.key,
                 });
             }

@@ -5,7 +5,9 @@
 pub mod json;
 pub mod logfmt;
 pub mod mapping;
+pub mod records;
 pub mod resolve;
+pub mod severity;
 pub mod text;
 pub mod time;
 

@@ -1,7 +1,8 @@
-//! Plain-text logs: a header (timestamp, level, thread, logger) then the message, with
-//! multi-line events joined: Java `\tat ...` / `Caused by:` / `... N more`, Python
-//! `Traceback`, Go `panic:` + `goroutine N [running]:` blocks, and indented continuations.
+//! Plain-text log records: the header (timestamp, level, thread, logger) and the message of
+//! a record that src/input/records.rs has joined, and the level inferred from its content
+//! when none was written.
 
+use super::severity;
 use super::time::parse_timestamp;
 use crate::event::Event;
 use crate::fingerprint::stack;
@@ -14,138 +15,173 @@ fn header_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+        let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}/\d{{2}}/\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}/\d{{2}}/\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}{zone}|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
 }
 
-/// True when the line starts with a timestamp or a level word: a new event.
-pub fn has_header(line: &str) -> bool {
-    header_re().is_match(line) || leading_level(line).is_some()
+/// Redis: `pid:role dd Mon yyyy hh:mm:ss.mmm C message`, C one of `.` `-` `*` `#`.
+fn redis_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\d+:[XCSM] (?P<ts>\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}(?:\.\d+)?) (?P<lvl>[.*#-]) ").unwrap()
+    })
 }
 
-/// Lines that start a new event even without a header (Go runtime output).
-fn is_hard_start(line: &str) -> bool {
-    line.starts_with("panic: ") || line.starts_with("fatal error: ")
+/// What a line's header says: its timestamp, its level, and where the message starts.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Header {
+    pub timestamp: Option<i64>,
+    /// The line had a timestamp in a header position (even one that did not parse).
+    pub has_timestamp: bool,
+    pub level: Option<Level>,
+    /// Byte offset of the message in the line.
+    pub message_start: usize,
 }
 
-fn leading_level(line: &str) -> Option<(Level, usize)> {
-    let tok_end = line.find(char::is_whitespace).unwrap_or(line.len());
-    let tok = &line[..tok_end];
-    level_token(tok).map(|l| (l, tok_end))
-}
-
-/// A level as it appears in a text header: upper case (`ERROR`, `WARN:`) or bracketed
-/// (`[error]`, `<warning>`).
-fn level_token(tok: &str) -> Option<Level> {
-    let bracketed = (tok.starts_with('[') && tok.ends_with(']'))
-        || (tok.starts_with('<') && tok.ends_with('>'));
-    let inner = tok.trim_matches(|c| matches!(c, '[' | ']' | '<' | '>' | ':'));
-    if inner.len() < 4 && !bracketed {
-        return None; // single letters and "ERR" only when bracketed
+impl Header {
+    /// A header starts a record: a timestamp or a level where a header puts them.
+    pub fn starts_record(&self) -> bool {
+        self.has_timestamp || self.level.is_some()
     }
-    let upper = inner.bytes().all(|b| b.is_ascii_uppercase());
-    if !(upper || bracketed) {
-        return None;
+}
+
+/// Reads a line's header. Cheap for lines that have none: the first byte decides which
+/// shapes are tried before any regex runs.
+pub fn read_header(line: &str) -> Header {
+    let b = line.as_bytes();
+    let Some(&first) = b.first() else {
+        return Header::default();
+    };
+    if first.is_ascii_whitespace() {
+        return Header::default();
     }
-    Level::from_name(inner)
-}
-
-/// Joins physical lines into events.
-pub struct Joiner {
-    /// The input has header lines: anything without one continues the previous event.
-    headers: bool,
-    current: Option<(u64, String)>,
-    mode: Mode,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
-    Plain,
-    Traceback,
-    Panic,
-}
-
-impl Joiner {
-    /// `sample` is the start of the input, used to decide whether it has headers.
-    pub fn new(sample: &str) -> Joiner {
-        let lines: Vec<&str> = sample
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .take(50)
-            .collect();
-        let with_header = lines.iter().filter(|l| has_header(l)).count();
-        Joiner {
-            headers: with_header > 0,
-            current: None,
-            mode: Mode::Plain,
-        }
+    if severity::is_glog(b) {
+        return glog_header(line);
     }
-
-    /// Feeds one line; returns the previous event when this line starts a new one.
-    pub fn push(&mut self, line_no: u64, line: &str) -> Option<(u64, String)> {
-        if self.current.is_some() && self.continues(line) {
-            let (_, text) = self.current.as_mut().expect("checked");
-            text.push('\n');
-            text.push_str(line);
-            return None;
-        }
-        self.mode = if line.starts_with("Traceback (most recent call last)") {
-            Mode::Traceback
-        } else if is_hard_start(line) {
-            Mode::Panic
-        } else {
-            Mode::Plain
+    if first.is_ascii_digit()
+        && let Some(c) = redis_re().captures(line)
+    {
+        let level = match &c["lvl"] {
+            "." => Level::Debug,
+            "-" => Level::Info,
+            "*" => Level::Notice,
+            _ => Level::Warning,
         };
-        self.current
-            .replace((line_no, line.to_string()))
-            .map(trim_event)
+        return Header {
+            timestamp: parse_timestamp(&c["ts"]),
+            has_timestamp: true,
+            level: Some(level),
+            message_start: c.get(0).expect("match").end(),
+        };
     }
-
-    pub fn finish(&mut self) -> Option<(u64, String)> {
-        self.current.take().map(trim_event)
-    }
-
-    fn continues(&mut self, line: &str) -> bool {
-        if is_hard_start(line) {
-            return false;
+    // syslog `<PRI>` and Ruby's `E, [...]` carry a level before the timestamp.
+    let (prefix, after_prefix) = match severity::prefix_level(line) {
+        Some((level, end)) if matches!(first, b'<') || b.get(1) == Some(&b',') => {
+            (Some(level), end)
         }
-        if self.headers {
-            return !has_header(line);
-        }
-        if line.trim().is_empty() {
-            return self.mode != Mode::Plain;
-        }
-        if line.starts_with(char::is_whitespace)
-            || line.starts_with("Caused by:")
-            || line.starts_with("...")
-            || line.starts_with("goroutine ")
-            || line.starts_with("Traceback (most recent call last)")
+        _ => (None, 0),
+    };
+    let rest = &line[after_prefix..];
+    let first_rest = rest.as_bytes().first().copied().unwrap_or(b' ');
+    let may_have_ts = first_rest.is_ascii_digit()
+        || first_rest == b'['
+        || (first_rest.is_ascii_uppercase()
+            && rest.as_bytes().get(1).is_some_and(u8::is_ascii_lowercase));
+    if may_have_ts && let Some(c) = header_re().captures(rest) {
+        let ts = c.name("ts").expect("ts group").as_str();
+        let after = after_prefix + c.get(0).expect("match").end();
+        let mut h = Header {
+            timestamp: parse_timestamp(ts),
+            has_timestamp: true,
+            level: prefix,
+            message_start: after,
+        };
+        if h.level.is_none()
+            && let Some(f) = severity::header_level(&line[after..], true)
         {
-            if line.starts_with("Traceback") {
-                self.mode = Mode::Traceback;
+            h.level = Some(f.level);
+            h.message_start = after + f.end;
+        } else if prefix.is_some() {
+            // Ruby's Logger repeats the level as a word: skip it.
+            if let Some(f) = severity::header_level(&line[after..], true) {
+                h.message_start = after + f.end;
             }
-            return true;
         }
-        match self.mode {
-            Mode::Panic => true,
-            // The raised exception closes a traceback: `KeyError: 'x'`.
-            Mode::Traceback => {
-                self.mode = Mode::Plain;
-                true
-            }
-            Mode::Plain => false,
-        }
+        return h;
+    }
+    if let Some(level) = prefix {
+        return Header {
+            level: Some(level),
+            message_start: after_prefix,
+            ..Header::default()
+        };
+    }
+    if let Some((level, end)) = severity::prefix_level(line) {
+        return Header {
+            level: Some(level),
+            message_start: end,
+            ..Header::default()
+        };
+    }
+    if line.starts_with("[pid: ") {
+        return uwsgi_header(line);
+    }
+    Header::default()
+}
+
+/// glog/klog: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`. The year is not written: it is
+/// read like syslog's.
+fn glog_header(line: &str) -> Header {
+    let level = Level::from_name(&line[..1]);
+    let ts_end = line[1..]
+        .find(|c: char| c.is_ascii_whitespace())
+        .map(|i| 1 + i)
+        .and_then(|d| line[d + 1..].find(' ').map(|j| d + 1 + j))
+        .unwrap_or(line.len());
+    let stamp = &line[1..ts_end];
+    let timestamp = if stamp.len() >= 4 {
+        let (mm, dd) = (&stamp[0..2], &stamp[2..4]);
+        let month = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ]
+        .get(mm.parse::<usize>().unwrap_or(0).wrapping_sub(1))
+        .copied();
+        month.and_then(|m| parse_timestamp(&format!("{m} {dd}{}", &stamp[4..])))
+    } else {
+        None
+    };
+    let message_start = line.find("] ").map_or(ts_end, |i| i + 2);
+    Header {
+        timestamp,
+        has_timestamp: true,
+        level,
+        message_start,
     }
 }
 
-fn trim_event((no, mut text): (u64, String)) -> (u64, String) {
-    while text.ends_with('\n') || text.ends_with(char::is_whitespace) {
-        text.pop();
+/// uwsgi's request log: `[pid: 1|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes}
+/// [Sun Mar 13 22:49:12 2016] POST /x => ...`: the time is in the middle.
+fn uwsgi_header(line: &str) -> Header {
+    let mut h = Header {
+        has_timestamp: true,
+        message_start: 0,
+        ..Header::default()
+    };
+    if let Some(open) = line.find("} [")
+        && let Some(close) = line[open + 3..].find(']')
+    {
+        h.timestamp = parse_timestamp(&line[open + 3..open + 3 + close]);
     }
-    (no, text)
+    h
+}
+
+/// True when the line starts with a header (a timestamp or a level): a new record.
+pub fn has_header(line: &str) -> bool {
+    read_header(line).starts_record()
 }
 
 /// Parses a joined text event. Everything after the first line is the stack/body.
@@ -155,44 +191,57 @@ pub fn parse_event(text: &str) -> Event<'_> {
         None => (text, None),
     };
     let mut ev = Event::default();
-    let mut msg = first;
-    if let Some(c) = header_re().captures(first) {
-        let ts = c.name("ts").expect("ts group").as_str();
-        ev.timestamp = parse_timestamp(ts);
-        msg = &first[c.get(0).expect("match").end()..];
-    }
-    // Level: among the first few tokens of the header.
-    let mut offset = 0;
-    for _ in 0..4 {
-        let rest_msg = msg[offset..].trim_start();
-        let skipped = msg.len() - offset - rest_msg.len();
-        let tok_end = rest_msg.find(char::is_whitespace).unwrap_or(rest_msg.len());
-        if let Some(l) = level_token(&rest_msg[..tok_end]) {
-            ev.level = Some(l);
-            msg = rest_msg[tok_end..].trim_start();
-            break;
+    let header = read_header(first);
+    ev.timestamp = header.timestamp;
+    ev.level = header.level;
+    let mut msg = first[header.message_start..].trim_start();
+    let mut body = rest;
+    // java.util.logging writes the level at the start of the record's second line:
+    // `Jul 09, 2015 3:23:29 PM com.example.Foo run` / `SEVERE: message`.
+    if ev.level.is_none()
+        && header.has_timestamp
+        && let Some(second) = rest
+    {
+        let (line2, after) = match second.find('\n') {
+            Some(i) => (&second[..i], Some(&second[i + 1..])),
+            None => (second, None),
+        };
+        if let Some((level, end)) = severity::prefix_level(line2) {
+            ev.level = Some(level);
+            ev.origin = Some(Cow::Borrowed(msg.trim()));
+            msg = line2[end..].trim_start();
+            body = after;
         }
-        if tok_end == 0 {
-            break;
-        }
-        offset += skipped + tok_end;
     }
-    let (origin, message) = split_logger(msg);
-    ev.origin = origin.map(Cow::Borrowed);
-    ev.message = Cow::Borrowed(message);
-    if let Some(body) = rest.filter(|r| !r.trim().is_empty()) {
+    if ev.origin.is_none() {
+        let (origin, message) = split_logger(msg);
+        ev.origin = origin.map(Cow::Borrowed);
+        msg = message;
+    }
+    ev.message = Cow::Borrowed(msg);
+    if let Some(body) = body.filter(|r| !r.trim().is_empty()) {
         ev.stack = Some(Cow::Borrowed(body));
     }
     if let Some((t, m)) = stack::exception_type(text) {
         ev.error_type = Some(Cow::Owned(t));
-        if !m.is_empty() && !message.contains(m.as_str()) {
+        if !m.is_empty() && !msg.contains(m.as_str()) {
             ev.error_message = Some(Cow::Owned(m));
         }
-        if ev.level.is_none() {
-            ev.level = Some(Level::Error);
-        }
+    }
+    if ev.level.is_none() {
+        infer_level(&mut ev, text);
     }
     ev
+}
+
+/// Sets an inferred level on an event that has none, from what its text states.
+pub fn infer_level(ev: &mut Event<'_>, text: &str) {
+    if let Some((level, reason)) =
+        severity::infer(text, ev.stack.is_some(), ev.error_type.is_some())
+    {
+        ev.level = Some(level);
+        ev.level_inferred = Some(reason);
+    }
 }
 
 /// Strips `[thread]` and a `logger - ` / `logger: ` prefix; returns the logger as origin.
@@ -229,64 +278,6 @@ fn split_logger(msg: &str) -> (Option<&str>, &str) {
 mod tests {
     use super::*;
 
-    fn join(input: &str) -> Vec<(u64, String)> {
-        let mut j = Joiner::new(input);
-        let mut out = Vec::new();
-        for (i, l) in input.lines().enumerate() {
-            out.extend(j.push(i as u64 + 1, l));
-        }
-        out.extend(j.finish());
-        out
-    }
-
-    #[test]
-    fn java_exception_joined() {
-        let input = "2026-11-17 10:00:00,123 ERROR [main] com.example.api.Handler - request failed\njava.lang.IllegalStateException: pool closed\n\tat com.example.db.Pool.get(Pool.java:88)\nCaused by: java.io.IOException: reset\n\t... 3 more\n2026-11-17 10:00:01,000 INFO [main] com.example.App - ok";
-        let ev = join(input);
-        assert_eq!(ev.len(), 2);
-        assert_eq!(ev[0].0, 1);
-        assert_eq!(ev[1].0, 6);
-        let e = parse_event(&ev[0].1);
-        assert_eq!(e.level, Some(Level::Error));
-        assert_eq!(e.message, "request failed");
-        assert_eq!(e.origin.as_deref(), Some("com.example.api.Handler"));
-        assert_eq!(
-            e.error_type.as_deref(),
-            Some("java.lang.IllegalStateException")
-        );
-        assert!(e.stack.as_deref().unwrap().contains("Pool.java"));
-        assert!(e.timestamp.is_some());
-    }
-
-    #[test]
-    fn python_traceback_with_and_without_header() {
-        let with = "2026-11-17 10:00:00,000 ERROR app: boom\nTraceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\n    g()\nKeyError: 'id'\n2026-11-17 10:00:01,000 INFO app: fine";
-        let ev = join(with);
-        assert_eq!(ev.len(), 2);
-        assert_eq!(
-            parse_event(&ev[0].1).error_type.as_deref(),
-            Some("KeyError")
-        );
-        let bare = "Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\n    g()\nKeyError: 'id'\nnext message";
-        let ev = join(bare);
-        assert_eq!(ev.len(), 2, "{ev:?}");
-        assert!(ev[0].1.ends_with("KeyError: 'id'"));
-        let e = parse_event(&ev[0].1);
-        assert_eq!(e.level, Some(Level::Error));
-        assert_eq!(ev[1], (5, "next message".to_string()));
-    }
-
-    #[test]
-    fn go_panic_block() {
-        let input = "2026/11/17 10:00:00 INFO serving\npanic: runtime error: index out of range [3] with length 3\n\ngoroutine 7 [running]:\nmain.handler(0x0)\n\t/src/main.go:20 +0x1d\ncreated by main.main\n\t/src/main.go:9 +0x25\n2026/11/17 10:00:05 INFO restarted";
-        let ev = join(input);
-        assert_eq!(ev.len(), 3, "{ev:?}");
-        assert_eq!(ev[1].0, 2);
-        let e = parse_event(&ev[1].1);
-        assert_eq!(e.error_type.as_deref(), Some("panic"));
-        assert_eq!(e.level, Some(Level::Error));
-    }
-
     #[test]
     fn headers_of_many_shapes() {
         for l in [
@@ -298,6 +289,10 @@ mod tests {
             "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
             "ERROR something bad",
             "[WARN] careful",
+            "E0517 15:04:22.619632 1952452992 logging_unittest.cc:253] Log every 3",
+            "1:M 25 Apr 2024 05:32:35.019 * monotonic clock: POSIX clock_gettime",
+            "[15-Jul-2024 10:00:00 UTC] PHP Warning:  x",
+            "Jul 09, 2015 3:23:29 PM com.example.Foo run",
         ] {
             assert!(has_header(l), "{l}");
         }
@@ -306,6 +301,7 @@ mod tests {
             "  File \"x\"",
             "Caused by: x",
             "plain words",
+            "Error handling is hard",
         ] {
             assert!(!has_header(l), "{l}");
         }
@@ -314,5 +310,75 @@ mod tests {
         );
         assert_eq!(e.level, Some(Level::Error));
         assert_eq!(e.message, "mod_jk child workerEnv in error state 6");
+    }
+
+    #[test]
+    fn levels_and_times_from_real_header_shapes() {
+        let cases: [(&str, Option<Level>, bool); 10] = [
+            (
+                "E0517 15:04:22.619632 1952452992 logging_unittest.cc:253] Log every 3",
+                Some(Level::Error),
+                true,
+            ),
+            (
+                "[2023-05-15 18:19:32] local.ERROR: Target class [X] does not exist.",
+                Some(Level::Error),
+                true,
+            ),
+            (
+                "2021-11-15 13:26:52 [warning  ] bar    process_name=MainProcess",
+                Some(Level::Warning),
+                true,
+            ),
+            (
+                "2025-04-24T22:09:20.856Z\terror\tinternal/queue_sender.go:128\tExporting failed.",
+                Some(Level::Error),
+                true,
+            ),
+            (
+                "2025-08-13 01:46:12.212 PDT [12389] ERROR:  relation \"t\" does not exist",
+                Some(Level::Error),
+                true,
+            ),
+            (
+                "MainThread::ERROR::2011-12-05 07:04:56,300::vdsm::74::vds::(run) Traceback",
+                Some(Level::Error),
+                false,
+            ),
+            (
+                "1:M 25 Apr 2024 05:32:35.019 # Warning: no config file specified",
+                Some(Level::Warning),
+                true,
+            ),
+            (
+                "2020-08-06T14:25:02.936146Z 0 [Warning] [MY-010068] [Server] CA certificate",
+                Some(Level::Warning),
+                true,
+            ),
+            (
+                "[pid: 88185|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes} [Sun Mar 13 22:49:12 2016] POST /x",
+                None,
+                true,
+            ),
+            (
+                "I, [2024-01-02T10:00:00.123456 #42]  INFO -- app: started",
+                Some(Level::Info),
+                true,
+            ),
+        ];
+        for (line, level, timed) in cases {
+            let e = parse_event(line);
+            assert_eq!(e.level, level, "{line}");
+            assert_eq!(e.timestamp.is_some(), timed, "{line}");
+            assert!(e.level_inferred.is_none(), "{line}");
+        }
+        let pg = parse_event("2025-08-13 01:46:12.212 PDT [12389] ERROR:  relation does not exist");
+        assert_eq!(
+            pg.timestamp.map(crate::input::time::format_ms).as_deref(),
+            Some("2025-08-13T08:46:12.212Z")
+        );
+        assert_eq!(pg.message, "relation does not exist");
+        let ruby = parse_event("E, [2024-01-02T10:00:00.123456 #42] ERROR -- app: boom");
+        assert_eq!(ruby.message, "-- app: boom");
     }
 }

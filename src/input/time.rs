@@ -1,6 +1,8 @@
 //! Timestamp parsing for the formats logs use: RFC 3339 / ISO 8601 (with `T` or a space,
 //! `.` or `,` fractions, any offset), epoch numbers in s/ms/µs/ns, and common text-log
 //! headers. Results are milliseconds since the Unix epoch, UTC; zone-less times are UTC.
+//! A trailing zone abbreviation is applied when it names one zone only (`UTC`, `PDT`,
+//! `CEST`...); ambiguous ones (`CST`, `IST`, `BST`) are not guessed.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
 use std::sync::OnceLock;
@@ -52,7 +54,55 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.timestamp_millis());
     }
-    parse_iso_loose(s).or_else(|| parse_text_header(s))
+    let (s, zone_ms) = split_zone(s);
+    let local = parse_iso_loose(s).or_else(|| parse_text_header(s))?;
+    Some(local - zone_ms)
+}
+
+/// Zone abbreviations that name one zone, with their offset from UTC in minutes.
+const ZONES: [(&str, i64); 30] = [
+    ("UTC", 0),
+    ("GMT", 0),
+    ("WET", 0),
+    ("WEST", 60),
+    ("CET", 60),
+    ("CEST", 120),
+    ("MET", 60),
+    ("MEST", 120),
+    ("EET", 120),
+    ("EEST", 180),
+    ("MSK", 180),
+    ("PST", -480),
+    ("PDT", -420),
+    ("MST", -420),
+    ("MDT", -360),
+    ("CDT", -300),
+    ("EST", -300),
+    ("EDT", -240),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("HST", -600),
+    ("JST", 540),
+    ("KST", 540),
+    ("HKT", 480),
+    ("SGT", 480),
+    ("AWST", 480),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+];
+
+/// Splits a trailing ` ZONE` abbreviation off a timestamp; returns the offset in ms.
+fn split_zone(s: &str) -> (&str, i64) {
+    if let Some((head, zone)) = s.rsplit_once(' ')
+        && (3..=4).contains(&zone.len())
+        && zone.bytes().all(|b| b.is_ascii_uppercase())
+        && let Some((_, minutes)) = ZONES.iter().find(|(z, _)| *z == zone)
+    {
+        return (head.trim_end(), minutes * 60_000);
+    }
+    (s, 0)
 }
 
 /// The other timestamps of text-log headers (src/input/text.rs recognises them): ctime
@@ -68,6 +118,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
         numeric: [Vec<Item<'static>>; 3],
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
+        jul: Vec<Item<'static>>,
+        day_month: [Vec<Item<'static>>; 2],
     }
     static C: OnceLock<Compiled> = OnceLock::new();
     let items = |f: &'static str| StrftimeItems::new(f).collect::<Vec<_>>();
@@ -81,6 +133,9 @@ fn parse_text_header(s: &str) -> Option<i64> {
         ],
         healthapp: items("%Y%m%d-%H:%M:%S"),
         syslog: items("%b %e %H:%M:%S%.f %Y"),
+        jul: items("%b %d, %Y %I:%M:%S %p"),
+        // PHP's error log `15-Jul-2024 10:00:00`, Redis `25 Apr 2024 05:32:35.018`.
+        day_month: [items("%d-%b-%Y %H:%M:%S%.f"), items("%d %b %Y %H:%M:%S%.f")],
     });
     let naive = |s: &str, items: &[Item<'static>]| {
         let mut p = chrono::format::Parsed::new();
@@ -93,6 +148,12 @@ fn parse_text_header(s: &str) -> Option<i64> {
     if !s.as_bytes().first()?.is_ascii_digit() {
         // A weekday first is ctime; a month first is syslog, which has no year.
         if let Some(t) = naive(s, &c.ctime) {
+            return Some(t);
+        }
+        // java.util.logging's SimpleFormatter: `Jul 09, 2015 3:23:29 PM`.
+        if s.contains(", ")
+            && let Some(t) = naive(s, &c.jul)
+        {
             return Some(t);
         }
         let (year, now_ms) = *SYSLOG_NOW.get_or_init(|| {
@@ -112,6 +173,11 @@ fn parse_text_header(s: &str) -> Option<i64> {
         return Some(dt.timestamp_millis());
     }
     if let Some(t) = c.numeric.iter().find_map(|items| naive(s, items)) {
+        return Some(t);
+    }
+    if s.bytes().any(|b| b.is_ascii_alphabetic())
+        && let Some(t) = c.day_month.iter().find_map(|items| naive(s, items))
+    {
         return Some(t);
     }
     let (head, ms) = s.rsplit_once(':')?;
@@ -273,6 +339,42 @@ mod tests {
         assert_eq!(
             format_ms(parse_timestamp("Jun 14 15:16:01").unwrap())[4..],
             *"-06-14T15:16:01.000Z"
+        );
+    }
+
+    #[test]
+    fn more_text_headers_and_zones() {
+        let at = |s: &str| parse_timestamp(s).map(format_ms);
+        // PostgreSQL writes its zone's abbreviation: PDT is UTC-7.
+        assert_eq!(
+            at("2025-08-13 01:45:01.123 PDT").as_deref(),
+            Some("2025-08-13T08:45:01.123Z")
+        );
+        assert_eq!(
+            at("2025-08-13 01:45:01 CEST").as_deref(),
+            Some("2025-08-12T23:45:01.000Z")
+        );
+        // Ambiguous abbreviations are not guessed: the time is read as UTC, as zone-less
+        // times are.
+        assert_eq!(
+            at("2025-08-13 01:45:01 CST").as_deref(),
+            Some("2025-08-13T01:45:01.000Z")
+        );
+        assert_eq!(
+            at("15-Jul-2024 10:00:00 UTC").as_deref(),
+            Some("2024-07-15T10:00:00.000Z")
+        );
+        assert_eq!(
+            at("25 Apr 2024 05:32:35.018").as_deref(),
+            Some("2024-04-25T05:32:35.018Z")
+        );
+        assert_eq!(
+            at("Jul 09, 2015 3:23:29 PM").as_deref(),
+            Some("2015-07-09T15:23:29.000Z")
+        );
+        assert_eq!(
+            at("20/Jul/2009:22:59:26 +0000").as_deref(),
+            Some("2009-07-20T22:59:26.000Z")
         );
     }
 

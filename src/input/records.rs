@@ -1,0 +1,646 @@
+//! Record boundaries: joins the physical lines of an input into records, one per log event.
+//!
+//! Text records start at a header (a timestamp or a level where headers put them) and go on
+//! over the lines that each runtime prints after it, as documented for its traces:
+//! - Java: `\tat ...`, `Caused by: ...`, `Suppressed: ...`, `\t... N more`, `nested
+//!   exception is:` followed by a blank line and the nested exception;
+//! - Python: `Traceback (most recent call last):` up to the raised exception's line, chained
+//!   by `During handling of the above exception, another exception occurred:` or `The above
+//!   exception was the direct cause of the following exception:`;
+//! - PHP: `Stack trace:`, `#N ...`, `  thrown in ...`, Laravel's `[stacktrace]` and
+//!   `[previous exception]`, xdebug's `PHP Stack trace:` / `PHP   1. ...`;
+//! - Go: `panic: ...`, `fatal error: ...`, `goroutine N [state]:` blocks separated by blank
+//!   lines, `created by ...`, frames with `fp=`/`sp=`/`pc=`;
+//! - .NET: ` ---> ` inner exceptions, `--- End of stack trace from previous location ---`;
+//! - Node: `    at ...`, and the `Error: ...` after the source excerpt and its `^` caret;
+//! - Ruby: `file.rb:N:in 'm': message (Class)` then `\tfrom ...`.
+//!
+//! An input "has headers" when at least a quarter of the sample's lines that could start a
+//! record do; then a line without a header continues the record before it (a multi-line
+//! message), except after a finished traceback. Without headers, each such line is its own
+//! record. A traceback that follows a header line directly belongs to that record (Python's
+//! `logger.exception`); one after a line without a header starts its own record.
+//!
+//! JSON records that span lines (pretty-printed, or Elasticsearch's `stacktrace` arrays) are
+//! joined by counting brackets outside strings.
+
+use super::text::read_header;
+
+/// A joined record: the line it starts on and its text (lines joined by `\n`).
+pub type Record = (u64, String);
+
+/// What the record being built is inside of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trace {
+    None,
+    /// A Python traceback still waiting for its exception line.
+    Python,
+    /// A Python traceback that printed its exception (a chain may follow).
+    PythonDone,
+    /// A Go panic or goroutine dump.
+    Go,
+}
+
+/// The kind of a physical line, from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    Header,
+    /// Indented, or a marker that only continues a trace (`Caused by:`, `#3 ...`).
+    Continuation,
+    /// Python's chaining lines (`During handling of the above exception ...`).
+    Chain,
+    Traceback,
+    Goroutine,
+    /// A line that starts a trace of its own: `panic:`, `Exception in thread "main"`,
+    /// `Unhandled exception.`, a Ruby crash line.
+    TraceStart,
+    /// `java.lang.IllegalStateException: x`, `KeyError: 'id'`: an exception's own line.
+    Exception,
+    Other,
+}
+
+fn classify(line: &str) -> Kind {
+    let b = line.as_bytes();
+    let Some(&first) = b.first() else {
+        return Kind::Blank;
+    };
+    if first == b' ' || first == b'\t' {
+        return if line.trim().is_empty() {
+            Kind::Blank
+        } else {
+            Kind::Continuation
+        };
+    }
+    match first {
+        b'#' if b.get(1).is_some_and(u8::is_ascii_digit) => return Kind::Continuation,
+        b'}' | b']' => return Kind::Continuation,
+        b'"' if line.starts_with("\"}") => return Kind::Continuation,
+        b'a' if line.starts_with("at ") && line.contains('(') => return Kind::Continuation,
+        b'.' if line.starts_with("... ") || line == "..." => return Kind::Continuation,
+        b'-' if line.starts_with("--- End of") || line.starts_with("--->") => {
+            return Kind::Continuation;
+        }
+        b'C' if line.starts_with("Caused by: ") => return Kind::Continuation,
+        b'S' if line.starts_with("Suppressed: ") || line.starts_with("Stack trace:") => {
+            return Kind::Continuation;
+        }
+        b'W' if line.starts_with("Wrapped by: ") => return Kind::Continuation,
+        b'[' if line.starts_with("[stacktrace]") || line.starts_with("[previous exception]") => {
+            return Kind::Continuation;
+        }
+        b'c' if line.starts_with("created by ") => return Kind::Continuation,
+        b'n' if line.starts_with("nested exception is") => return Kind::Continuation,
+        b'P' if line.starts_with("PHP Stack trace:")
+            || (line.starts_with("PHP  ")
+                && line[4..].trim_start().starts_with(char::is_numeric)) =>
+        {
+            return Kind::Continuation;
+        }
+        b'D' if line.starts_with("During handling of the above exception") => {
+            return Kind::Chain;
+        }
+        b'T' if line.starts_with("The above exception was the direct cause") => {
+            return Kind::Chain;
+        }
+        b'T' if line.starts_with("Traceback (most recent call last)") => return Kind::Traceback,
+        b'g' if line.starts_with("goroutine ") && line.ends_with("]:") => return Kind::Goroutine,
+        _ => {}
+    }
+    if line.starts_with("panic: ")
+        || line.starts_with("fatal error: ")
+        || line.starts_with("SIGQUIT: ")
+        || line.starts_with("SIGSEGV: ")
+        || line.starts_with("SIGABRT: ")
+        || line.starts_with("Exception in thread \"")
+        || line.starts_with("Unhandled exception. ")
+        || line.starts_with("Unhandled Exception: ")
+        || super::severity::is_ruby_crash(line)
+    {
+        return Kind::TraceStart;
+    }
+    if read_header(line).starts_record() {
+        return Kind::Header;
+    }
+    if is_exception_line(line) {
+        return Kind::Exception;
+    }
+    Kind::Other
+}
+
+/// An exception's own line: a dotted or plain type name ending in Exception/Error/...,
+/// then `: message` or nothing (`java.io.IOException: reset`, `KeyError: 'id'`).
+fn is_exception_line(line: &str) -> bool {
+    let name_end = line.find(": ").unwrap_or(line.len());
+    let name = &line[..name_end];
+    !name.is_empty()
+        && name.len() < 200
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'$' | b'\\'))
+        && [
+            "Exception",
+            "Error",
+            "Throwable",
+            "Exit",
+            "Interrupt",
+            "Fault",
+            "Failure",
+            "Warning",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
+/// Python's closing line of a traceback: the exception, `Name: message` or `Name`.
+fn closes_python(line: &str) -> bool {
+    if line.starts_with("File ") || line.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let name = line.split(": ").next().unwrap_or(line);
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_'))
+}
+
+struct Building {
+    line: u64,
+    text: String,
+    /// The record's first line had a header.
+    header: bool,
+    /// Its header had a timestamp and no level (java.util.logging puts the level on line 2).
+    level_on_next_line: bool,
+    lines: usize,
+    /// Indentation of the first line: without headers, only deeper lines continue it.
+    indent: usize,
+    trace: Trace,
+    last: Kind,
+    /// The last line ended a sentence that introduces what follows (`nested exception is:`,
+    /// Node's `^` caret under the source excerpt).
+    introduces: bool,
+}
+
+/// Joins physical lines of a text input into records.
+pub struct Joiner {
+    /// The input has headers: a line without one continues the record before it.
+    headers: bool,
+    current: Option<Building>,
+    /// Blank lines seen after the current record, not yet known to belong to it.
+    blanks: usize,
+}
+
+impl Joiner {
+    /// `sample` is the start of the input, used to decide whether it has headers.
+    pub fn new(sample: &str) -> Joiner {
+        let mut candidates = 0usize;
+        let mut with_header = 0usize;
+        for line in sample.lines().take(200) {
+            match classify(line) {
+                Kind::Header => {
+                    candidates += 1;
+                    with_header += 1;
+                }
+                Kind::Other | Kind::Exception | Kind::TraceStart => candidates += 1,
+                _ => {}
+            }
+        }
+        // One header in a short sample is not a pattern: a stray `WARNING:` among plain
+        // lines does not make every line after it a continuation.
+        let enough = with_header >= 2 || (with_header == 1 && candidates == 1);
+        Joiner {
+            headers: enough && with_header * 4 >= candidates,
+            current: None,
+            blanks: 0,
+        }
+    }
+
+    /// Feeds one line; returns the previous record when this line starts a new one.
+    pub fn push(&mut self, line_no: u64, line: &str) -> Option<Record> {
+        let kind = classify(line);
+        if kind == Kind::Blank {
+            if self.current.is_some() {
+                self.blanks += 1;
+            }
+            return None;
+        }
+        let joins = match &self.current {
+            Some(r) => self.continues(r, kind, line),
+            None => false,
+        };
+        if joins {
+            let blanks = std::mem::take(&mut self.blanks);
+            let r = self.current.as_mut().expect("checked");
+            for _ in 0..blanks {
+                r.text.push('\n');
+            }
+            r.text.push('\n');
+            r.text.push_str(line);
+            r.lines += 1 + blanks;
+            r.trace = next_trace(r.trace, kind, line);
+            r.last = kind;
+            r.introduces = introduces(line);
+            if r.lines == 2 && r.level_on_next_line {
+                r.level_on_next_line = false;
+            }
+            return None;
+        }
+        self.blanks = 0;
+        let header = if kind == Kind::Header {
+            Some(read_header(line))
+        } else {
+            None
+        };
+        let next = Building {
+            line: line_no,
+            text: line.to_string(),
+            header: header.is_some(),
+            level_on_next_line: header.is_some_and(|h| h.has_timestamp && h.level.is_none()),
+            lines: 1,
+            indent: indentation(line),
+            trace: next_trace(Trace::None, kind, line),
+            last: kind,
+            introduces: introduces(line),
+        };
+        self.current.replace(next).map(finish)
+    }
+
+    /// The last record, once the input has ended.
+    pub fn finish(&mut self) -> Option<Record> {
+        self.blanks = 0;
+        self.current.take().map(finish)
+    }
+
+    fn continues(&self, r: &Building, kind: Kind, line: &str) -> bool {
+        let after_blank = self.blanks > 0;
+        match kind {
+            Kind::Blank => unreachable!("blank lines are held back"),
+            // java.util.logging: `SEVERE: message` on the line after the timestamp line.
+            Kind::Header => {
+                r.lines == 1
+                    && r.level_on_next_line
+                    && !after_blank
+                    && !read_header(line).has_timestamp
+            }
+            Kind::Continuation => {
+                // In a Go dump, only a new goroutine follows a blank line.
+                if after_blank && r.trace == Trace::Go && !self.headers {
+                    return false;
+                }
+                // Without headers, a line indented no deeper than the record's first line
+                // is its sibling, not part of it (` * Running on ...` after ` * Debug ...`).
+                let indent = indentation(line);
+                self.headers || r.trace != Trace::None || indent == 0 || indent > r.indent
+            }
+            Kind::Chain => matches!(r.trace, Trace::PythonDone | Trace::Python) || self.headers,
+            Kind::Traceback => {
+                if r.trace == Trace::PythonDone && r.last == Kind::Chain {
+                    return true;
+                }
+                // `logger.exception(...)`: the traceback follows the record's header line
+                // (and the lines of its message) directly.
+                !after_blank && r.header && r.trace == Trace::None
+            }
+            Kind::Goroutine => {
+                r.trace == Trace::Go || r.text.contains("panic") || r.text.contains("SIGQUIT")
+            }
+            Kind::TraceStart => false,
+            Kind::Exception => match r.trace {
+                Trace::Python => true,
+                Trace::PythonDone => false,
+                Trace::Go => !after_blank,
+                Trace::None => {
+                    r.introduces || (!after_blank && (self.headers || r.lines > 1 || r.header))
+                }
+            },
+            Kind::Other => match r.trace {
+                Trace::Python => true,
+                Trace::PythonDone => false,
+                Trace::Go => !after_blank,
+                Trace::None => self.headers,
+            },
+        }
+    }
+}
+
+fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {
+    match (t, kind) {
+        (_, Kind::Traceback) => Trace::Python,
+        (_, Kind::Goroutine) => Trace::Go,
+        (_, Kind::TraceStart)
+            if line.starts_with("panic: ") || line.starts_with("fatal error: ") =>
+        {
+            Trace::Go
+        }
+        (_, Kind::TraceStart) if line.starts_with("SIG") => Trace::Go,
+        (Trace::Python, Kind::Exception | Kind::Other) if closes_python(line) => Trace::PythonDone,
+        (Trace::PythonDone, Kind::Chain) => Trace::PythonDone,
+        (t, _) => t,
+    }
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+fn introduces(line: &str) -> bool {
+    let t = line.trim_end();
+    t.ends_with("nested exception is:") || t.trim_start() == "^"
+}
+
+fn finish(r: Building) -> Record {
+    let mut text = r.text;
+    while text.ends_with(char::is_whitespace) {
+        text.pop();
+    }
+    (r.line, text)
+}
+
+/// Joins JSON records that span lines: a record starts at a line opening with `{` and ends
+/// where its brackets close. A line outside any record is passed on alone (it is reported
+/// malformed when it is not JSON). A record that never closes is cut at
+/// [`MAX_JSON_RECORD_LINES`] lines.
+#[derive(Default)]
+pub struct JsonJoiner {
+    current: Option<(u64, String, usize)>,
+    depth: i64,
+    in_string: bool,
+}
+
+/// Lines one JSON record may span.
+pub const MAX_JSON_RECORD_LINES: usize = 10_000;
+
+impl JsonJoiner {
+    /// True when some record in the sample spans lines: then the input needs joining.
+    pub fn needed(sample: &str) -> bool {
+        let mut j = JsonJoiner::default();
+        let mut lines = sample.lines().peekable();
+        while let Some(line) = lines.next() {
+            if lines.peek().is_none() {
+                break; // the sample may end mid-line
+            }
+            if j.current.is_none() && line.trim_start().starts_with('{') {
+                j.scan(line);
+                if j.depth > 0 {
+                    return true;
+                }
+                j.depth = 0;
+                j.in_string = false;
+            }
+        }
+        false
+    }
+
+    /// Feeds one line; returns the records it completes (at most two: a line outside any
+    /// record can flush an unclosed one).
+    pub fn push(&mut self, line_no: u64, line: &str) -> Vec<Record> {
+        let mut out = Vec::new();
+        if let Some((_, text, lines)) = &mut self.current {
+            text.push('\n');
+            text.push_str(line);
+            *lines += 1;
+            let over = *lines >= MAX_JSON_RECORD_LINES;
+            self.scan(line);
+            if self.depth <= 0 || over {
+                let (no, text, _) = self.current.take().expect("checked");
+                self.depth = 0;
+                self.in_string = false;
+                out.push((no, text));
+            }
+            return out;
+        }
+        if line.trim().is_empty() {
+            return out;
+        }
+        if line.trim_start().starts_with('{') {
+            self.scan(line);
+            if self.depth > 0 {
+                self.current = Some((line_no, line.to_string(), 1));
+                return out;
+            }
+            self.depth = 0;
+            self.in_string = false;
+        }
+        out.push((line_no, line.to_string()));
+        out
+    }
+
+    pub fn finish(&mut self) -> Option<Record> {
+        self.depth = 0;
+        self.in_string = false;
+        self.current.take().map(|(no, text, _)| (no, text))
+    }
+
+    fn scan(&mut self, line: &str) {
+        let mut escaped = false;
+        for &c in line.as_bytes() {
+            if self.in_string {
+                match (escaped, c) {
+                    (true, _) => escaped = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => self.depth -= 1,
+                _ => {}
+            }
+        }
+        // A JSON string cannot hold a raw newline: a string open at the end of a line is
+        // broken input; do not let it swallow the lines after it.
+        self.in_string = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::text::parse_event;
+    use crate::level::Level;
+
+    fn join(input: &str) -> Vec<(u64, String)> {
+        let mut j = Joiner::new(input);
+        let mut out = Vec::new();
+        for (i, l) in input.lines().enumerate() {
+            out.extend(j.push(i as u64 + 1, l));
+        }
+        out.extend(j.finish());
+        out
+    }
+
+    fn starts(input: &str) -> Vec<u64> {
+        join(input).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn java_exception_joined() {
+        let input = "2026-11-17 10:00:00,123 ERROR [main] com.example.api.Handler - request failed\njava.lang.IllegalStateException: pool closed\n\tat com.example.db.Pool.get(Pool.java:88)\nCaused by: java.io.IOException: reset\n\t... 3 more\n2026-11-17 10:00:01,000 INFO [main] com.example.App - ok";
+        let ev = join(input);
+        assert_eq!(ev.len(), 2);
+        assert_eq!(ev[0].0, 1);
+        assert_eq!(ev[1].0, 6);
+        let e = parse_event(&ev[0].1);
+        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(e.message, "request failed");
+        assert_eq!(e.origin.as_deref(), Some("com.example.api.Handler"));
+        assert_eq!(
+            e.error_type.as_deref(),
+            Some("java.lang.IllegalStateException")
+        );
+        assert!(e.stack.as_deref().unwrap().contains("Pool.java"));
+        assert!(e.timestamp.is_some());
+    }
+
+    #[test]
+    fn java_bare_trace_with_nested_exception_and_blank_line() {
+        let input = "Exception in thread \"main\" org.springframework.BeanCreationException: failed; nested exception is:\n\n\tjava.lang.IllegalStateException: no pool\n\tat a.B.c(B.java:1)\nSuppressed: java.io.IOException: close\n\t... 4 more\nException in thread \"worker\" java.lang.OutOfMemoryError: heap\n\tat x.Y.z(Y.java:2)";
+        assert_eq!(starts(input), vec![1, 7]);
+        let joined = join(input);
+        let e = parse_event(&joined[0].1);
+        assert_eq!(e.level, Some(Level::Error));
+        assert!(e.level_inferred.is_some());
+    }
+
+    #[test]
+    fn python_traceback_with_and_without_header() {
+        let with = "2026-11-17 10:00:00,000 ERROR app: boom\nTraceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\n    g()\nKeyError: 'id'\n2026-11-17 10:00:01,000 INFO app: fine";
+        let ev = join(with);
+        assert_eq!(ev.len(), 2);
+        assert_eq!(
+            parse_event(&ev[0].1).error_type.as_deref(),
+            Some("KeyError")
+        );
+        let bare = "Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\n    g()\nKeyError: 'id'\nnext message";
+        let ev = join(bare);
+        assert_eq!(ev.len(), 2, "{ev:?}");
+        assert!(ev[0].1.ends_with("KeyError: 'id'"));
+        let e = parse_event(&ev[0].1);
+        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(e.level_inferred, Some("a Python traceback"));
+        assert_eq!(ev[1], (5, "next message".to_string()));
+    }
+
+    #[test]
+    fn bare_traceback_after_a_text_line_is_its_own_record() {
+        let input = "Starting worker\nTraceback (most recent call last):\n  File \"w.py\", line 1, in <module>\nValueError: bad\nworker exited";
+        assert_eq!(starts(input), vec![1, 2, 5]);
+    }
+
+    #[test]
+    fn chained_python_exceptions_are_one_record() {
+        let input = "Traceback (most recent call last):\n  File \"a.py\", line 2, in f\n    x()\nKeyError: 'a'\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"a.py\", line 4, in f\n    y()\nValueError: b\nnext";
+        assert_eq!(starts(input), vec![1, 12]);
+        let joined = join(input);
+        let e = parse_event(&joined[0].1);
+        assert_eq!(e.error_type.as_deref(), Some("ValueError"));
+    }
+
+    #[test]
+    fn go_panic_block() {
+        let input = "2026/11/17 10:00:00 INFO serving\npanic: runtime error: index out of range [3] with length 3\n\ngoroutine 7 [running]:\nmain.handler(0x0)\n\t/src/main.go:20 +0x1d\ncreated by main.main\n\t/src/main.go:9 +0x25\n\ngoroutine 1 [chan receive]:\nmain.main()\n\t/src/main.go:12 +0x40 fp=0xc000 sp=0xc000 pc=0x4a\n2026/11/17 10:00:05 INFO restarted";
+        let ev = join(input);
+        assert_eq!(starts(input), vec![1, 2, 13], "{ev:?}");
+        let e = parse_event(&ev[1].1);
+        assert_eq!(e.error_type.as_deref(), Some("panic"));
+        assert_eq!(e.level, Some(Level::Fatal));
+        assert!(e.level_inferred.is_some());
+    }
+
+    #[test]
+    fn go_http_panic_serving_keeps_its_goroutine() {
+        let input = "2009/11/10 23:00:00 http: panic serving 127.0.0.1:4242: boom\ngoroutine 21 [running]:\nnet/http.(*conn).serve.func1()\n\t/go/src/net/http/server.go:1850 +0xbf\n2009/11/10 23:00:01 next";
+        assert_eq!(starts(input), vec![1, 5]);
+        let joined = join(input);
+        let e = parse_event(&joined[0].1);
+        assert_eq!(e.level, Some(Level::Error));
+    }
+
+    #[test]
+    fn php_traces_bare_and_with_error_log_header() {
+        let bare = "PHP Fatal error:  Uncaught Exception: boom in /app/x.php:3\nStack trace:\n#0 /app/y.php(10): f()\n#1 {main}\n  thrown in /app/x.php on line 3\nPHP Warning:  Undefined variable $a in /app/z.php on line 2";
+        assert_eq!(starts(bare), vec![1, 6]);
+        let joined = join(bare);
+        let e = parse_event(&joined[0].1);
+        assert_eq!(e.level, Some(Level::Fatal));
+        assert!(e.level_inferred.is_none());
+        let logged = "[15-Jul-2024 10:00:00 UTC] PHP Fatal error:  Uncaught Error: x in /a.php:2\nStack trace:\n#0 {main}\n  thrown in /a.php on line 2\n[15-Jul-2024 10:00:01 UTC] PHP Notice:  y";
+        let ev = join(logged);
+        assert_eq!(starts(logged), vec![1, 5]);
+        let e = parse_event(&ev[0].1);
+        assert_eq!(e.level, Some(Level::Fatal));
+        assert!(e.timestamp.is_some());
+    }
+
+    #[test]
+    fn dotnet_trace_with_end_of_stack_markers() {
+        let input = "Unhandled exception. System.InvalidOperationException: outer\n ---> System.IO.IOException: inner\n   at App.Read() in /app/A.cs:line 5\n   --- End of inner exception stack trace ---\n   at App.Main()\n--- End of stack trace from previous location ---\n   at App.Run()\nUnhandled exception. System.Exception: again\n   at App.Main()";
+        assert_eq!(starts(input), vec![1, 8]);
+    }
+
+    #[test]
+    fn ruby_crashes_are_separate_records() {
+        let input = "app.rb:3:in 'divide': divided by 0 (ZeroDivisionError)\n\tfrom app.rb:7:in '<main>'\napp.rb:9:in 'read': no file (Errno::ENOENT)\n\tfrom app.rb:12:in '<main>'";
+        assert_eq!(starts(input), vec![1, 3]);
+        let joined = join(input);
+        assert_eq!(parse_event(&joined[1].1).level, Some(Level::Error));
+    }
+
+    #[test]
+    fn node_uncaught_error_after_source_excerpt() {
+        let input = "/app/server.js:10\n    throw new Error('boom');\n    ^\n\nError: boom\n    at Object.<anonymous> (/app/server.js:10:11)\n\nNode.js v18.0.0";
+        let ev = join(input);
+        assert_eq!(starts(input), vec![1, 8], "{ev:?}");
+        assert_eq!(parse_event(&ev[0].1).level, Some(Level::Error));
+    }
+
+    #[test]
+    fn java_util_logging_level_on_second_line() {
+        let input = "Jul 09, 2015 3:23:29 PM com.example.Foo run\nSEVERE: could not connect\njava.net.ConnectException: refused\n\tat com.example.Foo.run(Foo.java:3)\nJul 09, 2015 3:23:30 PM com.example.Foo run\nINFO: retrying";
+        let ev = join(input);
+        assert_eq!(starts(input), vec![1, 5]);
+        let e = parse_event(&ev[0].1);
+        assert_eq!(e.level, Some(Level::Fatal));
+        assert_eq!(e.message, "could not connect");
+        assert_eq!(e.origin.as_deref(), Some("com.example.Foo run"));
+        assert!(e.timestamp.is_some());
+        assert_eq!(parse_event(&ev[1].1).level, Some(Level::Info));
+    }
+
+    #[test]
+    fn plain_lines_without_headers_are_records_of_their_own() {
+        let input = " * Serving Flask app 'app.py'\nWARNING: This is a development server.\nPress CTRL+C to quit\n * Restarting with stat";
+        // Indented first line is a record (nothing before it); the rest one each.
+        assert_eq!(starts(input), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn multiline_messages_under_headers() {
+        let input = "2009-07-20 22:59:27,672:DEBUG:Hello, World!\n  How are you today?\n2009-07-20 22:59:30,221:ERROR:Goodbye, World!";
+        let ev = join(input);
+        assert_eq!(starts(input), vec![1, 3]);
+        assert_eq!(parse_event(&ev[1].1).level, Some(Level::Error));
+        assert_eq!(parse_event(&ev[0].1).level, Some(Level::Debug));
+    }
+
+    #[test]
+    fn json_records_spanning_lines() {
+        let input = "{\"level\":\"INFO\",\"message\":\"a\"}\n{\"level\": \"ERROR\", \"message\": \"b\",\n\"stacktrace\": [\"java.lang.X: y\",\n\"at a.B(B.java:1)\"] }\nnot json\n{\"level\":\"WARN\",\"message\":\"{ brace in a string\"}";
+        assert!(JsonJoiner::needed(input));
+        assert!(!JsonJoiner::needed("{\"a\":1}\n{\"b\":2}\n"));
+        let mut j = JsonJoiner::default();
+        let mut out = Vec::new();
+        for (i, l) in input.lines().enumerate() {
+            out.extend(j.push(i as u64 + 1, l));
+        }
+        out.extend(j.finish());
+        let starts: Vec<u64> = out.iter().map(|r| r.0).collect();
+        assert_eq!(starts, vec![1, 2, 5, 6]);
+        assert!(out[1].1.ends_with("] }"));
+    }
+}

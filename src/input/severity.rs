@@ -1,0 +1,429 @@
+//! Severity in text: the level token of a text-log header in every common convention
+//! (`ERROR`, `[warning  ]`, `<warn>`, Laravel's `local.ERROR:`, Python's `ERROR:root:`,
+//! vdsm's `::ERROR::`, Apache's `[core:error]`, zap's tab-separated `error`, PostgreSQL's
+//! `LOG:`/`STATEMENT:`, PHP's `PHP Fatal error:`), the single-letter levels of formats
+//! that define them (glog/klog `E0517`, Ruby's Logger `E, [`, Redis `#`/`*`, syslog `<PRI>`),
+//! and, when nothing was written, the level that the content itself states: an uncaught
+//! exception, a traceback, a panic, a segfault, an OOM kill.
+
+use crate::level::Level;
+
+/// Tokens of a header searched for a level, after the timestamp.
+const MAX_TOKENS: usize = 6;
+/// Bytes of a header searched for a level.
+const MAX_HEADER_BYTES: usize = 120;
+
+/// A level token found in a header: the level and the byte range of the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub level: Level,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The level among the first tokens of `rest` (what follows a header's timestamp, or a whole
+/// line). `after_timestamp`: the first token directly follows a timestamp, where a lower-case
+/// level word (`2024-05-01 10:00:00 error ...`) is a header field, not prose.
+pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
+    let b = rest.as_bytes();
+    let limit = b.len().min(MAX_HEADER_BYTES);
+    let mut pos = 0;
+    for index in 0..MAX_TOKENS {
+        while pos < limit && matches!(b[pos], b' ' | b'\t' | b'|') {
+            pos += 1;
+        }
+        if pos >= limit {
+            return None;
+        }
+        let start = pos;
+        let end = token_end(b, start, limit);
+        let tab_delimited =
+            (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
+        let first_after_ts = index == 0 && after_timestamp;
+        if let Some(level) = token_level(&rest[start..end], first_after_ts || tab_delimited) {
+            return Some(Found { level, start, end });
+        }
+        pos = end;
+    }
+    None
+}
+
+/// The end of the token at `start`: the next space, tab or `|`; a bracket opened at the
+/// start closes the token, padding included (`[warning  ]`).
+fn token_end(b: &[u8], start: usize, limit: usize) -> usize {
+    let close = match b[start] {
+        b'[' => Some(b']'),
+        b'<' => Some(b'>'),
+        b'(' => Some(b')'),
+        _ => None,
+    };
+    if let Some(close) = close
+        && let Some(i) = b[start + 1..limit.min(start + 24)]
+            .iter()
+            .position(|&c| c == close)
+    {
+        let mut end = start + 1 + i + 1;
+        if end < b.len() && b[end] == b':' {
+            end += 1;
+        }
+        return end;
+    }
+    let mut end = start;
+    while end < b.len() && !matches!(b[end], b' ' | b'\t' | b'|') {
+        end += 1;
+    }
+    end
+}
+
+/// The level a header token names. `loose`: a lower- or title-case word counts too.
+fn token_level(tok: &str, loose: bool) -> Option<Level> {
+    let bracketed = tok.len() >= 2
+        && matches!(
+            (
+                tok.as_bytes()[0],
+                tok.trim_end_matches(':').as_bytes().last()
+            ),
+            (b'[', Some(b']')) | (b'<', Some(b'>')) | (b'(', Some(b')'))
+        );
+    if bracketed {
+        let inner = tok.trim_end_matches(':');
+        let inner = inner[1..inner.len() - 1].trim();
+        // Apache 2.4 `[core:error]`, `[proxy_fcgi:warn]`: the level follows the module.
+        let word = inner.rsplit(':').next().unwrap_or(inner);
+        if word.len() >= 3 && word.bytes().all(|c| c.is_ascii_alphanumeric()) {
+            return Level::from_name(word);
+        }
+        return None;
+    }
+    let word = tok.trim_end_matches(':');
+    if word.len() >= 3 && is_upper_word(word) {
+        if let Some(l) = Level::from_name(word) {
+            // `LOG` is PostgreSQL's, always with its colon; elsewhere it is just a word.
+            if word != "LOG" || tok.ends_with(':') {
+                return Some(l);
+            }
+        }
+        if tok.ends_with(':') && is_postgres_detail(word) {
+            return Some(Level::Info);
+        }
+    }
+    if loose && word.len() >= 4 && word.bytes().all(|c| c.is_ascii_alphabetic()) {
+        return Level::from_name(word);
+    }
+    // `local.ERROR:` (Monolog/Laravel `channel.LEVEL`), `ERROR:root:msg` (Python's default
+    // format), `MainThread::ERROR::2011-12-05` (vdsm): an upper-case level between dots or
+    // colons.
+    if tok.len() > word.len() || tok.contains(['.', ':']) {
+        for part in tok.split(['.', ':']) {
+            if part.len() >= 4
+                && is_upper_word(part)
+                && let Some(l) = Level::from_name(part)
+            {
+                return Some(l);
+            }
+        }
+    }
+    None
+}
+
+fn is_upper_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    b[0].is_ascii_uppercase()
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// PostgreSQL's lines that detail the report before them (they have their own header).
+fn is_postgres_detail(w: &str) -> bool {
+    matches!(
+        w,
+        "STATEMENT" | "DETAIL" | "HINT" | "CONTEXT" | "QUERY" | "LOCATION"
+    )
+}
+
+/// A level that a whole-line prefix defines: glog/klog `E0517 15:04:22.619632 ...`, Ruby's
+/// Logger `E, [2024-01-01T10:00:00.123 #42] ERROR -- app: ...`, syslog's `<PRI>`, PHP's
+/// `PHP Warning:  ...`, a level word opening the line (`ERROR something`, `[WARN] x`,
+/// `WARNING: ...`). Returns the level and where the rest of the line starts.
+pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
+    let b = line.as_bytes();
+    let first = *b.first()?;
+    if is_glog(b) {
+        return Some((Level::from_name(&line[..1])?, 0));
+    }
+    if b.len() > 3 && first.is_ascii_uppercase() && b[1] == b',' && b[2] == b' ' && b[3] == b'[' {
+        let level = match first {
+            b'D' => Level::Debug,
+            b'I' => Level::Info,
+            b'W' => Level::Warning,
+            b'E' => Level::Error,
+            b'F' | b'A' => Level::Fatal,
+            _ => return None,
+        };
+        return Some((level, 3));
+    }
+    if first == b'<'
+        && let Some(close) = b.iter().take(5).position(|&c| c == b'>')
+        && close > 1
+        && let Ok(pri) = line[1..close].parse::<i64>()
+        && pri <= 191
+    {
+        return Some((Level::from_syslog(pri % 8)?, close + 1));
+    }
+    if let Some(rest) = line.strip_prefix("PHP ")
+        && let Some((level, end)) = php_level(rest)
+    {
+        return Some((level, 4 + end));
+    }
+    if first.is_ascii_uppercase() || first == b'[' || first == b'<' {
+        let end = token_end(b, 0, b.len().min(MAX_HEADER_BYTES));
+        let tok = &line[..end];
+        let level = token_level(tok, false)?;
+        // A level word must be a header field: alone (`ERROR something`, `WARNING: x`), not
+        // the first word of a sentence that merely mentions it.
+        return Some((level, end));
+    }
+    None
+}
+
+/// True for a glog/klog header: `Lmmdd hh:mm:ss.uuuuuu`, L one of I W E F.
+pub fn is_glog(b: &[u8]) -> bool {
+    b.len() > 14
+        && matches!(b[0], b'I' | b'W' | b'E' | b'F')
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && b[5] == b' '
+        && b[6..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b':'
+}
+
+/// PHP's error levels as its error log writes them: `Fatal error:`, `Warning:`...
+fn php_level(s: &str) -> Option<(Level, usize)> {
+    const LEVELS: [(&str, Level); 9] = [
+        ("Fatal error:", Level::Fatal),
+        ("Parse error:", Level::Fatal),
+        ("Catchable fatal error:", Level::Error),
+        ("Recoverable fatal error:", Level::Error),
+        ("Warning:", Level::Warning),
+        ("Notice:", Level::Notice),
+        ("Deprecated:", Level::Notice),
+        ("Strict Standards:", Level::Notice),
+        ("Core Warning:", Level::Warning),
+    ];
+    LEVELS
+        .iter()
+        .find(|(p, _)| s.starts_with(p))
+        .map(|(p, l)| (*l, p.len()))
+}
+
+/// Why a level was inferred from an event's content, for the detail pane and the JSON.
+pub type Reason = &'static str;
+
+/// The level an event's content states when no level was written: runtimes print uncaught
+/// exceptions, tracebacks and panics without one, and the kernel does not tag segfaults or
+/// OOM kills. `has_stack`/`has_error_type`: the event carries a stack trace or an exception
+/// type (structured fields, or found in the text).
+pub fn infer(text: &str, has_stack: bool, has_error_type: bool) -> Option<(Level, Reason)> {
+    const RULES: [(&str, Level, Reason); 18] = [
+        (
+            "Traceback (most recent call last)",
+            Level::Error,
+            "a Python traceback",
+        ),
+        ("PHP Fatal error", Level::Fatal, "a PHP fatal error"),
+        ("Fatal error: ", Level::Fatal, "a PHP fatal error"),
+        (
+            "http: panic serving",
+            Level::Error,
+            "a Go HTTP handler panic",
+        ),
+        ("panic: ", Level::Fatal, "a Go panic"),
+        ("fatal error: ", Level::Fatal, "a Go runtime fatal error"),
+        (
+            "Exception in thread \"",
+            Level::Error,
+            "an uncaught Java exception",
+        ),
+        (
+            "Unhandled exception. ",
+            Level::Error,
+            "an unhandled .NET exception",
+        ),
+        (
+            "Unhandled Exception: ",
+            Level::Error,
+            "an unhandled .NET exception",
+        ),
+        ("Uncaught ", Level::Error, "an uncaught exception"),
+        (
+            "UnhandledPromiseRejection",
+            Level::Error,
+            "an unhandled promise rejection",
+        ),
+        ("Kernel panic", Level::Fatal, "a kernel panic"),
+        ("segfault at ", Level::Error, "a segmentation fault"),
+        ("Segmentation fault", Level::Error, "a segmentation fault"),
+        (
+            "general protection fault",
+            Level::Error,
+            "a general protection fault",
+        ),
+        ("invoked oom-killer", Level::Error, "an out-of-memory kill"),
+        ("Out of memory: Kill", Level::Error, "an out-of-memory kill"),
+        ("oom-kill:", Level::Error, "an out-of-memory kill"),
+    ];
+    for (needle, level, reason) in RULES {
+        if text.contains(needle) {
+            return Some((level, reason));
+        }
+    }
+    if text.contains("Memory cgroup out of memory") || text.contains("Killed process ") {
+        return Some((Level::Error, "an out-of-memory kill"));
+    }
+    if is_ruby_crash(text) {
+        return Some((Level::Error, "an uncaught Ruby exception"));
+    }
+    // Node and browsers: `TypeError: x` over `    at f (file.js:1:2)` frames.
+    if text.contains("\n    at ")
+        && text
+            .lines()
+            .any(|l| l.starts_with("Error: ") || l.contains("Error: ") && !l.starts_with(' '))
+    {
+        return Some((Level::Error, "an exception with a stack trace"));
+    }
+    if has_error_type && has_stack {
+        return Some((Level::Error, "an exception with a stack trace"));
+    }
+    if has_error_type {
+        return Some((Level::Error, "an exception"));
+    }
+    None
+}
+
+/// Ruby's report of an uncaught exception: `file.rb:12:in 'method': message (Class)`.
+pub fn is_ruby_crash(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or("");
+    first.contains(".rb:")
+        && first.contains(":in ")
+        && first.trim_end().ends_with(')')
+        && (first.contains("': ") || first.contains("`: "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(rest: &str, after_ts: bool) -> Option<Level> {
+        header_level(rest, after_ts).map(|f| f.level)
+    }
+
+    #[test]
+    fn header_tokens_of_many_conventions() {
+        let cases: [(&str, bool, Option<Level>); 16] = [
+            ("ERROR [main] c.e.Foo - boom", true, Some(Level::Error)),
+            ("[warning  ] bar    x=42", true, Some(Level::Warning)),
+            ("local.ERROR: Target class", false, Some(Level::Error)),
+            (
+                "\terror\tinternal/queue_sender.go:128\tExporting failed.",
+                false,
+                Some(Level::Error),
+            ),
+            ("\tinfo\tMetrics\t{}", false, Some(Level::Info)),
+            ("PDT [12389] ERROR:  relation", false, Some(Level::Error)),
+            ("PDT [12389] LOG:  statement", false, Some(Level::Info)),
+            ("PDT [12389] STATEMENT:  SELECT", false, Some(Level::Info)),
+            (
+                "0 [Warning] [MY-010068] [Server] CA",
+                false,
+                Some(Level::Warning),
+            ),
+            (
+                "[core:error] [pid 35708] AH00126",
+                false,
+                Some(Level::Error),
+            ),
+            ("148 INFO dfs.DataNode: x", false, Some(Level::Info)),
+            ("error connecting to db", true, Some(Level::Error)),
+            // Prose mentions a level; it is not a header field.
+            ("request failed with an error", true, None),
+            ("the Error was handled", false, None),
+            ("GET /x HTTP/1.1 404", false, None),
+            ("LOG the thing", false, None),
+        ];
+        for (rest, after_ts, want) in cases {
+            assert_eq!(level(rest, after_ts), want, "{rest:?}");
+        }
+    }
+
+    #[test]
+    fn whole_line_prefixes() {
+        let p = |l: &str| prefix_level(l).map(|x| x.0);
+        assert_eq!(
+            p("E0517 15:04:22.619632 1952452992 x.cc:253] m"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            p("W0517 15:04:22.619751    2452992 x.cc:263] m"),
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            p("E, [2024-01-01T10:00:00.123 #42] ERROR -- app: x"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            p("<11>Oct 11 22:14:15 mymachine su: 'su root' failed"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            p("<165>1 2003-10-11T22:14:15.003Z host app - - x"),
+            Some(Level::Notice)
+        );
+        assert_eq!(
+            p("PHP Fatal error:  Uncaught Exception: x"),
+            Some(Level::Fatal)
+        );
+        assert_eq!(
+            p("PHP Warning:  Undefined variable $x"),
+            Some(Level::Warning)
+        );
+        assert_eq!(p("WARNING:root:disk low"), Some(Level::Warning));
+        assert_eq!(p("ERROR something bad"), Some(Level::Error));
+        assert_eq!(p("[WARN] careful"), Some(Level::Warning));
+        assert_eq!(p("Error handling is described below"), None);
+        assert_eq!(p("Exception in thread \"main\" java.lang.X"), None);
+        assert_eq!(p("I am the actual vdsm"), None);
+    }
+
+    #[test]
+    fn inferred_only_from_what_runtimes_print() {
+        let i = |t: &str| infer(t, false, false).map(|x| x.0);
+        assert_eq!(
+            i("Traceback (most recent call last):\n  File \"x\""),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i("panic: runtime error: index out of range"),
+            Some(Level::Fatal)
+        );
+        assert_eq!(
+            i("2009/11/10 http: panic serving 1.2.3.4:5: boom"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i("kernel: app[123]: segfault at 0 ip 00007f sp 00007ff error 4 in libc.so"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i("kernel: Out of memory: Killed process 4242 (java) total-vm:1kB"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i(
+                "app.rb:3:in 'divide': divided by 0 (ZeroDivisionError)\n\tfrom app.rb:7:in '<main>'"
+            ),
+            Some(Level::Error)
+        );
+        assert_eq!(i("Started GET \"/\" for 127.0.0.1"), None);
+        assert_eq!(i("0 errors, 2 warnings"), None);
+        assert_eq!(infer("x", true, true).map(|x| x.0), Some(Level::Error));
+    }
+}
