@@ -6,9 +6,9 @@
 use crate::aggregate::{Aggregator, Group, VersionTotals};
 use crate::event::Event;
 use crate::fingerprint::Fingerprinter;
+use crate::input::assemble::{Assembled, Assembler, Meta, Plan};
 use crate::input::json::JsonPaths;
 use crate::input::mapping::FieldMap;
-use crate::input::records::Joiner;
 use crate::input::text;
 use crate::input::{self, Format, Input, LineReader, Malformed};
 use crate::level::Level;
@@ -120,6 +120,8 @@ struct Batch {
     /// worker splits itself; `first_line` numbers them.
     items: Vec<(u64, usize, usize, Option<usize>)>,
     first_line: u64,
+    /// What a wrapper said about each item (aligned with `items`; empty when unwrapped).
+    meta: Vec<Meta>,
 }
 
 /// Splits a block of whole lines (LF or CRLF) into items.
@@ -236,15 +238,16 @@ fn read_source(
         Ok(b) => b.to_vec(),
         Err(e) => return (None, Some(format!("cannot read: {e}"))),
     };
-    let format = opts.format.unwrap_or_else(|| input::detect_format(&sample));
+    let plan = Plan::new(&sample, opts.format);
+    let format = plan.format;
     let version: Option<Arc<str>> = spec.version.as_deref().map(Arc::from);
-    if format != Format::Text {
+    if !plan.needs_assembly() {
         let error = read_blocks(reader, source, format, version, txs, next);
         return (Some(format), error);
     }
     let mut lines = LineReader::new(reader);
-    let mut joiner =
-        (format == Format::Text).then(|| Joiner::new(&String::from_utf8_lossy(&sample)));
+    let mut assembler = Assembler::new(plan, &sample);
+    let wrapped = plan.wrapper.is_some();
     let new_batch = || Batch {
         source,
         format,
@@ -252,13 +255,23 @@ fn read_source(
         data: Vec::with_capacity(BATCH_BYTES + 4096),
         items: Vec::new(),
         first_line: 0,
+        meta: Vec::new(),
     };
     let mut batch = new_batch();
     let mut line_buf = Vec::new();
+    let mut records: Vec<Assembled> = Vec::new();
     let mut error = None;
     let send = |b: Batch, next: &mut usize| {
         let _ = txs[*next % txs.len()].send(b);
         *next += 1;
+    };
+    let push_records = |batch: &mut Batch, records: &mut Vec<Assembled>| {
+        for r in records.drain(..) {
+            push_item(batch, r.line, r.text.as_bytes(), None);
+            if wrapped {
+                batch.meta.push(r.meta);
+            }
+        }
     };
     loop {
         line_buf.clear();
@@ -270,25 +283,20 @@ fn read_source(
                 break;
             }
         };
-        match joiner.as_mut() {
-            Some(j) => {
-                let mut line = String::from_utf8_lossy(&line_buf);
-                if let Some(n) = info.truncated_from {
-                    line = Cow::Owned(truncation_marker(&line, n));
-                }
-                if let Some((no, text)) = j.push(info.no, &line) {
-                    push_item(&mut batch, no, text.as_bytes(), None);
-                }
-            }
-            None => push_item(&mut batch, info.no, &line_buf, info.truncated_from),
+        let mut line = String::from_utf8_lossy(&line_buf);
+        if let Some(n) = info.truncated_from
+            && format != Format::Ndjson
+        {
+            line = Cow::Owned(truncation_marker(&line, n));
         }
+        assembler.push(info.no, &line, &mut records);
+        push_records(&mut batch, &mut records);
         if batch.data.len() >= BATCH_BYTES {
             send(std::mem::replace(&mut batch, new_batch()), next);
         }
     }
-    if let Some((no, text)) = joiner.as_mut().and_then(Joiner::finish) {
-        push_item(&mut batch, no, text.as_bytes(), None);
-    }
+    assembler.finish(&mut records);
+    push_records(&mut batch, &mut records);
     if !batch.items.is_empty() {
         send(batch, next);
     }
@@ -319,6 +327,7 @@ fn read_blocks(
                 data,
                 items,
                 first_line,
+                meta: Vec::new(),
             };
             let _ = txs[*next % txs.len()].send(b);
             *next += 1;
@@ -400,12 +409,29 @@ fn parse_item<'a>(
     match format {
         Format::Ndjson => input::json::parse_line(text, fields, paths, memo),
         Format::Logfmt => input::logfmt::parse_line(text, fields, paths),
-        Format::Text => Ok(text::parse_event(text)),
+        Format::Text => Ok(parse_text_record(text, fields, paths, memo)),
         Format::Raw => Ok(Event {
             message: Cow::Borrowed(text),
             ..Event::default()
         }),
     }
+}
+
+/// A text record; a JSON object among text lines (a mixed stream, a container that logs
+/// both) is read as JSON.
+fn parse_text_record<'a>(
+    text: &'a str,
+    fields: &FieldMap,
+    paths: &JsonPaths,
+    memo: &mut input::json::KeyMemo,
+) -> Event<'a> {
+    if text.starts_with('{')
+        && text.trim_end().ends_with('}')
+        && let Ok(ev) = input::json::parse_line(text, fields, paths, memo)
+    {
+        return ev;
+    }
+    text::parse_event(text)
 }
 
 /// Reads one source event by event, in order, on this thread (for `ingest`): `on_event`
@@ -425,21 +451,22 @@ pub fn read_events(
         Ok(b) => b.to_vec(),
         Err(e) => return (None, Some(format!("cannot read: {e}"))),
     };
-    let format = opts.format.unwrap_or_else(|| input::detect_format(&sample));
+    let plan = Plan::new(&sample, opts.format);
+    let format = plan.format;
     let paths = JsonPaths::new(&opts.fields);
     let mut memo = input::json::KeyMemo::default();
-    let mut joiner =
-        (format == Format::Text).then(|| Joiner::new(&String::from_utf8_lossy(&sample)));
+    let mut assembler = plan.needs_assembly().then(|| Assembler::new(plan, &sample));
     let mut lines = LineReader::new(reader);
     let mut buf = Vec::new();
     let name = spec.input.name();
-    let mut handle = |line: u64, text: &str, truncated: Option<usize>| {
+    let mut handle = |line: u64, text: &str, meta: &Meta, truncated: Option<usize>| {
         if text.trim().is_empty() {
             return;
         }
         match parse_item(format, text, &opts.fields, &paths, &mut memo) {
             Ok(mut ev) => {
                 ev.line = line;
+                apply_meta(&mut ev, meta);
                 if let Some(v) = &spec.version {
                     ev.version = Some(Cow::Borrowed(v));
                 }
@@ -459,6 +486,8 @@ pub fn read_events(
         }
     };
     let mut error = None;
+    let mut records = Vec::new();
+    let none = Meta::default();
     loop {
         buf.clear();
         let info = match lines.next_line(&mut buf) {
@@ -473,19 +502,35 @@ pub fn read_events(
         if let (Some(n), true) = (info.truncated_from, format != Format::Ndjson) {
             text = truncation_marker(&text, n);
         }
-        match joiner.as_mut() {
-            Some(j) => {
-                if let Some((no, joined)) = j.push(info.no, &text) {
-                    handle(no, &joined, None);
+        match assembler.as_mut() {
+            Some(a) => {
+                a.push(info.no, &text, &mut records);
+                for r in records.drain(..) {
+                    handle(r.line, &r.text, &r.meta, None);
                 }
             }
-            None => handle(info.no, &text, info.truncated_from),
+            None => handle(info.no, &text, &none, info.truncated_from),
         }
     }
-    if let Some((no, joined)) = joiner.as_mut().and_then(Joiner::finish) {
-        handle(no, &joined, None);
+    if let Some(a) = assembler.as_mut() {
+        a.finish(&mut records);
+        for r in records.drain(..) {
+            handle(r.line, &r.text, &r.meta, None);
+        }
     }
     (Some(format), error)
+}
+
+/// What a wrapper said, where the record itself is silent.
+fn apply_meta<'a>(ev: &mut Event<'a>, meta: &'a Meta) {
+    if ev.timestamp.is_none() {
+        ev.timestamp = meta.timestamp;
+    }
+    if let Some(s) = &meta.service
+        && ev.dim(crate::event::Dimension::Service).is_none()
+    {
+        ev.set_dim(crate::event::Dimension::Service, Cow::Borrowed(s));
+    }
 }
 
 /// The first [`input::MAX_LINE_BYTES`] of a line, marked as cut.
@@ -519,7 +564,7 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
         } else {
             &batch.items
         };
-        for &(line, start, end, truncated) in items {
+        for (index, &(line, start, end, truncated)) in items.iter().enumerate() {
             let bytes = &batch.data[start..end];
             let mut text = match std::str::from_utf8(bytes) {
                 Ok(s) => Cow::Borrowed(s),
@@ -559,6 +604,9 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
             };
             ev.source = batch.source;
             ev.line = line;
+            if let Some(meta) = batch.meta.get(index) {
+                apply_meta(&mut ev, meta);
+            }
             if let Some(v) = &batch.version {
                 ev.version = Some(Cow::Borrowed(v));
             }

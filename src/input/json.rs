@@ -92,6 +92,12 @@ pub fn parse_line<'a>(
     };
     node.deserialize(&mut de).map_err(|e| json_reason(&e))?;
     de.end().map_err(|e| json_reason(&e))?;
+    if caps.is_empty() {
+        return Err(
+            "a JSON object without any field of a log record (no message, level or time)"
+                .to_string(),
+        );
+    }
     Ok(caps.into_event(map, line))
 }
 

@@ -1,6 +1,9 @@
 //! Field mapping: which field of a structured event plays which role (version, level,
-//! message...). Candidates cover MediaWiki legacy and ECS, ECS generally, logfmt, journald
-//! and Bunyan/pino; the first candidate present wins. Every role can be overridden.
+//! message...). Candidates cover MediaWiki legacy and ECS, ECS generally, logfmt, journald,
+//! Bunyan/pino, Serilog (CLEF and JSON), GELF, python-json-logger, structlog, Rust tracing,
+//! log4j2's JSON layouts, logstash-logback, MongoDB, Nextcloud and OpenTelemetry; the first
+//! candidate present wins. Every role can be overridden. A few keys are read only as marks
+//! of the dialect that wrote the record, which says how its numeric level is to be read.
 
 use std::collections::HashMap;
 
@@ -83,14 +86,31 @@ impl Role {
                 "app.version",
                 "release",
             ],
+            // Names before numbers: Monolog writes both `level_name` and `level`.
             Role::Level => &[
                 "log.level",
-                "level",
                 "level_name",
+                "levelname",
+                "level",
                 "severity",
+                "severityText",
+                "severity_text",
+                "SeverityText",
+                "@l",
+                "Level",
+                "log_level",
                 "PRIORITY",
                 "lvl",
                 "loglevel",
+                "levelno",
+                "level_value",
+                "severityNumber",
+                "severity_number",
+                "SeverityNumber",
+                "syslog.severity",
+                "log.syslog.severity.name",
+                "log.syslog.severity.code",
+                "s",
             ],
             Role::Timestamp => &[
                 "@timestamp",
@@ -99,10 +119,39 @@ impl Role {
                 "ts",
                 "__REALTIME_TIMESTAMP",
                 "date",
+                "@t",
+                "datetime",
+                "asctime",
+                "timeMillis",
+                "instant.epochSecond",
+                "Timestamp",
+                "timeUnixNano",
+                "t.$date",
                 "t",
             ],
-            Role::Message => &["message", "msg", "MESSAGE", "log", "text"],
-            Role::Template => &["normalized_message", "labels.normalized_message"],
+            Role::Message => &[
+                "message",
+                "msg",
+                "MESSAGE",
+                "@m",
+                "short_message",
+                "fields.message",
+                "logEvent.message",
+                "Message",
+                "RenderedMessage",
+                "log",
+                "text",
+                "event",
+                "body",
+                "@mt",
+                "MessageTemplate",
+            ],
+            Role::Template => &[
+                "normalized_message",
+                "labels.normalized_message",
+                "@mt",
+                "MessageTemplate",
+            ],
             // Only when configured: an explicit fingerprint is the user's decision.
             Role::Fingerprint => &[],
             Role::ErrorType => &[
@@ -113,6 +162,7 @@ impl Role {
                 "err.name",
                 "exception.type",
                 "exc_type",
+                "thrown.name",
             ],
             Role::ErrorMessage => &[
                 "exception.message",
@@ -120,6 +170,7 @@ impl Role {
                 "err.message",
                 "err",
                 "error",
+                "thrown.message",
             ],
             Role::Stack => &[
                 "exception.trace",
@@ -130,7 +181,12 @@ impl Role {
                 "stacktrace",
                 "stack",
                 "exc_info",
+                "exc_text",
                 "exception.stacktrace",
+                "thrown.extendedStackTrace",
+                "@x",
+                "Exception",
+                "full_message",
             ],
             Role::Origin => &[
                 "exception.file",
@@ -139,6 +195,9 @@ impl Role {
                 "log.logger",
                 "logger",
                 "logger_name",
+                "loggerName",
+                "target",
+                "SourceContext",
                 "CODE_FILE",
                 "name",
                 "src",
@@ -184,6 +243,34 @@ impl Role {
     }
 }
 
+/// A key whose presence says which program wrote a JSON record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Bunyan's `v` (its format version) and pino's `pid`+`hostname`: levels 10..60.
+    Bunyan,
+    /// Nextcloud's `remoteAddr` / `userAgent` beside `reqId`: levels 0 debug .. 4 fatal.
+    Nextcloud,
+    /// GELF's `short_message`: `level` is a syslog severity.
+    Gelf,
+    /// Serilog's compact format (`@t`): a record without `@l` is Information.
+    Clef,
+}
+
+impl Mark {
+    pub fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// The keys read only as dialect marks.
+const MARKS: [(&str, Mark); 5] = [
+    ("v", Mark::Bunyan),
+    ("remoteAddr", Mark::Nextcloud),
+    ("userAgent", Mark::Nextcloud),
+    ("short_message", Mark::Gelf),
+    ("@t", Mark::Clef),
+];
+
 /// Resolved mapping: candidate paths per role, with user overrides applied.
 #[derive(Debug, Clone)]
 pub struct FieldMap {
@@ -191,6 +278,8 @@ pub struct FieldMap {
     pub paths: Vec<String>,
     /// path id -> roles it may fill, with the candidate's priority (0 = best).
     pub roles_of_path: Vec<Vec<(Role, u8)>>,
+    /// path id -> the dialect its presence marks, if any.
+    pub mark_of_path: Vec<Option<Mark>>,
 }
 
 impl Default for FieldMap {
@@ -219,9 +308,20 @@ impl FieldMap {
                 roles_of_path[id].push((role, prio as u8));
             }
         }
+        let mut mark_of_path = vec![None; paths.len()];
+        for (p, mark) in MARKS {
+            let id = *index.entry(p.to_string()).or_insert_with(|| {
+                paths.push(p.to_string());
+                roles_of_path.push(Vec::new());
+                mark_of_path.push(None);
+                paths.len() - 1
+            });
+            mark_of_path[id] = Some(mark);
+        }
         FieldMap {
             paths,
             roles_of_path,
+            mark_of_path,
         }
     }
 

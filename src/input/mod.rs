@@ -2,6 +2,7 @@
 //! `.zst` with a decompression limit, line splitting with a per-line cap, format detection,
 //! and the per-format parsers. Bad input never stops a run: it is counted and reported.
 
+pub mod assemble;
 pub mod json;
 pub mod logfmt;
 pub mod mapping;
@@ -10,6 +11,7 @@ pub mod resolve;
 pub mod severity;
 pub mod text;
 pub mod time;
+pub mod unwrap;
 
 use std::fmt;
 use std::fs::File;
@@ -237,6 +239,8 @@ impl<R: BufRead> LineReader<R> {
 pub fn detect_format(sample: &[u8]) -> Format {
     let text = String::from_utf8_lossy(sample);
     let mut json = 0;
+    // Lines inside a JSON record that spans lines (`"key": ...`, closing brackets).
+    let mut json_inside = 0;
     let mut logfmt_n = 0;
     let mut n = 0;
     for line in text
@@ -248,6 +252,8 @@ pub fn detect_format(sample: &[u8]) -> Format {
         n += 1;
         if line.starts_with('{') {
             json += 1;
+        } else if line.starts_with(['"', '}', ']']) {
+            json_inside += 1;
         } else if logfmt::looks_like_logfmt(line) {
             logfmt_n += 1;
         }
@@ -255,7 +261,7 @@ pub fn detect_format(sample: &[u8]) -> Format {
     if n == 0 {
         return Format::Text;
     }
-    if json * 2 > n {
+    if json * 2 > n || (json > 0 && (json + json_inside) * 2 > n) {
         Format::Ndjson
     } else if logfmt_n * 2 > n {
         Format::Logfmt

@@ -292,6 +292,9 @@ impl Joiner {
                 // Without headers, a line indented no deeper than the record's first line
                 // is its sibling, not part of it (` * Running on ...` after ` * Debug ...`).
                 let indent = indentation(line);
+                if !self.headers && r.trace == Trace::None && is_bullet(line) {
+                    return false; // ` * Running on ...`: an item of its own
+                }
                 self.headers || r.trace != Trace::None || indent == 0 || indent > r.indent
             }
             Kind::Chain => matches!(r.trace, Trace::PythonDone | Trace::Python) || self.headers,
@@ -341,6 +344,11 @@ fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {
     }
 }
 
+fn is_bullet(line: &str) -> bool {
+    let t = line.trim_start();
+    t.len() > 2 && matches!(t.as_bytes()[0], b'*' | b'-' | b'+') && t.as_bytes()[1] == b' '
+}
+
 fn indentation(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '\t']).len()
 }
@@ -367,27 +375,30 @@ pub struct JsonJoiner {
     current: Option<(u64, String, usize)>,
     depth: i64,
     in_string: bool,
+    /// The last record given out was closed by its brackets (not cut short).
+    closed_last: bool,
 }
 
 /// Lines one JSON record may span.
 pub const MAX_JSON_RECORD_LINES: usize = 10_000;
 
 impl JsonJoiner {
-    /// True when some record in the sample spans lines: then the input needs joining.
+    /// True when some record in the sample spans lines and closes: then the input needs
+    /// joining. A torn line (a record cut off, the next line a new record) does not count.
     pub fn needed(sample: &str) -> bool {
         let mut j = JsonJoiner::default();
         let mut lines = sample.lines().peekable();
+        let mut no = 0;
         while let Some(line) = lines.next() {
             if lines.peek().is_none() {
                 break; // the sample may end mid-line
             }
-            if j.current.is_none() && line.trim_start().starts_with('{') {
-                j.scan(line);
-                if j.depth > 0 {
+            no += 1;
+            let spanning = j.current.is_some();
+            for (_, text) in j.push(no, line) {
+                if spanning && text.contains('\n') && j.closed_last {
                     return true;
                 }
-                j.depth = 0;
-                j.in_string = false;
             }
         }
         false
@@ -397,6 +408,14 @@ impl JsonJoiner {
     /// record can flush an unclosed one).
     pub fn push(&mut self, line_no: u64, line: &str) -> Vec<Record> {
         let mut out = Vec::new();
+        // A line opening at column 0 with `{` is a new record: the one before was torn.
+        if self.current.is_some() && line.starts_with('{') {
+            let (no, text, _) = self.current.take().expect("checked");
+            self.depth = 0;
+            self.in_string = false;
+            self.closed_last = false;
+            out.push((no, text));
+        }
         if let Some((_, text, lines)) = &mut self.current {
             text.push('\n');
             text.push_str(line);
@@ -405,6 +424,7 @@ impl JsonJoiner {
             self.scan(line);
             if self.depth <= 0 || over {
                 let (no, text, _) = self.current.take().expect("checked");
+                self.closed_last = self.depth <= 0;
                 self.depth = 0;
                 self.in_string = false;
                 out.push((no, text));
@@ -615,8 +635,11 @@ mod tests {
     #[test]
     fn plain_lines_without_headers_are_records_of_their_own() {
         let input = " * Serving Flask app 'app.py'\nWARNING: This is a development server.\nPress CTRL+C to quit\n * Restarting with stat";
-        // Indented first line is a record (nothing before it); the rest one each.
-        assert_eq!(starts(input), vec![1, 2, 3]);
+        // Bulleted lines are items of their own.
+        assert_eq!(starts(input), vec![1, 2, 3, 4]);
+        // Without headers, deeper lines belong to the line above them.
+        let nested = "/app/run.sh: line 3: failed\n    exit code 2\nnext";
+        assert_eq!(starts(nested), vec![1, 3]);
     }
 
     #[test]
@@ -633,6 +656,10 @@ mod tests {
         let input = "{\"level\":\"INFO\",\"message\":\"a\"}\n{\"level\": \"ERROR\", \"message\": \"b\",\n\"stacktrace\": [\"java.lang.X: y\",\n\"at a.B(B.java:1)\"] }\nnot json\n{\"level\":\"WARN\",\"message\":\"{ brace in a string\"}";
         assert!(JsonJoiner::needed(input));
         assert!(!JsonJoiner::needed("{\"a\":1}\n{\"b\":2}\n"));
+        // A torn line followed by whole records is not a record spanning lines.
+        assert!(!JsonJoiner::needed(
+            "{\"a\":1}\n{\"b\":\n{\"c\":3}\n[[[[\n{\"d\":4}\n"
+        ));
         let mut j = JsonJoiner::default();
         let mut out = Vec::new();
         for (i, l) in input.lines().enumerate() {

@@ -2,22 +2,27 @@
 //! picks the best candidate per role, parses level and time, and derives what MediaWiki
 //! leaves implicit (the version from a `/srv/mediawiki/php-<version>/` path).
 
-use super::mapping::{FieldMap, Role};
+use super::mapping::{FieldMap, Mark, Role};
 use super::time::parse_timestamp;
 use crate::event::{Dimension, Event};
-use crate::level::Level;
+use crate::level::{Level, NumericScale};
 use std::borrow::Cow;
 
 /// Values captured for one event: per role, the best-priority candidate seen so far.
 #[derive(Default)]
 pub struct Captures<'a> {
     slots: [Option<(u8, u16, Cow<'a, str>)>; 16],
+    /// [`Mark`] bits of the dialect marks seen.
+    marks: u8,
 }
 
 impl<'a> Captures<'a> {
     /// Offers a value found at path `path_id`; keeps it for each role where it beats what
     /// is there.
     pub fn offer(&mut self, map: &FieldMap, path_id: usize, value: Cow<'a, str>) {
+        if let Some(mark) = map.mark_of_path[path_id] {
+            self.marks |= mark.bit();
+        }
         for &(role, prio) in &map.roles_of_path[path_id] {
             let slot = &mut self.slots[role as usize];
             if slot.as_ref().is_none_or(|(p, _, _)| prio < *p) {
@@ -43,12 +48,50 @@ impl<'a> Captures<'a> {
         self.slots.iter().all(Option::is_none)
     }
 
+    fn marked(&self, mark: Mark) -> bool {
+        self.marks & mark.bit() != 0
+    }
+
+    /// The convention a numeric level of this record is written in, from the field that
+    /// holds it and the dialect marks of the record. `None`: no convention is known, and a
+    /// small number (0..=9) could be a syslog severity as well as an ascending level.
+    fn numeric_scale(&self, path: Option<&str>) -> Option<NumericScale> {
+        match path {
+            Some(
+                "PRIORITY"
+                | "syslog.severity"
+                | "log.syslog.severity.code"
+                | "log.syslog.severity.name",
+            ) => return Some(NumericScale::Syslog),
+            Some("levelno") => return Some(NumericScale::Python),
+            Some("level_value") => return Some(NumericScale::Logback),
+            Some("severityNumber" | "severity_number" | "SeverityNumber") => {
+                return Some(NumericScale::OpenTelemetry);
+            }
+            _ => {}
+        }
+        if self.marked(Mark::Gelf) {
+            Some(NumericScale::Syslog)
+        } else if self.marked(Mark::Nextcloud) {
+            Some(NumericScale::Nextcloud)
+        } else if self.marked(Mark::Bunyan) {
+            Some(NumericScale::Bunyan)
+        } else {
+            None
+        }
+    }
+
     /// Builds the event. `raw` is used as the message when no message field was found.
     pub fn into_event(mut self, map: &FieldMap, raw: &'a str) -> Event<'a> {
         let mut ev = Event::default();
         let level_path = self.path_of(map, Role::Level);
+        let scale = self.numeric_scale(level_path.as_deref());
+        let clef = self.marked(Mark::Clef);
         if let Some(l) = self.take(Role::Level) {
-            ev.level = parse_level(&l, level_path.as_deref());
+            ev.level = parse_level(&l, scale);
+        } else if clef {
+            // Serilog's compact format leaves `@l` out for Information.
+            ev.level = Some(Level::Info);
         }
         ev.timestamp = self.take(Role::Timestamp).and_then(|t| parse_timestamp(&t));
         ev.version = self.take(Role::Version);
@@ -101,15 +144,20 @@ fn is_blank(s: &str) -> bool {
     }
 }
 
-/// Level from a field value; numbers are syslog priorities for `PRIORITY`, else Bunyan/pino.
-pub fn parse_level(v: &str, path: Option<&str>) -> Option<Level> {
+/// Level from a field value. A number is read in `scale` when the record says which; else
+/// by its range where only one documented convention uses it (10..=60 Bunyan/pino,
+/// 100..=600 Monolog, 5000 and up logback); a small number of unknown convention is no
+/// level at all rather than a guess.
+pub fn parse_level(v: &str, scale: Option<NumericScale>) -> Option<Level> {
     let v = v.trim();
     if let Ok(n) = v.parse::<i64>() {
-        return if path == Some("PRIORITY") || n < 10 {
-            Level::from_syslog(n)
-        } else {
-            Level::from_bunyan(n)
-        };
+        let scale = scale.or(match n {
+            10..=60 => Some(NumericScale::Bunyan),
+            100..=600 => Some(NumericScale::Monolog),
+            5000..=60_000 => Some(NumericScale::Logback),
+            _ => None,
+        })?;
+        return Level::from_number(n, scale);
     }
     Level::from_name(v)
 }
@@ -172,9 +220,25 @@ mod tests {
     }
 
     #[test]
-    fn numeric_levels_by_field() {
-        assert_eq!(parse_level("3", Some("PRIORITY")), Some(Level::Error));
-        assert_eq!(parse_level("50", Some("level")), Some(Level::Error));
-        assert_eq!(parse_level("WARNING", Some("level")), Some(Level::Warning));
+    fn numeric_levels_by_convention() {
+        assert_eq!(
+            parse_level("3", Some(NumericScale::Syslog)),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            parse_level("1", Some(NumericScale::Nextcloud)),
+            Some(Level::Info)
+        );
+        assert_eq!(parse_level("50", None), Some(Level::Error));
+        assert_eq!(parse_level("400", None), Some(Level::Error));
+        assert_eq!(parse_level("250", None), Some(Level::Notice));
+        assert_eq!(parse_level("40000", None), Some(Level::Error));
+        assert_eq!(
+            parse_level("1", None),
+            None,
+            "syslog alert or info? unknown"
+        );
+        assert_eq!(parse_level("WARNING", None), Some(Level::Warning));
+        assert_eq!(parse_level("D2", None), Some(Level::Debug));
     }
 }

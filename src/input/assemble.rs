@@ -1,0 +1,344 @@
+//! From physical lines to records, for one input: strips ANSI escapes, takes wrappers off
+//! (src/input/unwrap.rs), joins a wrapper's partial lines, and joins multi-line records
+//! (src/input/records.rs) separately per stream, so that interleaved containers or stdout
+//! and stderr never mix. Inputs that need none of this (plain NDJSON, logfmt) are read by
+//! the pipeline's fast block path instead.
+
+use super::records::{Joiner, JsonJoiner};
+use super::unwrap::{self, Wrapper};
+use super::{Format, detect_format};
+
+/// What a wrapper said about a record.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    pub timestamp: Option<i64>,
+    pub service: Option<String>,
+}
+
+/// A record ready to parse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assembled {
+    pub line: u64,
+    pub text: String,
+    pub meta: Meta,
+}
+
+/// How one input's lines become records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub format: Format,
+    pub wrapper: Option<Wrapper>,
+    /// JSON records span lines.
+    pub json_multiline: bool,
+}
+
+impl Plan {
+    /// Decides from the start of the input (`forced`: a format given by the user).
+    pub fn new(sample: &[u8], forced: Option<Format>) -> Plan {
+        let text = String::from_utf8_lossy(sample);
+        let wrapper = if forced == Some(Format::Raw) {
+            None
+        } else {
+            unwrap::detect(&text)
+        };
+        let inner = match wrapper {
+            Some(w) => inner_sample(w, &text),
+            None => text.into_owned(),
+        };
+        let format = forced.unwrap_or_else(|| detect_format(inner.as_bytes()));
+        let json_multiline = format == Format::Ndjson && JsonJoiner::needed(&inner);
+        Plan {
+            format,
+            wrapper,
+            json_multiline,
+        }
+    }
+
+    /// True when the lines must go through an [`Assembler`]; else each line is a record.
+    pub fn needs_assembly(&self) -> bool {
+        self.wrapper.is_some() || self.json_multiline || self.format == Format::Text
+    }
+}
+
+/// The sample with its wrapper taken off (partial lines not joined: it is only a sample).
+fn inner_sample(w: Wrapper, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if w == Wrapper::Otlp {
+            for r in unwrap::otlp_records(line).unwrap_or_default() {
+                out.push_str(&r);
+                out.push('\n');
+            }
+            continue;
+        }
+        let clean = unwrap::strip_ansi(line);
+        match unwrap::unwrap(w, &clean) {
+            Some(u) => out.push_str(&u.text),
+            None => out.push_str(&clean),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+enum Joining {
+    Text(Joiner),
+    Json(JsonJoiner),
+    Lines,
+}
+
+struct Stream {
+    name: String,
+    joining: Joining,
+    /// A partial line waiting for the rest of its record: its first line, text, meta.
+    partial: Option<(u64, String, Meta)>,
+    /// Meta of the lines pushed and not yet emitted in a record, by line.
+    metas: std::collections::VecDeque<(u64, Meta)>,
+}
+
+/// Turns one input's physical lines into records.
+pub struct Assembler {
+    plan: Plan,
+    /// The sample's inner lines per stream: each stream decides for itself whether its
+    /// records start with headers.
+    samples: Vec<(String, String)>,
+    streams: Vec<Stream>,
+}
+
+impl Assembler {
+    pub fn new(plan: Plan, sample: &[u8]) -> Assembler {
+        let text = String::from_utf8_lossy(sample);
+        let mut samples: Vec<(String, String)> = Vec::new();
+        let mut add = |stream: &str, line: &str| {
+            let i = match samples.iter().position(|(s, _)| s == stream) {
+                Some(i) => i,
+                None => {
+                    samples.push((stream.to_string(), String::new()));
+                    samples.len() - 1
+                }
+            };
+            samples[i].1.push_str(line);
+            samples[i].1.push('\n');
+        };
+        match plan.wrapper {
+            Some(Wrapper::Otlp) | None => add("", &text),
+            Some(w) => {
+                for line in text.lines() {
+                    let clean = unwrap::strip_ansi(line);
+                    match unwrap::unwrap(w, &clean) {
+                        Some(u) => add(&u.stream, &u.text),
+                        None => add("", &clean),
+                    }
+                }
+            }
+        }
+        Assembler {
+            plan,
+            samples,
+            streams: Vec::new(),
+        }
+    }
+
+    fn stream(&mut self, name: &str) -> &mut Stream {
+        if let Some(i) = self.streams.iter().position(|s| s.name == name) {
+            return &mut self.streams[i];
+        }
+        let sample = self
+            .samples
+            .iter()
+            .find(|(s, _)| s == name)
+            .map_or("", |(_, t)| t.as_str());
+        let joining = match self.plan.format {
+            Format::Text => Joining::Text(Joiner::new(sample)),
+            Format::Ndjson if self.plan.json_multiline => Joining::Json(JsonJoiner::default()),
+            _ => Joining::Lines,
+        };
+        self.streams.push(Stream {
+            name: name.to_string(),
+            joining,
+            partial: None,
+            metas: Default::default(),
+        });
+        self.streams.last_mut().expect("pushed")
+    }
+
+    /// Feeds one physical line; completed records are appended to `out`.
+    pub fn push(&mut self, line_no: u64, line: &str, out: &mut Vec<Assembled>) {
+        let clean = unwrap::strip_ansi(line);
+        let Some(w) = self.plan.wrapper else {
+            self.stream("").feed(line_no, &clean, Meta::default(), out);
+            return;
+        };
+        if w == Wrapper::Otlp {
+            match unwrap::otlp_records(&clean) {
+                Some(records) => {
+                    for text in records {
+                        self.stream("").feed(line_no, &text, Meta::default(), out);
+                    }
+                }
+                None => self.stream("").feed(line_no, &clean, Meta::default(), out),
+            }
+            return;
+        }
+        let Some(u) = unwrap::unwrap(w, &clean) else {
+            // Not in the wrapper's shape (a stray line): read as it is, on its own stream.
+            self.stream("").feed(line_no, &clean, Meta::default(), out);
+            return;
+        };
+        let meta = Meta {
+            timestamp: u.timestamp,
+            service: u.service.map(|s| s.into_owned()),
+        };
+        let stream = self.stream(&u.stream);
+        let (first, mut text, meta) = match stream.partial.take() {
+            Some((first, mut text, meta)) => {
+                text.push_str(&u.text);
+                (first, text, meta)
+            }
+            None => (line_no, u.text.into_owned(), meta),
+        };
+        if u.partial && text.len() < super::MAX_LINE_BYTES {
+            stream.partial = Some((first, text, meta));
+            return;
+        }
+        if text.len() > super::MAX_LINE_BYTES {
+            let mut cut = super::MAX_LINE_BYTES;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        stream.feed(first, &text, meta, out);
+    }
+
+    /// Flushes every stream once the input has ended.
+    pub fn finish(&mut self, out: &mut Vec<Assembled>) {
+        for s in &mut self.streams {
+            if let Some((first, text, meta)) = s.partial.take() {
+                s.feed(first, &text, meta, out);
+            }
+            let last = match &mut s.joining {
+                Joining::Text(j) => j.finish(),
+                Joining::Json(j) => j.finish(),
+                Joining::Lines => None,
+            };
+            if let Some((line, text)) = last {
+                let meta = s.meta_of(line);
+                out.push(Assembled { line, text, meta });
+            }
+        }
+        out.sort_by_key(|a| a.line);
+    }
+}
+
+impl Stream {
+    fn feed(&mut self, line_no: u64, text: &str, meta: Meta, out: &mut Vec<Assembled>) {
+        let done: Vec<(u64, String)> = match &mut self.joining {
+            Joining::Text(j) => {
+                self.metas.push_back((line_no, meta));
+                j.push(line_no, text).into_iter().collect()
+            }
+            Joining::Json(j) => {
+                self.metas.push_back((line_no, meta));
+                j.push(line_no, text)
+            }
+            Joining::Lines => {
+                if !text.trim().is_empty() {
+                    out.push(Assembled {
+                        line: line_no,
+                        text: text.to_string(),
+                        meta,
+                    });
+                }
+                return;
+            }
+        };
+        for (line, text) in done {
+            let meta = self.meta_of(line);
+            out.push(Assembled { line, text, meta });
+        }
+    }
+
+    /// The meta of the record starting at `line`; forgets the lines before it.
+    fn meta_of(&mut self, line: u64) -> Meta {
+        let mut found = Meta::default();
+        while let Some((l, _)) = self.metas.front() {
+            if *l > line {
+                break;
+            }
+            let (l, m) = self.metas.pop_front().expect("checked");
+            if l == line {
+                found = m;
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assemble(input: &str) -> (Plan, Vec<Assembled>) {
+        let plan = Plan::new(input.as_bytes(), None);
+        let mut a = Assembler::new(plan, input.as_bytes());
+        let mut out = Vec::new();
+        for (i, l) in input.lines().enumerate() {
+            a.push(i as u64 + 1, l, &mut out);
+        }
+        a.finish(&mut out);
+        (plan, out)
+    }
+
+    #[test]
+    fn docker_json_file_with_a_traceback_and_a_cut_line() {
+        let input = [
+            r#"{"log":"2024-01-01 10:00:00,000 ERROR app: boom\n","stream":"stderr","time":"2024-01-01T10:00:00.1Z"}"#,
+            r#"{"log":"served / 200\n","stream":"stdout","time":"2024-01-01T10:00:00.2Z"}"#,
+            r#"{"log":"Traceback (most recent call last):\n","stream":"stderr","time":"2024-01-01T10:00:00.3Z"}"#,
+            r#"{"log":"  File \"a.py\", line 1, in f\n","stream":"stderr","time":"2024-01-01T10:00:00.4Z"}"#,
+            r#"{"log":"KeyError: 'x'\n","stream":"stderr","time":"2024-01-01T10:00:00.5Z"}"#,
+            r#"{"log":"a very long line cut by the dri","stream":"stdout","time":"2024-01-01T10:00:01Z"}"#,
+            r#"{"log":"ver in two\n","stream":"stdout","time":"2024-01-01T10:00:01Z"}"#,
+        ]
+        .join("\n");
+        let (plan, out) = assemble(&input);
+        assert_eq!(plan.wrapper, Some(Wrapper::DockerJson));
+        assert_eq!(plan.format, Format::Text);
+        let got: Vec<(u64, &str)> = out.iter().map(|a| (a.line, a.text.as_str())).collect();
+        assert_eq!(got[0].0, 1);
+        assert!(got[0].1.ends_with("KeyError: 'x'"), "{got:?}");
+        assert_eq!(got[1], (2, "served / 200"));
+        assert_eq!(got[2], (6, "a very long line cut by the driver in two"));
+        assert_eq!(
+            out[0].meta.timestamp,
+            crate::input::time::parse_timestamp("2024-01-01T10:00:00.1Z")
+        );
+    }
+
+    #[test]
+    fn cri_partial_lines_join_per_stream() {
+        let input = "2024-01-01T10:00:00.000000001Z stdout P {\"level\":\"error\",\n2024-01-01T10:00:00.000000002Z stderr F plain stderr line\n2024-01-01T10:00:00.000000003Z stdout F \"msg\":\"boom\"}\n";
+        let (plan, out) = assemble(input);
+        assert_eq!(plan.wrapper, Some(Wrapper::Cri));
+        let texts: Vec<(u64, &str)> = out.iter().map(|a| (a.line, a.text.as_str())).collect();
+        assert_eq!(
+            texts,
+            vec![
+                (1, "{\"level\":\"error\",\"msg\":\"boom\"}"),
+                (2, "plain stderr line")
+            ]
+        );
+    }
+
+    #[test]
+    fn compose_streams_are_joined_apart() {
+        let input = "\u{1b}[2Kapi-1    | 2024-01-01 10:00:00 ERROR failed\n\u{1b}[2Kdb-1     | 2024-01-01 10:00:00 LOG:  checkpoint\n\u{1b}[2Kapi-1    | java.lang.IllegalStateException: x\n\u{1b}[2Kapi-1    | \tat a.B.c(B.java:1)\n";
+        let (plan, out) = assemble(input);
+        assert_eq!(plan.wrapper, Some(Wrapper::Compose));
+        let starts: Vec<u64> = out.iter().map(|a| a.line).collect();
+        assert_eq!(starts, vec![1, 2]);
+        assert!(out[0].text.ends_with("B.java:1)"));
+        assert_eq!(out[0].meta.service.as_deref(), Some("api-1"));
+    }
+}

@@ -1,0 +1,416 @@
+//! Wrappers around log records, taken off before the records are read: Docker's json-file
+//! driver (`{"log":"...\n","stream":"stderr","time":"..."}`, a record cut at 16 KiB continues
+//! in the next line without its `\n`), the CRI format of containerd and CRI-O
+//! (`<RFC 3339 time> <stream> <P|F> <text>`, `P` lines joined with the lines up to the next
+//! `F`), docker compose's `service  | ` prefix and `kubectl logs --prefix`'s
+//! `[pod/NAME/CONTAINER] `, and OpenTelemetry's OTLP/JSON export (one line holds
+//! `resourceLogs[].scopeLogs[].logRecords[]`: each log record is an event, with its
+//! resource's and scope's attributes). ANSI escape sequences (colours, cursor moves) are removed from
+//! text before it is read, so they never reach the parsers or the screen.
+
+use super::time::parse_timestamp;
+use regex::Regex;
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+/// A wrapper shape, detected per input from its first lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrapper {
+    DockerJson,
+    Cri,
+    Compose,
+    KubectlPrefix,
+    Otlp,
+}
+
+impl Wrapper {
+    pub fn name(self) -> &'static str {
+        match self {
+            Wrapper::DockerJson => "docker json-file",
+            Wrapper::Cri => "CRI",
+            Wrapper::Compose => "docker compose",
+            Wrapper::KubectlPrefix => "kubectl --prefix",
+            Wrapper::Otlp => "OTLP/JSON",
+        }
+    }
+}
+
+/// One physical line with its wrapper taken off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unwrapped<'a> {
+    /// The inner text, without a trailing newline.
+    pub text: Cow<'a, str>,
+    /// The stream it belongs to: records of different streams are joined separately.
+    pub stream: Cow<'a, str>,
+    /// The service or container that wrote it (compose service, `pod/container`).
+    pub service: Option<Cow<'a, str>>,
+    /// The time the runtime stamped on it.
+    pub timestamp: Option<i64>,
+    /// The line is a part: the record goes on in the next line of the same stream.
+    pub partial: bool,
+}
+
+fn cri_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (stdout|stderr) ([PF]) ?").unwrap()
+    })
+}
+
+fn compose_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^([A-Za-z0-9][A-Za-z0-9_.-]*) *\| ?").unwrap())
+}
+
+fn kubectl_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^\[pod/([^/\] ]+)/([^\] ]+)\] ").unwrap())
+}
+
+/// The wrapper most of the sample's lines are in, if any.
+pub fn detect(sample: &str) -> Option<Wrapper> {
+    if sample.starts_with("{\"resourceLogs\"") {
+        return Some(Wrapper::Otlp);
+    }
+    let mut counts = [0usize; 4];
+    let mut n = 0;
+    for line in sample.lines().filter(|l| !l.trim().is_empty()).take(50) {
+        n += 1;
+        let line = strip_ansi(line);
+        for (i, w) in [
+            Wrapper::DockerJson,
+            Wrapper::Cri,
+            Wrapper::Compose,
+            Wrapper::KubectlPrefix,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if matches_shape(w, &line) {
+                counts[i] += 1;
+            }
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    let (best, &count) = counts.iter().enumerate().max_by_key(|(_, c)| **c)?;
+    (count * 2 > n).then(|| {
+        [
+            Wrapper::DockerJson,
+            Wrapper::Cri,
+            Wrapper::Compose,
+            Wrapper::KubectlPrefix,
+        ][best]
+    })
+}
+
+fn matches_shape(w: Wrapper, line: &str) -> bool {
+    match w {
+        Wrapper::DockerJson => line.starts_with("{\"log\":"),
+        Wrapper::Cri => cri_re().is_match(line),
+        // Compose pads the service name with spaces before the bar; a bar right after a
+        // word (`20171223-22:15:29:606|Step_LSC|...`) is a log's own separator.
+        Wrapper::Compose => compose_re()
+            .captures(line)
+            .is_some_and(|c| line[c.get(1).expect("name").end()..].starts_with(" ")),
+        Wrapper::KubectlPrefix => kubectl_re().is_match(line),
+        Wrapper::Otlp => line.starts_with("{\"resourceLogs\""),
+    }
+}
+
+/// Takes the wrapper off one line (ANSI escapes already stripped). `None`: the line is not
+/// in the wrapper's shape; it is read as it is.
+pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
+    match w {
+        Wrapper::DockerJson => docker_json(line),
+        Wrapper::Cri => {
+            let c = cri_re().captures(line)?;
+            let end = c.get(0).expect("match").end();
+            Some(Unwrapped {
+                text: Cow::Borrowed(&line[end..]),
+                stream: Cow::Borrowed(c.get(2).expect("stream").as_str()),
+                service: None,
+                timestamp: parse_timestamp(&c[1]),
+                partial: &c[3] == "P",
+            })
+        }
+        Wrapper::Compose => {
+            let c = compose_re().captures(line)?;
+            let name = c.get(1).expect("name").as_str();
+            if !line[name.len()..].starts_with(' ') {
+                return None;
+            }
+            Some(Unwrapped {
+                text: Cow::Borrowed(&line[c.get(0).expect("match").end()..]),
+                stream: Cow::Borrowed(name),
+                service: Some(Cow::Borrowed(name)),
+                timestamp: None,
+                partial: false,
+            })
+        }
+        // Many records to a line: see [`otlp_records`].
+        Wrapper::Otlp => None,
+        Wrapper::KubectlPrefix => {
+            let c = kubectl_re().captures(line)?;
+            let whole = c.get(0).expect("match");
+            let id = &line[1..whole.end() - 2];
+            Some(Unwrapped {
+                text: Cow::Borrowed(&line[whole.end()..]),
+                stream: Cow::Borrowed(id),
+                service: Some(Cow::Borrowed(id.strip_prefix("pod/").unwrap_or(id))),
+                timestamp: None,
+                partial: false,
+            })
+        }
+    }
+}
+
+/// The log records of one OTLP/JSON export line, each as a flat JSON object: the record's
+/// own fields (`timeUnixNano`, `severityNumber`, `severityText`, `body` as text) and
+/// attributes (`exception.type`, `exception.stacktrace`...), its scope's name as `logger`,
+/// and its resource's attributes (`service.name`, `service.version`, `host.name`). `None`
+/// when the line is not an OTLP export.
+pub fn otlp_records(line: &str) -> Option<Vec<String>> {
+    use serde_json::{Map, Value};
+    let v: Value = serde_json::from_str(line).ok()?;
+    let resources = v.get("resourceLogs")?.as_array()?;
+    let mut out = Vec::new();
+    let attrs = |list: Option<&Value>, into: &mut Map<String, Value>| {
+        for a in list.and_then(Value::as_array).into_iter().flatten() {
+            if let (Some(k), Some(val)) = (a.get("key").and_then(Value::as_str), a.get("value")) {
+                into.insert(k.to_string(), any_value(val));
+            }
+        }
+    };
+    for r in resources {
+        let mut base = Map::new();
+        attrs(r.pointer("/resource/attributes"), &mut base);
+        for scope in r
+            .get("scopeLogs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let mut scoped = base.clone();
+            if let Some(name) = scope.pointer("/scope/name").and_then(Value::as_str)
+                && !name.is_empty()
+            {
+                scoped.insert("logger".into(), Value::String(name.into()));
+            }
+            for rec in scope
+                .get("logRecords")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let mut flat = scoped.clone();
+                attrs(rec.get("attributes"), &mut flat);
+                for key in [
+                    "timeUnixNano",
+                    "observedTimeUnixNano",
+                    "severityNumber",
+                    "severityText",
+                    "traceId",
+                ] {
+                    if let Some(x) = rec.get(key) {
+                        flat.insert(key.into(), x.clone());
+                    }
+                }
+                if flat.get("timeUnixNano").is_some_and(|t| t == "0" || t == 0) {
+                    flat.remove("timeUnixNano");
+                }
+                if !flat.contains_key("timeUnixNano")
+                    && let Some(t) = flat.remove("observedTimeUnixNano")
+                {
+                    flat.insert("timeUnixNano".into(), t);
+                }
+                if let Some(body) = rec.get("body") {
+                    flat.insert("body".into(), any_value(body));
+                }
+                out.push(Value::Object(flat).to_string());
+            }
+        }
+    }
+    Some(out)
+}
+
+/// An OTLP `AnyValue` as plain JSON: strings, numbers and booleans as they are; arrays and
+/// maps as their JSON text.
+fn any_value(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    let Some(obj) = v.as_object() else {
+        return v.clone();
+    };
+    if let Some(s) = obj.get("stringValue") {
+        return s.clone();
+    }
+    if let Some(Value::String(i)) = obj.get("intValue") {
+        return i
+            .parse::<i64>()
+            .map_or_else(|_| Value::String(i.clone()), Value::from);
+    }
+    for k in ["intValue", "doubleValue", "boolValue"] {
+        if let Some(x) = obj.get(k) {
+            return x.clone();
+        }
+    }
+    Value::String(v.to_string())
+}
+
+fn docker_json(line: &str) -> Option<Unwrapped<'_>> {
+    #[derive(serde::Deserialize)]
+    struct Line<'a> {
+        #[serde(borrow)]
+        log: Cow<'a, str>,
+        #[serde(borrow, default)]
+        stream: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        time: Option<Cow<'a, str>>,
+    }
+    let l: Line = serde_json::from_str(line).ok()?;
+    let partial = !l.log.ends_with('\n');
+    let text = match l.log {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim_end_matches(['\n', '\r'])),
+        Cow::Owned(s) => Cow::Owned(s.trim_end_matches(['\n', '\r']).to_string()),
+    };
+    Some(Unwrapped {
+        text,
+        stream: l.stream.unwrap_or(Cow::Borrowed("stdout")),
+        service: None,
+        timestamp: l.time.as_deref().and_then(parse_timestamp),
+        partial,
+    })
+}
+
+/// Removes ANSI escape sequences: CSI (`ESC [ ... final`), OSC (`ESC ] ... BEL` or
+/// `ESC ] ... ESC \`), and two-byte escapes. Other control characters stay (they are
+/// neutralized where text is shown).
+pub fn strip_ansi(s: &str) -> Cow<'_, str> {
+    if memchr::memchr(0x1b, s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != 0x1b {
+            out.push(b[i]);
+            i += 1;
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'[') => {
+                i += 2;
+                while i < b.len() && !(0x40..=0x7e).contains(&b[i]) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            Some(b']') => {
+                i += 2;
+                while i < b.len() && b[i] != 0x07 && !(b[i] == 0x1b && b.get(i + 1) == Some(&b'\\'))
+                {
+                    i += 1;
+                }
+                i += if i < b.len() && b[i] == 0x1b { 2 } else { 1 };
+            }
+            Some(_) => i += 2,
+            None => i += 1,
+        }
+    }
+    // Only ASCII bytes of escape sequences were removed: what is left is valid UTF-8.
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ansi_sequences_are_removed() {
+        assert_eq!(
+            strip_ansi("\u{1b}[2Kweb-1  | \u{1b}[31m\u{1b}[1mWARNING: x\u{1b}[0m"),
+            "web-1  | WARNING: x"
+        );
+        assert_eq!(strip_ansi("a\u{1b}]0;title\u{7}b"), "ab");
+        assert_eq!(
+            strip_ansi("a\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\b"),
+            "alinkb"
+        );
+        assert_eq!(strip_ansi("plain"), "plain");
+        assert_eq!(strip_ansi("é\u{1b}[0mü"), "éü");
+    }
+
+    #[test]
+    fn detects_each_wrapper() {
+        let docker = "{\"log\":\"hello\\n\",\"stream\":\"stdout\",\"time\":\"2024-01-01T10:00:00.123456789Z\"}\n";
+        assert_eq!(detect(docker), Some(Wrapper::DockerJson));
+        let cri = "2016-10-06T00:17:09.669794202Z stdout F log line 1\n2016-10-06T00:17:09.669794202Z stdout P part\n";
+        assert_eq!(detect(cri), Some(Wrapper::Cri));
+        let compose = "redis-1  | 1:M 25 Apr 2024 05:32:35.019 * Ready\nweb-1    | started\n";
+        assert_eq!(detect(compose), Some(Wrapper::Compose));
+        let kubectl = "[pod/api-7d9f/app] started\n[pod/api-7d9f/app] ok\n";
+        assert_eq!(detect(kubectl), Some(Wrapper::KubectlPrefix));
+        let healthapp = "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579\n";
+        assert_eq!(detect(healthapp), None);
+        assert_eq!(detect("2024-01-01 10:00:00 INFO x | y\n"), None);
+    }
+
+    #[test]
+    fn otlp_export_lines_hold_many_records() {
+        let line = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"pay"}},{"key":"service.version","value":{"stringValue":"2.4.1"}}]},"scopeLogs":[{"scope":{"name":"com.example"},"logRecords":[{"timeUnixNano":"1700000000000000000","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"db down"},"attributes":[{"key":"exception.type","value":{"stringValue":"java.io.IOException"}},{"key":"retries","value":{"intValue":"3"}}]},{"timeUnixNano":"1700000001000000000","severityNumber":9,"body":{"stringValue":"ok"}}]}]}]}"#;
+        assert_eq!(detect(line), Some(Wrapper::Otlp));
+        let recs = otlp_records(line).unwrap();
+        assert_eq!(recs.len(), 2);
+        let first: serde_json::Value = serde_json::from_str(&recs[0]).unwrap();
+        assert_eq!(first["body"], "db down");
+        assert_eq!(first["service.version"], "2.4.1");
+        assert_eq!(first["exception.type"], "java.io.IOException");
+        assert_eq!(first["retries"], 3);
+        assert_eq!(first["logger"], "com.example");
+        assert!(otlp_records("{\"a\":1}").is_none());
+    }
+
+    #[test]
+    fn unwraps_lines() {
+        let d = unwrap(
+            Wrapper::DockerJson,
+            r#"{"log":"Traceback (most recent call last):\n","stream":"stderr","time":"2024-01-01T10:00:00.5Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(d.text, "Traceback (most recent call last):");
+        assert_eq!(d.stream, "stderr");
+        assert!(!d.partial);
+        assert_eq!(d.timestamp, parse_timestamp("2024-01-01T10:00:00.5Z"));
+        let p = unwrap(
+            Wrapper::DockerJson,
+            r#"{"log":"first half ","stream":"stdout","time":"2024-01-01T10:00:00Z"}"#,
+        )
+        .unwrap();
+        assert!(p.partial);
+        let c = unwrap(
+            Wrapper::Cri,
+            "2016-10-06T00:17:09.669794202Z stderr P {\"level\":",
+        )
+        .unwrap();
+        assert_eq!(
+            (c.text.as_ref(), c.stream.as_ref(), c.partial),
+            ("{\"level\":", "stderr", true)
+        );
+        let k = unwrap(Wrapper::KubectlPrefix, "[pod/api-7d9f/app] ERROR x").unwrap();
+        assert_eq!(k.text, "ERROR x");
+        assert_eq!(k.service.as_deref(), Some("api-7d9f/app"));
+        let m = unwrap(
+            Wrapper::Compose,
+            "redis-1  | 1:M 25 Apr 2024 05:32:35.019 * Ready",
+        )
+        .unwrap();
+        assert_eq!(m.text, "1:M 25 Apr 2024 05:32:35.019 * Ready");
+        assert_eq!(m.service.as_deref(), Some("redis-1"));
+        assert!(unwrap(Wrapper::Compose, "no bar here").is_none());
+    }
+}
