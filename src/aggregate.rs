@@ -124,7 +124,11 @@ fn insert_sample(samples: &mut Vec<Sample>, s: Sample) {
 #[derive(Debug, Clone)]
 pub struct PreGroup {
     pub prekey: PreKey,
+    /// The highest level among its events that have one.
     pub level: Level,
+    /// Events whose level was inferred from their content, and events without a level.
+    pub level_inferred: u64,
+    pub level_unknown: u64,
     /// Per version (empty string = events without a version).
     pub versions: BTreeMap<String, VersionStats>,
 }
@@ -135,6 +139,12 @@ pub struct VersionTotals {
     pub events: u64,
     /// Events at or above the minimum level (the ones grouped).
     pub triaged: u64,
+    /// Events without a level that could be read (not triaged at a minimum level).
+    pub unleveled: u64,
+    /// Events whose level was inferred from their content.
+    pub level_inferred: u64,
+    /// Events without a timestamp.
+    pub untimed: u64,
     pub first_ms: Option<i64>,
     pub last_ms: Option<i64>,
     pub first_pos: Option<Position>,
@@ -157,9 +167,14 @@ impl Aggregator {
             None => self.versions.entry(v.to_string()).or_default(),
         };
         t.events += 1;
-        if let Some(ts) = ev.timestamp {
-            t.first_ms = min_opt(t.first_ms, Some(ts));
-            t.last_ms = max_opt(t.last_ms, Some(ts));
+        t.unleveled += u64::from(ev.level.is_none());
+        t.level_inferred += u64::from(ev.level_inferred.is_some());
+        match ev.timestamp {
+            Some(ts) => {
+                t.first_ms = min_opt(t.first_ms, Some(ts));
+                t.last_ms = max_opt(t.last_ms, Some(ts));
+            }
+            None => t.untimed += 1,
         }
         t.first_pos = min_opt(t.first_pos, Some((ev.source, ev.line)));
         if !t.sources.contains(&ev.source) {
@@ -174,13 +189,18 @@ impl Aggregator {
         if let Some(t) = self.versions.get_mut(v) {
             t.triaged += 1;
         }
-        let level = ev.level.unwrap_or(Level::Error);
+        // An event without a level (grouped only when every level is) raises nothing.
+        let level = ev.level.unwrap_or(Level::Debug);
         let g = self.groups.entry(prekey.key).or_insert_with(|| PreGroup {
             prekey: prekey.clone(),
             level,
+            level_inferred: 0,
+            level_unknown: 0,
             versions: BTreeMap::new(),
         });
         g.level = g.level.max(level);
+        g.level_inferred += u64::from(ev.level_inferred.is_some());
+        g.level_unknown += u64::from(ev.level.is_none());
         let stats = match g.versions.get_mut(v) {
             Some(s) => s,
             None => g.versions.entry(v.to_string()).or_default(),
@@ -203,6 +223,8 @@ impl Aggregator {
         let g = self.groups.entry(prekey.key).or_insert_with(|| PreGroup {
             prekey: prekey.clone(),
             level,
+            level_inferred: 0,
+            level_unknown: 0,
             versions: BTreeMap::new(),
         });
         g.level = g.level.max(level);
@@ -220,6 +242,8 @@ impl Aggregator {
                 }
                 Some(g) => {
                     g.level = g.level.max(og.level);
+                    g.level_inferred += og.level_inferred;
+                    g.level_unknown += og.level_unknown;
                     for (v, s) in og.versions {
                         g.versions.entry(v).or_default().merge(&s);
                     }
@@ -230,6 +254,9 @@ impl Aggregator {
             let mine = self.versions.entry(v).or_default();
             mine.events += t.events;
             mine.triaged += t.triaged;
+            mine.unleveled += t.unleveled;
+            mine.level_inferred += t.level_inferred;
+            mine.untimed += t.untimed;
             mine.first_ms = min_opt(mine.first_ms, t.first_ms);
             mine.last_ms = max_opt(mine.last_ms, t.last_ms);
             mine.first_pos = min_opt(mine.first_pos, t.first_pos);
@@ -256,6 +283,8 @@ impl Aggregator {
             match groups.get_mut(&fp) {
                 Some(existing) => {
                     existing.level = existing.level.max(g.level);
+                    existing.level_inferred += g.level_inferred;
+                    existing.level_unknown += g.level_unknown;
                     existing.prekeys += 1;
                     for (v, s) in g.versions {
                         existing.versions.entry(v).or_default().merge(&s);
@@ -273,6 +302,8 @@ impl Aggregator {
                             title,
                             template,
                             level: g.level,
+                            level_inferred: g.level_inferred,
+                            level_unknown: g.level_unknown,
                             versions: g.versions,
                             prekeys: 1,
                         },
@@ -333,7 +364,12 @@ pub struct Group {
     pub error_type: Option<String>,
     pub title: String,
     pub template: String,
+    /// The highest level among its events that have one (see `level_unknown`).
     pub level: Level,
+    /// Events whose level was inferred from their content.
+    pub level_inferred: u64,
+    /// Events without a level (grouped only when every level is).
+    pub level_unknown: u64,
     pub versions: BTreeMap<String, VersionStats>,
     /// How many distinct pre-templates were merged into this group.
     pub prekeys: usize,

@@ -75,6 +75,8 @@ pub fn analysis(
                 last_ms: t.last_ms,
                 first_pos: None,
                 sources: vec![0],
+                // The backends' totals do not break events down by level or timestamp.
+                ..VersionTotals::default()
             },
         );
     }

@@ -390,7 +390,7 @@ impl JsonJoiner {
         let mut lines = sample.lines().peekable();
         let mut no = 0;
         while let Some(line) = lines.next() {
-            if lines.peek().is_none() {
+            if lines.peek().is_none() && !sample.ends_with('\n') {
                 break; // the sample may end mid-line
             }
             no += 1;

@@ -210,7 +210,7 @@ fn section(o: &mut String, name: Option<&str>, gs: &[&GroupReport], w: &Windows)
             g.status,
             g.current.count,
             g.previous.count,
-            g.level,
+            esc(&g.level_label()),
             chart(g, w),
             decision(g),
             esc(&g.fingerprint)

@@ -64,11 +64,33 @@ pub struct VersionSummary {
     pub events: u64,
     /// Events at or above the minimum level (the ones grouped).
     pub triaged: u64,
+    /// Events without a level that could be read: counted, not triaged at a minimum level.
+    pub unleveled: u64,
+    /// Events whose level was inferred from their content (no level was written).
+    pub level_inferred: u64,
+    /// Events without a timestamp.
+    pub untimed: u64,
     /// Malformed lines in the sources that hold this version (they cannot be attributed
     /// to a version themselves).
     pub malformed_lines: u64,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
+}
+
+impl GroupReport {
+    /// The level as every view shows it: `unknown` when none of the events had one, and
+    /// saying so when it was inferred from the content rather than written.
+    pub fn level_label(&self) -> String {
+        let total = self.current.count + self.previous.count;
+        match self.level {
+            None => "unknown".to_string(),
+            Some(l) if self.level_inferred == 0 => l.to_string(),
+            Some(l) if self.level_inferred + self.level_unknown >= total => {
+                format!("{l} (inferred)")
+            }
+            Some(l) => format!("{l} ({} inferred)", self.level_inferred),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,7 +118,11 @@ pub struct GroupReport {
     pub status: Status,
     pub title: String,
     pub template: String,
-    pub level: Level,
+    /// The highest level its events have; `None` when none of them has one.
+    pub level: Option<Level>,
+    /// Events whose level was inferred from their content, and events without a level.
+    pub level_inferred: u64,
+    pub level_unknown: u64,
     pub rule: &'static str,
     /// Why these events were grouped: the fingerprint rule and its inputs.
     pub grouped_by: String,
@@ -365,6 +391,20 @@ impl Report {
                 "only events since {since} were read: older ones are not in this report"
             ));
         }
+        for side in [&self.current, &self.previous] {
+            if side.unleveled > 0 && self.method.min_level.is_some() {
+                lines.push(format!(
+                    "{} event(s) of version {} had no level that could be read: counted, not triaged (they may hold errors; --min-level any groups them)",
+                    side.unleveled, side.version
+                ));
+            }
+            if side.untimed > 0 {
+                lines.push(format!(
+                    "{} event(s) of version {} had no timestamp: not on the timeline, and a time window cannot leave them out",
+                    side.untimed, side.version
+                ));
+            }
+        }
         if self.current.events == 0 {
             lines.push(format!(
                 "no events at all for the current version {}: this report cannot show what it broke",
@@ -402,6 +442,9 @@ fn version_summary(a: &Analysis, v: &str) -> VersionSummary {
         version: v.to_string(),
         events: t.map_or(0, |t| t.events),
         triaged: t.map_or(0, |t| t.triaged),
+        unleveled: t.map_or(0, |t| t.unleveled),
+        level_inferred: t.map_or(0, |t| t.level_inferred),
+        untimed: t.map_or(0, |t| t.untimed),
         malformed_lines: t.map_or(0, |t| {
             t.sources
                 .iter()
@@ -460,7 +503,10 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
         status: v.status,
         title: g.title.clone(),
         template: g.template.clone(),
-        level: g.level,
+        level: (g.level_unknown < g.versions.values().map(|s| s.count).sum::<u64>())
+            .then_some(g.level),
+        level_inferred: g.level_inferred,
+        level_unknown: g.level_unknown,
         rule: g.rule.as_str(),
         grouped_by: g.explain.clone(),
         error_type: g.error_type.clone(),

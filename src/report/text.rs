@@ -167,7 +167,7 @@ fn table(o: &mut String, d: Dialect, gs: &[&GroupReport]) {
             g.current.count,
             g.previous.count,
             ratio,
-            g.level,
+            g.level_label(),
             text_cell(d, &decision_summary(g)),
             title_cell(d, g),
             inline_code(d, &g.fingerprint)

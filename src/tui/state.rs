@@ -336,7 +336,7 @@ fn field_match(g: &GroupReport, key: &str, value: &str) -> Option<bool> {
     let has = |v: Option<&String>| v.is_some_and(|v| v.to_lowercase().contains(value));
     Some(match key {
         "status" => g.status.as_str().starts_with(value),
-        "level" => g.level.as_str().starts_with(value),
+        "level" => g.level_label().starts_with(value),
         "rule" => g.rule.starts_with(value),
         "mark" | "decision" => match d.and_then(|d| d.mark) {
             Some(m) => m.as_str().starts_with(value),

@@ -273,9 +273,15 @@ fn gate_spans<'a>(r: &Report, t: &Theme) -> Vec<Span<'a>> {
 
 fn counts_line<'a>(r: &Report, t: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(format!(
-        " {} events · {} malformed │ ",
+        " {} events · {} malformed ",
         r.current.events, r.malformed.total
     ))];
+    // Events whose level could not be read are not triaged: say how many, never hide them.
+    let unleveled = r.current.unleveled + r.previous.unleveled;
+    if unleveled > 0 && r.method.min_level.is_some() {
+        spans.push(Span::styled(format!("· {unleveled} no level "), t.dim()));
+    }
+    spans.push(Span::raw("│ "));
     for (st, label) in [
         (Status::New, "NEW"),
         (Status::Regressed, "↑"),
@@ -491,7 +497,9 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     ]));
     l.push(Line::from(format!(
         "{} · {} · fingerprint {}",
-        g.level, g.rule, g.fingerprint
+        g.level_label(),
+        g.rule,
+        g.fingerprint
     )));
     l.push(Line::from(format!(
         "now {} ({} – {}) · before {} · ratio {}",
