@@ -156,6 +156,7 @@ pub fn analysis(
             events: total_events,
             malformed: 0,
             error: None,
+            version_field: None,
         }],
         malformed_examples: Vec::new(),
         events: Vec::new(),

@@ -75,6 +75,10 @@ pub struct SourceSummary {
     pub malformed: u64,
     /// Why this source could not be read (fully): then the data is incomplete.
     pub error: Option<String>,
+    /// The field versions were read from when it is none of the known names (found by
+    /// name and value shape at the start of the input).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_field: Option<String>,
 }
 
 /// One grouped event, for `logtriage fingerprint`.
@@ -168,8 +172,24 @@ pub fn analyze(sources: &[SourceSpec], opts: &Options) -> Analysis {
             events: 0,
             malformed: 0,
             error: None,
+            version_field: None,
         })
         .collect();
+    // Version fields of other names, found per input before the run reads them.
+    let mut extended = None;
+    for (i, spec) in sources.iter().enumerate() {
+        if spec.version.is_some() {
+            continue;
+        }
+        if let Some(field) = discover_version_field(spec, opts) {
+            extended
+                .get_or_insert_with(|| opts.clone())
+                .fields
+                .add_candidate(crate::input::mapping::Role::Version, &field);
+            summaries[i].version_field = Some(field);
+        }
+    }
+    let opts = extended.as_ref().unwrap_or(opts);
     let paths = Arc::new(JsonPaths::new(&opts.fields));
     let outs: Vec<WorkerOut> = std::thread::scope(|scope| {
         let mut txs: Vec<Sender<Batch>> = Vec::new();
@@ -220,6 +240,19 @@ pub fn analyze(sources: &[SourceSpec], opts: &Options) -> Analysis {
         events: records,
         key_to_fingerprint,
     }
+}
+
+/// The version field of an input whose version is under none of the known names; reads
+/// only its first block (standard input is not read ahead: it cannot be read twice).
+fn discover_version_field(spec: &SourceSpec, opts: &Options) -> Option<String> {
+    if spec.input == Input::Stdin {
+        return None;
+    }
+    let mut reader = input::open(&spec.input, opts.max_decompressed).ok()?;
+    let sample = reader.fill_buf().ok()?.to_vec();
+    let plan = Plan::new(&sample, opts.format);
+    let text = String::from_utf8_lossy(&sample);
+    input::version_field::discover(&text, plan.format, &opts.fields)
 }
 
 /// Splits one source into batches. Returns its format and, if reading stopped early, why.

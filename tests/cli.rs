@@ -772,3 +772,22 @@ fn reports_redact_what_they_quote_unless_asked_not_to() {
     let o = run(&[&["report", "--no-redact"][..], &logs].concat());
     assert!(stdout(&o).contains("search=WQzrIp"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_version_field_of_another_name_is_found_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = concat!(
+        "{\"asctime\": \"2024-05-01 10:00:00,000\", \"levelname\": \"ERROR\", \"message\": \"db down\", \"app_version\": \"2.4.0\"}\n",
+        "{\"asctime\": \"2024-05-01 11:00:00,000\", \"levelname\": \"ERROR\", \"message\": \"db down\", \"app_version\": \"2.4.1\"}\n",
+        "{\"asctime\": \"2024-05-01 11:00:01,000\", \"levelname\": \"ERROR\", \"message\": \"cache cold\", \"app_version\": \"2.4.1\"}\n",
+    );
+    let p = write(dir.path(), "pjl.json", body.as_bytes());
+    let o = run(&["report", "--format", "json", &p]);
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["current"]["version"], "2.4.1", "{}", stderr(&o));
+    assert_eq!(r["previous"]["version"], "2.4.0");
+    assert_eq!(r["sources"][0]["version_field"], "app_version");
+    // The user's own mapping wins, and nothing is guessed then.
+    let o = run(&["report", "--format", "json", "--field", "version=nope", &p]);
+    assert!(!stdout(&o).contains("version_field"), "{}", stdout(&o));
+}

@@ -386,6 +386,7 @@ pub fn analyze(src: &LokiSource, opts: &Options, start: i64, end: i64) -> Result
             events: read as u64,
             malformed: 0,
             error: problem,
+            version_field: None,
         }],
         malformed_examples: Vec::new(),
         events: Vec::new(),

@@ -280,6 +280,8 @@ pub struct FieldMap {
     pub roles_of_path: Vec<Vec<(Role, u8)>>,
     /// path id -> the dialect its presence marks, if any.
     pub mark_of_path: Vec<Option<Mark>>,
+    /// Roles the user mapped to a field of their own.
+    pub overridden: Vec<Role>,
 }
 
 impl Default for FieldMap {
@@ -322,7 +324,31 @@ impl FieldMap {
             paths,
             roles_of_path,
             mark_of_path,
+            overridden: overrides.keys().copied().collect(),
         }
+    }
+
+    /// Adds `path` as the last candidate for `role`.
+    pub fn add_candidate(&mut self, role: Role, path: &str) {
+        let id = match self.path_id(path) {
+            Some(id) => id,
+            None => {
+                self.paths.push(path.to_string());
+                self.roles_of_path.push(Vec::new());
+                self.mark_of_path.push(None);
+                self.paths.len() - 1
+            }
+        };
+        if self.roles_of_path[id].iter().any(|(r, _)| *r == role) {
+            return;
+        }
+        self.roles_of_path[id].push((role, u8::MAX));
+    }
+
+    /// True when `path` is a candidate for `role`.
+    pub fn reads(&self, role: Role, path: &str) -> bool {
+        self.path_id(path)
+            .is_some_and(|id| self.roles_of_path[id].iter().any(|(r, _)| *r == role))
     }
 
     pub fn path_id(&self, path: &str) -> Option<usize> {

@@ -12,6 +12,7 @@ pub mod severity;
 pub mod text;
 pub mod time;
 pub mod unwrap;
+pub mod version_field;
 
 use std::fmt;
 use std::fs::File;
