@@ -235,11 +235,15 @@ impl Stream {
     fn feed(&mut self, line_no: u64, text: &str, meta: Meta, out: &mut Vec<Assembled>) {
         let done: Vec<(u64, String)> = match &mut self.joining {
             Joining::Text(j) => {
-                self.metas.push_back((line_no, meta));
+                if meta != Meta::default() {
+                    self.metas.push_back((line_no, meta));
+                }
                 j.push(line_no, text).into_iter().collect()
             }
             Joining::Json(j) => {
-                self.metas.push_back((line_no, meta));
+                if meta != Meta::default() {
+                    self.metas.push_back((line_no, meta));
+                }
                 j.push(line_no, text)
             }
             Joining::Lines => {

@@ -24,7 +24,7 @@
 //! JSON records that span lines (pretty-printed, or Elasticsearch's `stacktrace` arrays) are
 //! joined by counting brackets outside strings.
 
-use super::text::read_header;
+use super::text::{read_header, starts_record};
 
 /// A joined record: the line it starts on and its text (lines joined by `\n`).
 pub type Record = (u64, String);
@@ -119,7 +119,7 @@ fn classify(line: &str) -> Kind {
     {
         return Kind::TraceStart;
     }
-    if read_header(line).starts_record() {
+    if starts_record(line) {
         return Kind::Header;
     }
     if is_exception_line(line) {
@@ -171,8 +171,6 @@ struct Building {
     text: String,
     /// The record's first line had a header.
     header: bool,
-    /// Its header had a timestamp and no level (java.util.logging puts the level on line 2).
-    level_on_next_line: bool,
     lines: usize,
     /// Indentation of the first line: without headers, only deeper lines continue it.
     indent: usize,
@@ -242,22 +240,13 @@ impl Joiner {
             r.trace = next_trace(r.trace, kind, line);
             r.last = kind;
             r.introduces = introduces(line);
-            if r.lines == 2 && r.level_on_next_line {
-                r.level_on_next_line = false;
-            }
             return None;
         }
         self.blanks = 0;
-        let header = if kind == Kind::Header {
-            Some(read_header(line))
-        } else {
-            None
-        };
         let next = Building {
             line: line_no,
             text: line.to_string(),
-            header: header.is_some(),
-            level_on_next_line: header.is_some_and(|h| h.has_timestamp && h.level.is_none()),
+            header: kind == Kind::Header,
             lines: 1,
             indent: indentation(line),
             trace: next_trace(Trace::None, kind, line),
@@ -280,9 +269,14 @@ impl Joiner {
             // java.util.logging: `SEVERE: message` on the line after the timestamp line.
             Kind::Header => {
                 r.lines == 1
-                    && r.level_on_next_line
+                    && r.header
                     && !after_blank
+                    && super::severity::prefix_level(line).is_some()
                     && !read_header(line).has_timestamp
+                    && {
+                        let first = read_header(&r.text);
+                        first.has_timestamp && first.level.is_none()
+                    }
             }
             Kind::Continuation => {
                 // In a Go dump, only a new goroutine follows a blank line.

@@ -17,17 +17,18 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}/\d{{2}}/\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}{zone}|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}[-/]\d{{2}}[-/]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}{zone}|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
 }
 
-/// Redis: `pid:role dd Mon yyyy hh:mm:ss.mmm C message`, C one of `.` `-` `*` `#`.
+/// Redis: `pid:role dd Mon yyyy hh:mm:ss.mmm C message`, C one of `.` `-` `*` `#` (Redis 3
+/// and older write no year).
 fn redis_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^\d+:[XCSM] (?P<ts>\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}(?:\.\d+)?) (?P<lvl>[.*#-]) ").unwrap()
+        Regex::new(r"^\d+:[XCSM] (?P<ts>\d{1,2} [A-Z][a-z]{2} (?:\d{4} )?\d{2}:\d{2}:\d{2}(?:\.\d+)?) (?P<lvl>[.*#-]) ").unwrap()
     })
 }
 
@@ -62,7 +63,7 @@ pub fn read_header(line: &str) -> Header {
     if severity::is_glog(b) {
         return glog_header(line);
     }
-    if first.is_ascii_digit()
+    if looks_like_redis(b)
         && let Some(c) = redis_re().captures(line)
     {
         let level = match &c["lvl"] {
@@ -133,6 +134,42 @@ pub fn read_header(line: &str) -> Header {
     Header::default()
 }
 
+/// `pid:role ` as Redis starts its lines: checked before its regex runs.
+fn looks_like_redis(b: &[u8]) -> bool {
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0
+        && b.len() > digits + 3
+        && b[digits] == b':'
+        && matches!(b[digits + 1], b'X' | b'C' | b'S' | b'M')
+        && b[digits + 2] == b' '
+}
+
+/// True when a line starts a record by its header; cheaper than [`read_header`] (no
+/// captures, no timestamp parsing).
+pub fn starts_record(line: &str) -> bool {
+    let b = line.as_bytes();
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    if first.is_ascii_whitespace() {
+        return false;
+    }
+    if severity::is_glog(b) || (looks_like_redis(b) && redis_re().is_match(line)) {
+        return true;
+    }
+    let may_have_ts = first.is_ascii_digit()
+        || first == b'['
+        || (first.is_ascii_uppercase() && b.get(1).is_some_and(u8::is_ascii_lowercase));
+    if may_have_ts && header_re().is_match(line) {
+        return true;
+    }
+    if severity::prefix_level(line).is_some() || line.starts_with("[pid: ") {
+        return true;
+    }
+    // syslog `<PRI>` and Ruby's `E, [` carry their level before the timestamp.
+    (first == b'<' || b.get(1) == Some(&b',')) && read_header(line).starts_record()
+}
+
 /// glog/klog: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`. The year is not written: it is
 /// read like syslog's.
 fn glog_header(line: &str) -> Header {
@@ -181,7 +218,7 @@ fn uwsgi_header(line: &str) -> Header {
 
 /// True when the line starts with a header (a timestamp or a level): a new record.
 pub fn has_header(line: &str) -> bool {
-    read_header(line).starts_record()
+    starts_record(line)
 }
 
 /// Parses a joined text event. Everything after the first line is the stack/body.
@@ -293,6 +330,8 @@ mod tests {
             "1:M 25 Apr 2024 05:32:35.019 * monotonic clock: POSIX clock_gettime",
             "[15-Jul-2024 10:00:00 UTC] PHP Warning:  x",
             "Jul 09, 2015 3:23:29 PM com.example.Foo run",
+            "4961:M 30 May 12:50:13.463 # Server started, Redis version 3.0.2",
+            "16-12-18 19:11:16 phue: GET Request timed out.",
         ] {
             assert!(has_header(l), "{l}");
         }

@@ -115,7 +115,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
     struct Compiled {
         clf: Vec<Item<'static>>,
         ctime: Vec<Item<'static>>,
-        numeric: [Vec<Item<'static>>; 3],
+        numeric: [Vec<Item<'static>>; 4],
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
@@ -129,6 +129,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
         numeric: [
             items("%Y-%m-%d-%H.%M.%S%.f"),
             items("%y/%m/%d %H:%M:%S%.f"),
+            items("%y-%m-%d %H:%M:%S%.f"),
             items("%y%m%d %H%M%S"),
         ],
         healthapp: items("%Y%m%d-%H:%M:%S"),
