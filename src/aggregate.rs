@@ -129,6 +129,8 @@ pub struct PreGroup {
     /// Events whose level was inferred from their content, and events without a level.
     pub level_inferred: u64,
     pub level_unknown: u64,
+    /// What the content stated, for an inferred level (the first reason in sort order).
+    pub inferred_from: Option<&'static str>,
     /// Per version (empty string = events without a version).
     pub versions: BTreeMap<String, VersionStats>,
 }
@@ -196,10 +198,12 @@ impl Aggregator {
             level,
             level_inferred: 0,
             level_unknown: 0,
+            inferred_from: None,
             versions: BTreeMap::new(),
         });
         g.level = g.level.max(level);
         g.level_inferred += u64::from(ev.level_inferred.is_some());
+        g.inferred_from = min_opt(g.inferred_from, ev.level_inferred);
         g.level_unknown += u64::from(ev.level.is_none());
         let stats = match g.versions.get_mut(v) {
             Some(s) => s,
@@ -225,6 +229,7 @@ impl Aggregator {
             level,
             level_inferred: 0,
             level_unknown: 0,
+            inferred_from: None,
             versions: BTreeMap::new(),
         });
         g.level = g.level.max(level);
@@ -244,6 +249,7 @@ impl Aggregator {
                     g.level = g.level.max(og.level);
                     g.level_inferred += og.level_inferred;
                     g.level_unknown += og.level_unknown;
+                    g.inferred_from = min_opt(g.inferred_from, og.inferred_from);
                     for (v, s) in og.versions {
                         g.versions.entry(v).or_default().merge(&s);
                     }
@@ -285,6 +291,7 @@ impl Aggregator {
                     existing.level = existing.level.max(g.level);
                     existing.level_inferred += g.level_inferred;
                     existing.level_unknown += g.level_unknown;
+                    existing.inferred_from = min_opt(existing.inferred_from, g.inferred_from);
                     existing.prekeys += 1;
                     for (v, s) in g.versions {
                         existing.versions.entry(v).or_default().merge(&s);
@@ -304,6 +311,7 @@ impl Aggregator {
                             level: g.level,
                             level_inferred: g.level_inferred,
                             level_unknown: g.level_unknown,
+                            inferred_from: g.inferred_from,
                             versions: g.versions,
                             prekeys: 1,
                         },
@@ -370,6 +378,8 @@ pub struct Group {
     pub level_inferred: u64,
     /// Events without a level (grouped only when every level is).
     pub level_unknown: u64,
+    /// What the content stated, for an inferred level.
+    pub inferred_from: Option<&'static str>,
     pub versions: BTreeMap<String, VersionStats>,
     /// How many distinct pre-templates were merged into this group.
     pub prekeys: usize,

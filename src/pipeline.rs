@@ -119,6 +119,8 @@ struct Batch {
     source: u32,
     format: Format,
     version: Option<Arc<str>>,
+    /// The source's own field mapping, when it differs from the run's.
+    mapping: Option<Arc<Mapping>>,
     data: Vec<u8>,
     /// (line, start, end, truncated_from). Empty for a block of whole lines, which the
     /// worker splits itself; `first_line` numbers them.
@@ -175,21 +177,6 @@ pub fn analyze(sources: &[SourceSpec], opts: &Options) -> Analysis {
             version_field: None,
         })
         .collect();
-    // Version fields of other names, found per input before the run reads them.
-    let mut extended = None;
-    for (i, spec) in sources.iter().enumerate() {
-        if spec.version.is_some() {
-            continue;
-        }
-        if let Some(field) = discover_version_field(spec, opts) {
-            extended
-                .get_or_insert_with(|| opts.clone())
-                .fields
-                .add_candidate(crate::input::mapping::Role::Version, &field);
-            summaries[i].version_field = Some(field);
-        }
-    }
-    let opts = extended.as_ref().unwrap_or(opts);
     let paths = Arc::new(JsonPaths::new(&opts.fields));
     let outs: Vec<WorkerOut> = std::thread::scope(|scope| {
         let mut txs: Vec<Sender<Batch>> = Vec::new();
@@ -203,9 +190,10 @@ pub fn analyze(sources: &[SourceSpec], opts: &Options) -> Analysis {
         }
         let mut next = 0usize;
         for (i, spec) in sources.iter().enumerate() {
-            let (format, err) = read_source(i as u32, spec, opts, &txs, &mut next);
-            summaries[i].format = format.map(|f| f.name().to_string());
-            summaries[i].error = err;
+            let read = read_source(i as u32, spec, opts, &txs, &mut next);
+            summaries[i].format = read.format.map(|f| f.name().to_string());
+            summaries[i].error = read.error;
+            summaries[i].version_field = read.version_field;
         }
         drop(txs);
         handles
@@ -242,73 +230,82 @@ pub fn analyze(sources: &[SourceSpec], opts: &Options) -> Analysis {
     }
 }
 
-/// The version field of an input whose version is under none of the known names; reads
-/// only its first block (standard input is not read ahead: it cannot be read twice).
-fn discover_version_field(spec: &SourceSpec, opts: &Options) -> Option<String> {
-    if spec.input == Input::Stdin {
-        return None;
-    }
-    let mut reader = input::open(&spec.input, opts.max_decompressed).ok()?;
-    let sample = reader.fill_buf().ok()?.to_vec();
-    let plan = Plan::new(&sample, opts.format);
-    let text = String::from_utf8_lossy(&sample);
-    input::version_field::discover(&text, plan.format, &opts.fields)
+/// The field mapping one source's records are read with, and its JSON lookups.
+pub struct Mapping {
+    pub fields: FieldMap,
+    pub paths: JsonPaths,
 }
 
-/// Splits one source into batches. Returns its format and, if reading stopped early, why.
-fn read_source(
-    source: u32,
-    spec: &SourceSpec,
-    opts: &Options,
-    txs: &[Sender<Batch>],
-    next: &mut usize,
-) -> (Option<Format>, Option<String>) {
-    let mut reader = match input::open(&spec.input, opts.max_decompressed) {
-        Ok(r) => r,
-        Err(e) => return (None, Some(format!("cannot open: {e}"))),
-    };
-    let sample = match reader.fill_buf() {
-        Ok(b) => b.to_vec(),
-        Err(e) => return (None, Some(format!("cannot read: {e}"))),
-    };
+/// A source opened and planned.
+struct Opened {
+    reader: Box<dyn BufRead + Send>,
+    plan: Plan,
+    /// Its own mapping, when its version field has a name none of the known ones has.
+    mapping: Option<Arc<Mapping>>,
+    version_field: Option<String>,
+}
+
+/// Opens a source, reads its start, and decides how its lines become records and which
+/// field holds its version.
+fn open_source(spec: &SourceSpec, opts: &Options) -> Result<Opened, String> {
+    let mut reader =
+        input::open(&spec.input, opts.max_decompressed).map_err(|e| format!("cannot open: {e}"))?;
+    let sample = reader
+        .fill_buf()
+        .map_err(|e| format!("cannot read: {e}"))?
+        .to_vec();
     let plan = Plan::new(&sample, opts.format);
+    let version_field = if spec.version.is_none() {
+        plan.samples
+            .iter()
+            .find_map(|(_, text)| input::version_field::discover(text, plan.format, &opts.fields))
+    } else {
+        None
+    };
+    let mapping = version_field.as_deref().map(|field| {
+        let mut fields = opts.fields.clone();
+        fields.add_candidate(crate::input::mapping::Role::Version, field);
+        let paths = JsonPaths::new(&fields);
+        Arc::new(Mapping { fields, paths })
+    });
+    Ok(Opened {
+        reader,
+        plan,
+        mapping,
+        version_field,
+    })
+}
+
+/// What reading one source found out about it.
+struct SourceRead {
+    format: Option<Format>,
+    /// Why reading stopped early, if it did.
+    error: Option<String>,
+    version_field: Option<String>,
+}
+
+/// What [`each_record`] gives each record: its line, text, wrapper meta, and the length
+/// of its line when that was cut.
+type OnRecord<'a> = dyn FnMut(u64, &str, &Meta, Option<usize>) + 'a;
+
+/// Reads every record of an opened source in order, through its assembler when it needs
+/// one (else one line is one record): `on_record(line, text, meta, truncated_from)`.
+/// Returns why reading stopped early, if it did.
+fn each_record(
+    reader: Box<dyn BufRead + Send>,
+    plan: Plan,
+    on_record: &mut OnRecord,
+) -> Option<String> {
     let format = plan.format;
-    let version: Option<Arc<str>> = spec.version.as_deref().map(Arc::from);
-    if !plan.needs_assembly() {
-        let error = read_blocks(reader, source, format, version, txs, next);
-        return (Some(format), error);
-    }
+    let mut assembler = plan.needs_assembly().then(|| Assembler::new(plan));
     let mut lines = LineReader::new(reader);
-    let mut assembler = Assembler::new(plan, &sample);
-    let wrapped = plan.wrapper.is_some();
-    let new_batch = || Batch {
-        source,
-        format,
-        version: version.clone(),
-        data: Vec::with_capacity(BATCH_BYTES + 4096),
-        items: Vec::new(),
-        first_line: 0,
-        meta: Vec::new(),
-    };
-    let mut batch = new_batch();
-    let mut line_buf = Vec::new();
+    let mut buf = Vec::new();
     let mut records: Vec<Assembled> = Vec::new();
+    let none = Meta::default();
     let mut error = None;
-    let send = |b: Batch, next: &mut usize| {
-        let _ = txs[*next % txs.len()].send(b);
-        *next += 1;
-    };
-    let push_records = |batch: &mut Batch, records: &mut Vec<Assembled>| {
-        for r in records.drain(..) {
-            push_item(batch, r.line, r.text.as_bytes(), None);
-            if wrapped {
-                batch.meta.push(r.meta);
-            }
-        }
-    };
     loop {
-        line_buf.clear();
-        let info = match lines.next_line(&mut line_buf) {
+        buf.clear();
+        let info = match lines.next_line(&mut buf) {
             Ok(Some(i)) => i,
             Ok(None) => break,
             Err(e) => {
@@ -316,24 +313,96 @@ fn read_source(
                 break;
             }
         };
-        let mut line = String::from_utf8_lossy(&line_buf);
+        let mut line = String::from_utf8_lossy(&buf);
+        // A cut JSON line is reported malformed; other shapes keep the event, marked cut.
         if let Some(n) = info.truncated_from
             && format != Format::Ndjson
         {
             line = Cow::Owned(truncation_marker(&line, n));
         }
-        assembler.push(info.no, &line, &mut records);
-        push_records(&mut batch, &mut records);
-        if batch.data.len() >= BATCH_BYTES {
-            send(std::mem::replace(&mut batch, new_batch()), next);
+        match assembler.as_mut() {
+            Some(a) => {
+                a.push(info.no, &line, &mut records);
+                for r in records.drain(..) {
+                    on_record(r.line, &r.text, &r.meta, None);
+                }
+            }
+            None => on_record(info.no, &line, &none, info.truncated_from),
         }
     }
-    assembler.finish(&mut records);
-    push_records(&mut batch, &mut records);
-    if !batch.items.is_empty() {
-        send(batch, next);
+    if let Some(a) = assembler.as_mut() {
+        a.finish(&mut records);
+        for r in records.drain(..) {
+            on_record(r.line, &r.text, &r.meta, None);
+        }
     }
-    (Some(format), error)
+    error
+}
+
+/// Splits one source into batches for the workers.
+fn read_source(
+    source: u32,
+    spec: &SourceSpec,
+    opts: &Options,
+    txs: &[Sender<Batch>],
+    next: &mut usize,
+) -> SourceRead {
+    let opened = match open_source(spec, opts) {
+        Ok(o) => o,
+        Err(error) => {
+            return SourceRead {
+                format: None,
+                error: Some(error),
+                version_field: None,
+            };
+        }
+    };
+    let format = opened.plan.format;
+    let version: Option<Arc<str>> = spec.version.as_deref().map(Arc::from);
+    let mapping = opened.mapping;
+    let send = |b: Batch, next: &mut usize| {
+        let _ = txs[*next % txs.len()].send(b);
+        *next += 1;
+    };
+    let new_batch = || Batch {
+        source,
+        format,
+        version: version.clone(),
+        mapping: mapping.clone(),
+        data: Vec::new(),
+        items: Vec::new(),
+        first_line: 0,
+        meta: Vec::new(),
+    };
+    let error = if opened.plan.needs_assembly() {
+        let wrapped = opened.plan.wrapper.is_some();
+        let with_room = || {
+            let mut b = new_batch();
+            b.data.reserve(BATCH_BYTES + 4096);
+            b
+        };
+        let mut batch = with_room();
+        let error = each_record(opened.reader, opened.plan, &mut |line, text, meta, _| {
+            push_item(&mut batch, line, text.as_bytes(), None);
+            if wrapped {
+                batch.meta.push(meta.clone());
+            }
+            if batch.data.len() >= BATCH_BYTES {
+                send(std::mem::replace(&mut batch, with_room()), next);
+            }
+        });
+        if !batch.items.is_empty() {
+            send(batch, next);
+        }
+        error
+    } else {
+        read_blocks(opened.reader, &new_batch, &send, next)
+    };
+    SourceRead {
+        format: Some(format),
+        error,
+        version_field: opened.version_field,
+    }
 }
 
 /// Line-per-event formats: sends blocks of whole lines without splitting them here (the
@@ -341,10 +410,8 @@ fn read_source(
 /// [`input::MAX_LINE_BYTES`] is cut there and sent on its own, marked truncated.
 fn read_blocks(
     mut reader: Box<dyn BufRead + Send>,
-    source: u32,
-    format: Format,
-    version: Option<Arc<str>>,
-    txs: &[Sender<Batch>],
+    new_batch: &dyn Fn() -> Batch,
+    send_batch: &dyn Fn(Batch, &mut usize),
     next: &mut usize,
 ) -> Option<String> {
     let mut line_no: u64 = 1; // number of the first line in `buf`
@@ -353,17 +420,15 @@ fn read_blocks(
     let mut oversize: Option<(u64, Vec<u8>, usize)> = None;
     let mut send =
         |data: Vec<u8>, items: Vec<(u64, usize, usize, Option<usize>)>, first_line: u64| {
-            let b = Batch {
-                source,
-                format,
-                version: version.clone(),
-                data,
-                items,
-                first_line,
-                meta: Vec::new(),
-            };
-            let _ = txs[*next % txs.len()].send(b);
-            *next += 1;
+            send_batch(
+                Batch {
+                    data,
+                    items,
+                    first_line,
+                    ..new_batch()
+                },
+                next,
+            );
         };
     loop {
         let chunk = match reader.fill_buf() {
@@ -476,82 +541,57 @@ pub fn read_events(
     on_event: &mut dyn FnMut(&Event),
     on_malformed: &mut dyn FnMut(Malformed),
 ) -> (Option<Format>, Option<String>) {
-    let mut reader = match input::open(&spec.input, opts.max_decompressed) {
-        Ok(r) => r,
-        Err(e) => return (None, Some(format!("cannot open: {e}"))),
+    let opened = match open_source(spec, opts) {
+        Ok(o) => o,
+        Err(e) => return (None, Some(e)),
     };
-    let sample = match reader.fill_buf() {
-        Ok(b) => b.to_vec(),
-        Err(e) => return (None, Some(format!("cannot read: {e}"))),
+    let format = opened.plan.format;
+    let run_paths;
+    let (fields, paths) = match &opened.mapping {
+        Some(m) => (&m.fields, &m.paths),
+        None => {
+            run_paths = JsonPaths::new(&opts.fields);
+            (&opts.fields, &run_paths)
+        }
     };
-    let plan = Plan::new(&sample, opts.format);
-    let format = plan.format;
-    let paths = JsonPaths::new(&opts.fields);
     let mut memo = input::json::KeyMemo::default();
-    let mut assembler = plan.needs_assembly().then(|| Assembler::new(plan, &sample));
-    let mut lines = LineReader::new(reader);
-    let mut buf = Vec::new();
     let name = spec.input.name();
-    let mut handle = |line: u64, text: &str, meta: &Meta, truncated: Option<usize>| {
-        if text.trim().is_empty() {
-            return;
-        }
-        match parse_item(format, text, &opts.fields, &paths, &mut memo) {
-            Ok(mut ev) => {
-                ev.line = line;
-                apply_meta(&mut ev, meta);
-                if let Some(v) = &spec.version {
-                    ev.version = Some(Cow::Borrowed(v));
+    let error = each_record(
+        opened.reader,
+        opened.plan,
+        &mut |line, text, meta, truncated| {
+            if text.trim().is_empty() {
+                return;
+            }
+            match parse_item(format, text, fields, paths, &mut memo) {
+                Ok(mut ev) => {
+                    ev.line = line;
+                    apply_meta(&mut ev, meta);
+                    if let Some(v) = &spec.version {
+                        ev.version = Some(Cow::Borrowed(v));
+                    }
+                    on_event(&ev);
                 }
-                on_event(&ev);
+                Err(reason) => on_malformed(Malformed {
+                    source: name.clone(),
+                    line,
+                    reason: truncated_reason(reason, truncated),
+                }),
             }
-            Err(reason) => on_malformed(Malformed {
-                source: name.clone(),
-                line,
-                reason: match truncated {
-                    Some(n) => format!(
-                        "line of {n} bytes truncated to {} bytes: {reason}",
-                        input::MAX_LINE_BYTES
-                    ),
-                    None => reason,
-                },
-            }),
-        }
-    };
-    let mut error = None;
-    let mut records = Vec::new();
-    let none = Meta::default();
-    loop {
-        buf.clear();
-        let info = match lines.next_line(&mut buf) {
-            Ok(Some(i)) => i,
-            Ok(None) => break,
-            Err(e) => {
-                error = Some(format!("read error after line {}: {e}", lines.line_no));
-                break;
-            }
-        };
-        let mut text = String::from_utf8_lossy(&buf).into_owned();
-        if let (Some(n), true) = (info.truncated_from, format != Format::Ndjson) {
-            text = truncation_marker(&text, n);
-        }
-        match assembler.as_mut() {
-            Some(a) => {
-                a.push(info.no, &text, &mut records);
-                for r in records.drain(..) {
-                    handle(r.line, &r.text, &r.meta, None);
-                }
-            }
-            None => handle(info.no, &text, &none, info.truncated_from),
-        }
-    }
-    if let Some(a) = assembler.as_mut() {
-        a.finish(&mut records);
-        for r in records.drain(..) {
-            handle(r.line, &r.text, &r.meta, None);
-        }
-    }
+        },
+    );
     (Some(format), error)
+}
+
+/// A malformed line's reason, saying when the line was cut first.
+fn truncated_reason(reason: String, truncated: Option<usize>) -> String {
+    match truncated {
+        Some(n) => format!(
+            "line of {n} bytes truncated to {} bytes: {reason}",
+            input::MAX_LINE_BYTES
+        ),
+        None => reason,
+    }
 }
 
 /// What a wrapper said, where the record itself is silent.
@@ -581,7 +621,18 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
     let mut out = WorkerOut::default();
     let mut fp = Fingerprinter::default();
     let mut memo = input::json::KeyMemo::default();
+    // The memo caches lookups of one mapping: start it anew when the mapping changes.
+    let mut memo_of: Option<*const Mapping> = None;
     for batch in rx {
+        let (fields, paths) = match &batch.mapping {
+            Some(m) => (&m.fields, &m.paths),
+            None => (&opts.fields, paths),
+        };
+        let mapping_id = batch.mapping.as_ref().map(Arc::as_ptr);
+        if mapping_id != memo_of {
+            memo = input::json::KeyMemo::default();
+            memo_of = mapping_id;
+        }
         if let Some(p) = &opts.progress {
             let n = if batch.items.is_empty() {
                 memchr::memchr_iter(b'\n', &batch.data).count().max(1)
@@ -613,17 +664,11 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
             if text.trim().is_empty() {
                 continue;
             }
-            let parsed = parse_item(batch.format, &text, &opts.fields, paths, &mut memo);
+            let parsed = parse_item(batch.format, &text, fields, paths, &mut memo);
             let mut ev = match parsed {
                 Ok(ev) => ev,
                 Err(reason) => {
-                    let reason = match truncated {
-                        Some(n) => format!(
-                            "line of {n} bytes truncated to {} bytes: {reason}",
-                            input::MAX_LINE_BYTES
-                        ),
-                        None => reason,
-                    };
+                    let reason = truncated_reason(reason, truncated);
                     *out.malformed_count.entry(batch.source).or_default() += 1;
                     if out.malformed.len() < MALFORMED_EXAMPLES {
                         out.malformed.push(Malformed {

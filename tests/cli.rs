@@ -791,3 +791,91 @@ fn a_version_field_of_another_name_is_found_and_named() {
     let o = run(&["report", "--format", "json", "--field", "version=nope", &p]);
     assert!(!stdout(&o).contains("version_field"), "{}", stdout(&o));
 }
+
+#[test]
+fn levels_that_were_inferred_or_missing_are_said_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let prev = write(
+        dir.path(),
+        "prev.log",
+        b"2026-11-17 10:00:00 INFO worker started\n",
+    );
+    let cur = write(
+        dir.path(),
+        "cur.log",
+        b"Starting worker\nTraceback (most recent call last):\n  File \"/srv/w.py\", line 1, in <module>\nValueError: queue name is empty\nworker exited\n",
+    );
+    let o = run(&["diff", "--format", "markdown", &prev, &cur]);
+    let md = stdout(&o);
+    assert!(md.contains("error (inferred)"), "{md}");
+    assert!(
+        md.contains("2 event(s) of version") && md.contains("had no level that could be read"),
+        "{md}"
+    );
+    assert!(md.contains("had no timestamp"), "{md}");
+    let o = run(&["diff", "--format", "json", &prev, &cur]);
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let g = &r["groups"][0];
+    assert_eq!(g["level"], "error");
+    assert_eq!(g["level_inferred"], 1);
+    assert_eq!(g["level_inferred_from"], "a Python traceback");
+    assert_eq!(r["current"]["unleveled"], 2);
+    // Every event grouped: the ones without a level say so, never "error".
+    let o = run(&[
+        "diff",
+        "--format",
+        "json",
+        "--min-level",
+        "any",
+        &prev,
+        &cur,
+    ]);
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let unknown: Vec<&Value> = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["level"].is_null())
+        .collect();
+    assert_eq!(unknown.len(), 2, "{r}");
+    assert!(unknown.iter().all(|g| g["level_unknown"] == 1));
+    let o = run(&[
+        "diff",
+        "--format",
+        "markdown",
+        "--min-level",
+        "any",
+        &prev,
+        &cur,
+    ]);
+    assert!(stdout(&o).contains("| unknown |"), "{}", stdout(&o));
+}
+
+#[test]
+fn wrapped_container_logs_are_read_as_their_inner_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = write(
+        dir.path(),
+        "compose.log",
+        concat!(
+            "\u{1b}[2Kapi-1    | 2026-11-17 10:00:00,000 ERROR [main] c.e.Api - request failed\n",
+            "\u{1b}[2Kdb-1     | 2026-11-17 10:00:00.100 UTC [7] LOG:  checkpoint starting\n",
+            "\u{1b}[2Kapi-1    | java.lang.IllegalStateException: pool closed\n",
+            "\u{1b}[2Kapi-1    | \tat c.e.Pool.get(Pool.java:88)\n",
+        )
+        .as_bytes(),
+    );
+    let evs = fingerprints(&["fingerprint", "--min-level", "any", &compose]);
+    let lines: Vec<u64> = evs.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, vec![1, 2], "{evs:?}");
+    assert_eq!(evs[0]["level"], "error");
+    assert_eq!(evs[1]["level"], "info");
+    let cri = write(
+        dir.path(),
+        "cri.log",
+        b"2026-11-17T10:00:00.000000001Z stderr P {\"level\":\"error\",\"msg\":\"db \n2026-11-17T10:00:00.000000002Z stderr F down\"}\n",
+    );
+    let evs = fingerprints(&["fingerprint", &cri]);
+    assert_eq!(evs.len(), 1, "{evs:?}");
+    assert_eq!(evs[0]["title"], "db down");
+}

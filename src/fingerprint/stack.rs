@@ -259,14 +259,30 @@ fn is_go_runtime(f: &str) -> bool {
     LIB.iter().any(|l| f.starts_with(l))
 }
 
+/// An exception's own line (trimmed): `java.io.IOException: reset`, `Caused by: ...`,
+/// `KeyError: 'id'`, `PHP Fatal error:  Uncaught Exception: x`.
+fn exception_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?:Caused by:\s+|Uncaught\s+|PHP Fatal error:\s+Uncaught\s+)?([A-Za-z_][\w$]*(?:[.\\][A-Za-z_][\w$]*)*(?:Exception|Error|Throwable|Exit|Interrupt|Fault|Failure))(?::\s*(.*))?$").unwrap()
+    })
+}
+
+/// True when the line names an exception the way traces do (see [`exception_type`]), or
+/// JavaScript's and .NET's base classes, which have no prefix (`Error: boom`).
+pub fn is_exception_line(line: &str) -> bool {
+    let t = line.trim();
+    exception_re().is_match(t)
+        || ["Error", "Exception"]
+            .iter()
+            .any(|base| t == *base || t.strip_prefix(base).is_some_and(|r| r.starts_with(": ")))
+}
+
 /// The exception type named in a trace's first lines: Java `java.io.IOException: x`,
 /// `Caused by: ...` (the root cause is the last one), Python's final `ValueError: x` line,
 /// Go `panic: ...`, PHP `PHP Fatal error:  Uncaught Exception: x`.
 pub fn exception_type(text: &str) -> Option<(String, String)> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"^(?:Caused by:\s+|Uncaught\s+|PHP Fatal error:\s+Uncaught\s+)?([A-Za-z_][\w$]*(?:[.\\][A-Za-z_][\w$]*)*(?:Exception|Error|Throwable|Exit|Interrupt|Fault|Failure))(?::\s*(.*))?$").unwrap()
-    });
+    let re = exception_re();
     let mut found = None;
     for line in text.lines() {
         let l = line.trim();

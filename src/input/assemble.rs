@@ -24,12 +24,15 @@ pub struct Assembled {
 }
 
 /// How one input's lines become records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub format: Format,
     pub wrapper: Option<Wrapper>,
     /// JSON records span lines.
     pub json_multiline: bool,
+    /// The start of the input with its wrapper taken off, per stream: each stream decides
+    /// for itself whether its records start with headers.
+    pub samples: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -41,16 +44,25 @@ impl Plan {
         } else {
             unwrap::detect(&text)
         };
-        let inner = match wrapper {
-            Some(w) => inner_sample(w, &text),
-            None => text.into_owned(),
+        let samples = match wrapper {
+            None => vec![(String::new(), unwrap::strip_ansi(&text).into_owned())],
+            Some(w) => stream_samples(w, &text),
+        };
+        let joined;
+        let inner = match samples.as_slice() {
+            [(_, only)] => only.as_str(),
+            _ => {
+                joined = samples.iter().map(|(_, t)| t.as_str()).collect::<String>();
+                joined.as_str()
+            }
         };
         let format = forced.unwrap_or_else(|| detect_format(inner.as_bytes()));
-        let json_multiline = format == Format::Ndjson && JsonJoiner::needed(&inner);
+        let json_multiline = format == Format::Ndjson && JsonJoiner::needed(inner);
         Plan {
             format,
             wrapper,
             json_multiline,
+            samples,
         }
     }
 
@@ -60,25 +72,36 @@ impl Plan {
     }
 }
 
-/// The sample with its wrapper taken off (partial lines not joined: it is only a sample).
-fn inner_sample(w: Wrapper, text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// The sample's inner lines grouped by stream (partial lines not joined: it is only a
+/// sample). Lines not in the wrapper's shape go to the stream `""`, as [`Assembler`] reads
+/// them.
+fn stream_samples(w: Wrapper, text: &str) -> Vec<(String, String)> {
+    let mut samples: Vec<(String, String)> = Vec::new();
+    let mut add = |stream: &str, line: &str| {
+        let i = match samples.iter().position(|(s, _)| s == stream) {
+            Some(i) => i,
+            None => {
+                samples.push((stream.to_string(), String::new()));
+                samples.len() - 1
+            }
+        };
+        samples[i].1.push_str(line);
+        samples[i].1.push('\n');
+    };
     for line in text.lines() {
+        let clean = unwrap::strip_ansi(line);
         if w == Wrapper::Otlp {
-            for r in unwrap::otlp_records(line).unwrap_or_default() {
-                out.push_str(&r);
-                out.push('\n');
+            for r in unwrap::otlp_records(&clean).unwrap_or_default() {
+                add("", &r);
             }
             continue;
         }
-        let clean = unwrap::strip_ansi(line);
         match unwrap::unwrap(w, &clean) {
-            Some(u) => out.push_str(&u.text),
-            None => out.push_str(&clean),
+            Some(u) => add(&u.stream, &u.text),
+            None => add("", &clean),
         }
-        out.push('\n');
     }
-    out
+    samples
 }
 
 enum Joining {
@@ -99,42 +122,13 @@ struct Stream {
 /// Turns one input's physical lines into records.
 pub struct Assembler {
     plan: Plan,
-    /// The sample's inner lines per stream: each stream decides for itself whether its
-    /// records start with headers.
-    samples: Vec<(String, String)>,
     streams: Vec<Stream>,
 }
 
 impl Assembler {
-    pub fn new(plan: Plan, sample: &[u8]) -> Assembler {
-        let text = String::from_utf8_lossy(sample);
-        let mut samples: Vec<(String, String)> = Vec::new();
-        let mut add = |stream: &str, line: &str| {
-            let i = match samples.iter().position(|(s, _)| s == stream) {
-                Some(i) => i,
-                None => {
-                    samples.push((stream.to_string(), String::new()));
-                    samples.len() - 1
-                }
-            };
-            samples[i].1.push_str(line);
-            samples[i].1.push('\n');
-        };
-        match plan.wrapper {
-            Some(Wrapper::Otlp) | None => add("", &text),
-            Some(w) => {
-                for line in text.lines() {
-                    let clean = unwrap::strip_ansi(line);
-                    match unwrap::unwrap(w, &clean) {
-                        Some(u) => add(&u.stream, &u.text),
-                        None => add("", &clean),
-                    }
-                }
-            }
-        }
+    pub fn new(plan: Plan) -> Assembler {
         Assembler {
             plan,
-            samples,
             streams: Vec::new(),
         }
     }
@@ -144,6 +138,7 @@ impl Assembler {
             return &mut self.streams[i];
         }
         let sample = self
+            .plan
             .samples
             .iter()
             .find(|(s, _)| s == name)
@@ -285,7 +280,7 @@ mod tests {
 
     fn assemble(input: &str) -> (Plan, Vec<Assembled>) {
         let plan = Plan::new(input.as_bytes(), None);
-        let mut a = Assembler::new(plan, input.as_bytes());
+        let mut a = Assembler::new(plan.clone());
         let mut out = Vec::new();
         for (i, l) in input.lines().enumerate() {
             a.push(i as u64 + 1, l, &mut out);

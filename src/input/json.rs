@@ -94,7 +94,8 @@ pub fn parse_line<'a>(
     de.end().map_err(|e| json_reason(&e))?;
     if caps.is_empty() {
         return Err(
-            "a JSON object without any field of a log record (no message, level or time)"
+            "a JSON object without any field of a log record (no message, level or time); \
+             if its message is under another name, map it: --field message=KEY"
                 .to_string(),
         );
     }

@@ -24,7 +24,9 @@
 //! JSON records that span lines (pretty-printed, or Elasticsearch's `stacktrace` arrays) are
 //! joined by counting brackets outside strings.
 
+use super::severity::{self, Opens};
 use super::text::{read_header, starts_record};
+use crate::fingerprint::stack;
 
 /// A joined record: the line it starts on and its text (lines joined by `\n`).
 pub type Record = (u64, String);
@@ -107,50 +109,17 @@ fn classify(line: &str) -> Kind {
         b'g' if line.starts_with("goroutine ") && line.ends_with("]:") => return Kind::Goroutine,
         _ => {}
     }
-    if line.starts_with("panic: ")
-        || line.starts_with("fatal error: ")
-        || line.starts_with("SIGQUIT: ")
-        || line.starts_with("SIGSEGV: ")
-        || line.starts_with("SIGABRT: ")
-        || line.starts_with("Exception in thread \"")
-        || line.starts_with("Unhandled exception. ")
-        || line.starts_with("Unhandled Exception: ")
-        || super::severity::is_ruby_crash(line)
-    {
-        return Kind::TraceStart;
-    }
+    // No runtime mark has a header's shape: headers first, they are most lines.
     if starts_record(line) {
         return Kind::Header;
     }
-    if is_exception_line(line) {
+    if severity::opens(line) != Opens::No {
+        return Kind::TraceStart;
+    }
+    if stack::is_exception_line(line) {
         return Kind::Exception;
     }
     Kind::Other
-}
-
-/// An exception's own line: a dotted or plain type name ending in Exception/Error/...,
-/// then `: message` or nothing (`java.io.IOException: reset`, `KeyError: 'id'`).
-fn is_exception_line(line: &str) -> bool {
-    let name_end = line.find(": ").unwrap_or(line.len());
-    let name = &line[..name_end];
-    !name.is_empty()
-        && name.len() < 200
-        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'$' | b'\\'))
-        && [
-            "Exception",
-            "Error",
-            "Throwable",
-            "Exit",
-            "Interrupt",
-            "Fault",
-            "Failure",
-            "Warning",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s))
 }
 
 /// Python's closing line of a traceback: the exception, `Name: message` or `Name`.
@@ -271,7 +240,7 @@ impl Joiner {
                 r.lines == 1
                     && r.header
                     && !after_blank
-                    && super::severity::prefix_level(line).is_some()
+                    && severity::prefix_level(line).is_some()
                     && !read_header(line).has_timestamp
                     && {
                         let first = read_header(&r.text);
@@ -326,12 +295,7 @@ fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {
     match (t, kind) {
         (_, Kind::Traceback) => Trace::Python,
         (_, Kind::Goroutine) => Trace::Go,
-        (_, Kind::TraceStart)
-            if line.starts_with("panic: ") || line.starts_with("fatal error: ") =>
-        {
-            Trace::Go
-        }
-        (_, Kind::TraceStart) if line.starts_with("SIG") => Trace::Go,
+        (_, Kind::TraceStart) if severity::opens(line) == Opens::GoDump => Trace::Go,
         (Trace::Python, Kind::Exception | Kind::Other) if closes_python(line) => Trace::PythonDone,
         (Trace::PythonDone, Kind::Chain) => Trace::PythonDone,
         (t, _) => t,

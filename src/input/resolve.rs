@@ -109,6 +109,7 @@ impl<'a> Captures<'a> {
                 None => Cow::Borrowed(raw),
             },
         };
+        super::severity::infer_missing(&mut ev);
         if ev.version.is_none() {
             ev.version = ev
                 .origin

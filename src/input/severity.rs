@@ -218,85 +218,203 @@ fn php_level(s: &str) -> Option<(Level, usize)> {
 /// Why a level was inferred from an event's content, for the detail pane and the JSON.
 pub type Reason = &'static str;
 
+/// Whether a runtime's mark opens a record of its own when it starts a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opens {
+    /// It can stand anywhere in a record (`... segfault at ...`).
+    No,
+    /// A trace of its own (`Exception in thread "main" ...`).
+    Record,
+    /// A Go panic or signal dump: goroutine blocks follow, separated by blank lines.
+    GoDump,
+}
+
+/// What runtimes and the kernel print when something fails and no logger gave it a level,
+/// as their documentation shows it: the text, the level it states, why, and whether a line
+/// starting with it opens a record.
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 22] = [
+    (
+        "Traceback (most recent call last)",
+        Level::Error,
+        "a Python traceback",
+        Opens::No,
+    ),
+    (
+        "PHP Fatal error",
+        Level::Fatal,
+        "a PHP fatal error",
+        Opens::No,
+    ),
+    (
+        "Fatal error: ",
+        Level::Fatal,
+        "a PHP fatal error",
+        Opens::No,
+    ),
+    (
+        "http: panic serving",
+        Level::Error,
+        "a Go HTTP handler panic",
+        Opens::No,
+    ),
+    ("panic: ", Level::Fatal, "a Go panic", Opens::GoDump),
+    (
+        "fatal error: ",
+        Level::Fatal,
+        "a Go runtime fatal error",
+        Opens::GoDump,
+    ),
+    (
+        "SIGSEGV: ",
+        Level::Fatal,
+        "a Go runtime signal",
+        Opens::GoDump,
+    ),
+    (
+        "SIGABRT: ",
+        Level::Fatal,
+        "a Go runtime signal",
+        Opens::GoDump,
+    ),
+    (
+        "SIGQUIT: ",
+        Level::Fatal,
+        "a Go runtime signal",
+        Opens::GoDump,
+    ),
+    (
+        "Exception in thread \"",
+        Level::Error,
+        "an uncaught Java exception",
+        Opens::Record,
+    ),
+    (
+        "Unhandled exception. ",
+        Level::Error,
+        "an unhandled .NET exception",
+        Opens::Record,
+    ),
+    (
+        "Unhandled Exception: ",
+        Level::Error,
+        "an unhandled .NET exception",
+        Opens::Record,
+    ),
+    (
+        "Uncaught ",
+        Level::Error,
+        "an uncaught exception",
+        Opens::No,
+    ),
+    (
+        "UnhandledPromiseRejection",
+        Level::Error,
+        "an unhandled promise rejection",
+        Opens::No,
+    ),
+    ("Kernel panic", Level::Fatal, "a kernel panic", Opens::No),
+    (
+        "segfault at ",
+        Level::Error,
+        "a segmentation fault",
+        Opens::No,
+    ),
+    (
+        "Segmentation fault",
+        Level::Error,
+        "a segmentation fault",
+        Opens::No,
+    ),
+    (
+        "general protection fault",
+        Level::Error,
+        "a general protection fault",
+        Opens::No,
+    ),
+    (
+        "invoked oom-killer",
+        Level::Error,
+        "an out-of-memory kill",
+        Opens::No,
+    ),
+    (
+        "Out of memory: Kill",
+        Level::Error,
+        "an out-of-memory kill",
+        Opens::No,
+    ),
+    (
+        "oom-kill:",
+        Level::Error,
+        "an out-of-memory kill",
+        Opens::No,
+    ),
+    (
+        "Memory cgroup out of memory",
+        Level::Error,
+        "an out-of-memory kill",
+        Opens::No,
+    ),
+];
+
+/// What a line that starts with a runtime's mark opens, if anything: a Ruby crash line
+/// or one of [`RUNTIME_MARKS`] that opens a record.
+pub fn opens(line: &str) -> Opens {
+    for (text, _, _, opens) in RUNTIME_MARKS {
+        if opens != Opens::No && line.starts_with(text) {
+            return opens;
+        }
+    }
+    if is_ruby_crash(line) {
+        return Opens::Record;
+    }
+    Opens::No
+}
+
 /// The level an event's content states when no level was written: runtimes print uncaught
 /// exceptions, tracebacks and panics without one, and the kernel does not tag segfaults or
-/// OOM kills. `has_stack`/`has_error_type`: the event carries a stack trace or an exception
-/// type (structured fields, or found in the text).
-pub fn infer(text: &str, has_stack: bool, has_error_type: bool) -> Option<(Level, Reason)> {
-    const RULES: [(&str, Level, Reason); 18] = [
-        (
-            "Traceback (most recent call last)",
-            Level::Error,
-            "a Python traceback",
-        ),
-        ("PHP Fatal error", Level::Fatal, "a PHP fatal error"),
-        ("Fatal error: ", Level::Fatal, "a PHP fatal error"),
-        (
-            "http: panic serving",
-            Level::Error,
-            "a Go HTTP handler panic",
-        ),
-        ("panic: ", Level::Fatal, "a Go panic"),
-        ("fatal error: ", Level::Fatal, "a Go runtime fatal error"),
-        (
-            "Exception in thread \"",
-            Level::Error,
-            "an uncaught Java exception",
-        ),
-        (
-            "Unhandled exception. ",
-            Level::Error,
-            "an unhandled .NET exception",
-        ),
-        (
-            "Unhandled Exception: ",
-            Level::Error,
-            "an unhandled .NET exception",
-        ),
-        ("Uncaught ", Level::Error, "an uncaught exception"),
-        (
-            "UnhandledPromiseRejection",
-            Level::Error,
-            "an unhandled promise rejection",
-        ),
-        ("Kernel panic", Level::Fatal, "a kernel panic"),
-        ("segfault at ", Level::Error, "a segmentation fault"),
-        ("Segmentation fault", Level::Error, "a segmentation fault"),
-        (
-            "general protection fault",
-            Level::Error,
-            "a general protection fault",
-        ),
-        ("invoked oom-killer", Level::Error, "an out-of-memory kill"),
-        ("Out of memory: Kill", Level::Error, "an out-of-memory kill"),
-        ("oom-kill:", Level::Error, "an out-of-memory kill"),
-    ];
-    for (needle, level, reason) in RULES {
-        if text.contains(needle) {
+/// OOM kills. `parts`: the event's text (a whole text record, or a structured record's
+/// message and stack); `has_error_type`: an exception type was found or given.
+pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
+    for (text, level, reason, _) in RUNTIME_MARKS {
+        if parts.iter().any(|p| p.contains(text)) {
             return Some((level, reason));
         }
     }
-    if text.contains("Memory cgroup out of memory") || text.contains("Killed process ") {
-        return Some((Level::Error, "an out-of-memory kill"));
-    }
-    if is_ruby_crash(text) {
+    if parts.first().is_some_and(|p| is_ruby_crash(p)) {
         return Some((Level::Error, "an uncaught Ruby exception"));
     }
     // Node and browsers: `TypeError: x` over `    at f (file.js:1:2)` frames.
-    if text.contains("\n    at ")
-        && text
-            .lines()
-            .any(|l| l.starts_with("Error: ") || l.contains("Error: ") && !l.starts_with(' '))
-    {
+    let js_trace = |p: &&str| {
+        p.contains("\n    at ")
+            && p.lines()
+                .any(|l| !l.starts_with(' ') && l.contains("Error: "))
+    };
+    if parts.iter().any(js_trace) {
         return Some((Level::Error, "an exception with a stack trace"));
     }
-    if has_error_type && has_stack {
-        return Some((Level::Error, "an exception with a stack trace"));
+    let has_stack = parts.len() > 1 || parts.first().is_some_and(|p| p.contains('\n'));
+    match (has_error_type, has_stack) {
+        (true, true) => Some((Level::Error, "an exception with a stack trace")),
+        (true, false) => Some((Level::Error, "an exception")),
+        _ => None,
     }
-    if has_error_type {
-        return Some((Level::Error, "an exception"));
+}
+
+/// Sets an inferred level on an event that has none, from what its message and stack
+/// state. Both event constructors (text records, structured records) end with it.
+pub fn infer_missing(ev: &mut crate::event::Event<'_>) {
+    if ev.level.is_some() {
+        return;
     }
-    None
+    let found = match ev.stack.as_deref() {
+        Some(stack) => infer(&[&ev.message, stack], ev.error_type.is_some()),
+        None => infer(&[&ev.message], ev.error_type.is_some()),
+    };
+    if let Some((level, reason)) = found {
+        ev.level = Some(level);
+        ev.level_inferred = Some(reason);
+    }
 }
 
 /// Ruby's report of an uncaught exception: `file.rb:12:in 'method': message (Class)`.
@@ -395,7 +513,7 @@ mod tests {
 
     #[test]
     fn inferred_only_from_what_runtimes_print() {
-        let i = |t: &str| infer(t, false, false).map(|x| x.0);
+        let i = |t: &str| infer(&[t], false).map(|x| x.0);
         assert_eq!(
             i("Traceback (most recent call last):\n  File \"x\""),
             Some(Level::Error)
@@ -424,6 +542,16 @@ mod tests {
         );
         assert_eq!(i("Started GET \"/\" for 127.0.0.1"), None);
         assert_eq!(i("0 errors, 2 warnings"), None);
-        assert_eq!(infer("x", true, true).map(|x| x.0), Some(Level::Error));
+        assert_eq!(
+            infer(&["x", "at a.B(B.java:1)"], true).map(|x| x.0),
+            Some(Level::Error)
+        );
+        assert_eq!(infer(&["x"], true).map(|x| x.1), Some("an exception"));
+        assert_eq!(opens("panic: boom"), Opens::GoDump);
+        assert_eq!(
+            opens("Exception in thread \"main\" java.lang.X"),
+            Opens::Record
+        );
+        assert_eq!(opens("2024-01-01 panic: x"), Opens::No);
     }
 }

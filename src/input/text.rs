@@ -79,20 +79,15 @@ pub fn read_header(line: &str) -> Header {
             message_start: c.get(0).expect("match").end(),
         };
     }
-    // syslog `<PRI>` and Ruby's `E, [...]` carry a level before the timestamp.
-    let (prefix, after_prefix) = match severity::prefix_level(line) {
-        Some((level, end)) if matches!(first, b'<') || b.get(1) == Some(&b',') => {
-            (Some(level), end)
-        }
+    let line_level = severity::prefix_level(line);
+    let (prefix, after_prefix) = match line_level {
+        Some((level, end)) if level_before_timestamp(b) => (Some(level), end),
         _ => (None, 0),
     };
     let rest = &line[after_prefix..];
-    let first_rest = rest.as_bytes().first().copied().unwrap_or(b' ');
-    let may_have_ts = first_rest.is_ascii_digit()
-        || first_rest == b'['
-        || (first_rest.is_ascii_uppercase()
-            && rest.as_bytes().get(1).is_some_and(u8::is_ascii_lowercase));
-    if may_have_ts && let Some(c) = header_re().captures(rest) {
+    if may_start_with_timestamp(rest.as_bytes())
+        && let Some(c) = header_re().captures(rest)
+    {
         let ts = c.name("ts").expect("ts group").as_str();
         let after = after_prefix + c.get(0).expect("match").end();
         let mut h = Header {
@@ -114,14 +109,7 @@ pub fn read_header(line: &str) -> Header {
         }
         return h;
     }
-    if let Some(level) = prefix {
-        return Header {
-            level: Some(level),
-            message_start: after_prefix,
-            ..Header::default()
-        };
-    }
-    if let Some((level, end)) = severity::prefix_level(line) {
+    if let Some((level, end)) = line_level {
         return Header {
             level: Some(level),
             message_start: end,
@@ -157,21 +145,30 @@ pub fn starts_record(line: &str) -> bool {
     if severity::is_glog(b) || (looks_like_redis(b) && redis_re().is_match(line)) {
         return true;
     }
-    let may_have_ts = first.is_ascii_digit()
-        || first == b'['
-        || (first.is_ascii_uppercase() && b.get(1).is_some_and(u8::is_ascii_lowercase));
-    if may_have_ts && header_re().is_match(line) {
-        return true;
-    }
-    if severity::prefix_level(line).is_some() || line.starts_with("[pid: ") {
-        return true;
-    }
-    // syslog `<PRI>` and Ruby's `E, [` carry their level before the timestamp.
-    (first == b'<' || b.get(1) == Some(&b',')) && read_header(line).starts_record()
+    // A level before the timestamp (`<PRI>`, Ruby's `E, [`) is found by prefix_level too.
+    (may_start_with_timestamp(b) && header_re().is_match(line))
+        || severity::prefix_level(line).is_some()
+        || line.starts_with("[pid: ")
 }
 
-/// glog/klog: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`. The year is not written: it is
-/// read like syslog's.
+/// syslog's `<PRI>` and Ruby's Logger's `E, [` put a level before the timestamp.
+fn level_before_timestamp(b: &[u8]) -> bool {
+    b.first() == Some(&b'<') || b.get(1) == Some(&b',')
+}
+
+/// The first bytes a header timestamp can start with: a digit, `[`, or a month or weekday
+/// name.
+fn may_start_with_timestamp(b: &[u8]) -> bool {
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    first.is_ascii_digit()
+        || first == b'['
+        || (first.is_ascii_uppercase() && b.get(1).is_some_and(u8::is_ascii_lowercase))
+}
+
+/// glog/klog: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg` (no year: see
+/// [`parse_timestamp`]).
 fn glog_header(line: &str) -> Header {
     let level = Level::from_name(&line[..1]);
     let ts_end = line[1..]
@@ -179,18 +176,7 @@ fn glog_header(line: &str) -> Header {
         .map(|i| 1 + i)
         .and_then(|d| line[d + 1..].find(' ').map(|j| d + 1 + j))
         .unwrap_or(line.len());
-    let stamp = &line[1..ts_end];
-    let timestamp = if stamp.len() >= 4 {
-        let (mm, dd) = (&stamp[0..2], &stamp[2..4]);
-        let month = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ]
-        .get(mm.parse::<usize>().unwrap_or(0).wrapping_sub(1))
-        .copied();
-        month.and_then(|m| parse_timestamp(&format!("{m} {dd}{}", &stamp[4..])))
-    } else {
-        None
-    };
+    let timestamp = parse_timestamp(&line[1..ts_end]);
     let message_start = line.find("] ").map_or(ts_end, |i| i + 2);
     Header {
         timestamp,
@@ -214,11 +200,6 @@ fn uwsgi_header(line: &str) -> Header {
         h.timestamp = parse_timestamp(&line[open + 3..open + 3 + close]);
     }
     h
-}
-
-/// True when the line starts with a header (a timestamp or a level): a new record.
-pub fn has_header(line: &str) -> bool {
-    starts_record(line)
 }
 
 /// Parses a joined text event. Everything after the first line is the stack/body.
@@ -265,20 +246,8 @@ pub fn parse_event(text: &str) -> Event<'_> {
             ev.error_message = Some(Cow::Owned(m));
         }
     }
-    if ev.level.is_none() {
-        infer_level(&mut ev, text);
-    }
+    severity::infer_missing(&mut ev);
     ev
-}
-
-/// Sets an inferred level on an event that has none, from what its text states.
-pub fn infer_level(ev: &mut Event<'_>, text: &str) {
-    if let Some((level, reason)) =
-        severity::infer(text, ev.stack.is_some(), ev.error_type.is_some())
-    {
-        ev.level = Some(level);
-        ev.level_inferred = Some(reason);
-    }
 }
 
 /// Strips `[thread]` and a `logger - ` / `logger: ` prefix; returns the logger as origin.
@@ -333,7 +302,7 @@ mod tests {
             "4961:M 30 May 12:50:13.463 # Server started, Redis version 3.0.2",
             "16-12-18 19:11:16 phue: GET Request timed out.",
         ] {
-            assert!(has_header(l), "{l}");
+            assert!(starts_record(l), "{l}");
         }
         for l in [
             "\tat a.b(C.java:1)",
@@ -342,7 +311,7 @@ mod tests {
             "plain words",
             "Error handling is hard",
         ] {
-            assert!(!has_header(l), "{l}");
+            assert!(!starts_record(l), "{l}");
         }
         let e = parse_event(
             "[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6",

@@ -107,8 +107,10 @@ fn split_zone(s: &str) -> (&str, i64) {
 
 /// The other timestamps of text-log headers (src/input/text.rs recognises them): ctime
 /// (Apache's error log), Common Log Format, BGL, Spark's `yy/MM/dd`, HDFS's `yyMMdd HHmmss`,
-/// HealthApp's `yyyyMMdd-H:m:s:ms`, and syslog's `Mmm d HH:MM:SS`, which has no year: the
-/// current one, or the previous one when that would put it more than a day ahead of now.
+/// HealthApp's `yyyyMMdd-H:m:s:ms`, and the shapes that write no year — syslog's
+/// `Mmm d HH:MM:SS`, glog/klog's `mmdd HH:MM:SS.uuuuuu`, Redis 3's `d Mmm HH:MM:SS.mmm` —
+/// read in the current year, or the previous one when that would put them more than a day
+/// ahead of now.
 fn parse_text_header(s: &str) -> Option<i64> {
     use chrono::format::{Item, StrftimeItems};
     // Formats are compiled once: this runs for every event of a text log.
@@ -120,6 +122,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
         day_month: [Vec<Item<'static>>; 2],
+        glog: Vec<Item<'static>>,
+        redis_no_year: Vec<Item<'static>>,
     }
     static C: OnceLock<Compiled> = OnceLock::new();
     let items = |f: &'static str| StrftimeItems::new(f).collect::<Vec<_>>();
@@ -137,6 +141,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
         jul: items("%b %d, %Y %I:%M:%S %p"),
         // PHP's error log `15-Jul-2024 10:00:00`, Redis `25 Apr 2024 05:32:35.018`.
         day_month: [items("%d-%b-%Y %H:%M:%S%.f"), items("%d %b %Y %H:%M:%S%.f")],
+        glog: items("%m%d %H:%M:%S%.f %Y"),
+        redis_no_year: items("%d %b %H:%M:%S%.f %Y"),
     });
     let naive = |s: &str, items: &[Item<'static>]| {
         let mut p = chrono::format::Parsed::new();
@@ -157,15 +163,11 @@ fn parse_text_header(s: &str) -> Option<i64> {
         {
             return Some(t);
         }
-        let (year, now_ms) = *SYSLOG_NOW.get_or_init(|| {
-            let now = chrono::Utc::now();
-            (chrono::Datelike::year(&now), now.timestamp_millis())
-        });
-        let this_year = naive(&format!("{s} {year}"), &c.syslog)?;
-        if this_year > now_ms + 86_400_000 {
-            return naive(&format!("{s} {}", year - 1), &c.syslog);
-        }
-        return Some(this_year);
+        return without_year(s, &c.syslog);
+    }
+    let b = s.as_bytes();
+    if b.len() > 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b' ' {
+        return without_year(s, &c.glog);
     }
     let mut p = chrono::format::Parsed::new();
     if chrono::format::parse(&mut p, s, c.clf.iter()).is_ok()
@@ -176,16 +178,39 @@ fn parse_text_header(s: &str) -> Option<i64> {
     if let Some(t) = c.numeric.iter().find_map(|items| naive(s, items)) {
         return Some(t);
     }
-    if s.bytes().any(|b| b.is_ascii_alphabetic())
-        && let Some(t) = c.day_month.iter().find_map(|items| naive(s, items))
-    {
-        return Some(t);
+    if s.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return c
+            .day_month
+            .iter()
+            .find_map(|items| naive(s, items))
+            .or_else(|| without_year(s, &c.redis_no_year));
     }
     let (head, ms) = s.rsplit_once(':')?;
     if s.matches(':').count() != 3 {
         return None;
     }
     Some(naive(head, &c.healthapp)? + i64::from(num(ms.as_bytes())?.min(999)))
+}
+
+/// A timestamp that writes no year, in this year or, when that would put it more than a day
+/// ahead of now, the last one. `items` end with `%Y`.
+fn without_year(s: &str, items: &[chrono::format::Item<'static>]) -> Option<i64> {
+    let naive = |s: &str| {
+        let mut p = chrono::format::Parsed::new();
+        chrono::format::parse(&mut p, s, items.iter()).ok()?;
+        p.to_naive_datetime_with_offset(0)
+            .ok()
+            .map(|t| t.and_utc().timestamp_millis())
+    };
+    let (year, now_ms) = *SYSLOG_NOW.get_or_init(|| {
+        let now = chrono::Utc::now();
+        (chrono::Datelike::year(&now), now.timestamp_millis())
+    });
+    let this_year = naive(&format!("{s} {year}"))?;
+    if this_year > now_ms + 86_400_000 {
+        return naive(&format!("{s} {}", year - 1));
+    }
+    Some(this_year)
 }
 
 /// The year and time syslog timestamps are read against: when this process first needed
@@ -368,6 +393,16 @@ mod tests {
         assert_eq!(
             at("25 Apr 2024 05:32:35.018").as_deref(),
             Some("2024-04-25T05:32:35.018Z")
+        );
+        assert!(
+            at("0517 15:04:22.619632")
+                .unwrap()
+                .ends_with("-05-17T15:04:22.619Z")
+        );
+        assert!(
+            at("30 May 12:50:13.463")
+                .unwrap()
+                .ends_with("-05-30T12:50:13.463Z")
         );
         assert_eq!(
             at("Jul 09, 2015 3:23:29 PM").as_deref(),

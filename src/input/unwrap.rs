@@ -67,56 +67,30 @@ fn kubectl_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"^\[pod/([^/\] ]+)/([^\] ]+)\] ").unwrap())
 }
 
+/// The wrappers that wrap one line each, tried on a sample's lines.
+const LINE_WRAPPERS: [Wrapper; 4] = [
+    Wrapper::DockerJson,
+    Wrapper::Cri,
+    Wrapper::Compose,
+    Wrapper::KubectlPrefix,
+];
+
 /// The wrapper most of the sample's lines are in, if any.
 pub fn detect(sample: &str) -> Option<Wrapper> {
     if sample.starts_with("{\"resourceLogs\"") {
         return Some(Wrapper::Otlp);
     }
-    let mut counts = [0usize; 4];
+    let mut counts = [0usize; LINE_WRAPPERS.len()];
     let mut n = 0;
     for line in sample.lines().filter(|l| !l.trim().is_empty()).take(50) {
         n += 1;
         let line = strip_ansi(line);
-        for (i, w) in [
-            Wrapper::DockerJson,
-            Wrapper::Cri,
-            Wrapper::Compose,
-            Wrapper::KubectlPrefix,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if matches_shape(w, &line) {
-                counts[i] += 1;
-            }
+        for (count, w) in counts.iter_mut().zip(LINE_WRAPPERS) {
+            *count += usize::from(unwrap(w, &line).is_some());
         }
     }
-    if n == 0 {
-        return None;
-    }
     let (best, &count) = counts.iter().enumerate().max_by_key(|(_, c)| **c)?;
-    (count * 2 > n).then(|| {
-        [
-            Wrapper::DockerJson,
-            Wrapper::Cri,
-            Wrapper::Compose,
-            Wrapper::KubectlPrefix,
-        ][best]
-    })
-}
-
-fn matches_shape(w: Wrapper, line: &str) -> bool {
-    match w {
-        Wrapper::DockerJson => line.starts_with("{\"log\":"),
-        Wrapper::Cri => cri_re().is_match(line),
-        // Compose pads the service name with spaces before the bar; a bar right after a
-        // word (`20171223-22:15:29:606|Step_LSC|...`) is a log's own separator.
-        Wrapper::Compose => compose_re()
-            .captures(line)
-            .is_some_and(|c| line[c.get(1).expect("name").end()..].starts_with(" ")),
-        Wrapper::KubectlPrefix => kubectl_re().is_match(line),
-        Wrapper::Otlp => line.starts_with("{\"resourceLogs\""),
-    }
+    (count > 0 && count * 2 > n).then_some(LINE_WRAPPERS[best])
 }
 
 /// Takes the wrapper off one line (ANSI escapes already stripped). `None`: the line is not
@@ -138,6 +112,8 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
         Wrapper::Compose => {
             let c = compose_re().captures(line)?;
             let name = c.get(1).expect("name").as_str();
+            // Compose pads the service name with spaces before the bar; a bar right after a
+            // word (`20171223-22:15:29:606|Step_LSC|...`) is a log's own separator.
             if !line[name.len()..].starts_with(' ') {
                 return None;
             }
@@ -267,6 +243,10 @@ fn docker_json(line: &str) -> Option<Unwrapped<'_>> {
         stream: Option<Cow<'a, str>>,
         #[serde(borrow, default)]
         time: Option<Cow<'a, str>>,
+    }
+    // Docker writes `log` first: other JSON is not parsed twice.
+    if !line.starts_with("{\"log\":") {
+        return None;
     }
     let l: Line = serde_json::from_str(line).ok()?;
     let partial = !l.log.ends_with('\n');

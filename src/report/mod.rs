@@ -123,6 +123,8 @@ pub struct GroupReport {
     /// Events whose level was inferred from their content, and events without a level.
     pub level_inferred: u64,
     pub level_unknown: u64,
+    /// What the content stated, when a level was inferred (`a Python traceback`).
+    pub level_inferred_from: Option<&'static str>,
     pub rule: &'static str,
     /// Why these events were grouped: the fingerprint rule and its inputs.
     pub grouped_by: String,
@@ -507,6 +509,7 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
             .then_some(g.level),
         level_inferred: g.level_inferred,
         level_unknown: g.level_unknown,
+        level_inferred_from: g.inferred_from,
         rule: g.rule.as_str(),
         grouped_by: g.explain.clone(),
         error_type: g.error_type.clone(),

@@ -1064,3 +1064,62 @@ fn the_palette_can_file_a_task() {
     assert_eq!(m.first().map(|c| c.name), Some("file task"));
     assert!(matches!((m[0].action)(), Action::StartFiling));
 }
+
+/// A train whose new version crashed with a bare Python traceback (no level written) among
+/// plain lines with no level at all.
+fn unleveled_report() -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let prev = dir.path().join("worker-1.0.log");
+    let cur = dir.path().join("worker-1.1.log");
+    std::fs::write(&prev, "2026-11-17 10:00:00 INFO worker started\n").unwrap();
+    std::fs::write(
+        &cur,
+        "Starting worker\nTraceback (most recent call last):\n  File \"/srv/worker/main.py\", line 12, in <module>\n    run()\nValueError: queue name is empty\nworker exited\n",
+    )
+    .unwrap();
+    let specs: Vec<SourceSpec> = [(prev, "1.0"), (cur, "1.1")]
+        .into_iter()
+        .map(|(p, v)| SourceSpec {
+            input: logtriage::input::Input::Path(p),
+            version: Some(v.to_string()),
+        })
+        .collect();
+    let mut a = pipeline::analyze(&specs, &Options::default());
+    for s in &mut a.sources {
+        s.name = PathBuf::from(&s.name)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+    }
+    Report::build(
+        &a,
+        "1.1",
+        "1.0",
+        Picked::Files,
+        &Params::default(),
+        Some(Level::Warning),
+    )
+}
+
+#[test]
+fn inferred_levels_and_unleveled_events_are_said() {
+    let r = unleveled_report();
+    assert_eq!(r.current.unleveled, 2, "Starting worker, worker exited");
+    let g = &r.groups[0];
+    assert_eq!(g.level_label(), "error (inferred)");
+    assert_eq!(g.level_inferred_from, Some("a Python traceback"));
+    let mut s = State::new(
+        "worker".into(),
+        Decisions::default(),
+        PathBuf::from("d.json"),
+        false,
+    );
+    update(&mut s, Action::Loaded(Ok(Box::new(r))));
+    let screen = render(&s, 80, 24).backend().to_string();
+    assert!(screen.contains("2 with no level, not listed"), "{screen}");
+    update(&mut s, Action::SwitchPane);
+    snap_both("inferred_level", &s);
+    let wide = render(&s, 160, 48).backend().to_string();
+    assert!(wide.contains("inferred from a Python traceback"), "{wide}");
+}

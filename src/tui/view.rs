@@ -273,15 +273,9 @@ fn gate_spans<'a>(r: &Report, t: &Theme) -> Vec<Span<'a>> {
 
 fn counts_line<'a>(r: &Report, t: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(format!(
-        " {} events · {} malformed ",
+        " {} events · {} malformed │ ",
         r.current.events, r.malformed.total
     ))];
-    // Events whose level could not be read are not triaged: say how many, never hide them.
-    let unleveled = r.current.unleveled + r.previous.unleveled;
-    if unleveled > 0 && r.method.min_level.is_some() {
-        spans.push(Span::styled(format!("· {unleveled} no level "), t.dim()));
-    }
-    spans.push(Span::raw("│ "));
     for (st, label) in [
         (Status::New, "NEW"),
         (Status::Regressed, "↑"),
@@ -398,13 +392,25 @@ fn draw_list(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     } else {
         format!(" · {} selected", s.selection.len())
     };
+    // Events whose level could not be read are not in the list: say how many.
+    let unleveled = s
+        .report
+        .as_ref()
+        .filter(|r| r.method.min_level.is_some())
+        .map_or(0, |r| r.current.unleveled + r.previous.unleveled);
+    let unleveled = if unleveled > 0 {
+        format!(" · {unleveled} with no level, not listed")
+    } else {
+        String::new()
+    };
     let title = format!(
-        " Groups {}/{} · sort {}{}{} ",
+        " Groups {}/{} · sort {}{}{}{} ",
         s.rows.len(),
         s.report.as_ref().map_or(0, |r| r.groups.len()),
         s.sort.name(),
         filter,
-        selected
+        selected,
+        unleveled
     );
     let block = Block::default()
         .borders(Borders::ALL)
@@ -501,6 +507,12 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         g.rule,
         g.fingerprint
     )));
+    if let Some(why) = g.level_inferred_from {
+        l.push(Line::styled(
+            format!("no level written: inferred from {why}"),
+            t.dim(),
+        ));
+    }
     l.push(Line::from(format!(
         "now {} ({} – {}) · before {} · ratio {}",
         g.current.count,
