@@ -17,6 +17,22 @@ use std::collections::BTreeMap;
 /// Minimum share of equal constant tokens for two templates to merge.
 pub const SIMILARITY: f64 = 0.55;
 
+/// The two constants of template mining, overridable for the leave-one-system-out runs of
+/// `scripts/grouping-accuracy --loso` (`LOGTRIAGE_GROUPING_SIMILARITY`,
+/// `LOGTRIAGE_GROUPING_MIN_VARIABLE_VALUES`); read once. Not a user setting: fingerprints
+/// depend on them.
+fn tuned() -> (f64, usize) {
+    static T: std::sync::OnceLock<(f64, usize)> = std::sync::OnceLock::new();
+    *T.get_or_init(|| {
+        let read = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok());
+        (
+            read("LOGTRIAGE_GROUPING_SIMILARITY").unwrap_or(SIMILARITY),
+            read("LOGTRIAGE_GROUPING_MIN_VARIABLE_VALUES")
+                .map_or(MIN_VARIABLE_VALUES, |v| v as usize),
+        )
+    })
+}
+
 /// Clusters `templates`; returns, for each input (by index), its merged template.
 pub fn cluster(templates: &[&str]) -> Vec<String> {
     let mut order: Vec<usize> = (0..templates.len()).collect();
@@ -33,7 +49,7 @@ pub fn cluster(templates: &[&str]) -> Vec<String> {
             .iter()
             .enumerate()
             .map(|(ci, c)| (ci, similarity(c, &tokens)))
-            .filter(|(_, s)| *s >= SIMILARITY)
+            .filter(|(_, s)| *s >= tuned().0)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let ci = match best {
             Some((ci, _)) => {
@@ -91,7 +107,7 @@ fn split_by_rare_words(templates: &[&str], idx: &[usize]) -> Vec<Vec<usize>> {
         }
         values.sort_unstable();
         values.dedup();
-        if values.len() > 1 && values.len() < MIN_VARIABLE_VALUES {
+        if values.len() > 1 && values.len() < tuned().1 {
             split_positions.push(p);
         }
     }

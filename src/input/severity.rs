@@ -40,8 +40,13 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         let tab_delimited =
             (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
         let first_after_ts = index == 0 && after_timestamp;
-        if let Some(level) = token_level(&rest[start..end], first_after_ts || tab_delimited) {
-            return Some(Found { level, start, end });
+        if let Some((level, used)) = token_level(&rest[start..end], first_after_ts || tab_delimited)
+        {
+            return Some(Found {
+                level,
+                start,
+                end: start + used,
+            });
         }
         pos = end;
     }
@@ -75,8 +80,11 @@ fn token_end(b: &[u8], start: usize, limit: usize) -> usize {
     end
 }
 
-/// The level a header token names. `loose`: a lower- or title-case word counts too.
-fn token_level(tok: &str, loose: bool) -> Option<Level> {
+/// The level a header token names, and how much of the token it takes: all of it, or up
+/// to the separators after a level inside it (`DEBUG:Hello,` leaves `Hello,` to the
+/// message). `loose`: a lower- or title-case word counts too.
+fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
+    let whole = |l: Level| (l, tok.len());
     let bracketed = tok.len() >= 2
         && matches!(
             (
@@ -91,7 +99,7 @@ fn token_level(tok: &str, loose: bool) -> Option<Level> {
         // Apache 2.4 `[core:error]`, `[proxy_fcgi:warn]`: the level follows the module.
         let word = inner.rsplit(':').next().unwrap_or(inner);
         if word.len() >= 3 && word.bytes().all(|c| c.is_ascii_alphanumeric()) {
-            return Level::from_name(word);
+            return Level::from_name(word).map(whole);
         }
         return None;
     }
@@ -100,27 +108,32 @@ fn token_level(tok: &str, loose: bool) -> Option<Level> {
         if let Some(l) = Level::from_name(word) {
             // `LOG` is PostgreSQL's, always with its colon; elsewhere it is just a word.
             if word != "LOG" || tok.ends_with(':') {
-                return Some(l);
+                return Some(whole(l));
             }
         }
         if tok.ends_with(':') && is_postgres_detail(word) {
-            return Some(Level::Info);
+            return Some(whole(Level::Info));
         }
     }
     if loose && word.len() >= 4 && word.bytes().all(|c| c.is_ascii_alphabetic()) {
-        return Level::from_name(word);
+        return Level::from_name(word).map(whole);
     }
     // `local.ERROR:` (Monolog/Laravel `channel.LEVEL`), `ERROR:root:msg` (Python's default
     // format), `MainThread::ERROR::2011-12-05` (vdsm): an upper-case level between dots or
     // colons.
     if tok.len() > word.len() || tok.contains(['.', ':']) {
+        let mut at = 0;
         for part in tok.split(['.', ':']) {
+            let part_end = at + part.len();
             if part.len() >= 4
                 && is_upper_word(part)
                 && let Some(l) = Level::from_name(part)
             {
-                return Some(l);
+                let rest = &tok[part_end..];
+                let seps = rest.len() - rest.trim_start_matches([':', '.']).len();
+                return Some((l, part_end + seps));
             }
+            at = part_end + 1;
         }
     }
     None
@@ -177,11 +190,9 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
     }
     if first.is_ascii_uppercase() || first == b'[' || first == b'<' {
         let end = token_end(b, 0, b.len().min(MAX_HEADER_BYTES));
-        let tok = &line[..end];
-        let level = token_level(tok, false)?;
         // A level word must be a header field: alone (`ERROR something`, `WARNING: x`), not
         // the first word of a sentence that merely mentions it.
-        return Some((level, end));
+        return token_level(&line[..end], false);
     }
     None
 }
@@ -470,6 +481,18 @@ mod tests {
         for (rest, after_ts, want) in cases {
             assert_eq!(level(rest, after_ts), want, "{rest:?}");
         }
+    }
+
+    #[test]
+    fn a_level_inside_a_token_leaves_the_rest_to_the_message() {
+        let f = header_level("DEBUG:Hello, World!", true).unwrap();
+        assert_eq!(
+            (f.level, &"DEBUG:Hello, World!"[f.end..]),
+            (Level::Debug, "Hello, World!")
+        );
+        let f = header_level("local.ERROR: Target class", false).unwrap();
+        assert_eq!(&"local.ERROR: Target class"[f.end..], " Target class");
+        assert_eq!(prefix_level("ERROR:root:disk low"), Some((Level::Error, 6)));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::severity;
 use super::time::parse_timestamp;
-use crate::event::Event;
+use crate::event::{Dimension, Event};
 use crate::fingerprint::stack;
 use crate::level::Level;
 use regex::Regex;
@@ -41,7 +41,12 @@ pub struct Header {
     pub level: Option<Level>,
     /// Byte offset of the message in the line.
     pub message_start: usize,
+    /// syslog (RFC 3164) lines: the byte ranges of the HOSTNAME and of the TAG's program.
+    pub syslog: Option<(Span, Span)>,
 }
+
+/// A byte range of a line: start, end.
+pub type Span = (usize, usize);
 
 impl Header {
     /// A header starts a record: a timestamp or a level where a header puts them.
@@ -77,6 +82,7 @@ pub fn read_header(line: &str) -> Header {
             has_timestamp: true,
             level: Some(level),
             message_start: c.get(0).expect("match").end(),
+            ..Header::default()
         };
     }
     let line_level = severity::prefix_level(line);
@@ -95,7 +101,20 @@ pub fn read_header(line: &str) -> Header {
             has_timestamp: true,
             level: prefix,
             message_start: after,
+            syslog: None,
         };
+        if is_syslog_stamp(ts)
+            && let Some((host, program, msg)) = syslog_host_and_tag(line, after)
+        {
+            h.syslog = Some((host, program));
+            h.message_start = msg;
+            if h.level.is_none() {
+                h.level = severity::header_level(&line[msg..], false)
+                    .filter(|f| f.start == 0)
+                    .map(|f| f.level);
+            }
+            return h;
+        }
         if h.level.is_none()
             && let Some(f) = severity::header_level(&line[after..], true)
         {
@@ -120,6 +139,41 @@ pub fn read_header(line: &str) -> Header {
         return uwsgi_header(line);
     }
     Header::default()
+}
+
+/// A BSD syslog timestamp: `Mmm dd hh:mm:ss`, no year.
+fn is_syslog_stamp(ts: &str) -> bool {
+    let b = ts.as_bytes();
+    b.len() == 15 && b[0].is_ascii_uppercase() && b[3] == b' ' && b[9] == b':'
+}
+
+/// RFC 3164 puts `HOSTNAME TAG: ` after the timestamp, the tag a program name with an
+/// optional `[pid]`. Returns the host's and the program's byte ranges and where the
+/// message starts, when the line has that shape.
+fn syslog_host_and_tag(
+    line: &str,
+    after_ts: usize,
+) -> Option<(Span, Span, usize)> {
+    let rest = &line[after_ts..];
+    let host_end = rest.find(' ')?;
+    let host = &rest[..host_end];
+    if host.is_empty() || host.ends_with(':') {
+        return None;
+    }
+    let tag_start = host_end + 1;
+    let colon = rest[tag_start..].find(": ").map(|i| tag_start + i)?;
+    let tag = &rest[tag_start..colon];
+    let program = tag.split('[').next().unwrap_or(tag);
+    let valid =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '(' | ')');
+    if program.is_empty() || !program.chars().all(valid) {
+        return None;
+    }
+    Some((
+        (after_ts, after_ts + host_end),
+        (after_ts + tag_start, after_ts + tag_start + program.len()),
+        after_ts + colon + 2,
+    ))
 }
 
 /// `pid:role ` as Redis starts its lines: checked before its regex runs.
@@ -183,6 +237,7 @@ fn glog_header(line: &str) -> Header {
         has_timestamp: true,
         level,
         message_start,
+        ..Header::default()
     }
 }
 
@@ -214,6 +269,10 @@ pub fn parse_event(text: &str) -> Event<'_> {
     ev.level = header.level;
     let mut msg = first[header.message_start..].trim_start();
     let mut body = rest;
+    if let Some(((hs, he), (ps, pe))) = header.syslog {
+        ev.set_dim(Dimension::Host, Cow::Borrowed(&first[hs..he]));
+        ev.origin = Some(Cow::Borrowed(&first[ps..pe]));
+    }
     // java.util.logging writes the level at the start of the record's second line:
     // `Jul 09, 2015 3:23:29 PM com.example.Foo run` / `SEVERE: message`.
     if ev.level.is_none()
@@ -250,12 +309,20 @@ pub fn parse_event(text: &str) -> Event<'_> {
     ev
 }
 
-/// Strips `[thread]` and a `logger - ` / `logger: ` prefix; returns the logger as origin.
+/// Strips `[thread]` (padded or not) and a `logger - ` / `logger: ` / `logger   : ` prefix
+/// (logback's and Spring Boot's patterns, whose `PID --- ` goes too); returns the logger as
+/// origin.
 fn split_logger(msg: &str) -> (Option<&str>, &str) {
     let mut m = msg.trim_start();
+    if let Some((pid, rest)) = m.split_once(" --- ")
+        && !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+    {
+        m = rest.trim_start();
+    }
     if m.starts_with('[')
         && let Some(end) = m.find(']')
-        && !m[1..end].contains(' ')
+        && !m[1..end].trim().contains(' ')
     {
         m = m[end + 1..].trim_start();
     }
@@ -276,6 +343,18 @@ fn split_logger(msg: &str) -> (Option<&str>, &str) {
         && looks_like_logger(name)
     {
         return (Some(name), after);
+    }
+    // Spring Boot pads the logger to a column and puts ` : ` after it: a dotted logger, or
+    // a padded one (`user : x` in prose keeps its first word).
+    let padded = m[tok_end..].starts_with("  ");
+    if let Some(rest) = after.strip_prefix(": ")
+        && (padded || tok.contains('.'))
+        && !tok.is_empty()
+        && tok
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '$'))
+    {
+        return (Some(tok), rest);
     }
     (None, m)
 }
@@ -380,6 +459,35 @@ mod tests {
             assert_eq!(e.timestamp.is_some(), timed, "{line}");
             assert!(e.level_inferred.is_none(), "{line}");
         }
+        let logback = parse_event(
+            "2025-01-24T07:00:36,200 INFO [main                     ] ZookeeperConfig          : Connection state changed",
+        );
+        assert_eq!(logback.message, "Connection state changed");
+        assert_eq!(logback.origin.as_deref(), Some("ZookeeperConfig"));
+        let boot = parse_event(
+            "2024-02-01T10:00:00.123+01:00  INFO 4242 --- [           main] o.s.b.w.e.tomcat.TomcatWebServer         : Tomcat started on port 8080",
+        );
+        assert_eq!(boot.level, Some(Level::Info));
+        assert_eq!(boot.message, "Tomcat started on port 8080");
+        assert_eq!(
+            boot.origin.as_deref(),
+            Some("o.s.b.w.e.tomcat.TomcatWebServer")
+        );
+        assert_eq!(
+            parse_event("2024-02-01 10:00:00 Result : OK").message,
+            "Result : OK"
+        );
+        let sys = parse_event(
+            "Nov  3 09:23:38 veridian automount[7998]: lookup(file): lookup for foobar failed",
+        );
+        assert_eq!(sys.message, "lookup(file): lookup for foobar failed");
+        assert_eq!(sys.origin.as_deref(), Some("automount"));
+        assert_eq!(sys.dim(Dimension::Host), Some("veridian"));
+        assert_eq!(sys.level, None);
+        let kernel =
+            parse_event("Jun 14 15:16:01 node7 kernel: ERROR: out of memory in cgroup /app");
+        assert_eq!(kernel.level, Some(Level::Error));
+        assert_eq!(kernel.origin.as_deref(), Some("kernel"));
         let pg = parse_event("2025-08-13 01:46:12.212 PDT [12389] ERROR:  relation does not exist");
         assert_eq!(
             pg.timestamp.map(crate::input::time::format_ms).as_deref(),
