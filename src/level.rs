@@ -55,7 +55,7 @@ impl Level {
         let lower = std::str::from_utf8(&buf[..n.len()]).ok()?;
         Some(match lower {
             "fatal" | "critical" | "crit" | "emerg" | "emergency" | "alert" | "panic"
-            | "dpanic" | "severe" | "fatl" | "ftl" | "f" | "c" => Level::Fatal,
+            | "dpanic" | "severe" | "fatl" | "ftl" | "pnc" | "f" | "c" => Level::Fatal,
             "error" | "err" | "e" | "eror" | "erro" => Level::Error,
             "warning" | "warn" | "w" | "wrn" | "wrng" => Level::Warning,
             "notice" | "n" | "deprecated" | "strict" => Level::Notice,

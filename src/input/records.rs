@@ -277,8 +277,9 @@ impl Joiner {
                 Trace::Python => true,
                 Trace::PythonDone => false,
                 Trace::Go => !after_blank,
+                // With headers, a line without one continues, blank lines or not.
                 Trace::None => {
-                    r.introduces || (!after_blank && (self.headers || r.lines > 1 || r.header))
+                    self.headers || r.introduces || (!after_blank && (r.lines > 1 || r.header))
                 }
             },
             Kind::Other => match r.trace {
@@ -483,6 +484,12 @@ mod tests {
         let e = parse_event(&joined[0].1);
         assert_eq!(e.level, Some(Level::Error));
         assert!(e.level_inferred.is_some());
+    }
+
+    #[test]
+    fn a_cause_after_a_blank_line_stays_with_its_record() {
+        let input = "2023-08-30 11:59:50.113 ERROR 32339 --- [main] c.z.h.p.HikariPool : Exception during pool initialization.\n\ncom.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure\n\tat com.mysql.cj.jdbc.ConnectionImpl.<init>(ConnectionImpl.java:1)\n2023-08-30 11:59:51.000  INFO 32339 --- [main] c.e.App : stopping";
+        assert_eq!(starts(input), vec![1, 5]);
     }
 
     #[test]

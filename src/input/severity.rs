@@ -40,6 +40,14 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         let tab_delimited =
             (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
         let first_after_ts = index == 0 && after_timestamp;
+        // MongoDB's text log: `<time> I CONTROL  [ctx] message`, one letter then the
+        // component in capitals.
+        if first_after_ts
+            && end == start + 1
+            && let Some(level) = single_letter_level(b[start], &rest[end..])
+        {
+            return Some(Found { level, start, end });
+        }
         if let Some((level, used)) = token_level(&rest[start..end], first_after_ts || tab_delimited)
         {
             return Some(Found {
@@ -137,6 +145,26 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
         }
     }
     None
+}
+
+/// A one-letter level right after a timestamp, as MongoDB's text log writes it (F E W I D),
+/// when an upper-case component or a `[context]` follows.
+fn single_letter_level(letter: u8, after: &str) -> Option<Level> {
+    let component = after
+        .split_whitespace()
+        .next()
+        .is_some_and(|t| t.starts_with('[') || (t.len() >= 2 && is_upper_word(t)));
+    if !component {
+        return None;
+    }
+    match letter {
+        b'F' => Some(Level::Fatal),
+        b'E' => Some(Level::Error),
+        b'W' => Some(Level::Warning),
+        b'I' => Some(Level::Info),
+        b'D' => Some(Level::Debug),
+        _ => None,
+    }
 }
 
 fn is_upper_word(w: &str) -> bool {
@@ -447,7 +475,7 @@ mod tests {
 
     #[test]
     fn header_tokens_of_many_conventions() {
-        let cases: [(&str, bool, Option<Level>); 16] = [
+        let cases: [(&str, bool, Option<Level>); 19] = [
             ("ERROR [main] c.e.Foo - boom", true, Some(Level::Error)),
             ("[warning  ] bar    x=42", true, Some(Level::Warning)),
             ("local.ERROR: Target class", false, Some(Level::Error)),
@@ -472,6 +500,17 @@ mod tests {
             ),
             ("148 INFO dfs.DataNode: x", false, Some(Level::Info)),
             ("error connecting to db", true, Some(Level::Error)),
+            (
+                "I CONTROL  [initandlisten] git version: 0095",
+                true,
+                Some(Level::Info),
+            ),
+            (
+                "E STORAGE  [conn3] WiredTiger error",
+                true,
+                Some(Level::Error),
+            ),
+            ("I am here", true, None),
             // Prose mentions a level; it is not a header field.
             ("request failed with an error", true, None),
             ("the Error was handled", false, None),

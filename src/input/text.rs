@@ -138,7 +138,34 @@ pub fn read_header(line: &str) -> Header {
     if line.starts_with("[pid: ") {
         return uwsgi_header(line);
     }
+    if let Some((ts, _)) = clf_timestamp(line) {
+        // An access log line: the request is the message; a status code is not a level.
+        return Header {
+            timestamp: parse_timestamp(ts),
+            has_timestamp: true,
+            ..Header::default()
+        };
+    }
     Header::default()
+}
+
+/// The Common Log Format (Apache, nginx, Traefik access logs): `host ident user [time]
+/// "request" status bytes`; the time is the fourth field. Returns it and where it ends.
+fn clf_timestamp(line: &str) -> Option<(&str, usize)> {
+    let b = line.as_bytes();
+    let open = b.iter().take(300).position(|&c| c == b'[')?;
+    if open == 0 || b[open - 1] != b' ' || line[..open].split(' ').count() != 4 {
+        return None;
+    }
+    let ts = line.get(open + 1..open + 27)?;
+    let t = ts.as_bytes();
+    let shaped = t[2] == b'/'
+        && t[6] == b'/'
+        && t[11] == b':'
+        && t[20] == b' '
+        && matches!(t[21], b'+' | b'-')
+        && b.get(open + 27) == Some(&b']');
+    shaped.then_some((ts, open + 28))
 }
 
 /// A BSD syslog timestamp: `Mmm dd hh:mm:ss`, no year.
@@ -150,10 +177,7 @@ fn is_syslog_stamp(ts: &str) -> bool {
 /// RFC 3164 puts `HOSTNAME TAG: ` after the timestamp, the tag a program name with an
 /// optional `[pid]`. Returns the host's and the program's byte ranges and where the
 /// message starts, when the line has that shape.
-fn syslog_host_and_tag(
-    line: &str,
-    after_ts: usize,
-) -> Option<(Span, Span, usize)> {
+fn syslog_host_and_tag(line: &str, after_ts: usize) -> Option<(Span, Span, usize)> {
     let rest = &line[after_ts..];
     let host_end = rest.find(' ')?;
     let host = &rest[..host_end];
@@ -203,6 +227,7 @@ pub fn starts_record(line: &str) -> bool {
     (may_start_with_timestamp(b) && header_re().is_match(line))
         || severity::prefix_level(line).is_some()
         || line.starts_with("[pid: ")
+        || clf_timestamp(line).is_some()
 }
 
 /// syslog's `<PRI>` and Ruby's Logger's `E, [` put a level before the timestamp.
@@ -380,6 +405,7 @@ mod tests {
             "Jul 09, 2015 3:23:29 PM com.example.Foo run",
             "4961:M 30 May 12:50:13.463 # Server started, Redis version 3.0.2",
             "16-12-18 19:11:16 phue: GET Request timed out.",
+            "83.79.21.142 - - [08/Nov/2024:06:31:56 +0000] \"GET / HTTP/2.0\" 302 448",
         ] {
             assert!(starts_record(l), "{l}");
         }
