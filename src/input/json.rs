@@ -120,7 +120,13 @@ fn too_deep(b: &[u8], max: usize) -> bool {
     if memchr::memchr2_iter(b'[', b'{', b).nth(max).is_none() {
         return false;
     }
-    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    bracket_depth(b, 0).1 > max as i64
+}
+
+/// Walks brackets outside strings from `depth`; returns the depth at the end of `b` and the
+/// deepest point. A JSON string cannot hold a raw newline, so a line is scanned on its own.
+pub fn bracket_depth(b: &[u8], mut depth: i64) -> (i64, i64) {
+    let (mut deepest, mut in_str, mut esc) = (depth, false, false);
     for &c in b {
         if in_str {
             match (esc, c) {
@@ -135,15 +141,13 @@ fn too_deep(b: &[u8], max: usize) -> bool {
             b'"' => in_str = true,
             b'[' | b'{' => {
                 depth += 1;
-                if depth > max {
-                    return true;
-                }
+                deepest = deepest.max(depth);
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
+            b']' | b'}' => depth -= 1,
             _ => {}
         }
     }
-    false
+    (depth, deepest)
 }
 
 struct Node<'m, 'c, 'a> {

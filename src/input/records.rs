@@ -333,7 +333,6 @@ fn finish(r: Building) -> Record {
 pub struct JsonJoiner {
     current: Option<(u64, String, usize)>,
     depth: i64,
-    in_string: bool,
     /// The last record given out was closed by its brackets (not cut short).
     closed_last: bool,
 }
@@ -371,7 +370,6 @@ impl JsonJoiner {
         if self.current.is_some() && line.starts_with('{') {
             let (no, text, _) = self.current.take().expect("checked");
             self.depth = 0;
-            self.in_string = false;
             self.closed_last = false;
             out.push((no, text));
         }
@@ -385,7 +383,6 @@ impl JsonJoiner {
                 let (no, text, _) = self.current.take().expect("checked");
                 self.closed_last = self.depth <= 0;
                 self.depth = 0;
-                self.in_string = false;
                 out.push((no, text));
             }
             return out;
@@ -400,7 +397,6 @@ impl JsonJoiner {
                 return out;
             }
             self.depth = 0;
-            self.in_string = false;
         }
         out.push((line_no, line.to_string()));
         out
@@ -408,32 +404,11 @@ impl JsonJoiner {
 
     pub fn finish(&mut self) -> Option<Record> {
         self.depth = 0;
-        self.in_string = false;
         self.current.take().map(|(no, text, _)| (no, text))
     }
 
     fn scan(&mut self, line: &str) {
-        let mut escaped = false;
-        for &c in line.as_bytes() {
-            if self.in_string {
-                match (escaped, c) {
-                    (true, _) => escaped = false,
-                    (false, b'\\') => escaped = true,
-                    (false, b'"') => self.in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
-            match c {
-                b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => self.depth -= 1,
-                _ => {}
-            }
-        }
-        // A JSON string cannot hold a raw newline: a string open at the end of a line is
-        // broken input; do not let it swallow the lines after it.
-        self.in_string = false;
+        self.depth = super::json::bracket_depth(line.as_bytes(), self.depth).0;
     }
 }
 
