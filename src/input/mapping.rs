@@ -89,6 +89,7 @@ impl Role {
             // Names before numbers: Monolog writes both `level_name` and `level`.
             Role::Level => &[
                 "log.level",
+                "@level",
                 "level_name",
                 "levelname",
                 "level",
@@ -133,6 +134,7 @@ impl Role {
                 "message",
                 "msg",
                 "MESSAGE",
+                "@message",
                 "@m",
                 "short_message",
                 "fields.message",
@@ -197,6 +199,7 @@ impl Role {
                 "logger_name",
                 "loggerName",
                 "target",
+                "@module",
                 "SourceContext",
                 "CODE_FILE",
                 "name",

@@ -28,7 +28,9 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
     let b = rest.as_bytes();
     let limit = b.len().min(MAX_HEADER_BYTES);
     let mut pos = 0;
-    for index in 0..MAX_TOKENS {
+    // Numbers right after the timestamp (a process and thread id) are still the header.
+    let mut only_numbers_so_far = true;
+    for _ in 0..MAX_TOKENS {
         while pos < limit && matches!(b[pos], b' ' | b'\t' | b'|') {
             pos += 1;
         }
@@ -39,9 +41,10 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         let end = token_end(b, start, limit);
         let tab_delimited =
             (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
-        let first_after_ts = index == 0 && after_timestamp;
-        // MongoDB's text log: `<time> I CONTROL  [ctx] message`, one letter then the
-        // component in capitals.
+        let first_after_ts = only_numbers_so_far && after_timestamp;
+        only_numbers_so_far &= b[start..end].iter().all(u8::is_ascii_digit);
+        // MongoDB's text log (`<time> I CONTROL  [ctx] message`) and Android's logcat
+        // (`<time> <pid> <tid> W Tag: message`): one letter, then a component or a tag.
         if first_after_ts
             && end == start + 1
             && let Some(level) = single_letter_level(b[start], &rest[end..])
@@ -127,18 +130,18 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
         return Level::from_name(word).map(whole);
     }
     // `local.ERROR:` (Monolog/Laravel `channel.LEVEL`), `ERROR:root:msg` (Python's default
-    // format), `MainThread::ERROR::2011-12-05` (vdsm): an upper-case level between dots or
-    // colons.
-    if tok.len() > word.len() || tok.contains(['.', ':']) {
+    // format), `MainThread::ERROR::2011-12-05` (vdsm), `DEBUG/MainProcess]` (Celery): an
+    // upper-case level between dots, colons or slashes.
+    if tok.len() > word.len() || tok.contains(['.', ':', '/']) {
         let mut at = 0;
-        for part in tok.split(['.', ':']) {
+        for part in tok.split(['.', ':', '/', ']']) {
             let part_end = at + part.len();
             if part.len() >= 4
                 && is_upper_word(part)
                 && let Some(l) = Level::from_name(part)
             {
                 let rest = &tok[part_end..];
-                let seps = rest.len() - rest.trim_start_matches([':', '.']).len();
+                let seps = rest.len() - rest.trim_start_matches([':', '.', '/']).len();
                 return Some((l, part_end + seps));
             }
             at = part_end + 1;
@@ -147,13 +150,15 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
     None
 }
 
-/// A one-letter level right after a timestamp, as MongoDB's text log writes it (F E W I D),
-/// when an upper-case component or a `[context]` follows.
+/// A one-letter level right after a timestamp, as MongoDB's text log (F E W I D) and
+/// logcat (V D I W E F A) write it, when an upper-case component, a `[context]` or a
+/// `Tag:` follows.
 fn single_letter_level(letter: u8, after: &str) -> Option<Level> {
-    let component = after
-        .split_whitespace()
-        .next()
-        .is_some_and(|t| t.starts_with('[') || (t.len() >= 2 && is_upper_word(t)));
+    let component = after.split_whitespace().next().is_some_and(|t| {
+        t.starts_with('[')
+            || (t.len() >= 2 && is_upper_word(t))
+            || (t.len() > 1 && t.ends_with(':'))
+    });
     if !component {
         return None;
     }
@@ -162,7 +167,8 @@ fn single_letter_level(letter: u8, after: &str) -> Option<Level> {
         b'E' => Some(Level::Error),
         b'W' => Some(Level::Warning),
         b'I' => Some(Level::Info),
-        b'D' => Some(Level::Debug),
+        b'D' | b'V' => Some(Level::Debug),
+        b'A' => Some(Level::Fatal),
         _ => None,
     }
 }
@@ -475,7 +481,7 @@ mod tests {
 
     #[test]
     fn header_tokens_of_many_conventions() {
-        let cases: [(&str, bool, Option<Level>); 19] = [
+        let cases: [(&str, bool, Option<Level>); 23] = [
             ("ERROR [main] c.e.Foo - boom", true, Some(Level::Error)),
             ("[warning  ] bar    x=42", true, Some(Level::Warning)),
             ("local.ERROR: Target class", false, Some(Level::Error)),
@@ -511,6 +517,22 @@ mod tests {
                 Some(Level::Error),
             ),
             ("I am here", true, None),
+            (
+                "1702  2395 D WindowManager: printFreezingDisplayLogs",
+                true,
+                Some(Level::Debug),
+            ),
+            (
+                "1702  8671 E AndroidRuntime: FATAL EXCEPTION: main",
+                true,
+                Some(Level::Error),
+            ),
+            (
+                "DEBUG/MainProcess] | Worker: Preparing bootsteps.",
+                true,
+                Some(Level::Debug),
+            ),
+            ("HTTP/1.1 GET /x", false, None),
             // Prose mentions a level; it is not a header field.
             ("request failed with an error", true, None),
             ("the Error was handled", false, None),

@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}[-/]\d{{2}}[-/]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}{zone}|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/]\d{{2}}[-/]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}{zone}|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -406,6 +406,8 @@ mod tests {
             "4961:M 30 May 12:50:13.463 # Server started, Redis version 3.0.2",
             "16-12-18 19:11:16 phue: GET Request timed out.",
             "83.79.21.142 - - [08/Nov/2024:06:31:56 +0000] \"GET / HTTP/2.0\" 302 448",
+            "03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs",
+            "[2016-09-06 22:05:19,208: DEBUG/MainProcess] | Worker: Preparing bootsteps.",
         ] {
             assert!(starts_record(l), "{l}");
         }

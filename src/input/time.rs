@@ -124,6 +124,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
         day_month: [Vec<Item<'static>>; 2],
         glog: Vec<Item<'static>>,
         redis_no_year: Vec<Item<'static>>,
+        logcat: Vec<Item<'static>>,
     }
     static C: OnceLock<Compiled> = OnceLock::new();
     let items = |f: &'static str| StrftimeItems::new(f).collect::<Vec<_>>();
@@ -143,6 +144,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
         day_month: [items("%d-%b-%Y %H:%M:%S%.f"), items("%d %b %Y %H:%M:%S%.f")],
         glog: items("%m%d %H:%M:%S%.f %Y"),
         redis_no_year: items("%d %b %H:%M:%S%.f %Y"),
+        logcat: items("%m-%d %H:%M:%S%.f %Y"),
     });
     let naive = |s: &str, items: &[Item<'static>]| {
         let mut p = chrono::format::Parsed::new();
@@ -168,6 +170,10 @@ fn parse_text_header(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() > 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b' ' {
         return without_year(s, &c.glog);
+    }
+    // Android's logcat: `03-17 16:13:38.811`.
+    if b.len() > 6 && b[2] == b'-' && b[5] == b' ' {
+        return without_year(s, &c.logcat);
     }
     let mut p = chrono::format::Parsed::new();
     if chrono::format::parse(&mut p, s, c.clf.iter()).is_ok()
