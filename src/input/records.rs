@@ -93,12 +93,7 @@ fn classify(line: &str) -> Kind {
         }
         b'c' if line.starts_with("created by ") => return Kind::Continuation,
         b'n' if line.starts_with("nested exception is") => return Kind::Continuation,
-        b'P' if line.starts_with("PHP Stack trace:")
-            || (line.starts_with("PHP  ")
-                && line[4..].trim_start().starts_with(char::is_numeric)) =>
-        {
-            return Kind::Continuation;
-        }
+        b'P' if is_php_stack_line(line) => return Kind::Continuation,
         b'D' if line.starts_with("During handling of the above exception") => {
             return Kind::Chain;
         }
@@ -108,6 +103,14 @@ fn classify(line: &str) -> Kind {
         b'T' if line.starts_with("Traceback (most recent call last)") => return Kind::Traceback,
         b'g' if line.starts_with("goroutine ") && line.ends_with("]:") => return Kind::Goroutine,
         _ => {}
+    }
+    // PHP's error log dates every line of an xdebug stack trace:
+    // `[15-May-2020 13:39:01 UTC] PHP   1. {main}() /app/index.php:0`.
+    if first == b'['
+        && let Some(i) = memchr::memmem::find(b, b"] PHP ")
+        && is_php_stack_line(&line[i + 2..])
+    {
+        return Kind::Continuation;
     }
     // No runtime mark has a header's shape: headers first, they are most lines.
     if starts_record(line) {
@@ -120,6 +123,12 @@ fn classify(line: &str) -> Kind {
         return Kind::Exception;
     }
     Kind::Other
+}
+
+/// xdebug's lines of a PHP stack trace: `PHP Stack trace:`, `PHP   1. {main}() ...`.
+fn is_php_stack_line(line: &str) -> bool {
+    line.starts_with("PHP Stack trace:")
+        || (line.starts_with("PHP  ") && line[4..].trim_start().starts_with(char::is_numeric))
 }
 
 /// Python's closing line of a traceback: the exception, `Name: message` or `Name`.
@@ -535,6 +544,12 @@ mod tests {
         let e = parse_event(&ev[0].1);
         assert_eq!(e.level, Some(Level::Fatal));
         assert!(e.timestamp.is_some());
+    }
+
+    #[test]
+    fn php_error_log_dates_every_xdebug_line() {
+        let input = "[15-May-2020 13:39:01 Europe/Kiev] PHP Warning:  include(a.php): failed to open stream\n[15-May-2020 13:39:01 Europe/Kiev] PHP Stack trace:\n[15-May-2020 13:39:01 Europe/Kiev] PHP   1. {main}() /app/index.php:0\n[15-May-2020 13:39:01 Europe/Kiev] PHP Warning:  include(): Failed opening 'a.php'";
+        assert_eq!(starts(input), vec![1, 4]);
     }
 
     #[test]

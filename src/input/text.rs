@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/]\d{{2}}[-/]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}{zone}|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/]\d{{2}}[-/]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})|\d{{2}}:\d{{2}}:\d{{2}}[,.]\d{{3}}|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -108,10 +108,12 @@ pub fn read_header(line: &str) -> Header {
         {
             h.syslog = Some((host, program));
             h.message_start = msg;
-            if h.level.is_none() {
-                h.level = severity::header_level(&line[msg..], false)
-                    .filter(|f| f.start == 0)
-                    .map(|f| f.level);
+            // The program's own record inside (klog's `E0325 ...` through journald, a level
+            // word): read its header too.
+            let inner = read_header(&line[msg..]);
+            if h.level.is_none() && inner.level.is_some() {
+                h.level = inner.level;
+                h.message_start = msg + inner.message_start;
             }
             return h;
         }
@@ -120,6 +122,13 @@ pub fn read_header(line: &str) -> Header {
         {
             h.level = Some(f.level);
             h.message_start = after + f.end;
+        } else if h.level.is_none()
+            && let Some((level, end)) = severity::prefix_level(line[after..].trim_start())
+        {
+            // A line-opening level after the timestamp: PHP's `[date] PHP Warning:  ...`.
+            let skipped = line[after..].len() - line[after..].trim_start().len();
+            h.level = Some(level);
+            h.message_start = after + skipped + end;
         } else if prefix.is_some() {
             // Ruby's Logger repeats the level as a word: skip it.
             if let Some(f) = severity::header_level(&line[after..], true) {
@@ -408,6 +417,8 @@ mod tests {
             "83.79.21.142 - - [08/Nov/2024:06:31:56 +0000] \"GET / HTTP/2.0\" 302 448",
             "03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs",
             "[2016-09-06 22:05:19,208: DEBUG/MainProcess] | Worker: Preparing bootsteps.",
+            "15:54:07,115 INFO  [EasyConf:122] Refreshed the configuration",
+            "Jan 01 14:56:10.232070 [WARNING] fpm_children_bury(), line 215: child exited",
         ] {
             assert!(starts_record(l), "{l}");
         }
