@@ -123,6 +123,8 @@ struct Stream {
 pub struct Assembler {
     plan: Plan,
     streams: Vec<Stream>,
+    /// The stream used last.
+    last: Option<usize>,
 }
 
 impl Assembler {
@@ -130,13 +132,23 @@ impl Assembler {
         Assembler {
             plan,
             streams: Vec::new(),
+            last: None,
         }
     }
 
     fn stream(&mut self, name: &str) -> &mut Stream {
+        // Most inputs have one stream, and a wrapped one a few: the last one used is
+        // checked first.
+        if let Some(last) = self.last
+            && self.streams[last].name == name
+        {
+            return &mut self.streams[last];
+        }
         if let Some(i) = self.streams.iter().position(|s| s.name == name) {
+            self.last = Some(i);
             return &mut self.streams[i];
         }
+        self.last = Some(self.streams.len());
         let sample = self
             .plan
             .samples

@@ -92,10 +92,15 @@ pub fn read_header(line: &str) -> Header {
     };
     let rest = &line[after_prefix..];
     if may_start_with_timestamp(rest.as_bytes())
-        && let Some(c) = header_re().captures(rest)
+        && let Some(m) = header_re().find(rest)
     {
-        let ts = c.name("ts").expect("ts group").as_str();
-        let after = after_prefix + c.get(0).expect("match").end();
+        // The match is `[`? timestamp `]`? separators: the timestamp is what is left once
+        // those are trimmed (a find runs on the lazy DFA; captures would backtrack).
+        let ts = m
+            .as_str()
+            .trim_start_matches('[')
+            .trim_end_matches(|c: char| c == ']' || c == '|' || c == ':' || c.is_whitespace());
+        let after = after_prefix + m.end();
         let mut h = Header {
             timestamp: parse_timestamp(ts),
             has_timestamp: true,
