@@ -56,14 +56,15 @@ impl Level {
         Some(match lower {
             "fatal" | "critical" | "crit" | "emerg" | "emergency" | "alert" | "panic"
             | "dpanic" | "severe" | "fatl" | "ftl" | "pnc" | "f" | "c" => Level::Fatal,
-            "error" | "err" | "e" | "eror" | "erro" => Level::Error,
+            // .NET's console logger writes `fail:` for errors, `dbug:` and `trce:` below.
+            "error" | "err" | "e" | "eror" | "erro" | "fail" => Level::Error,
             "warning" | "warn" | "w" | "wrn" | "wrng" => Level::Warning,
             "notice" | "n" | "deprecated" | "strict" => Level::Notice,
             // PostgreSQL's LOG, MySQL's Note.
             "info" | "information" | "informational" | "i" | "inf" | "log" | "note" => Level::Info,
-            "debug" | "dbg" | "d" | "trace" | "trc" | "fine" | "finer" | "finest" | "verbose"
-            | "v" | "t" | "config" | "d1" | "d2" | "d3" | "d4" | "d5" | "debug1" | "debug2"
-            | "debug3" | "debug4" | "debug5" => Level::Debug,
+            "debug" | "dbg" | "dbug" | "d" | "trace" | "trc" | "trce" | "fine" | "finer"
+            | "finest" | "verbose" | "v" | "t" | "config" | "d1" | "d2" | "d3" | "d4" | "d5"
+            | "debug1" | "debug2" | "debug3" | "debug4" | "debug5" => Level::Debug,
             _ => return None,
         })
     }

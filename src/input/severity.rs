@@ -39,6 +39,11 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         }
         let start = pos;
         let end = token_end(b, start, limit);
+        // winston's `<time> - error: ...`: a lone dash separates fields.
+        if &rest[start..end] == "-" {
+            pos = end;
+            continue;
+        }
         let tab_delimited =
             (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
         let first_after_ts = only_numbers_so_far && after_timestamp;
@@ -107,8 +112,9 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
     if bracketed {
         let inner = tok.trim_end_matches(':');
         let inner = inner[1..inner.len() - 1].trim();
-        // Apache 2.4 `[core:error]`, `[proxy_fcgi:warn]`: the level follows the module.
-        let word = inner.rsplit(':').next().unwrap_or(inner);
+        // Apache 2.4 `[core:error]`, `[proxy_fcgi:warn]`, Minecraft servers'
+        // `[Server thread/INFO]`: the level follows the module or thread.
+        let word = inner.rsplit([':', '/']).next().unwrap_or(inner);
         if word.len() >= 3 && word.bytes().all(|c| c.is_ascii_alphanumeric()) {
             return Level::from_name(word).map(whole);
         }
@@ -128,6 +134,15 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
     }
     if loose && word.len() >= 4 && word.bytes().all(|c| c.is_ascii_alphabetic()) {
         return Level::from_name(word).map(whole);
+    }
+    // Icinga's `warning/ConfigCompiler:`: a lower-case level, then `/` and the component.
+    if loose
+        && let Some((head, _)) = tok.split_once('/')
+        && head.len() >= 4
+        && head.bytes().all(|c| c.is_ascii_lowercase())
+        && let Some(l) = Level::from_name(head)
+    {
+        return Some(whole(l));
     }
     // `local.ERROR:` (Monolog/Laravel `channel.LEVEL`), `ERROR:root:msg` (Python's default
     // format), `MainThread::ERROR::2011-12-05` (vdsm), `DEBUG/MainProcess]` (Celery): an
@@ -221,6 +236,33 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         && let Some((level, end)) = php_level(rest)
     {
         return Some((level, 4 + end));
+    }
+    // `error: ...`, `warning: ...` (compilers, git, CLIs), .NET's `fail: Category[0]`: a
+    // lower-case level word with its colon opens the line (Go's `panic:` is the runtime's,
+    // not a level: see [`infer`]).
+    if first.is_ascii_lowercase()
+        && let Some(colon) = b.iter().take(9).position(|&c| c == b':')
+        && colon >= 4
+        && b.get(colon + 1).is_none_or(|c| *c == b' ')
+        && matches!(
+            &line[..colon],
+            "error"
+                | "warning"
+                | "warn"
+                | "info"
+                | "debug"
+                | "notice"
+                | "trace"
+                | "fatal"
+                | "critical"
+                | "fail"
+                | "dbug"
+                | "trce"
+                | "crit"
+        )
+        && let Some(level) = Level::from_name(&line[..colon])
+    {
+        return Some((level, colon + 1));
     }
     if first.is_ascii_uppercase() || first == b'[' || first == b'<' {
         let end = token_end(b, 0, b.len().min(MAX_HEADER_BYTES));
@@ -481,7 +523,7 @@ mod tests {
 
     #[test]
     fn header_tokens_of_many_conventions() {
-        let cases: [(&str, bool, Option<Level>); 23] = [
+        let cases: [(&str, bool, Option<Level>); 26] = [
             ("ERROR [main] c.e.Foo - boom", true, Some(Level::Error)),
             ("[warning  ] bar    x=42", true, Some(Level::Warning)),
             ("local.ERROR: Target class", false, Some(Level::Error)),
@@ -533,6 +575,21 @@ mod tests {
                 Some(Level::Debug),
             ),
             ("HTTP/1.1 GET /x", false, None),
+            (
+                "[Server thread/WARN]: Can't keep up!",
+                true,
+                Some(Level::Warning),
+            ),
+            (
+                "- error: uncaughtException: Unexpected identifier",
+                true,
+                Some(Level::Error),
+            ),
+            (
+                "warning/PluginNotificationTask: Notification command",
+                true,
+                Some(Level::Warning),
+            ),
             // Prose mentions a level; it is not a header field.
             ("request failed with an error", true, None),
             ("the Error was handled", false, None),
@@ -591,6 +648,14 @@ mod tests {
         assert_eq!(p("ERROR something bad"), Some(Level::Error));
         assert_eq!(p("[WARN] careful"), Some(Level::Warning));
         assert_eq!(p("Error handling is described below"), None);
+        assert_eq!(p("fail: WorkflowEngine.Startup[0]"), Some(Level::Error));
+        assert_eq!(
+            p("warn: 5/6/2024 15:19:13.336 CoreEventId"),
+            Some(Level::Warning)
+        );
+        assert_eq!(p("error: pathspec 'x' did not match"), Some(Level::Error));
+        assert_eq!(p("errors: 0"), None);
+        assert_eq!(p("information/Notification: x"), None);
         assert_eq!(p("Exception in thread \"main\" java.lang.X"), None);
         assert_eq!(p("I am the actual vdsm"), None);
     }

@@ -269,6 +269,10 @@ fn parse_iso_loose(s: &str) -> Option<i64> {
         }
         rest = &tail[digits..];
     }
+    // Some write a space before the offset: `2017-04-04 11:16:34 +0200`.
+    if let [b' ', b'+' | b'-', ..] = rest {
+        rest = &rest[1..];
+    }
     match rest {
         [] | [b'Z'] | [b'z'] => Some(ms),
         [sign @ (b'+' | b'-'), tz @ ..] => {
@@ -391,6 +395,10 @@ mod tests {
         assert_eq!(
             at("2025-08-13 01:45:01 CST").as_deref(),
             Some("2025-08-13T01:45:01.000Z")
+        );
+        assert_eq!(
+            at("2017-04-04 11:16:34 +0200").as_deref(),
+            Some("2017-04-04T09:16:34.000Z")
         );
         assert_eq!(
             at("15-Jul-2024 10:00:00 UTC").as_deref(),
