@@ -112,6 +112,8 @@ impl Role {
                 "log.syslog.severity.name",
                 "log.syslog.severity.code",
                 "s",
+                // Kibana's JSON log puts the level among its `tags`.
+                "tags",
             ],
             Role::Timestamp => &[
                 "@timestamp",

@@ -151,6 +151,11 @@ fn is_blank(s: &str) -> bool {
 /// level at all rather than a guess.
 pub fn parse_level(v: &str, scale: Option<NumericScale>) -> Option<Level> {
     let v = v.trim();
+    // An array of strings arrives joined by lines (`tags: ["warning", "plugins"]`): the
+    // first that names a level.
+    if v.contains('\n') {
+        return v.lines().find_map(Level::from_name);
+    }
     if let Ok(n) = v.parse::<i64>() {
         let scale = scale.or(match n {
             10..=60 => Some(NumericScale::Bunyan),
@@ -241,5 +246,7 @@ mod tests {
         );
         assert_eq!(parse_level("WARNING", None), Some(Level::Warning));
         assert_eq!(parse_level("D2", None), Some(Level::Debug));
+        assert_eq!(parse_level("plugins\nwarning", None), Some(Level::Warning));
+        assert_eq!(parse_level("plugins\nlistening", None), None);
     }
 }
