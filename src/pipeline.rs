@@ -126,7 +126,8 @@ struct Batch {
     /// worker splits itself; `first_line` numbers them.
     items: Vec<(u64, usize, usize, Option<usize>)>,
     first_line: u64,
-    /// What a wrapper said about each item (aligned with `items`; empty when unwrapped).
+    /// What the assembler said about each item: a wrapper's time and service, a level
+    /// column's level (aligned with `items`; empty on the block path, which has none).
     meta: Vec<Meta>,
 }
 
@@ -375,7 +376,6 @@ fn read_source(
         meta: Vec::new(),
     };
     let error = if opened.plan.needs_assembly() {
-        let wrapped = opened.plan.wrapper.is_some();
         let with_room = || {
             let mut b = new_batch();
             b.data.reserve(BATCH_BYTES + 4096);
@@ -384,9 +384,8 @@ fn read_source(
         let mut batch = with_room();
         let error = each_record(opened.reader, opened.plan, &mut |line, text, meta, _| {
             push_item(&mut batch, line, text.as_bytes(), None);
-            if wrapped {
-                batch.meta.push(meta.clone());
-            }
+            // A wrapper's time and service, a level column's level: one per item.
+            batch.meta.push(meta.clone());
             if batch.data.len() >= BATCH_BYTES {
                 send(std::mem::replace(&mut batch, with_room()), next);
             }
@@ -598,6 +597,13 @@ fn truncated_reason(reason: String, truncated: Option<usize>) -> String {
 fn apply_meta<'a>(ev: &mut Event<'a>, meta: &'a Meta) {
     if ev.timestamp.is_none() {
         ev.timestamp = meta.timestamp;
+    }
+    if meta.column_level.is_some() && (ev.level.is_none() || ev.level_inferred.is_some()) {
+        ev.level = meta.column_level;
+        ev.level_inferred = None;
+    }
+    if ev.level.is_none() {
+        ev.level = meta.wrapper_level;
     }
     if let Some(s) = &meta.service
         && ev.dim(crate::event::Dimension::Service).is_none()

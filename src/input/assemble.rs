@@ -4,15 +4,23 @@
 //! and stderr never mix. Inputs that need none of this (plain NDJSON, logfmt) are read by
 //! the pipeline's fast block path instead.
 
+use super::level_column;
 use super::records::{Joiner, JsonJoiner};
 use super::unwrap::{self, Wrapper};
 use super::{Format, detect_format};
+use crate::level::Level;
 
 /// What a wrapper said about a record.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Meta {
     pub timestamp: Option<i64>,
     pub service: Option<String>,
+    /// The level the wrapper gave the line: used when the record has none, written or
+    /// inferred.
+    pub wrapper_level: Option<Level>,
+    /// The level in the input's level column (src/input/level_column.rs): the record's
+    /// own, used when the record's header gave none.
+    pub column_level: Option<Level>,
 }
 
 /// A record ready to parse.
@@ -117,6 +125,8 @@ struct Stream {
     partial: Option<(u64, String, Meta)>,
     /// Meta of the lines pushed and not yet emitted in a record, by line.
     metas: std::collections::VecDeque<(u64, Meta)>,
+    /// The field of a record's first line that holds its level, if the input has one.
+    level_column: Option<usize>,
 }
 
 /// Turns one input's physical lines into records.
@@ -155,6 +165,10 @@ impl Assembler {
             .iter()
             .find(|(s, _)| s == name)
             .map_or("", |(_, t)| t.as_str());
+        let level_column = match self.plan.format {
+            Format::Text => level_column::detect(sample),
+            _ => None,
+        };
         let joining = match self.plan.format {
             Format::Text => Joining::Text(Joiner::new(sample)),
             Format::Ndjson if self.plan.json_multiline => Joining::Json(JsonJoiner::default()),
@@ -165,6 +179,7 @@ impl Assembler {
             joining,
             partial: None,
             metas: Default::default(),
+            level_column,
         });
         self.streams.last_mut().expect("pushed")
     }
@@ -195,6 +210,8 @@ impl Assembler {
         let meta = Meta {
             timestamp: u.timestamp,
             service: u.service.map(|s| s.into_owned()),
+            wrapper_level: u.level,
+            column_level: None,
         };
         let stream = self.stream(&u.stream);
         let (first, mut text, meta) = match stream.partial.take() {
@@ -230,7 +247,7 @@ impl Assembler {
                 Joining::Lines => None,
             };
             if let Some((line, text)) = last {
-                let meta = s.meta_of(line);
+                let meta = s.meta_of(line, &text);
                 out.push(Assembled { line, text, meta });
             }
         }
@@ -265,13 +282,13 @@ impl Stream {
             }
         };
         for (line, text) in done {
-            let meta = self.meta_of(line);
+            let meta = self.meta_of(line, &text);
             out.push(Assembled { line, text, meta });
         }
     }
 
-    /// The meta of the record starting at `line`; forgets the lines before it.
-    fn meta_of(&mut self, line: u64) -> Meta {
+    /// The meta of the record `text` starting at `line`; forgets the lines before it.
+    fn meta_of(&mut self, line: u64, text: &str) -> Meta {
         let mut found = Meta::default();
         while let Some((l, _)) = self.metas.front() {
             if *l > line {
@@ -281,6 +298,9 @@ impl Stream {
             if l == line {
                 found = m;
             }
+        }
+        if let Some(column) = self.level_column {
+            found.column_level = level_column::read(text, column);
         }
         found
     }

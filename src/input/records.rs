@@ -15,8 +15,9 @@
 //! - Node: `    at ...`, and the `Error: ...` after the source excerpt and its `^` caret;
 //! - Ruby: `file.rb:N:in 'm': message (Class)` then `\tfrom ...`.
 //!
-//! An input "has headers" when at least a quarter of the sample's lines that could start a
-//! record do; then a line without a header continues the record before it (a multi-line
+//! An input "has headers" when two of the sample's lines start with a timestamp, or when at
+//! least a quarter of the lines that could start a record start with a level; then a line
+//! without a header continues the record before it (a multi-line
 //! message), except after a finished traceback. Without headers, each such line is its own
 //! record. A traceback that follows a header line directly belongs to that record (Python's
 //! `logger.exception`); one after a line without a header starts its own record.
@@ -173,21 +174,27 @@ impl Joiner {
     pub fn new(sample: &str) -> Joiner {
         let mut candidates = 0usize;
         let mut with_header = 0usize;
+        let mut dated = 0usize;
         for line in sample.lines().take(200) {
             match classify(line) {
                 Kind::Header => {
                     candidates += 1;
                     with_header += 1;
+                    dated += usize::from(read_header(line).has_timestamp);
                 }
                 Kind::Other | Kind::Exception | Kind::TraceStart => candidates += 1,
                 _ => {}
             }
         }
-        // One header in a short sample is not a pattern: a stray `WARNING:` among plain
-        // lines does not make every line after it a continuation.
-        let enough = with_header >= 2 || (with_header == 1 && candidates == 1);
+        // A logger dates its records: two dated lines make a pattern however long the
+        // records between them are (a JSP compile error, an IBM MQ message block). Lines
+        // marked only by a level word need to be a quarter of the sample: a stray
+        // `WARNING:` among plain lines does not make every line after it a continuation.
+        let headers = dated >= 2
+            || (with_header >= 2 && with_header * 4 >= candidates)
+            || (with_header == 1 && candidates == 1);
         Joiner {
-            headers: enough && with_header * 4 >= candidates,
+            headers,
             current: None,
             blanks: 0,
         }
@@ -246,15 +253,16 @@ impl Joiner {
             Kind::Blank => unreachable!("blank lines are held back"),
             // java.util.logging: `SEVERE: message` on the line after the timestamp line.
             Kind::Header => {
-                r.lines == 1
-                    && r.header
-                    && !after_blank
-                    && severity::prefix_level(line).is_some()
-                    && !read_header(line).has_timestamp
-                    && {
-                        let first = read_header(&r.text);
-                        first.has_timestamp && first.level.is_none()
-                    }
+                (!after_blank || r.lines > 1) && relays_trace(r, line)
+                    || r.lines == 1
+                        && r.header
+                        && !after_blank
+                        && severity::prefix_level(line).is_some()
+                        && !read_header(line).has_timestamp
+                        && {
+                            let first = read_header(&r.text);
+                            first.has_timestamp && first.level.is_none()
+                        }
             }
             Kind::Continuation => {
                 // In a Go dump, only a new goroutine follows a blank line.
@@ -299,6 +307,43 @@ impl Joiner {
             },
         }
     }
+}
+
+/// A program that relays another's output prefixes every line of it with the same header
+/// (Terraform's `<time> [DEBUG] plugin: terraform: ` before each line of a plugin's Go
+/// panic): a line that repeats the record's first line up to where a trace opened there,
+/// and goes on with something that is not a record of its own, is that trace's next line.
+/// Lines are compared byte by byte first: most share no such prefix.
+fn relays_trace(r: &Building, line: &str) -> bool {
+    let first = r.text.split('\n').next().unwrap_or("");
+    let common = first
+        .bytes()
+        .zip(line.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // At least a header's worth: a time and a level.
+    if common < 16 {
+        return false;
+    }
+    let shared = &first.as_bytes()[..common];
+    let mut from = 0;
+    for _ in 0..4 {
+        let Some(i) = memchr::memmem::find(&shared[from..], b": ") else {
+            return false;
+        };
+        let at = from + i + 2;
+        let (Some(inner), Some(next)) = (first.get(at..), line.get(at..)) else {
+            return false;
+        };
+        let opens_trace = severity::opens(inner) != Opens::No
+            || inner.starts_with("Traceback (most recent call last)")
+            || stack::is_exception_line(inner);
+        if opens_trace {
+            return !starts_record(next);
+        }
+        from = at;
+    }
+    false
 }
 
 fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {

@@ -504,6 +504,34 @@ pub fn infer_missing(ev: &mut crate::event::Event<'_>) {
     }
 }
 
+/// The severity letter of an IBM message identifier opening one of a record's first lines:
+/// a component prefix, a number and `I`nformational, `A`udit, `W`arning, `E`rror,
+/// `S`evere or `T`erminating, then a colon (IBM MQ's `AMQ6184W: An internal IBM MQ error
+/// has occurred`, WebSphere's `CWWKZ0013E: ...`), as IBM documents its message IDs.
+pub fn message_id_level(text: &str) -> Option<Level> {
+    text.lines().take(12).find_map(|line| {
+        let b = line.as_bytes();
+        let letters = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+        if !(3..=5).contains(&letters) {
+            return None;
+        }
+        let digits = b[letters..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if !(3..=5).contains(&digits) || b.get(letters + digits + 1) != Some(&b':') {
+            return None;
+        }
+        Some(match b[letters + digits] {
+            b'I' | b'A' => Level::Info,
+            b'W' => Level::Warning,
+            b'E' | b'S' => Level::Error,
+            b'T' => Level::Fatal,
+            _ => return None,
+        })
+    })
+}
+
 /// Ruby's report of an uncaught exception: `file.rb:12:in 'method': message (Class)`.
 pub fn is_ruby_crash(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
@@ -516,6 +544,23 @@ pub fn is_ruby_crash(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ibm_message_ids_carry_their_severity() {
+        let block = "11.10.2018 10:39:30 - Process(9884.1) User(felix)\n     Host(X)\n\nAMQ6184W: An internal IBM MQ error has occurred.\n";
+        assert_eq!(message_id_level(block), Some(Level::Warning));
+        assert_eq!(
+            message_id_level("CWWKZ0013E: It is not possible"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            message_id_level("AMQ7125I: There are 90 days left"),
+            Some(Level::Info)
+        );
+        assert_eq!(message_id_level("HTTP200X: no"), None);
+        assert_eq!(message_id_level("ABC123E no colon"), None);
+        assert_eq!(message_id_level("ERRORS1234E: too many letters"), None);
+    }
 
     fn level(rest: &str, after_ts: bool) -> Option<Level> {
         header_level(rest, after_ts).map(|f| f.level)

@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/]\d{{2}}[-/]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -328,6 +328,9 @@ pub fn parse_event(text: &str) -> Event<'_> {
             msg = line2[end..].trim_start();
             body = after;
         }
+    }
+    if ev.level.is_none() {
+        ev.level = severity::message_id_level(text);
     }
     if ev.origin.is_none() {
         let (origin, message) = split_logger(msg);

@@ -117,7 +117,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
     struct Compiled {
         clf: Vec<Item<'static>>,
         ctime: Vec<Item<'static>>,
-        numeric: [Vec<Item<'static>>; 4],
+        numeric: [Vec<Item<'static>>; 5],
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
@@ -136,6 +136,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
             items("%y/%m/%d %H:%M:%S%.f"),
             items("%y-%m-%d %H:%M:%S%.f"),
             items("%y%m%d %H%M%S"),
+            // Day first with dots, as German, Russian and other locales write dates.
+            items("%d.%m.%Y %H:%M:%S%.f"),
         ],
         healthapp: items("%Y%m%d-%H:%M:%S"),
         syslog: items("%b %e %H:%M:%S%.f %Y"),

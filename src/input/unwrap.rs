@@ -9,6 +9,7 @@
 //! text before it is read, so they never reach the parsers or the screen.
 
 use super::time::parse_timestamp;
+use crate::level::Level;
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -48,6 +49,9 @@ pub struct Unwrapped<'a> {
     pub timestamp: Option<i64>,
     /// The line is a part: the record goes on in the next line of the same stream.
     pub partial: bool,
+    /// The level the wrapper gave the line (Java Service Wrapper's first column): used
+    /// only when the record itself has none.
+    pub level: Option<Level>,
 }
 
 fn cri_re() -> &'static Regex {
@@ -107,6 +111,7 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 service: None,
                 timestamp: parse_timestamp(&c[1]),
                 partial: &c[3] == "P",
+                level: None,
             })
         }
         Wrapper::Compose => {
@@ -117,12 +122,37 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
             if !line[name.len()..].starts_with(' ') {
                 return None;
             }
+            let rest = &line[c.get(0).expect("match").end()..];
+            if let Some(t) = time_column(rest) {
+                // A wrapper that dates every line: `LEVEL | source | time | text` (Java
+                // Service Wrapper) or `service | time | text`.
+                let level = wrapper_level(name);
+                let source = t.columns.first().copied();
+                let stream = t.columns.iter().fold(name.to_string(), |mut s, c| {
+                    s.push('|');
+                    s.push_str(c);
+                    s
+                });
+                let service = match (level, source) {
+                    (Some(_), Some(src)) => src,
+                    _ => name,
+                };
+                return Some(Unwrapped {
+                    text: Cow::Borrowed(&rest[t.text_start..]),
+                    stream: Cow::Owned(stream),
+                    service: Some(Cow::Borrowed(service)),
+                    timestamp: Some(t.timestamp),
+                    partial: false,
+                    level,
+                });
+            }
             Some(Unwrapped {
-                text: Cow::Borrowed(&line[c.get(0).expect("match").end()..]),
+                text: Cow::Borrowed(rest),
                 stream: Cow::Borrowed(name),
                 service: Some(Cow::Borrowed(name)),
                 timestamp: None,
                 partial: false,
+                level: None,
             })
         }
         // Many records to a line: see [`otlp_records`].
@@ -137,9 +167,61 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 service: Some(Cow::Borrowed(id.strip_prefix("pod/").unwrap_or(id))),
                 timestamp: None,
                 partial: false,
+                level: None,
             })
         }
     }
+}
+
+/// The columns after a compose-style first column, up to a column holding a time.
+struct TimeColumn<'a> {
+    /// The columns between the first one and the time, trimmed.
+    columns: Vec<&'a str>,
+    timestamp: i64,
+    /// Where the text after the time column starts.
+    text_start: usize,
+}
+
+/// Up to two more ` | `-separated columns, then one that is a time and a bar: how wrappers
+/// that date every line of the program they run lay their lines out.
+fn time_column(rest: &str) -> Option<TimeColumn<'_>> {
+    let mut columns = Vec::new();
+    let mut start = 0;
+    for _ in 0..3 {
+        let bar = memchr::memchr(b'|', &rest.as_bytes()[start..rest.len().min(start + 48)])?;
+        let col = rest[start..start + bar].trim();
+        if col.is_empty() || !rest[..start + bar].ends_with(' ') {
+            return None;
+        }
+        let after = start + bar + 1;
+        if col.len() >= 8
+            && col.as_bytes()[0].is_ascii_digit()
+            && let Some(timestamp) = parse_timestamp(col)
+        {
+            let text_start = after + usize::from(rest[after..].starts_with(' '));
+            return Some(TimeColumn {
+                columns,
+                timestamp,
+                text_start,
+            });
+        }
+        columns.push(col);
+        start = after;
+    }
+    None
+}
+
+/// A wrapper's level column: the usual names, and the Java Service Wrapper's STATUS (its
+/// own lifecycle messages, between INFO and WARN).
+fn wrapper_level(column: &str) -> Option<Level> {
+    if column == "STATUS" {
+        return Some(Level::Notice);
+    }
+    let level = Level::from_name(column)?;
+    column
+        .bytes()
+        .all(|b| b.is_ascii_uppercase())
+        .then_some(level)
 }
 
 /// The log records of one OTLP/JSON export line, each as a flat JSON object: the record's
@@ -260,6 +342,7 @@ fn docker_json(line: &str) -> Option<Unwrapped<'_>> {
         service: None,
         timestamp: l.time.as_deref().and_then(parse_timestamp),
         partial,
+        level: None,
     })
 }
 
