@@ -879,3 +879,58 @@ fn wrapped_container_logs_are_read_as_their_inner_records() {
     assert_eq!(evs.len(), 1, "{evs:?}");
     assert_eq!(evs[0]["title"], "db down");
 }
+
+#[test]
+fn levels_in_a_column_and_from_a_wrapper_reach_triage() {
+    let dir = tempfile::tempdir().unwrap();
+    // Blue Gene/L's RAS lines: the level is the ninth field, after two times and locations.
+    let mut bgl = String::new();
+    for (i, level) in ["INFO", "INFO", "FATAL", "INFO", "INFO", "INFO"]
+        .iter()
+        .enumerate()
+    {
+        bgl.push_str(&format!(
+            "- 111783857{i} 2005.06.03 R02-M1-N0 2005-06-03-15.42.5{i}.675872 R02-M1-N0 RAS KERNEL {level} data TLB error interrupt\n"
+        ));
+    }
+    let bgl = write(dir.path(), "bgl.log", bgl.as_bytes());
+    let evs = fingerprints(&["fingerprint", "--min-level", "warning", &bgl]);
+    let lines: Vec<u64> = evs.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, vec![3], "{evs:?}");
+    assert_eq!(evs[0]["level"], "fatal");
+    assert_eq!(evs[0]["level_inferred"], Value::Null);
+    // The Java Service Wrapper: its own STATUS lines are notices; the JVM's uncaught
+    // exception, which the wrapper tags INFO, is an error inferred from the content.
+    let wrapper = write(
+        dir.path(),
+        "wrapper.log",
+        concat!(
+            "STATUS | wrapper  | 2013/11/26 21:16:15 | --> Wrapper Started as Daemon\n",
+            "INFO   | jvm 1    | 2013/11/26 21:16:17 | WrapperManager: Initializing...\n",
+            "INFO   | jvm 1    | 2013/11/26 21:34:49 | Exception in thread \"Shutdown\" java.util.ConcurrentModificationException\n",
+            "INFO   | jvm 1    | 2013/11/26 21:34:49 | \tat java.util.HashMap$HashIterator.nextEntry(HashMap.java:894)\n",
+            "STATUS | wrapper  | 2013/11/26 21:34:50 | <-- Wrapper Stopped\n",
+        )
+        .as_bytes(),
+    );
+    let evs = fingerprints(&["fingerprint", "--min-level", "any", &wrapper]);
+    let got: Vec<(u64, String)> = evs
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, "notice".into()),
+            (2, "info".into()),
+            (3, "error".into()),
+            (5, "notice".into())
+        ],
+        "{evs:?}"
+    );
+}

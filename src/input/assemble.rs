@@ -322,6 +322,33 @@ mod tests {
     }
 
     #[test]
+    fn each_record_carries_its_level_column() {
+        let mut input = String::new();
+        for (i, level) in ["INFO", "INFO", "FATAL", "INFO", "WARNING", "INFO"]
+            .iter()
+            .enumerate()
+        {
+            input.push_str(&format!(
+                "- 111783857{i} 2005.06.03 R02-M1-N0 2005-06-03-15.42.5{i}.675872 R02-M1-N0 RAS KERNEL {level} cache parity error corrected\n"
+            ));
+        }
+        let (_, out) = assemble(&input);
+        let levels: Vec<_> = out.iter().map(|a| a.meta.column_level).collect();
+        use crate::level::Level::{Fatal, Info, Warning};
+        assert_eq!(
+            levels,
+            [
+                Some(Info),
+                Some(Info),
+                Some(Fatal),
+                Some(Info),
+                Some(Warning),
+                Some(Info)
+            ]
+        );
+    }
+
+    #[test]
     fn docker_json_file_with_a_traceback_and_a_cut_line() {
         let input = [
             r#"{"log":"2024-01-01 10:00:00,000 ERROR app: boom\n","stream":"stderr","time":"2024-01-01T10:00:00.1Z"}"#,

@@ -487,6 +487,43 @@ mod tests {
     }
 
     #[test]
+    fn a_relayed_trace_is_one_record() {
+        // Terraform relays a plugin's Go panic line by line under its own header.
+        let p = "2017/05/05 17:55:54 [DEBUG] plugin: terraform: ";
+        let input = format!(
+            "2017/05/05 17:55:54 [DEBUG] root: eval: *terraform.EvalApplyProvisioners\n\
+             {p}panic: interface conversion: interface {{}} is nil, not string\n\
+             {p}\n\
+             {p}goroutine 68 [running]:\n\
+             {p}main.generateScripts(0xc4201343f0)\n\
+             {p}\t/opt/gopath/src/provisioner.go:84 +0x1c2\n\
+             2017/05/05 17:55:54 [DEBUG] root: eval: *terraform.EvalIf\n\
+             2017/05/05 17:55:54 [DEBUG] plugin: terraform: started\n\
+             2017/05/05 17:55:54 [DEBUG] plugin: terraform: listening\n"
+        );
+        assert_eq!(starts(&input), vec![1, 2, 7, 8, 9]);
+    }
+
+    #[test]
+    fn two_dated_lines_make_an_input_headed_however_long_its_records() {
+        // A JSP compile error: two dated records, many lines in between.
+        let mut input =
+            String::from("23-Feb-2023 15:40:03.713 INFO [main] org.x.Ctx.log started\n");
+        input.push_str("17-Apr-2023 14:21:32.233 SEVERE [exec-1] org.x.Valve.invoke Servlet threw exception\n\n");
+        for i in 15..30 {
+            input.push_str(&format!("{i}: <td>line {i} of the page</td>\n"));
+        }
+        input.push_str("Stacktrace:\n\tat org.x.Jasper.compile(Jasper.java:1)\n");
+        assert_eq!(starts(&input), vec![1, 2]);
+        // Lines marked only by a level word still need to be a quarter of the lines.
+        let mut plain = String::from("ERROR: first\nERROR: second\n");
+        for i in 0..10 {
+            plain.push_str(&format!("step {i} done\n"));
+        }
+        assert_eq!(starts(&plain).len(), 12);
+    }
+
+    #[test]
     fn java_exception_joined() {
         let input = "2026-11-17 10:00:00,123 ERROR [main] com.example.api.Handler - request failed\njava.lang.IllegalStateException: pool closed\n\tat com.example.db.Pool.get(Pool.java:88)\nCaused by: java.io.IOException: reset\n\t... 3 more\n2026-11-17 10:00:01,000 INFO [main] com.example.App - ok";
         let ev = join(input);

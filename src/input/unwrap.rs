@@ -424,6 +424,40 @@ mod tests {
     }
 
     #[test]
+    fn wrappers_that_date_every_line() {
+        let status = unwrap(
+            Wrapper::Compose,
+            "STATUS | wrapper  | 2013/11/26 21:16:15 | --> Wrapper Started as Daemon",
+        )
+        .unwrap();
+        assert_eq!(status.text, "--> Wrapper Started as Daemon");
+        assert_eq!(status.level, Some(Level::Notice));
+        assert_eq!(status.service.as_deref(), Some("wrapper"));
+        assert_eq!(status.timestamp, parse_timestamp("2013/11/26 21:16:15"));
+        let jvm = unwrap(
+            Wrapper::Compose,
+            "INFO   | jvm 1    | 2013/11/26 21:16:17 | \tat java.util.HashMap.get(HashMap.java:1)",
+        )
+        .unwrap();
+        assert_eq!(jvm.text, "\tat java.util.HashMap.get(HashMap.java:1)");
+        assert_eq!(jvm.stream, "INFO|jvm 1");
+        assert_ne!(jvm.stream, status.stream);
+        let compose = unwrap(
+            Wrapper::Compose,
+            "inference        | 2026-03-14 12:15:41.753 |       Storing keys in a directory",
+        )
+        .unwrap();
+        assert_eq!(compose.text, "      Storing keys in a directory");
+        assert_eq!(compose.service.as_deref(), Some("inference"));
+        assert_eq!(compose.level, None);
+        assert!(compose.timestamp.is_some());
+        // A bar in the text is not a time column.
+        let plain = unwrap(Wrapper::Compose, "web-1  | GET / | 200").unwrap();
+        assert_eq!(plain.text, "GET / | 200");
+        assert_eq!(plain.timestamp, None);
+    }
+
+    #[test]
     fn otlp_export_lines_hold_many_records() {
         let line = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"pay"}},{"key":"service.version","value":{"stringValue":"2.4.1"}}]},"scopeLogs":[{"scope":{"name":"com.example"},"logRecords":[{"timeUnixNano":"1700000000000000000","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"db down"},"attributes":[{"key":"exception.type","value":{"stringValue":"java.io.IOException"}},{"key":"retries","value":{"intValue":"3"}}]},{"timeUnixNano":"1700000001000000000","severityNumber":9,"body":{"stringValue":"ok"}}]}]}]}"#;
         assert_eq!(detect(line), Some(Wrapper::Otlp));
