@@ -471,6 +471,9 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     if parts.first().is_some_and(|p| is_ruby_crash(p)) {
         return Some((Level::Error, "an uncaught Ruby exception"));
     }
+    if is_rails_exception(parts) {
+        return Some((Level::Error, "a Rails exception with its backtrace"));
+    }
     // Node and browsers: `TypeError: x` over `    at f (file.js:1:2)` frames.
     let js_trace = |p: &&str| {
         p.contains("\n    at ")
@@ -532,6 +535,28 @@ pub fn message_id_level(text: &str) -> Option<Level> {
     })
 }
 
+/// Rails' report of an exception a request raised: `Class::Name (message):` over the
+/// backtrace's `file.rb:N:in 'method'` frames (ActionDispatch's DebugExceptions).
+fn is_rails_exception(parts: &[&str]) -> bool {
+    let Some(first) = parts.first().and_then(|p| p.lines().next()) else {
+        return false;
+    };
+    let first = first.trim();
+    let Some((class, rest)) = first.split_once(" (") else {
+        return false;
+    };
+    let constant = |c: &str| {
+        c.starts_with(|ch: char| ch.is_ascii_uppercase())
+            && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    rest.ends_with("):")
+        && !class.is_empty()
+        && class.split("::").all(constant)
+        && parts
+            .iter()
+            .any(|p| p.contains(".rb:") && (p.contains(":in `") || p.contains(":in '")))
+}
+
 /// Ruby's report of an uncaught exception: `file.rb:12:in 'method': message (Class)`.
 pub fn is_ruby_crash(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
@@ -544,6 +569,23 @@ pub fn is_ruby_crash(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rails_exceptions_are_inferred_errors() {
+        let text = " ActionController::RoutingError (No route matches [GET] \"/settings\"):\n  \n  actionpack (5.1.4) lib/action_dispatch/middleware/debug_exceptions.rb:63:in `call'";
+        assert_eq!(
+            infer(&[text], false),
+            Some((Level::Error, "a Rails exception with its backtrace"))
+        );
+        assert_eq!(infer(&["Started GET (x):"], false), None);
+        assert_eq!(
+            infer(
+                &["Processing by UsersController#show (json):\n  a.rb:1:in `x'"],
+                false
+            ),
+            None
+        );
+    }
 
     #[test]
     fn ibm_message_ids_carry_their_severity() {

@@ -24,11 +24,11 @@ fn header_re() -> &'static Regex {
 }
 
 /// Redis: `pid:role dd Mon yyyy hh:mm:ss.mmm C message`, C one of `.` `-` `*` `#` (Redis 3
-/// and older write no year).
+/// and older write no year; Redis 2 wrote `[pid] ` first, Redis 1 nothing).
 fn redis_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^\d+:[XCSM] (?P<ts>\d{1,2} [A-Z][a-z]{2} (?:\d{4} )?\d{2}:\d{2}:\d{2}(?:\.\d+)?) (?P<lvl>[.*#-]) ").unwrap()
+        Regex::new(r"^(?:\d+:[XCSM] |\[\d+\] )?(?P<ts>\d{1,2} [A-Z][a-z]{2} (?:\d{4} )?\d{2}:\d{2}:\d{2}(?:\.\d+)?) (?P<lvl>[.*#-]) ").unwrap()
     })
 }
 
@@ -71,17 +71,23 @@ pub fn read_header(line: &str) -> Header {
     if looks_like_redis(b)
         && let Some(c) = redis_re().captures(line)
     {
-        let level = match &c["lvl"] {
+        let marked = match &c["lvl"] {
             "." => Level::Debug,
             "-" => Level::Info,
             "*" => Level::Notice,
             _ => Level::Warning,
         };
+        let end = c.get(0).expect("match").end();
+        // Old Redis logged warnings at its notice mark with the word: `* WARNING ...`.
+        let (level, message_start) = match severity::header_level(&line[end..], true) {
+            Some(f) if f.level > marked => (f.level, end + f.end),
+            _ => (marked, end),
+        };
         return Header {
             timestamp: parse_timestamp(&c["ts"]),
             has_timestamp: true,
             level: Some(level),
-            message_start: c.get(0).expect("match").end(),
+            message_start,
             ..Header::default()
         };
     }
@@ -214,14 +220,29 @@ fn syslog_host_and_tag(line: &str, after_ts: usize) -> Option<(Span, Span, usize
     ))
 }
 
-/// `pid:role ` as Redis starts its lines: checked before its regex runs.
+/// `pid:role `, `[pid] ` or `dd Mon ` as Redis starts its lines: checked before its regex
+/// runs.
 fn looks_like_redis(b: &[u8]) -> bool {
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    digits > 0
+    if digits > 0
         && b.len() > digits + 3
         && b[digits] == b':'
         && matches!(b[digits + 1], b'X' | b'C' | b'S' | b'M')
         && b[digits + 2] == b' '
+    {
+        return true;
+    }
+    if b.first() == Some(&b'[') {
+        let pid = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        return pid > 0 && b[1 + pid..].starts_with(b"] ");
+    }
+    // Redis 1: the date first, `30 May 10:03:19 - ...`.
+    (1..=2).contains(&digits)
+        && b.len() > digits + 5
+        && b[digits] == b' '
+        && b[digits + 1].is_ascii_uppercase()
+        && b[digits + 2].is_ascii_lowercase()
+        && b[digits + 4] == b' '
 }
 
 /// True when a line starts a record by its header; cheaper than [`read_header`] (no
