@@ -217,22 +217,29 @@ impl Aggregator {
     pub fn add_stats(
         &mut self,
         prekey: &PreKey,
-        level: Level,
+        level: Option<Level>,
         version: &str,
         stats: &VersionStats,
     ) {
         if let Some(t) = self.versions.get_mut(version) {
             t.triaged += stats.count;
+            if level.is_none() {
+                t.unleveled += stats.count;
+            }
         }
+        // As in `add`: events without a level raise nothing and are counted as unknown.
         let g = self.groups.entry(prekey.key).or_insert_with(|| PreGroup {
             prekey: prekey.clone(),
-            level,
+            level: level.unwrap_or(Level::Debug),
             level_inferred: 0,
             level_unknown: 0,
             inferred_from: None,
             versions: BTreeMap::new(),
         });
-        g.level = g.level.max(level);
+        g.level = g.level.max(level.unwrap_or(Level::Debug));
+        if level.is_none() {
+            g.level_unknown += stats.count;
+        }
         g.versions
             .entry(version.to_string())
             .or_default()

@@ -143,7 +143,7 @@ pub fn analysis(
             ..Event::default()
         };
         let prekey = fp.prekey(&ev);
-        agg.add_stats(&prekey, r.level.unwrap_or(Level::Error), &r.version, &stats);
+        agg.add_stats(&prekey, r.level, &r.version, &stats);
     }
     let versions = agg.versions.clone();
     let (groups, key_to_fingerprint) = agg.finalize();
@@ -218,6 +218,37 @@ mod tests {
             vec![("mw1".to_string(), 7)]
         );
         assert_eq!(a.versions["2"].triaged, 8);
+    }
+
+    #[test]
+    fn rows_without_a_level_are_unknown_not_errors() {
+        let totals = vec![VersionTotal {
+            version: "2".into(),
+            events: 10,
+            first_ms: Some(0),
+            last_ms: Some(1),
+        }];
+        let row = |level: Option<Level>, count: u64| CoarseRow {
+            version: "2".into(),
+            level,
+            count,
+            sample_message: "queue stalled".into(),
+            ..CoarseRow::default()
+        };
+        let a = analysis("ch", "clickhouse", totals.clone(), vec![row(None, 6)]);
+        let g = &a.groups[0];
+        assert_eq!(g.level_unknown, 6);
+        assert_ne!(g.level, Level::Error);
+        assert_eq!(a.versions["2"].unleveled, 6);
+        // The same counts as events read from files would give (aggregate::Aggregator::add).
+        let mixed = analysis(
+            "ch",
+            "clickhouse",
+            totals,
+            vec![row(None, 2), row(Some(Level::Warning), 3)],
+        );
+        let g = &mixed.groups[0];
+        assert_eq!((g.level, g.level_unknown), (Level::Warning, 2));
     }
 
     #[test]
