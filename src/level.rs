@@ -39,7 +39,7 @@ impl Level {
 
     /// Parses a level name as written by loggers, in any case and padding (`ERROR`,
     /// `warn`, `E`, `CRITICAL`, `SEVERE`, `[warning  ]`, PostgreSQL's `LOG`, MySQL's `Note`,
-    /// MongoDB's `D2`, Serilog's `Verbose`...).
+    /// MongoDB's `D2`, Serilog's `Verbose`, npm's and winston's `silly`...).
     pub fn from_name(name: &str) -> Option<Level> {
         let n = name
             .trim()
@@ -63,8 +63,8 @@ impl Level {
             // PostgreSQL's LOG, MySQL's Note.
             "info" | "information" | "informational" | "i" | "inf" | "log" | "note" => Level::Info,
             "debug" | "dbg" | "dbug" | "d" | "trace" | "trc" | "trce" | "fine" | "finer"
-            | "finest" | "verbose" | "v" | "t" | "config" | "d1" | "d2" | "d3" | "d4" | "d5"
-            | "debug1" | "debug2" | "debug3" | "debug4" | "debug5" => Level::Debug,
+            | "finest" | "verbose" | "silly" | "v" | "t" | "config" | "d1" | "d2" | "d3" | "d4"
+            | "d5" | "debug1" | "debug2" | "debug3" | "debug4" | "debug5" => Level::Debug,
             _ => return None,
         })
     }

@@ -8,6 +8,7 @@
 //! whose lines the header rules leave without a level get a column; each record's level
 //! is then read from it when the record itself gave none.
 
+use super::records::Joiner;
 use super::text;
 use crate::level::Level;
 
@@ -22,11 +23,7 @@ pub fn detect(sample: &str) -> Option<usize> {
     let mut lines = 0usize;
     let mut leveled = 0usize;
     let mut hits = [0usize; MAX_FIELD];
-    for line in sample.lines().take(200) {
-        // Continuation lines (indented, blank) say nothing about the record's columns.
-        if line.trim().is_empty() || line.starts_with([' ', '\t']) {
-            continue;
-        }
+    for line in record_starts(sample) {
         lines += 1;
         if text::parse_event(line).level.is_some() {
             leveled += 1;
@@ -45,6 +42,23 @@ pub fn detect(sample: &str) -> Option<usize> {
         .max_by_key(|(i, c)| (**c, MAX_FIELD - i))?;
     // Three records in five: a level column, not a word that happens to recur.
     (count * 5 >= lines * 3).then_some(field)
+}
+
+/// The first lines of the sample's records: the lines inside a record (a stack trace, a
+/// message's second line) say nothing about the records' columns.
+fn record_starts(sample: &str) -> Vec<&str> {
+    let mut joiner = Joiner::new(sample);
+    let mut starts = Vec::new();
+    let lines: Vec<&str> = sample.lines().take(200).collect();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some((n, _)) = joiner.push(i as u64, line) {
+            starts.push(lines[n as usize]);
+        }
+    }
+    if let Some((n, _)) = joiner.finish() {
+        starts.push(lines[n as usize]);
+    }
+    starts
 }
 
 /// The level in field `column` of a record's first line.

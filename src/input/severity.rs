@@ -56,6 +56,9 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         {
             return Some(Found { level, start, end });
         }
+        if first_after_ts && let Some(level) = bracketed_letter_level(&b[start..end]) {
+            return Some(Found { level, start, end });
+        }
         if let Some((level, used)) = token_level(&rest[start..end], first_after_ts || tab_delimited)
         {
             return Some(Found {
@@ -265,12 +268,41 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         return Some((level, colon + 1));
     }
     if first.is_ascii_uppercase() || first == b'[' || first == b'<' {
-        let end = token_end(b, 0, b.len().min(MAX_HEADER_BYTES));
+        let limit = b.len().min(MAX_HEADER_BYTES);
+        let end = token_end(b, 0, limit);
         // A level word must be a header field: alone (`ERROR something`, `WARNING: x`), not
         // the first word of a sentence that merely mentions it.
-        return token_level(&line[..end], false);
+        if let Some(found) = token_level(&line[..end], false) {
+            return Some(found);
+        }
+        // A bracketed tag, then the level in brackets: Gin's `[GIN-debug] [WARNING] ...`.
+        if first == b'['
+            && b[end - 1] == b']'
+            && b.get(end) == Some(&b' ')
+            && b.get(end + 1) == Some(&b'[')
+        {
+            let next_end = token_end(b, end + 1, limit);
+            let (level, used) = token_level(&line[end + 1..next_end], false)?;
+            return Some((level, end + 1 + used));
+        }
     }
     None
+}
+
+/// A one-letter level in brackets, as beego's logger (frp, beego apps) writes it after the
+/// time: `[E]`, `[W]`, `[I]`, `[D]`, `[T]`, `[N]`otice, `[C]`ritical, `[A]`lert,
+/// e`[M]`ergency.
+fn bracketed_letter_level(tok: &[u8]) -> Option<Level> {
+    match tok {
+        [b'[', c, b']'] => match c {
+            b'A' | b'M' => Some(Level::Fatal),
+            b'C' | b'E' | b'W' | b'I' | b'D' | b'T' | b'N' => {
+                Level::from_name(std::str::from_utf8(std::slice::from_ref(c)).expect("ASCII"))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// True for a glog/klog header: `Lmmdd hh:mm:ss.uuuuuu`, L one of I W E F.

@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)\]?(?:[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -425,6 +425,35 @@ fn split_logger(msg: &str) -> (Option<&str>, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn older_shapes_of_common_servers() {
+        // MySQL 5.6 and older.
+        let e = parse_event("161209 14:18:50 [Warning] Using unique option prefix myisam-recover");
+        assert_eq!(e.level, Some(Level::Warning));
+        assert_eq!(e.timestamp, parse_timestamp("2016-12-09T14:18:50Z"));
+        let e = parse_event("161209  9:18:50 [ERROR] Aborting");
+        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(e.timestamp, parse_timestamp("2016-12-09T09:18:50Z"));
+        // beego's one-letter levels (frp).
+        let e = parse_event("2025/10/20 00:57:37 [W] [control.go:99] reconnect to server error");
+        assert_eq!(e.level, Some(Level::Warning));
+        assert_eq!(
+            parse_event("2025/10/20 00:47:16 [I] [root.go:139] start").level,
+            Some(Level::Info)
+        );
+        // Gin's debug-mode warnings.
+        let e = parse_event("[GIN-debug] [WARNING] Running in \"debug\" mode.");
+        assert_eq!(e.level, Some(Level::Warning));
+        assert_eq!(e.message, "Running in \"debug\" mode.");
+        assert_eq!(
+            parse_event("[GIN-debug] GET /ping --> main.ping (3 handlers)").level,
+            None
+        );
+        // Redis 2: `[pid] dd Mon hh:mm:ss # ...`.
+        let e = parse_event("[8071] 28 Jan 21:52:28 # WARNING overcommit_memory is set to 0!");
+        assert_eq!(e.level, Some(Level::Warning));
+    }
 
     #[test]
     fn headers_of_many_shapes() {

@@ -117,7 +117,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
     struct Compiled {
         clf: Vec<Item<'static>>,
         ctime: Vec<Item<'static>>,
-        numeric: [Vec<Item<'static>>; 5],
+        numeric: [Vec<Item<'static>>; 6],
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
@@ -136,6 +136,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
             items("%y/%m/%d %H:%M:%S%.f"),
             items("%y-%m-%d %H:%M:%S%.f"),
             items("%y%m%d %H%M%S"),
+            // MySQL 5.6 and older: `161209 14:18:50`, the hour padded with a space.
+            items("%y%m%d %k:%M:%S"),
             // Day first with dots, as German, Russian and other locales write dates.
             items("%d.%m.%Y %H:%M:%S%.f"),
         ],
