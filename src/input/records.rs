@@ -164,6 +164,9 @@ struct Building {
 pub struct Joiner {
     /// The input has headers: a line without one continues the record before it.
     headers: bool,
+    /// Every line opens with the number of its record (npm's debug log: `7 silly cache add
+    /// parsed spec Result {` and the object's lines after it, each under the same `7`).
+    numbered: bool,
     current: Option<Building>,
     /// Blank lines seen after the current record, not yet known to belong to it.
     blanks: usize,
@@ -195,6 +198,7 @@ impl Joiner {
             || (with_header == 1 && candidates == 1);
         Joiner {
             headers,
+            numbered: numbered_records(sample),
             current: None,
             blanks: 0,
         }
@@ -210,6 +214,9 @@ impl Joiner {
             return None;
         }
         let joins = match &self.current {
+            Some(r) if self.numbered && record_number(line).is_some() => {
+                record_number(line) == record_number(&r.text)
+            }
             Some(r) => self.continues(r, kind, line),
             None => false,
         };
@@ -344,6 +351,42 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         from = at;
     }
     false
+}
+
+/// The number a line opens with, followed by a lower-case word: `12 verbose stack ...`.
+fn record_number(line: &str) -> Option<&str> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = line.as_bytes().get(digits + 1..)?;
+    (digits > 0
+        && digits <= 7
+        && line.as_bytes()[digits] == b' '
+        && rest.first().is_some_and(u8::is_ascii_lowercase))
+    .then(|| &line[..digits])
+}
+
+/// The sample's lines are numbered by record: nearly all open with a number that never
+/// goes down, and some numbers repeat (one record over several lines). Timestamps or
+/// process ids in first place do not have that shape: they are not followed by a
+/// lower-case word, or they go down, or none repeats.
+fn numbered_records(sample: &str) -> bool {
+    let mut lines = 0usize;
+    let mut numbered = 0usize;
+    let mut repeats = 0usize;
+    let mut last: Option<u64> = None;
+    for line in sample.lines().take(200).filter(|l| !l.trim().is_empty()) {
+        lines += 1;
+        let Some(n) = record_number(line).and_then(|n| n.parse::<u64>().ok()) else {
+            continue;
+        };
+        numbered += 1;
+        match last {
+            Some(prev) if n < prev => return false,
+            Some(prev) if n == prev => repeats += 1,
+            _ => {}
+        }
+        last = Some(n);
+    }
+    lines >= 5 && numbered * 10 >= lines * 9 && repeats > 0
 }
 
 fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {
@@ -484,6 +527,18 @@ mod tests {
 
     fn starts(input: &str) -> Vec<u64> {
         join(input).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn numbered_records_span_the_lines_that_share_a_number() {
+        let npm = "0 info it worked if it ends with ok\n1 verbose cli [ '/usr/bin/node',\n1 verbose cli   '/usr/bin/npm',\n1 verbose cli   'publish' ]\n2 info using npm@2.15.8\n3 verbose stack Error: not found\n3 verbose stack     at x (/a.js:1:2)\n4 error not ok\n";
+        assert_eq!(starts(npm), vec![1, 2, 5, 6, 8]);
+        // Process ids in first place repeat but are not record numbers: no lower-case
+        // word after them, or they go down.
+        let pids = "12 INFO a\n12 INFO b\n13 WARN c\n12 INFO d\n14 INFO e\n";
+        assert!(!numbered_records(pids));
+        let down = "5 info a\n5 info b\n3 info c\n6 info d\n7 info e\n";
+        assert!(!numbered_records(down));
     }
 
     #[test]
