@@ -346,7 +346,11 @@ fn relays_trace(r: &Building, line: &str) -> bool {
             || inner.starts_with("Traceback (most recent call last)")
             || stack::is_exception_line(inner);
         if opens_trace {
-            return !starts_record(next);
+            // Every line of a relayed record carries the prefix: a record whose trace
+            // came unprefixed (`   at ...`) is not relayed, and a line repeating its
+            // header is a record of its own.
+            let prefix = &first[..at];
+            return !starts_record(next) && r.text.split('\n').all(|l| l.starts_with(prefix));
         }
         from = at;
     }
@@ -557,6 +561,9 @@ mod tests {
              2017/05/05 17:55:54 [DEBUG] plugin: terraform: listening\n"
         );
         assert_eq!(starts(&input), vec![1, 2, 7, 8, 9]);
+        // The same error logged twice, its trace unprefixed: two records, not a relay.
+        let twice = "2019-01-23 18:30:06.8491 Error FileTarget: Failed write. Exception: System.UnauthorizedAccessException: denied\n   at NLog.Write()\n2019-01-23 18:30:06.8491 Error FileTarget: Failed write. Exception: System.UnauthorizedAccessException: denied\n   at NLog.Write()\n";
+        assert_eq!(starts(twice), vec![1, 3]);
     }
 
     #[test]

@@ -172,10 +172,21 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
 /// logcat (V D I W E F A) write it, when an upper-case component, a `[context]` or a
 /// `Tag:` follows.
 fn single_letter_level(letter: u8, after: &str) -> Option<Level> {
+    // glog's `file.cc:485]` after the letter, as absl and TensorFlow write it after their
+    // own time.
+    let glog_source = |t: &str| {
+        t.ends_with(']')
+            && t[..t.len() - 1]
+                .rsplit_once(':')
+                .is_some_and(|(file, line)| {
+                    file.contains('.') && line.bytes().all(|b| b.is_ascii_digit())
+                })
+    };
     let component = after.split_whitespace().next().is_some_and(|t| {
         t.starts_with('[')
             || (t.len() >= 2 && is_upper_word(t))
             || (t.len() > 1 && t.ends_with(':'))
+            || glog_source(t)
     });
     if !component {
         return None;
