@@ -9,6 +9,7 @@ use crate::fingerprint::Fingerprinter;
 use crate::input::assemble::{Assembled, Assembler, Meta, Plan};
 use crate::input::json::JsonPaths;
 use crate::input::mapping::FieldMap;
+use crate::input::records::Joiner;
 use crate::input::text;
 use crate::input::{self, Format, Input, LineReader, Malformed};
 use crate::level::Level;
@@ -115,6 +116,10 @@ impl Analysis {
     }
 }
 
+/// One line of a batch: its number, its byte range in the batch's data, and the length it
+/// had before it was cut, if it was.
+type Item = (u64, usize, usize, Option<usize>);
+
 struct Batch {
     source: u32,
     format: Format,
@@ -124,7 +129,7 @@ struct Batch {
     data: Vec<u8>,
     /// (line, start, end, truncated_from). Empty for a block of whole lines, which the
     /// worker splits itself; `first_line` numbers them.
-    items: Vec<(u64, usize, usize, Option<usize>)>,
+    items: Vec<Item>,
     first_line: u64,
     /// What the assembler said about each item: a wrapper's time and service, a level
     /// column's level (aligned with `items`; empty on the block path, which has none).
@@ -132,7 +137,7 @@ struct Batch {
 }
 
 /// Splits a block of whole lines (LF or CRLF) into items.
-fn split_block(data: &[u8], first_line: u64) -> Vec<(u64, usize, usize, Option<usize>)> {
+fn split_block(data: &[u8], first_line: u64) -> Vec<Item> {
     let mut items = Vec::with_capacity(data.len() / 256 + 1);
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
@@ -417,18 +422,17 @@ fn read_blocks(
     let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES * 2);
     // While skipping the rest of an over-long line: its number, start and length so far.
     let mut oversize: Option<(u64, Vec<u8>, usize)> = None;
-    let mut send =
-        |data: Vec<u8>, items: Vec<(u64, usize, usize, Option<usize>)>, first_line: u64| {
-            send_batch(
-                Batch {
-                    data,
-                    items,
-                    first_line,
-                    ..new_batch()
-                },
-                next,
-            );
-        };
+    let mut send = |data: Vec<u8>, items: Vec<Item>, first_line: u64| {
+        send_batch(
+            Batch {
+                data,
+                items,
+                first_line,
+                ..new_batch()
+            },
+            next,
+        );
+    };
     loop {
         let chunk = match reader.fill_buf() {
             Ok(c) => c,
@@ -555,10 +559,31 @@ pub fn read_events(
     };
     let mut memo = input::json::KeyMemo::default();
     let name = spec.input.name();
+    // As the workers do: text lines of a structured input are joined and read as text.
+    let mut stray = StrayText::new(format);
+    let emit_text = |record: Option<(u64, String)>,
+                     memo: &mut input::json::KeyMemo,
+                     on_event: &mut dyn FnMut(&Event)| {
+        if let Some((line, text)) = record {
+            let mut ev = parse_text_record(&text, fields, paths, memo);
+            ev.line = line;
+            if let Some(v) = &spec.version {
+                ev.version = Some(Cow::Borrowed(v));
+            }
+            on_event(&ev);
+        }
+    };
     let error = each_record(
         opened.reader,
         opened.plan,
         &mut |line, text, meta, truncated| {
+            if let Some(joiner) = stray.joiner.as_mut() {
+                if input::is_stray_text(format, text) {
+                    emit_text(joiner.push(line, text), &mut memo, on_event);
+                    return;
+                }
+                emit_text(joiner.finish(), &mut memo, on_event);
+            }
             if text.trim().is_empty() {
                 return;
             }
@@ -579,6 +604,9 @@ pub fn read_events(
             }
         },
     );
+    if let Some(joiner) = stray.joiner.as_mut() {
+        emit_text(joiner.finish(), &mut memo, on_event);
+    }
     (Some(format), error)
 }
 
@@ -654,12 +682,44 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
         } else {
             &batch.items
         };
+        // Text among structured lines (a Go panic and its goroutine dump on stderr, a
+        // traceback, a banner): joined into records by the text rules and read as text.
+        let mut stray = StrayText::new(batch.format);
         for (index, &(line, start, end, truncated)) in items.iter().enumerate() {
             let bytes = &batch.data[start..end];
             let mut text = match std::str::from_utf8(bytes) {
                 Ok(s) => Cow::Borrowed(s),
                 Err(_) => String::from_utf8_lossy(bytes),
             };
+            if let Some(joiner) = stray.joiner.as_mut() {
+                if input::is_stray_text(batch.format, &text) {
+                    if let Some((first, record)) = joiner.push(line, &text) {
+                        let ev = parse_text_record(&record, fields, paths, &mut memo);
+                        take_event(
+                            ev,
+                            first,
+                            stray.meta_index(first, items),
+                            &batch,
+                            opts,
+                            &mut fp,
+                            &mut out,
+                        );
+                    }
+                    continue;
+                }
+                if let Some((first, record)) = joiner.finish() {
+                    let ev = parse_text_record(&record, fields, paths, &mut memo);
+                    take_event(
+                        ev,
+                        first,
+                        stray.meta_index(first, items),
+                        &batch,
+                        opts,
+                        &mut fp,
+                        &mut out,
+                    );
+                }
+            }
             // A cut JSON line is reported malformed below; other shapes keep the event and
             // say it was cut.
             if let Some(n) = truncated
@@ -671,7 +731,7 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
                 continue;
             }
             let parsed = parse_item(batch.format, &text, fields, paths, &mut memo);
-            let mut ev = match parsed {
+            let ev = match parsed {
                 Ok(ev) => ev,
                 Err(reason) => {
                     let reason = truncated_reason(reason, truncated);
@@ -686,41 +746,154 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
                     continue;
                 }
             };
-            ev.source = batch.source;
-            ev.line = line;
-            if let Some(meta) = batch.meta.get(index) {
-                apply_meta(&mut ev, meta);
-            }
-            if let Some(v) = &batch.version {
-                ev.version = Some(Cow::Borrowed(v));
-            }
-            if let (Some(since), Some(ts)) = (opts.since_ms, ev.timestamp)
-                && ts < since
-            {
-                continue;
-            }
-            *out.events_count.entry(batch.source).or_default() += 1;
-            out.agg.count_event(&ev);
-            let included = match (opts.min_level, ev.level) {
-                (None, _) => true,
-                (Some(min), Some(l)) => l >= min,
-                (Some(_), None) => false,
-            };
-            if !included {
-                continue;
-            }
-            let prekey = fp.prekey(&ev);
-            if opts.record_events {
-                out.records.push(EventRecord {
-                    source: ev.source,
-                    line,
-                    level: ev.level,
-                    level_inferred: ev.level_inferred,
-                    key: prekey.key,
-                });
-            }
-            out.agg.add(&ev, &prekey);
+            take_event(ev, line, Some(index), &batch, opts, &mut fp, &mut out);
+        }
+        if let Some((first, record)) = stray.joiner.as_mut().and_then(Joiner::finish) {
+            let ev = parse_text_record(&record, fields, paths, &mut memo);
+            take_event(
+                ev,
+                first,
+                stray.meta_index(first, items),
+                &batch,
+                opts,
+                &mut fp,
+                &mut out,
+            );
         }
     }
     out
+}
+
+/// The text lines of a structured input, joined as they come.
+struct StrayText {
+    /// `None` for text inputs: their lines were joined before.
+    joiner: Option<Joiner>,
+}
+
+impl StrayText {
+    fn new(format: Format) -> StrayText {
+        let structured = matches!(format, Format::Ndjson | Format::Logfmt);
+        StrayText {
+            // No sample: stray lines are few, and a record among them starts wherever the
+            // text rules (a trace's lines, indentation) do not continue the one before.
+            joiner: structured.then(|| Joiner::new("")),
+        }
+    }
+
+    /// The item index of the record starting at `line`, for its wrapper meta.
+    fn meta_index(&self, line: u64, items: &[Item]) -> Option<usize> {
+        items.binary_search_by_key(&line, |it| it.0).ok()
+    }
+}
+
+/// Counts one event toward its version and, at or above the minimum level, adds it to its
+/// group.
+fn take_event<'a>(
+    mut ev: Event<'a>,
+    line: u64,
+    index: Option<usize>,
+    batch: &'a Batch,
+    opts: &Options,
+    fp: &mut Fingerprinter,
+    out: &mut WorkerOut,
+) {
+    ev.source = batch.source;
+    ev.line = line;
+    if let Some(meta) = index.and_then(|i| batch.meta.get(i)) {
+        apply_meta(&mut ev, meta);
+    }
+    if let Some(v) = &batch.version {
+        ev.version = Some(Cow::Borrowed(v));
+    }
+    if let (Some(since), Some(ts)) = (opts.since_ms, ev.timestamp)
+        && ts < since
+    {
+        return;
+    }
+    *out.events_count.entry(batch.source).or_default() += 1;
+    out.agg.count_event(&ev);
+    let included = match (opts.min_level, ev.level) {
+        (None, _) => true,
+        (Some(min), Some(l)) => l >= min,
+        (Some(_), None) => false,
+    };
+    if !included {
+        return;
+    }
+    let prekey = fp.prekey(&ev);
+    if opts.record_events {
+        out.records.push(EventRecord {
+            source: ev.source,
+            line,
+            level: ev.level,
+            level_inferred: ev.level_inferred,
+            key: prekey.key,
+        });
+    }
+    out.agg.add(&ev, &prekey);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Go service that logs JSON (or logfmt) and then panics on stderr: the panic and its
+    /// goroutine dump are one event, read the same by `analyze` (report, check) and by
+    /// `read_events` (ingest).
+    #[test]
+    fn text_among_structured_lines_is_read_alike_by_both_readers() {
+        let dir = tempfile::tempdir().unwrap();
+        let panic = "panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a1b2c]\n\ngoroutine 1 [running]:\nmain.handler(0x0)\n\t/app/main.go:42 +0x1c\n";
+        let mut json = String::new();
+        let mut logfmt = String::new();
+        for i in 0..60 {
+            json.push_str(&format!(
+                "{{\"level\":\"info\",\"ts\":\"2024-01-01T10:00:00Z\",\"msg\":\"request {i}\"}}\n"
+            ));
+            logfmt.push_str(&format!(
+                "time=\"2024-01-01T10:00:00Z\" level=info msg=\"request {i}\"\n"
+            ));
+        }
+        for (name, body) in [("json.log", json), ("logfmt.log", logfmt)] {
+            let path = dir.path().join(name);
+            std::fs::write(
+                &path,
+                format!("{body}{panic}{}", body.lines().next().unwrap()),
+            )
+            .unwrap();
+            let spec = SourceSpec {
+                input: Input::Path(path),
+                version: Some("1".into()),
+            };
+            let opts = Options {
+                min_level: None,
+                record_events: true,
+                ..Options::default()
+            };
+            let a = analyze(std::slice::from_ref(&spec), &opts);
+            assert_eq!(a.malformed_total(), 0, "{name}: {:?}", a.malformed_examples);
+            let mut seen: Vec<(u64, Option<Level>)> =
+                a.events.iter().map(|e| (e.line, e.level)).collect();
+            seen.sort();
+            let mut read = Vec::new();
+            let mut stacks = Vec::new();
+            let (_, err) = read_events(
+                &spec,
+                &opts,
+                &mut |ev| {
+                    read.push((ev.line, ev.level));
+                    if ev.line == 61 {
+                        stacks.push(ev.stack.as_deref().unwrap_or("").to_string());
+                    }
+                },
+                &mut |m| panic!("{name}: malformed {m}"),
+            );
+            assert_eq!(err, None);
+            read.sort();
+            assert_eq!(seen, read, "{name}");
+            assert_eq!(seen.len(), 62, "{name}: 60 lines, the panic, the last line");
+            assert!(seen.contains(&(61, Some(Level::Fatal))), "{name}: {seen:?}");
+            assert!(stacks[0].contains("main.go:42"), "{name}: {stacks:?}");
+        }
+    }
 }
