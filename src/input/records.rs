@@ -71,6 +71,8 @@ fn classify(line: &str) -> Kind {
     if first == b' ' || first == b'\t' {
         return if line.trim().is_empty() {
             Kind::Blank
+        } else if starts_record(line) {
+            Kind::Header
         } else {
             Kind::Continuation
         };
@@ -543,6 +545,23 @@ mod tests {
         assert!(!numbered_records(pids));
         let down = "5 info a\n5 info b\n3 info c\n6 info d\n7 info e\n";
         assert!(!numbered_records(down));
+    }
+
+    #[test]
+    fn an_indented_log_stream_is_read_record_by_record() {
+        // Consul's agent: a banner, then its log four spaces in.
+        let input = "==> Consul agent running!\n         Node name: 'agent-one'\n\n==> Log data will now stream in as it occurs:\n\n    2016/06/17 16:30:48 [INFO] raft: Node entering Follower state\n    2016/06/17 16:30:50 [WARN] raft: Heartbeat timeout reached\n    2016/06/17 16:30:51 [ERR] agent: failed to sync remote state\n";
+        // The banner is one record; each dated line one more.
+        assert_eq!(starts(input), vec![1, 6, 7, 8]);
+        let records = join(input);
+        assert_eq!(parse_event(&records[2].1).level, Some(Level::Warning));
+        assert_eq!(
+            parse_event(&records[2].1).message,
+            "raft: Heartbeat timeout reached"
+        );
+        // An indented stack frame is still a continuation.
+        let java = "2026-11-17 10:00:00,123 ERROR [main] App - failed\n    at com.example.App.main(App.java:3)\n";
+        assert_eq!(starts(java), vec![1]);
     }
 
     #[test]

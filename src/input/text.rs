@@ -63,7 +63,7 @@ pub fn read_header(line: &str) -> Header {
         return Header::default();
     };
     if first.is_ascii_whitespace() {
-        return Header::default();
+        return indented_header(line);
     }
     if severity::is_glog(b) {
         return glog_header(line);
@@ -169,6 +169,26 @@ pub fn read_header(line: &str) -> Header {
     Header::default()
 }
 
+/// A dated line indented as a whole: Consul's agent streams its log 4 spaces in, under its
+/// banner. Only a timestamp makes an indented line a header: an indented level word or
+/// anything else is a record's continuation.
+fn indented_header(line: &str) -> Header {
+    let t = line.trim_start();
+    let indent = line.len() - t.len();
+    if !may_start_with_timestamp(t.as_bytes()) || !header_re().is_match(t) {
+        return Header::default();
+    }
+    let mut h = read_header(t);
+    if !h.has_timestamp {
+        return Header::default();
+    }
+    h.message_start += indent;
+    if let Some(((hs, he), (ps, pe))) = h.syslog {
+        h.syslog = Some(((hs + indent, he + indent), (ps + indent, pe + indent)));
+    }
+    h
+}
+
 /// The Common Log Format (Apache, nginx, Traefik access logs): `host ident user [time]
 /// "request" status bytes`; the time is the fourth field. Returns it and where it ends.
 fn clf_timestamp(line: &str) -> Option<(&str, usize)> {
@@ -249,6 +269,10 @@ fn looks_like_redis(b: &[u8]) -> bool {
 /// captures, no timestamp parsing).
 pub fn starts_record(line: &str) -> bool {
     let b = line.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_whitespace) {
+        let t = line.trim_start();
+        return may_start_with_timestamp(t.as_bytes()) && header_re().is_match(t);
+    }
     let Some(&first) = b.first() else {
         return false;
     };
