@@ -56,6 +56,20 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         {
             return Some(Found { level, start, end });
         }
+        // Telegraf's `E!`, `W!`, `I!`, `D!` after the time.
+        if first_after_ts
+            && end == start + 2
+            && b[start + 1] == b'!'
+            && let Some(level) = match b[start] {
+                b'E' => Some(Level::Error),
+                b'W' => Some(Level::Warning),
+                b'I' => Some(Level::Info),
+                b'D' => Some(Level::Debug),
+                _ => None,
+            }
+        {
+            return Some(Found { level, start, end });
+        }
         if first_after_ts && let Some(level) = bracketed_letter_level(&b[start..end]) {
             return Some(Found { level, start, end });
         }

@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?)(?:\][\s|:]*|[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}:)(?:\][\s|:]*|[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -479,6 +479,17 @@ mod tests {
             "2024-10-31 05:51:30.460648: E external/xla/cuda_fft.cc:485] Unable to register cuFFT factory",
         );
         assert_eq!(e.level, Some(Level::Error));
+        // Telegraf's letters; mosquitto's seconds since the epoch.
+        let e =
+            parse_event("2024-10-24T04:03:52Z E! [inputs.jti] Error in plugin: connection refused");
+        assert_eq!(e.level, Some(Level::Error));
+        let e = parse_event("1717510388: Error: Address already in use");
+        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(e.timestamp, Some(1_717_510_388_000));
+        assert_eq!(
+            parse_event("1717509750: mosquitto version 2.0.11 starting").level,
+            None
+        );
         // Redis 2: `[pid] dd Mon hh:mm:ss # ...`.
         let e = parse_event("[8071] 28 Jan 21:52:28 # WARNING overcommit_memory is set to 0!");
         assert_eq!(e.level, Some(Level::Warning));
