@@ -560,7 +560,7 @@ pub fn read_events(
     let mut memo = input::json::KeyMemo::default();
     let name = spec.input.name();
     // As the workers do: text lines of a structured input are joined and read as text.
-    let mut stray = StrayText::new(format);
+    let mut stray = stray_text_joiner(format);
     let emit_text = |record: Option<(u64, String)>,
                      memo: &mut input::json::KeyMemo,
                      on_event: &mut dyn FnMut(&Event)| {
@@ -577,7 +577,7 @@ pub fn read_events(
         opened.reader,
         opened.plan,
         &mut |line, text, meta, truncated| {
-            if let Some(joiner) = stray.joiner.as_mut() {
+            if let Some(joiner) = stray.as_mut() {
                 if input::is_stray_text(format, text) {
                     emit_text(joiner.push(line, text), &mut memo, on_event);
                     return;
@@ -604,7 +604,7 @@ pub fn read_events(
             }
         },
     );
-    if let Some(joiner) = stray.joiner.as_mut() {
+    if let Some(joiner) = stray.as_mut() {
         emit_text(joiner.finish(), &mut memo, on_event);
     }
     (Some(format), error)
@@ -684,41 +684,30 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
         };
         // Text among structured lines (a Go panic and its goroutine dump on stderr, a
         // traceback, a banner): joined into records by the text rules and read as text.
-        let mut stray = StrayText::new(batch.format);
+        let mut stray = stray_text_joiner(batch.format);
+        let take_text = |record: Option<(u64, String)>,
+                         memo: &mut input::json::KeyMemo,
+                         fp: &mut Fingerprinter,
+                         out: &mut WorkerOut| {
+            if let Some((first, text)) = record {
+                let ev = parse_text_record(&text, fields, paths, memo);
+                let index = items.binary_search_by_key(&first, |it| it.0).ok();
+                take_event(ev, first, index, &batch, opts, fp, out);
+            }
+        };
         for (index, &(line, start, end, truncated)) in items.iter().enumerate() {
             let bytes = &batch.data[start..end];
             let mut text = match std::str::from_utf8(bytes) {
                 Ok(s) => Cow::Borrowed(s),
                 Err(_) => String::from_utf8_lossy(bytes),
             };
-            if let Some(joiner) = stray.joiner.as_mut() {
+            if let Some(joiner) = stray.as_mut() {
                 if input::is_stray_text(batch.format, &text) {
-                    if let Some((first, record)) = joiner.push(line, &text) {
-                        let ev = parse_text_record(&record, fields, paths, &mut memo);
-                        take_event(
-                            ev,
-                            first,
-                            stray.meta_index(first, items),
-                            &batch,
-                            opts,
-                            &mut fp,
-                            &mut out,
-                        );
-                    }
+                    let record = joiner.push(line, &text);
+                    take_text(record, &mut memo, &mut fp, &mut out);
                     continue;
                 }
-                if let Some((first, record)) = joiner.finish() {
-                    let ev = parse_text_record(&record, fields, paths, &mut memo);
-                    take_event(
-                        ev,
-                        first,
-                        stray.meta_index(first, items),
-                        &batch,
-                        opts,
-                        &mut fp,
-                        &mut out,
-                    );
-                }
+                take_text(joiner.finish(), &mut memo, &mut fp, &mut out);
             }
             // A cut JSON line is reported malformed below; other shapes keep the event and
             // say it was cut.
@@ -748,42 +737,22 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
             };
             take_event(ev, line, Some(index), &batch, opts, &mut fp, &mut out);
         }
-        if let Some((first, record)) = stray.joiner.as_mut().and_then(Joiner::finish) {
-            let ev = parse_text_record(&record, fields, paths, &mut memo);
-            take_event(
-                ev,
-                first,
-                stray.meta_index(first, items),
-                &batch,
-                opts,
-                &mut fp,
-                &mut out,
-            );
-        }
+        take_text(
+            stray.as_mut().and_then(Joiner::finish),
+            &mut memo,
+            &mut fp,
+            &mut out,
+        );
     }
     out
 }
 
-/// The text lines of a structured input, joined as they come.
-struct StrayText {
-    /// `None` for text inputs: their lines were joined before.
-    joiner: Option<Joiner>,
-}
-
-impl StrayText {
-    fn new(format: Format) -> StrayText {
-        let structured = matches!(format, Format::Ndjson | Format::Logfmt);
-        StrayText {
-            // No sample: stray lines are few, and a record among them starts wherever the
-            // text rules (a trace's lines, indentation) do not continue the one before.
-            joiner: structured.then(|| Joiner::new("")),
-        }
-    }
-
-    /// The item index of the record starting at `line`, for its wrapper meta.
-    fn meta_index(&self, line: u64, items: &[Item]) -> Option<usize> {
-        items.binary_search_by_key(&line, |it| it.0).ok()
-    }
+/// Joins the text lines of a structured input as they come (`None` for text inputs: their
+/// lines were joined before). It has no sample: text lines are few among structured ones,
+/// and a record among them starts wherever the text rules (a trace's lines, indentation)
+/// do not continue the one before.
+fn stray_text_joiner(format: Format) -> Option<Joiner> {
+    matches!(format, Format::Ndjson | Format::Logfmt).then(|| Joiner::new(""))
 }
 
 /// Counts one event toward its version and, at or above the minimum level, adds it to its

@@ -132,8 +132,18 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
         // Apache 2.4 `[core:error]`, `[proxy_fcgi:warn]`, Minecraft servers'
         // `[Server thread/INFO]`: the level follows the module or thread.
         let word = inner.rsplit([':', '/']).next().unwrap_or(inner);
-        if word.len() >= 3 && word.bytes().all(|c| c.is_ascii_alphanumeric()) {
-            return Level::from_name(word).map(whole);
+        if word.len() >= 3
+            && word.bytes().all(|c| c.is_ascii_alphanumeric())
+            && let Some(level) = Level::from_name(word)
+        {
+            return Some(whole(level));
+        }
+        // Celery's `[WARNING/MainProcess]`: the level, then the process.
+        if let Some((level, _)) = inner.split_once('/')
+            && level.len() >= 3
+            && is_upper_word(level)
+        {
+            return Level::from_name(level).map(whole);
         }
         return None;
     }
@@ -531,13 +541,17 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     if is_rails_exception(parts) {
         return Some((Level::Error, "a Rails exception with its backtrace"));
     }
-    // Node and browsers: `TypeError: x` over `    at f (file.js:1:2)` frames.
-    let js_trace = |p: &&str| {
-        p.contains("\n    at ")
-            && p.lines()
-                .any(|l| !l.starts_with(' ') && l.contains("Error: "))
-    };
-    if parts.iter().any(js_trace) {
+    // Node and browsers: `TypeError: x` over `    at f (file.js:1:2)` frames (the error line
+    // may be in the message and the frames in the stack; Node 10's util.inspect writes
+    // `{ Error: x` with the frames inside the braces).
+    let frames = parts
+        .iter()
+        .any(|p| p.starts_with("    at ") || p.contains("\n    at "));
+    let error_line = parts.iter().any(|p| {
+        p.lines()
+            .any(|l| !l.starts_with(' ') && l.contains("Error: "))
+    });
+    if frames && error_line {
         return Some((Level::Error, "an exception with a stack trace"));
     }
     let has_stack = parts.len() > 1 || parts.first().is_some_and(|p| p.contains('\n'));
@@ -626,6 +640,26 @@ pub fn is_ruby_crash(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn celery_and_node_inspect_shapes() {
+        assert_eq!(
+            prefix_level(
+                "[WARNING/MainProcess] /site-packages/celery/worker.py:507: CPendingDeprecationWarning:"
+            ),
+            Some((Level::Warning, 21))
+        );
+        assert_eq!(
+            prefix_level("[Server thread/INFO]: Done"),
+            Some((Level::Info, 21))
+        );
+        let inspect = "{ Error: listen EADDRINUSE: address already in use :::5000";
+        let frames = "    at Server.setupListenHandle [as _listen2] (net.js:1279:14)\n    at listenInCluster (net.js:1327:12)\n  code: 'EADDRINUSE' }";
+        assert_eq!(
+            infer(&[inspect, frames], false),
+            Some((Level::Error, "an exception with a stack trace"))
+        );
+    }
 
     #[test]
     fn rails_exceptions_are_inferred_errors() {
