@@ -518,8 +518,8 @@ fn parse_item<'a>(
     }
 }
 
-/// A text record; a JSON object among text lines (a mixed stream, a container that logs
-/// both) is read as JSON.
+/// A text record; a JSON object or a logfmt line among text lines (a mixed stream, a
+/// container that logs both) is read as such, the lines after a logfmt line as its stack.
 fn parse_text_record<'a>(
     text: &'a str,
     fields: &FieldMap,
@@ -530,6 +530,15 @@ fn parse_text_record<'a>(
         && text.trim_end().ends_with('}')
         && let Ok(ev) = input::json::parse_line(text, fields, paths, memo)
     {
+        return ev;
+    }
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    if input::logfmt::opens_line(first)
+        && let Ok(mut ev) = input::logfmt::parse_line(first, fields, paths)
+    {
+        if ev.stack.is_none() && !rest.trim().is_empty() {
+            ev.stack = Some(Cow::Borrowed(rest));
+        }
         return ev;
     }
     text::parse_event(text)
@@ -805,6 +814,28 @@ fn take_event<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logfmt_and_json_records_among_text_are_read_as_such() {
+        let opts = Options::default();
+        let paths = JsonPaths::new(&opts.fields);
+        let mut memo = input::json::KeyMemo::default();
+        let ev = parse_text_record(
+            "time=2025-07-28T12:56:23.340Z level=ERROR msg=\"Invalid status code\" code=500",
+            &opts.fields,
+            &paths,
+            &mut memo,
+        );
+        assert_eq!(ev.level, Some(Level::Error));
+        assert_eq!(ev.message, "Invalid status code");
+        let ev = parse_text_record(
+            "{\"level\":\"warn\",\"msg\":\"slow\"}",
+            &opts.fields,
+            &paths,
+            &mut memo,
+        );
+        assert_eq!(ev.level, Some(Level::Warning));
+    }
 
     /// A Go service that logs JSON (or logfmt) and then panics on stderr: the panic and its
     /// goroutine dump are one event, read the same by `analyze` (report, check) and by

@@ -45,6 +45,22 @@ pub fn looks_like_logfmt(line: &str) -> bool {
     n >= 2 && known
 }
 
+/// A logfmt record among text lines (Go's slog or logrus on stderr beside plain output, a
+/// compose stream of several programs): a line that opens with `key=` and looks like
+/// logfmt. The first bytes decide before any pair is parsed.
+pub fn opens_line(line: &str) -> bool {
+    let b = line.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let key = b
+        .iter()
+        .take(24)
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        .count();
+    b.get(key) == Some(&b'=') && looks_like_logfmt(line)
+}
+
 /// Iterator over `key=value` pairs; a bare word yields `(word, None)`.
 struct Pairs<'a> {
     s: &'a str,
@@ -133,6 +149,20 @@ fn unescape(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::level::Level;
+
+    #[test]
+    fn logfmt_lines_among_text_are_recognized_by_their_first_bytes() {
+        assert!(opens_line(
+            r#"time=2025-07-28T12:56:23.340Z level=ERROR msg="Invalid status code: " code=500"#
+        ));
+        assert!(opens_line("level=warn msg=slow caller=db.go:12"));
+        assert!(!opens_line(
+            "maxprocs: Updating GOMAXPROCS=1: using minimum"
+        ));
+        assert!(!opens_line("code=1 only one pair"));
+        assert!(!opens_line("Time=x level=info"));
+        assert!(!opens_line("an ordinary sentence with x=1 and msg=2 later"));
+    }
 
     #[test]
     fn go_service_line() {

@@ -565,6 +565,12 @@ mod tests {
     }
 
     #[test]
+    fn logfmt_lines_start_records_in_a_text_stream() {
+        let input = "2025/07/28 12:54:45 maxprocs: Updating GOMAXPROCS=1\n2025/07/28 12:54:45 INFO GOMEMLIMIT is updated\ntime=2025-07-28T12:56:23.340Z level=ERROR msg=\"Invalid status code\" code=500\ntime=2025-07-28T12:56:23.341Z level=ERROR msg=\"Invalid status code\" code=500\n";
+        assert_eq!(starts(input), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
     fn a_relayed_trace_is_one_record() {
         // Terraform relays a plugin's Go panic line by line under its own header.
         let p = "2017/05/05 17:55:54 [DEBUG] plugin: terraform: ";

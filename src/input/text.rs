@@ -287,6 +287,7 @@ pub fn starts_record(line: &str) -> bool {
         || severity::prefix_level(line).is_some()
         || line.starts_with("[pid: ")
         || clf_timestamp(line).is_some()
+        || super::logfmt::opens_line(line)
 }
 
 /// syslog's `<PRI>` and Ruby's Logger's `E, [` put a level before the timestamp.
