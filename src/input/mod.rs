@@ -275,17 +275,22 @@ pub fn detect_format(sample: &[u8]) -> Format {
 /// A line of a structured input that is plain text: a Go panic or a Python traceback on
 /// stderr among a service's JSON lines, a banner among logfmt lines. NDJSON records open
 /// with `{`, logfmt records with a `key=value` pair; blank lines go with the text around
-/// them.
+/// them. Bytes no text has (NUL and other control characters but tab and escape: what a
+/// crashed writer leaves) keep a line malformed.
 pub fn is_stray_text(format: Format, line: &str) -> bool {
     let t = line.trim_start();
-    match format {
+    let text = match format {
         Format::Ndjson => !t.starts_with('{'),
         Format::Logfmt => {
             let first = t.split_ascii_whitespace().next().unwrap_or("");
             first.find('=').is_none_or(|i| i == 0)
         }
         Format::Text | Format::Raw => false,
-    }
+    };
+    // Checked last: structured lines, most of them, are not scanned.
+    text && !line
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t' && b != 0x1b) || b == 0x7f)
 }
 
 /// A line that could not be read as an event: where, and why.

@@ -129,6 +129,17 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
     if bracketed {
         let inner = tok.trim_end_matches(':');
         let inner = inner[1..inner.len() - 1].trim();
+        // X.Org's markers: `(EE)` error, `(WW)` warning, `(!!)` notice, `(II)` and the
+        // other kinds of message (`(--)` probed, `(**)` from the config...) information.
+        if tok.starts_with('(') && inner.len() == 2 {
+            return match inner {
+                "EE" => Some(whole(Level::Error)),
+                "WW" => Some(whole(Level::Warning)),
+                "!!" => Some(whole(Level::Notice)),
+                "II" | "--" | "**" | "==" | "++" | "NI" | "??" => Some(whole(Level::Info)),
+                _ => None,
+            };
+        }
         // Apache 2.4 `[core:error]`, `[proxy_fcgi:warn]`, Minecraft servers'
         // `[Server thread/INFO]`: the level follows the module or thread.
         let word = inner.rsplit([':', '/']).next().unwrap_or(inner);
@@ -301,6 +312,15 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         && let Some(level) = Level::from_name(&line[..colon])
     {
         return Some((level, colon + 1));
+    }
+    // log4j 1's own messages: `log4j:WARN No appenders could be found ...`.
+    if let Some(rest) = line.strip_prefix("log4j:") {
+        let word = rest.split(' ').next().unwrap_or("");
+        if is_upper_word(word)
+            && let Some(level) = Level::from_name(word)
+        {
+            return Some((level, 6 + word.len()));
+        }
     }
     if first.is_ascii_uppercase() || first == b'[' || first == b'<' {
         let limit = b.len().min(MAX_HEADER_BYTES);

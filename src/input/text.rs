@@ -68,6 +68,19 @@ pub fn read_header(line: &str) -> Header {
     if severity::is_glog(b) {
         return glog_header(line);
     }
+    if let Some(after) = uptime_stamp(b) {
+        // The kernel's and X.Org's seconds since boot: a header, but no time of day.
+        let mut h = Header {
+            has_timestamp: true,
+            message_start: after,
+            ..Header::default()
+        };
+        if let Some(f) = severity::header_level(&line[after..], true) {
+            h.level = Some(f.level);
+            h.message_start = after + f.end;
+        }
+        return h;
+    }
     if looks_like_redis(b)
         && let Some(c) = redis_re().captures(line)
     {
@@ -167,6 +180,28 @@ pub fn read_header(line: &str) -> Header {
         };
     }
     Header::default()
+}
+
+/// `[ 36879.664] ` or `[   12.345678] `: seconds since boot, as the kernel (dmesg) and the
+/// X server stamp their lines. Returns where the rest of the line starts.
+fn uptime_stamp(b: &[u8]) -> Option<usize> {
+    if b.first() != Some(&b'[') {
+        return None;
+    }
+    let spaces = b[1..].iter().take_while(|&&c| c == b' ').count();
+    let at = 1 + spaces;
+    let int = b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let dot = at + int;
+    let frac = b.get(dot + 1..)?.iter().take_while(|c| c.is_ascii_digit()).count();
+    let close = dot + 1 + frac;
+    (int > 0
+        && b.get(dot) == Some(&b'.')
+        && (3..=9).contains(&frac)
+        && b.get(close) == Some(&b']'))
+    .then(|| {
+        let rest = &b[close + 1..];
+        close + 1 + rest.iter().take_while(|&&c| c == b' ').count()
+    })
 }
 
 /// A dated line indented as a whole: Consul's agent streams its log 4 spaces in, under its
@@ -288,6 +323,7 @@ pub fn starts_record(line: &str) -> bool {
         || line.starts_with("[pid: ")
         || clf_timestamp(line).is_some()
         || super::logfmt::opens_line(line)
+        || uptime_stamp(b).is_some()
 }
 
 /// syslog's `<PRI>` and Ruby's Logger's `E, [` put a level before the timestamp.
@@ -491,6 +527,15 @@ mod tests {
             parse_event("1717509750: mosquitto version 2.0.11 starting").level,
             None
         );
+        // The kernel's and X.Org's seconds since boot, X.Org's markers; log4j 1's own lines.
+        let e = parse_event("[ 36879.664] (WW) The directory \"/usr/share/fonts/Type1\" does not exist.");
+        assert_eq!((e.level, e.timestamp), (Some(Level::Warning), None));
+        assert_eq!(e.message, "The directory \"/usr/share/fonts/Type1\" does not exist.");
+        assert_eq!(parse_event("[   12.345678] usb 1-1: new high-speed USB device").level, None);
+        assert!(starts_record("[ 36879.664] X.Org X Server 1.20.7"));
+        assert!(!starts_record("[1.5] not a stamp"));
+        let e = parse_event("log4j:WARN No appenders could be found for logger (x).");
+        assert_eq!(e.level, Some(Level::Warning));
         // Redis 2: `[pid] dd Mon hh:mm:ss # ...`.
         let e = parse_event("[8071] 28 Jan 21:52:28 # WARNING overcommit_memory is set to 0!");
         assert_eq!(e.level, Some(Level::Warning));
