@@ -570,12 +570,26 @@ pub fn read_events(
     let name = spec.input.name();
     // As the workers do: text lines of a structured input are joined and read as text.
     let mut stray = stray_text_joiner(format);
+    // The wrapper meta of the text lines not yet emitted, to give each record its first
+    // line's, as the workers do.
+    let mut stray_meta: std::collections::VecDeque<(u64, Meta)> = Default::default();
     let emit_text = |record: Option<(u64, String)>,
                      memo: &mut input::json::KeyMemo,
+                     stray_meta: &mut std::collections::VecDeque<(u64, Meta)>,
                      on_event: &mut dyn FnMut(&Event)| {
         if let Some((line, text)) = record {
+            let mut meta = None;
+            while stray_meta.front().is_some_and(|(l, _)| *l <= line) {
+                let (l, m) = stray_meta.pop_front().expect("checked");
+                if l == line {
+                    meta = Some(m);
+                }
+            }
             let mut ev = parse_text_record(&text, fields, paths, memo);
             ev.line = line;
+            if let Some(m) = &meta {
+                apply_meta(&mut ev, m);
+            }
             if let Some(v) = &spec.version {
                 ev.version = Some(Cow::Borrowed(v));
             }
@@ -588,10 +602,19 @@ pub fn read_events(
         &mut |line, text, meta, truncated| {
             if let Some(joiner) = stray.as_mut() {
                 if input::is_stray_text(format, text) {
-                    emit_text(joiner.push(line, text), &mut memo, on_event);
+                    if *meta != Meta::default() {
+                        stray_meta.push_back((line, meta.clone()));
+                    }
+                    emit_text(
+                        joiner.push(line, text),
+                        &mut memo,
+                        &mut stray_meta,
+                        on_event,
+                    );
                     return;
                 }
-                emit_text(joiner.finish(), &mut memo, on_event);
+                emit_text(joiner.finish(), &mut memo, &mut stray_meta, on_event);
+                stray_meta.clear();
             }
             if text.trim().is_empty() {
                 return;
@@ -614,7 +637,7 @@ pub fn read_events(
         },
     );
     if let Some(joiner) = stray.as_mut() {
-        emit_text(joiner.finish(), &mut memo, on_event);
+        emit_text(joiner.finish(), &mut memo, &mut stray_meta, on_event);
     }
     (Some(format), error)
 }
@@ -700,7 +723,11 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
                          out: &mut WorkerOut| {
             if let Some((first, text)) = record {
                 let ev = parse_text_record(&text, fields, paths, memo);
-                let index = items.binary_search_by_key(&first, |it| it.0).ok();
+                // Items are in line order but for records an assembler joined late.
+                let index = items
+                    .binary_search_by_key(&first, |it| it.0)
+                    .ok()
+                    .or_else(|| items.iter().position(|it| it.0 == first));
                 take_event(ev, first, index, &batch, opts, fp, out);
             }
         };

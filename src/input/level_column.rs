@@ -74,7 +74,11 @@ pub fn read(record: &str, column: usize) -> Option<Level> {
 fn level_of_field(field: &str) -> Option<Level> {
     let bare =
         field.trim_matches(|c: char| matches!(c, '[' | ']' | '<' | '>' | '(' | ')' | ':' | ','));
-    let bare = bare.rsplit('/').next().unwrap_or(bare);
+    // `thread/WARN]` is a bracket's end; `/webhook/alert` a path, not a level.
+    let bare = match bare.rsplit_once('/') {
+        Some((_, level)) if field.ends_with(']') || field.ends_with("]:") => level,
+        _ => bare,
+    };
     if bare.len() < 3 || !bare.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
@@ -121,6 +125,14 @@ mod tests {
             ),
             Some(Level::Fatal)
         );
+    }
+
+    #[test]
+    fn paths_are_not_levels() {
+        let sample: String = (0..8)
+            .map(|i| format!("10.0.0.{i} - - \"POST /webhook/alert HTTP/1.1\" 200 {i}\n"))
+            .collect();
+        assert_eq!(detect(&sample), None);
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub fn looks_like_logfmt(line: &str) -> bool {
     n >= 2 && known
 }
 
+/// The line holds at least one `key=value` pair.
+pub fn has_pair(line: &str) -> bool {
+    Pairs::new(line).take(32).any(|(_, v)| v.is_some())
+}
+
 /// A logfmt record among text lines (Go's slog or logrus on stderr beside plain output, a
 /// compose stream of several programs): a line that opens with `key=` and looks like
 /// logfmt. The first bytes decide before any pair is parsed.

@@ -281,10 +281,10 @@ pub fn is_stray_text(format: Format, line: &str) -> bool {
     let t = line.trim_start();
     let text = match format {
         Format::Ndjson => !t.starts_with('{'),
-        Format::Logfmt => {
-            let first = t.split_ascii_whitespace().next().unwrap_or("");
-            first.find('=').is_none_or(|i| i == 0)
-        }
+        // logrus's text formatter opens with `WARN[0001]`: a logfmt line is one with a
+        // pair, unless it opens as no logfmt record does (a bracket, indentation: Go's
+        // `[signal SIGSEGV: ... addr=0x0]` inside a panic).
+        Format::Logfmt => line.starts_with([' ', '\t', '[']) || !logfmt::has_pair(t),
         Format::Text | Format::Raw => false,
     };
     // Checked last: structured lines, most of them, are not scanned.
@@ -311,6 +311,28 @@ impl fmt::Display for Malformed {
 mod tests {
     use super::*;
     use std::io::{Cursor, Write};
+
+    #[test]
+    fn text_among_structured_lines() {
+        assert!(is_stray_text(Format::Ndjson, "panic: runtime error"));
+        assert!(!is_stray_text(Format::Ndjson, "{\"level\":\"info\"}"));
+        assert!(!is_stray_text(Format::Ndjson, "\u{0}\u{0} partial write"));
+        assert!(is_stray_text(Format::Logfmt, "goroutine 1 [running]:"));
+        assert!(is_stray_text(
+            Format::Logfmt,
+            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0]"
+        ));
+        // logrus's text formatter opens with its level, then pairs.
+        assert!(!is_stray_text(
+            Format::Logfmt,
+            "WARN[0001] cache miss key=user:1"
+        ));
+        assert!(!is_stray_text(
+            Format::Logfmt,
+            "2024-01-01T10:00:01Z level=error msg=\"db timeout\""
+        ));
+        assert!(!is_stray_text(Format::Text, "anything"));
+    }
 
     #[test]
     fn lines_crlf_and_truncation() {

@@ -96,9 +96,9 @@ fn token_end(b: &[u8], start: usize, limit: usize) -> usize {
         _ => None,
     };
     if let Some(close) = close
-        && let Some(i) = b[start + 1..limit.min(start + 24)]
-            .iter()
-            .position(|&c| c == close)
+        && let Some(i) = b
+            .get(start + 1..limit.min(start + 24).max(start + 1))
+            .and_then(|w| w.iter().position(|&c| c == close))
     {
         let mut end = start + 1 + i + 1;
         if end < b.len() && b[end] == b':' {
@@ -332,6 +332,7 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         }
         // A bracketed tag, then the level in brackets: Gin's `[GIN-debug] [WARNING] ...`.
         if first == b'['
+            && end + 1 < limit
             && b[end - 1] == b']'
             && b.get(end) == Some(&b' ')
             && b.get(end + 1) == Some(&b'[')
@@ -660,6 +661,15 @@ pub fn is_ruby_crash(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_bracketed_words_do_not_crash() {
+        let line = format!("[{}] [WARN] x", "a".repeat(130));
+        assert_eq!(prefix_level(&line), None);
+        assert_eq!(header_level(&line, true), None);
+        let open = format!("[{}", "b".repeat(200));
+        assert_eq!(prefix_level(&open), None);
+    }
 
     #[test]
     fn celery_and_node_inspect_shapes() {

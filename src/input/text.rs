@@ -91,10 +91,11 @@ pub fn read_header(line: &str) -> Header {
             _ => Level::Warning,
         };
         let end = c.get(0).expect("match").end();
-        // Old Redis logged warnings at its notice mark with the word: `* WARNING ...`.
+        // Old Redis logged warnings at its notice mark with the word: `* WARNING ...`; a
+        // level word after the mark is the line's level.
         let (level, message_start) = match severity::header_level(&line[end..], true) {
-            Some(f) if f.level > marked => (f.level, end + f.end),
-            _ => (marked, end),
+            Some(f) => (f.level, end + f.end),
+            None => (marked, end),
         };
         return Header {
             timestamp: parse_timestamp(&c["ts"]),
@@ -192,16 +193,17 @@ fn uptime_stamp(b: &[u8]) -> Option<usize> {
     let at = 1 + spaces;
     let int = b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
     let dot = at + int;
-    let frac = b.get(dot + 1..)?.iter().take_while(|c| c.is_ascii_digit()).count();
+    let frac = b
+        .get(dot + 1..)?
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     let close = dot + 1 + frac;
-    (int > 0
-        && b.get(dot) == Some(&b'.')
-        && (3..=9).contains(&frac)
-        && b.get(close) == Some(&b']'))
-    .then(|| {
-        let rest = &b[close + 1..];
-        close + 1 + rest.iter().take_while(|&&c| c == b' ').count()
-    })
+    (int > 0 && b.get(dot) == Some(&b'.') && (3..=9).contains(&frac) && b.get(close) == Some(&b']'))
+        .then(|| {
+            let rest = &b[close + 1..];
+            close + 1 + rest.iter().take_while(|&&c| c == b' ').count()
+        })
 }
 
 /// A dated line indented as a whole: Consul's agent streams its log 4 spaces in, under its
@@ -528,10 +530,18 @@ mod tests {
             None
         );
         // The kernel's and X.Org's seconds since boot, X.Org's markers; log4j 1's own lines.
-        let e = parse_event("[ 36879.664] (WW) The directory \"/usr/share/fonts/Type1\" does not exist.");
+        let e = parse_event(
+            "[ 36879.664] (WW) The directory \"/usr/share/fonts/Type1\" does not exist.",
+        );
         assert_eq!((e.level, e.timestamp), (Some(Level::Warning), None));
-        assert_eq!(e.message, "The directory \"/usr/share/fonts/Type1\" does not exist.");
-        assert_eq!(parse_event("[   12.345678] usb 1-1: new high-speed USB device").level, None);
+        assert_eq!(
+            e.message,
+            "The directory \"/usr/share/fonts/Type1\" does not exist."
+        );
+        assert_eq!(
+            parse_event("[   12.345678] usb 1-1: new high-speed USB device").level,
+            None
+        );
         assert!(starts_record("[ 36879.664] X.Org X Server 1.20.7"));
         assert!(!starts_record("[1.5] not a stamp"));
         let e = parse_event("log4j:WARN No appenders could be found for logger (x).");

@@ -123,10 +123,14 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 return None;
             }
             let rest = &line[c.get(0).expect("match").end()..];
-            if let Some(t) = time_column(rest) {
+            // Columns between the first and the time only in the Java Service Wrapper's
+            // shape (`LEVEL | source | time |`); a service's own columns (a level, a
+            // request id) stay in its text.
+            let level = wrapper_level(name);
+            let middle = if level.is_some() { 2 } else { 0 };
+            if let Some(t) = time_column(rest, middle) {
                 // A wrapper that dates every line: `LEVEL | source | time | text` (Java
                 // Service Wrapper) or `service | time | text`.
-                let level = wrapper_level(name);
                 let source = t.columns.first().copied();
                 let stream = t.columns.iter().fold(name.to_string(), |mut s, c| {
                     s.push('|');
@@ -182,12 +186,12 @@ struct TimeColumn<'a> {
     text_start: usize,
 }
 
-/// Up to two more ` | `-separated columns, then one that is a time and a bar: how wrappers
-/// that date every line of the program they run lay their lines out.
-fn time_column(rest: &str) -> Option<TimeColumn<'_>> {
+/// Up to `middle` more ` | `-separated columns, then one that is a time of day and a bar:
+/// how wrappers that date every line of the program they run lay their lines out.
+fn time_column(rest: &str, middle: usize) -> Option<TimeColumn<'_>> {
     let mut columns = Vec::new();
     let mut start = 0;
-    for _ in 0..3 {
+    for _ in 0..=middle {
         let bar = memchr::memchr(b'|', &rest.as_bytes()[start..rest.len().min(start + 48)])?;
         let col = rest[start..start + bar].trim();
         if col.is_empty() || !rest[..start + bar].ends_with(' ') {
@@ -196,6 +200,7 @@ fn time_column(rest: &str) -> Option<TimeColumn<'_>> {
         let after = start + bar + 1;
         if col.len() >= 8
             && col.as_bytes()[0].is_ascii_digit()
+            && col.contains(':')
             && let Some(timestamp) = parse_timestamp(col)
         {
             let text_start = after + usize::from(rest[after..].starts_with(' '));
@@ -455,6 +460,17 @@ mod tests {
         let plain = unwrap(Wrapper::Compose, "web-1  | GET / | 200").unwrap();
         assert_eq!(plain.text, "GET / | 200");
         assert_eq!(plain.timestamp, None);
+        // A service's own columns stay in its text, on its one stream.
+        let own = unwrap(
+            Wrapper::Compose,
+            "web-1  | ERROR | 2024-01-01 10:00:01 | payment failed",
+        )
+        .unwrap();
+        assert_eq!(own.text, "ERROR | 2024-01-01 10:00:01 | payment failed");
+        assert_eq!(own.stream, "web-1");
+        // A number is not a time of day.
+        let id = unwrap(Wrapper::Compose, "web-1  | 12345678 | started").unwrap();
+        assert_eq!(id.timestamp, None);
     }
 
     #[test]
