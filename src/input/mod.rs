@@ -280,7 +280,19 @@ pub fn detect_format(sample: &[u8]) -> Format {
 pub fn is_stray_text(format: Format, line: &str) -> bool {
     let t = line.trim_start();
     let text = match format {
-        Format::Ndjson => !t.starts_with('{'),
+        // A JSON array (`[[`, `[{`, `[1`) is JSON, reported malformed if it is not an
+        // object; `[signal SIGSEGV: ...]` inside a Go panic is text.
+        Format::Ndjson => {
+            let b = t.as_bytes();
+            match b.first() {
+                Some(b'{') => false,
+                Some(b'[') => !b.get(1).is_none_or(|c| {
+                    matches!(c, b'[' | b'{' | b'"' | b']' | b'-' | b'0'..=b'9')
+                        || c.is_ascii_whitespace()
+                }),
+                _ => true,
+            }
+        }
         // logrus's text formatter opens with `WARN[0001]`: a logfmt line is one with a
         // pair, unless it opens as no logfmt record does (a bracket, indentation: Go's
         // `[signal SIGSEGV: ... addr=0x0]` inside a panic).
@@ -317,6 +329,12 @@ mod tests {
         assert!(is_stray_text(Format::Ndjson, "panic: runtime error"));
         assert!(!is_stray_text(Format::Ndjson, "{\"level\":\"info\"}"));
         assert!(!is_stray_text(Format::Ndjson, "\u{0}\u{0} partial write"));
+        assert!(!is_stray_text(Format::Ndjson, "[[[[["));
+        assert!(!is_stray_text(Format::Ndjson, "[1, 2]"));
+        assert!(is_stray_text(
+            Format::Ndjson,
+            "[signal SIGSEGV: segmentation violation]"
+        ));
         assert!(is_stray_text(Format::Logfmt, "goroutine 1 [running]:"));
         assert!(is_stray_text(
             Format::Logfmt,
