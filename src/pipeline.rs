@@ -400,7 +400,7 @@ fn read_source(
         }
         error
     } else {
-        read_blocks(opened.reader, &new_batch, &send, next)
+        read_blocks(opened.reader, format, &new_batch, &send, next)
     };
     SourceRead {
         format: Some(format),
@@ -414,6 +414,7 @@ fn read_source(
 /// [`input::MAX_LINE_BYTES`] is cut there and sent on its own, marked truncated.
 fn read_blocks(
     mut reader: Box<dyn BufRead + Send>,
+    format: Format,
     new_batch: &dyn Fn() -> Batch,
     send_batch: &dyn Fn(Batch, &mut usize),
     next: &mut usize,
@@ -476,7 +477,10 @@ fn read_blocks(
         }
         match memchr::memrchr(b'\n', &buf) {
             Some(last) => {
-                let rest = buf.split_off(last + 1);
+                // Text lines at the end go with the next block: a panic's goroutine dump
+                // is joined in one worker.
+                let cut = stray_tail_start(&buf[..last + 1], format);
+                let rest = buf.split_off(cut);
                 let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
                 let block = std::mem::replace(&mut buf, rest);
                 send(block, Vec::new(), line_no);
@@ -498,6 +502,32 @@ fn read_blocks(
     }
     None
 }
+
+/// Where the run of text lines (see [`input::is_stray_text`]) that ends `block` (whole
+/// lines) starts, so that the block can be cut before it; the block's end when it ends
+/// with a structured line, or when the run is longer than [`MAX_STRAY_TAIL`] or is the
+/// whole block (then it is cut where it is).
+fn stray_tail_start(block: &[u8], format: Format) -> usize {
+    let end = block.len();
+    if !matches!(format, Format::Ndjson | Format::Logfmt) {
+        return end;
+    }
+    let mut start = end;
+    while start > 0 && end - start < MAX_STRAY_TAIL {
+        // The line that ends at `start - 1` (its newline).
+        let line_start = memchr::memrchr(b'\n', &block[..start - 1]).map_or(0, |i| i + 1);
+        let line = &block[line_start..start - 1];
+        let stray = std::str::from_utf8(line).is_ok_and(|l| input::is_stray_text(format, l));
+        if !stray {
+            return start;
+        }
+        start = line_start;
+    }
+    end
+}
+
+/// The most bytes of text lines carried from one block to the next.
+const MAX_STRAY_TAIL: usize = 256 << 10;
 
 /// Parses one item (a line, or a joined text event) in `format`.
 fn parse_item<'a>(
@@ -841,6 +871,61 @@ fn take_event<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_is_cut_before_the_text_lines_that_end_it() {
+        let block = b"{\"a\":1}\n{\"a\":2}\npanic: boom\n\ngoroutine 1 [running]:\n";
+        assert_eq!(stray_tail_start(block, Format::Ndjson), 16);
+        assert_eq!(stray_tail_start(b"{\"a\":1}\n", Format::Ndjson), 8);
+        // All text, or a text format: cut where it is.
+        assert_eq!(
+            stray_tail_start(b"panic: x\nmain.f()\n", Format::Ndjson),
+            18
+        );
+        assert_eq!(stray_tail_start(b"a\nb\n", Format::Text), 4);
+    }
+
+    /// A panic that a batch's edge would have cut is one event.
+    #[test]
+    fn a_trace_across_a_batch_edge_is_one_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut body = String::new();
+        let mut i = 0;
+        while body.len() < BATCH_BYTES - 200 {
+            body.push_str(&format!("{{\"level\":\"info\",\"msg\":\"request {i}\"}}\n"));
+            i += 1;
+        }
+        body.push_str("panic: runtime error: index out of range\n\ngoroutine 1 [running]:\n");
+        for f in 0..40 {
+            body.push_str(&format!("main.handler{f}(0x0)\n\t/app/main.go:{f} +0x1c\n"));
+        }
+        body.push_str("{\"level\":\"info\",\"msg\":\"restarted\"}\n");
+        let path = dir.path().join("big.ndjson");
+        std::fs::write(&path, &body).unwrap();
+        let spec = SourceSpec {
+            input: Input::Path(path),
+            version: Some("1".into()),
+        };
+        let opts = Options {
+            min_level: None,
+            record_events: true,
+            ..Options::default()
+        };
+        let a = analyze(std::slice::from_ref(&spec), &opts);
+        assert_eq!(
+            a.events.len(),
+            i + 2,
+            "{} JSON lines, the panic, the last",
+            i
+        );
+        assert_eq!(
+            a.events
+                .iter()
+                .filter(|e| e.level == Some(Level::Fatal))
+                .count(),
+            1
+        );
+    }
 
     #[test]
     fn logfmt_and_json_records_among_text_are_read_as_such() {
