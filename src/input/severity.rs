@@ -341,6 +341,18 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
             let (level, used) = token_level(&line[end + 1..next_end], false)?;
             return Some((level, end + 1 + used));
         }
+        // A bracketed tag, then a lower-case level word: AspectJ's weaver
+        // `[AppClassLoader@1b6d3586] warning no match for this type name`.
+        if first == b'[' && end + 1 < limit && b[end - 1] == b']' && b.get(end) == Some(&b' ') {
+            let word = line[end + 1..].split(' ').next().unwrap_or("");
+            if matches!(
+                word,
+                "error" | "warning" | "warn" | "info" | "debug" | "fatal"
+            ) && line.len() > end + 1 + word.len()
+            {
+                return Some((Level::from_name(word)?, end + 1 + word.len()));
+            }
+        }
     }
     None
 }
@@ -661,6 +673,22 @@ pub fn is_ruby_crash(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lower_case_level_after_a_bracketed_tag() {
+        assert_eq!(
+            prefix_level(
+                "[ParallelWebappClassLoader@77aad23b] warning javax.* types are not being woven"
+            ),
+            Some((Level::Warning, 44))
+        );
+        assert_eq!(
+            prefix_level("[AppClassLoader@1b6d3586] error at com/x/Aspect.java::0"),
+            Some((Level::Error, 31))
+        );
+        assert_eq!(prefix_level("[main] errors were fixed"), None);
+        assert_eq!(prefix_level("[main] error"), None);
+    }
 
     #[test]
     fn long_bracketed_words_do_not_crash() {
