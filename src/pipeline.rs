@@ -603,9 +603,11 @@ pub fn read_events(
     // The wrapper meta of the text lines not yet emitted, to give each record its first
     // line's, as the workers do.
     let mut stray_meta: std::collections::VecDeque<(u64, Meta)> = Default::default();
+    let mut versions = VersionCarry::default();
     let emit_text = |record: Option<(u64, String)>,
                      memo: &mut input::json::KeyMemo,
                      stray_meta: &mut std::collections::VecDeque<(u64, Meta)>,
+                     versions: &mut VersionCarry,
                      on_event: &mut dyn FnMut(&Event)| {
         if let Some((line, text)) = record {
             let mut meta = None;
@@ -620,6 +622,7 @@ pub fn read_events(
             if let Some(m) = &meta {
                 apply_meta(&mut ev, m);
             }
+            versions.carry(&mut ev, true);
             if let Some(v) = &spec.version {
                 ev.version = Some(Cow::Borrowed(v));
             }
@@ -639,11 +642,18 @@ pub fn read_events(
                         joiner.push(line, text),
                         &mut memo,
                         &mut stray_meta,
+                        &mut versions,
                         on_event,
                     );
                     return;
                 }
-                emit_text(joiner.finish(), &mut memo, &mut stray_meta, on_event);
+                emit_text(
+                    joiner.finish(),
+                    &mut memo,
+                    &mut stray_meta,
+                    &mut versions,
+                    on_event,
+                );
                 stray_meta.clear();
             }
             if text.trim().is_empty() {
@@ -653,6 +663,7 @@ pub fn read_events(
                 Ok(mut ev) => {
                     ev.line = line;
                     apply_meta(&mut ev, meta);
+                    versions.carry(&mut ev, format == Format::Text);
                     if let Some(v) = &spec.version {
                         ev.version = Some(Cow::Borrowed(v));
                     }
@@ -667,7 +678,13 @@ pub fn read_events(
         },
     );
     if let Some(joiner) = stray.as_mut() {
-        emit_text(joiner.finish(), &mut memo, &mut stray_meta, on_event);
+        emit_text(
+            joiner.finish(),
+            &mut memo,
+            &mut stray_meta,
+            &mut versions,
+            on_event,
+        );
     }
     (Some(format), error)
 }
@@ -747,12 +764,15 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
         // Text among structured lines (a Go panic and its goroutine dump on stderr, a
         // traceback, a banner): joined into records by the text rules and read as text.
         let mut stray = stray_text_joiner(batch.format);
+        let mut versions = VersionCarry::default();
         let take_text = |record: Option<(u64, String)>,
                          memo: &mut input::json::KeyMemo,
+                         versions: &mut VersionCarry,
                          fp: &mut Fingerprinter,
                          out: &mut WorkerOut| {
             if let Some((first, text)) = record {
-                let ev = parse_text_record(&text, fields, paths, memo);
+                let mut ev = parse_text_record(&text, fields, paths, memo);
+                versions.carry(&mut ev, true);
                 // Items are in line order but for records an assembler joined late.
                 let index = items
                     .binary_search_by_key(&first, |it| it.0)
@@ -770,10 +790,10 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
             if let Some(joiner) = stray.as_mut() {
                 if input::is_stray_text(batch.format, &text) {
                     let record = joiner.push(line, &text);
-                    take_text(record, &mut memo, &mut fp, &mut out);
+                    take_text(record, &mut memo, &mut versions, &mut fp, &mut out);
                     continue;
                 }
-                take_text(joiner.finish(), &mut memo, &mut fp, &mut out);
+                take_text(joiner.finish(), &mut memo, &mut versions, &mut fp, &mut out);
             }
             // A cut JSON line is reported malformed below; other shapes keep the event and
             // say it was cut.
@@ -786,7 +806,7 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
                 continue;
             }
             let parsed = parse_item(batch.format, &text, fields, paths, &mut memo);
-            let ev = match parsed {
+            let mut ev = match parsed {
                 Ok(ev) => ev,
                 Err(reason) => {
                     let reason = truncated_reason(reason, truncated);
@@ -801,11 +821,13 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
                     continue;
                 }
             };
+            versions.carry(&mut ev, batch.format == Format::Text);
             take_event(ev, line, Some(index), &batch, opts, &mut fp, &mut out);
         }
         take_text(
             stray.as_mut().and_then(Joiner::finish),
             &mut memo,
+            &mut versions,
             &mut fp,
             &mut out,
         );
@@ -819,6 +841,25 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
 /// do not continue the one before.
 fn stray_text_joiner(format: Format) -> Option<Joiner> {
     matches!(format, Format::Ndjson | Format::Logfmt).then(|| Joiner::new(""))
+}
+
+/// The version of the last record that wrote one, given to the text records after it that
+/// write none: a panic on stderr after a service's JSON lines is that version's crash, not
+/// an event outside the comparison. Structured records without a version keep none.
+#[derive(Default)]
+struct VersionCarry {
+    last: Option<String>,
+}
+
+impl VersionCarry {
+    /// `text`: the event is a text record (it could not have written a version field).
+    fn carry(&mut self, ev: &mut Event<'_>, text: bool) {
+        match ev.version.as_deref() {
+            Some(v) if self.last.as_deref() != Some(v) => self.last = Some(v.to_string()),
+            None if text => ev.version = self.last.clone().map(Cow::Owned),
+            _ => {}
+        }
+    }
 }
 
 /// Counts one event toward its version and, at or above the minimum level, adds it to its
@@ -925,6 +966,34 @@ mod tests {
                 .count(),
             1
         );
+    }
+
+    /// A crash printed after a service's JSON lines is that version's, in both readers.
+    #[test]
+    fn text_records_take_the_version_of_the_records_before_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svc.log");
+        std::fs::write(
+            &path,
+            "{\"level\":\"info\",\"version\":\"2.4.1\",\"msg\":\"started\"}\n\
+             panic: runtime error: index out of range\n\ngoroutine 1 [running]:\nmain.f()\n",
+        )
+        .unwrap();
+        let spec = SourceSpec {
+            input: Input::Path(path),
+            version: None,
+        };
+        let a = analyze(std::slice::from_ref(&spec), &Options::default());
+        let panic = a.groups.iter().find(|g| g.level == Level::Fatal).unwrap();
+        assert_eq!(panic.count("2.4.1"), 1);
+        let mut versions = Vec::new();
+        read_events(
+            &spec,
+            &Options::default(),
+            &mut |ev| versions.push(ev.version.as_deref().map(str::to_string)),
+            &mut |m| panic!("malformed {m}"),
+        );
+        assert_eq!(versions, vec![Some("2.4.1".to_string()); 2]);
     }
 
     #[test]
