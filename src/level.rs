@@ -130,14 +130,6 @@ impl Level {
                 4 => Level::Fatal,
                 _ => return None,
             },
-            NumericScale::Zerolog => match n {
-                -1 | 0 => Level::Debug,
-                1 => Level::Info,
-                2 => Level::Warning,
-                3 => Level::Error,
-                4 | 5 => Level::Fatal,
-                _ => return None,
-            },
         })
     }
 
@@ -145,18 +137,13 @@ impl Level {
     pub fn from_syslog(p: i64) -> Option<Level> {
         Level::from_number(p, NumericScale::Syslog)
     }
-
-    /// Bunyan / pino numeric levels (10 trace .. 60 fatal).
-    pub fn from_bunyan(n: i64) -> Option<Level> {
-        Level::from_number(n, NumericScale::Bunyan)
-    }
 }
 
 /// The conventions numeric levels are written in. Each is a program's documented scale:
 /// syslog severities (RFC 5424; journald `PRIORITY`, GELF `level`), Bunyan and pino
 /// (10 trace .. 60 fatal), Python `levelno` (10 .. 50), Monolog (100 debug .. 600
 /// emergency), logback's `level_value` (10000 .. 40000), OpenTelemetry `SeverityNumber`
-/// (1 .. 24), Nextcloud (0 debug .. 4 fatal) and zerolog (-1 trace .. 5 panic).
+/// (1 .. 24) and Nextcloud (0 debug .. 4 fatal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumericScale {
     Syslog,
@@ -166,18 +153,6 @@ pub enum NumericScale {
     Logback,
     OpenTelemetry,
     Nextcloud,
-    Zerolog,
-}
-
-/// Where an event's level came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LevelSource {
-    /// Written by the program (a field or a header token).
-    #[default]
-    Written,
-    /// Not written: inferred from the content (an uncaught exception, a panic, a segfault).
-    Inferred,
 }
 
 impl fmt::Display for Level {
@@ -215,9 +190,18 @@ mod tests {
         assert_eq!(Level::from_syslog(3), Some(Level::Error));
         assert_eq!(Level::from_syslog(0), Some(Level::Fatal));
         assert_eq!(Level::from_syslog(9), None);
-        assert_eq!(Level::from_bunyan(50), Some(Level::Error));
-        assert_eq!(Level::from_bunyan(30), Some(Level::Info));
-        assert_eq!(Level::from_bunyan(60), Some(Level::Fatal));
+        assert_eq!(
+            Level::from_number(50, NumericScale::Bunyan),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            Level::from_number(30, NumericScale::Bunyan),
+            Some(Level::Info)
+        );
+        assert_eq!(
+            Level::from_number(60, NumericScale::Bunyan),
+            Some(Level::Fatal)
+        );
     }
 
     #[test]

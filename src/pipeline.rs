@@ -6,7 +6,7 @@
 use crate::aggregate::{Aggregator, Group, VersionTotals};
 use crate::event::Event;
 use crate::fingerprint::Fingerprinter;
-use crate::input::assemble::{Assembled, Assembler, Meta, Plan};
+use crate::input::assemble::{Assembled, Assembler, Meta, Plan, take_meta};
 use crate::input::json::JsonPaths;
 use crate::input::mapping::FieldMap;
 use crate::input::records::Joiner;
@@ -132,7 +132,7 @@ struct Batch {
     items: Vec<Item>,
     first_line: u64,
     /// What the assembler said about each item: a wrapper's time and service, a level
-    /// column's level (aligned with `items`; empty on the block path, which has none).
+    /// column's level (by item index; shorter than `items` where the rest have none).
     meta: Vec<Meta>,
 }
 
@@ -389,8 +389,12 @@ fn read_source(
         let mut batch = with_room();
         let error = each_record(opened.reader, opened.plan, &mut |line, text, meta, _| {
             push_item(&mut batch, line, text.as_bytes(), None);
-            // A wrapper's time and service, a level column's level: one per item.
-            batch.meta.push(meta.clone());
+            // A wrapper's time and service, a level column's level, at the item's index;
+            // items past the end have none (most text inputs: nothing is stored).
+            if *meta != Meta::default() {
+                batch.meta.resize(batch.items.len() - 1, Meta::default());
+                batch.meta.push(meta.clone());
+            }
             if batch.data.len() >= BATCH_BYTES {
                 send(std::mem::replace(&mut batch, with_room()), next);
             }
@@ -610,13 +614,7 @@ pub fn read_events(
                      versions: &mut VersionCarry,
                      on_event: &mut dyn FnMut(&Event)| {
         if let Some((line, text)) = record {
-            let mut meta = None;
-            while stray_meta.front().is_some_and(|(l, _)| *l <= line) {
-                let (l, m) = stray_meta.pop_front().expect("checked");
-                if l == line {
-                    meta = Some(m);
-                }
-            }
+            let meta = take_meta(stray_meta, line);
             let mut ev = parse_text_record(&text, fields, paths, memo);
             ev.line = line;
             if let Some(m) = &meta {
@@ -913,6 +911,20 @@ fn take_event<'a>(
 mod tests {
     use super::*;
 
+    /// A file read as version 1, every event kept and recorded.
+    fn every_event_of(path: std::path::PathBuf) -> (SourceSpec, Options) {
+        let spec = SourceSpec {
+            input: Input::Path(path),
+            version: Some("1".into()),
+        };
+        let opts = Options {
+            min_level: None,
+            record_events: true,
+            ..Options::default()
+        };
+        (spec, opts)
+    }
+
     #[test]
     fn a_block_is_cut_before_the_text_lines_that_end_it() {
         let block = b"{\"a\":1}\n{\"a\":2}\npanic: boom\n\ngoroutine 1 [running]:\n";
@@ -943,15 +955,7 @@ mod tests {
         body.push_str("{\"level\":\"info\",\"msg\":\"restarted\"}\n");
         let path = dir.path().join("big.ndjson");
         std::fs::write(&path, &body).unwrap();
-        let spec = SourceSpec {
-            input: Input::Path(path),
-            version: Some("1".into()),
-        };
-        let opts = Options {
-            min_level: None,
-            record_events: true,
-            ..Options::default()
-        };
+        let (spec, opts) = every_event_of(path);
         let a = analyze(std::slice::from_ref(&spec), &opts);
         assert_eq!(
             a.events.len(),
@@ -1042,15 +1046,7 @@ mod tests {
                 format!("{body}{panic}{}", body.lines().next().unwrap()),
             )
             .unwrap();
-            let spec = SourceSpec {
-                input: Input::Path(path),
-                version: Some("1".into()),
-            };
-            let opts = Options {
-                min_level: None,
-                record_events: true,
-                ..Options::default()
-            };
+            let (spec, opts) = every_event_of(path);
             let a = analyze(std::slice::from_ref(&spec), &opts);
             assert_eq!(a.malformed_total(), 0, "{name}: {:?}", a.malformed_examples);
             let mut seen: Vec<(u64, Option<Level>)> =

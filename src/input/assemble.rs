@@ -9,6 +9,7 @@ use super::records::{Joiner, JsonJoiner};
 use super::unwrap::{self, Wrapper};
 use super::{Format, detect_format};
 use crate::level::Level;
+use std::collections::VecDeque;
 
 /// What a wrapper said about a record.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -124,7 +125,7 @@ struct Stream {
     /// A partial line waiting for the rest of its record: its first line, text, meta.
     partial: Option<(u64, String, Meta)>,
     /// Meta of the lines pushed and not yet emitted in a record, by line.
-    metas: std::collections::VecDeque<(u64, Meta)>,
+    metas: VecDeque<(u64, Meta)>,
     /// The field of a record's first line that holds its level, if the input has one.
     level_column: Option<usize>,
 }
@@ -257,29 +258,23 @@ impl Assembler {
 
 impl Stream {
     fn feed(&mut self, line_no: u64, text: &str, meta: Meta, out: &mut Vec<Assembled>) {
+        if let Joining::Lines = self.joining {
+            if !text.trim().is_empty() {
+                out.push(Assembled {
+                    line: line_no,
+                    text: text.to_string(),
+                    meta,
+                });
+            }
+            return;
+        }
+        if meta != Meta::default() {
+            self.metas.push_back((line_no, meta));
+        }
         let done: Vec<(u64, String)> = match &mut self.joining {
-            Joining::Text(j) => {
-                if meta != Meta::default() {
-                    self.metas.push_back((line_no, meta));
-                }
-                j.push(line_no, text).into_iter().collect()
-            }
-            Joining::Json(j) => {
-                if meta != Meta::default() {
-                    self.metas.push_back((line_no, meta));
-                }
-                j.push(line_no, text)
-            }
-            Joining::Lines => {
-                if !text.trim().is_empty() {
-                    out.push(Assembled {
-                        line: line_no,
-                        text: text.to_string(),
-                        meta,
-                    });
-                }
-                return;
-            }
+            Joining::Text(j) => j.push(line_no, text).into_iter().collect(),
+            Joining::Json(j) => j.push(line_no, text),
+            Joining::Lines => unreachable!("handled above"),
         };
         for (line, text) in done {
             let meta = self.meta_of(line, &text);
@@ -289,21 +284,25 @@ impl Stream {
 
     /// The meta of the record `text` starting at `line`; forgets the lines before it.
     fn meta_of(&mut self, line: u64, text: &str) -> Meta {
-        let mut found = Meta::default();
-        while let Some((l, _)) = self.metas.front() {
-            if *l > line {
-                break;
-            }
-            let (l, m) = self.metas.pop_front().expect("checked");
-            if l == line {
-                found = m;
-            }
-        }
+        let mut found = take_meta(&mut self.metas, line).unwrap_or_default();
         if let Some(column) = self.level_column {
             found.column_level = level_column::read(text, column);
         }
         found
     }
+}
+
+/// The meta held for the record starting at `line`, from metas kept in line order;
+/// forgets those of the lines before it.
+pub fn take_meta(metas: &mut VecDeque<(u64, Meta)>, line: u64) -> Option<Meta> {
+    let mut found = None;
+    while metas.front().is_some_and(|(l, _)| *l <= line) {
+        let (l, m) = metas.pop_front().expect("checked");
+        if l == line {
+            found = Some(m);
+        }
+    }
+    found
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub fn detect(sample: &str) -> Option<usize> {
     let mut hits = [0usize; MAX_FIELD];
     for line in record_starts(sample) {
         lines += 1;
-        if text::parse_event(line).level.is_some() {
+        if text::read_header(line).level.is_some() {
             leveled += 1;
             continue;
         }

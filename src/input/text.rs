@@ -48,13 +48,6 @@ pub struct Header {
 /// A byte range of a line: start, end.
 pub type Span = (usize, usize);
 
-impl Header {
-    /// A header starts a record: a timestamp or a level where a header puts them.
-    pub fn starts_record(&self) -> bool {
-        self.has_timestamp || self.level.is_some()
-    }
-}
-
 /// Reads a line's header. Cheap for lines that have none: the first byte decides which
 /// shapes are tried before any regex runs.
 pub fn read_header(line: &str) -> Header {
@@ -310,10 +303,7 @@ pub fn starts_record(line: &str) -> bool {
         let t = line.trim_start();
         return may_start_with_timestamp(t.as_bytes()) && header_re().is_match(t);
     }
-    let Some(&first) = b.first() else {
-        return false;
-    };
-    if first.is_ascii_whitespace() {
+    if b.is_empty() {
         return false;
     }
     if severity::is_glog(b) || (looks_like_redis(b) && redis_re().is_match(line)) {

@@ -52,13 +52,18 @@ fn demo_report() -> Report {
 }
 
 fn loaded_state(color: bool) -> State {
+    state_with(demo_report(), "demo train", color)
+}
+
+/// A state that has loaded `report`, titled `title`.
+fn state_with(report: Report, title: &str, color: bool) -> State {
     let mut s = State::new(
-        "demo train".into(),
+        title.into(),
         Decisions::default(),
         PathBuf::from("decisions.json"),
         color,
     );
-    update(&mut s, Action::Loaded(Ok(Box::new(demo_report()))));
+    update(&mut s, Action::Loaded(Ok(Box::new(report))));
     s
 }
 
@@ -1109,13 +1114,7 @@ fn inferred_levels_and_unleveled_events_are_said() {
     let g = &r.groups[0];
     assert_eq!(g.level_label(), "error (inferred)");
     assert_eq!(g.level_inferred_from, Some("a Python traceback"));
-    let mut s = State::new(
-        "worker".into(),
-        Decisions::default(),
-        PathBuf::from("d.json"),
-        false,
-    );
-    update(&mut s, Action::Loaded(Ok(Box::new(r))));
+    let mut s = state_with(r, "worker", false);
     let screen = render(&s, 80, 24).backend().to_string();
     assert!(screen.contains("2 with no level, not listed"), "{screen}");
     update(&mut s, Action::SwitchPane);
