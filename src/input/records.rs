@@ -28,6 +28,7 @@
 use super::severity::{self, Opens};
 use super::text::{read_header, starts_record};
 use crate::fingerprint::stack;
+use crate::level::Level;
 
 /// A joined record: the line it starts on and its text (lines joined by `\n`).
 pub type Record = (u64, String);
@@ -162,6 +163,8 @@ struct Building {
     introduces: bool,
     /// Every line after the first was joined as a relayed trace's (see [`relays_trace`]).
     relayed: bool,
+    /// The level the record's header gave it, read once when a rule asks.
+    level: std::cell::OnceCell<Option<Level>>,
 }
 
 /// A dated input has at least one dated line in this many lines that could start a record
@@ -181,6 +184,8 @@ pub struct Joiner {
     /// records.
     indented_headers: bool,
     current: Option<Building>,
+    /// A record with a header has started: plain lines before it are not a message's.
+    dated_record_seen: bool,
     /// Blank lines seen after the current record, not yet known to belong to it.
     blanks: usize,
 }
@@ -218,6 +223,7 @@ impl Joiner {
             numbered: numbered_records(sample),
             indented_headers: indented > 0 && indented * 2 >= dated,
             current: None,
+            dated_record_seen: false,
             blanks: 0,
         }
     }
@@ -266,6 +272,7 @@ impl Joiner {
             return None;
         }
         self.blanks = 0;
+        self.dated_record_seen |= kind == Kind::Header;
         let next = Building {
             line: line_no,
             text: line.to_string(),
@@ -276,6 +283,7 @@ impl Joiner {
             last: kind,
             introduces: introduces(line),
             relayed: true,
+            level: std::cell::OnceCell::new(),
         };
         self.current.replace(next).map(finish)
     }
@@ -290,6 +298,9 @@ impl Joiner {
         let after_blank = self.blanks > 0;
         match kind {
             Kind::Blank => unreachable!("blank lines are held back"),
+            // PostgreSQL's report goes on over lines of their own header: `DETAIL:`,
+            // `HINT:`, `STATEMENT:` ... after the `ERROR:` line are fields of that report.
+            Kind::Header if !after_blank && is_postgres_field(line) => true,
             // java.util.logging: `SEVERE: message` on the line after the timestamp line.
             Kind::Header => {
                 r.lines == 1
@@ -299,7 +310,9 @@ impl Joiner {
                     && !read_header(line).has_timestamp
                     && {
                         let first = read_header(&r.text);
-                        first.has_timestamp && first.level.is_none()
+                        first.has_timestamp
+                            && first.level.is_none()
+                            && names_a_source(r.text.get(first.message_start..).unwrap_or(""))
                     }
             }
             Kind::Continuation => {
@@ -321,30 +334,122 @@ impl Joiner {
                     return true;
                 }
                 // `logger.exception(...)`: the traceback follows the record's header line
-                // (and the lines of its message) directly.
-                !after_blank && r.header && r.trace == Trace::None
+                // (and the lines of its message) directly. It logs at ERROR: a traceback
+                // after an INFO or DEBUG line was printed apart from it (gunicorn's `[INFO]
+                // Worker exiting`, then the worker's crash on stderr).
+                !after_blank && r.header && r.trace == Trace::None && !logged_below_warning(r)
             }
             Kind::Goroutine => {
                 r.trace == Trace::Go || r.text.contains("panic") || r.text.contains("SIGQUIT")
             }
             Kind::TraceStart => false,
+            // An exception's line after a finished Java or Node trace (its frames, `... N
+            // more`) is another trace: a cause would say `Caused by:`.
+            Kind::Exception if !r.introduces && ends_with_frame(r) => false,
             Kind::Exception => match r.trace {
                 Trace::Python => true,
                 Trace::PythonDone => false,
                 Trace::Go => !after_blank,
-                // With headers, a line without one continues, blank lines or not.
+                // With headers, a line without one continues, blank lines or not; but an
+                // exception after an INFO or DEBUG record was printed apart from it.
                 Trace::None => {
-                    self.headers || r.introduces || (!after_blank && (r.lines > 1 || r.header))
+                    r.introduces
+                        || (!logged_below_warning(r)
+                            && (self.headers || (!after_blank && (r.lines > 1 || r.header))))
                 }
             },
+            Kind::Other if indented_under_prefix(r, line) => true,
             Kind::Other => match r.trace {
                 Trace::Python => true,
                 Trace::PythonDone => false,
                 Trace::Go => !after_blank,
-                Trace::None => self.headers,
+                // A dated input's plain lines continue a dated record's message; before the
+                // first one (a start script's output, a banner), and after a line that had
+                // no header either, each is a record of its own.
+                Trace::None => self.headers && self.dated_record_seen,
             },
         }
     }
+}
+
+/// A line of PostgreSQL's error report after its first: the field's name after the log
+/// line prefix, with the two spaces PostgreSQL writes after it.
+fn is_postgres_field(line: &str) -> bool {
+    let head = &line.as_bytes()[..line.len().min(160)];
+    // One search for the two spaces after the colon before the names are tried.
+    let Some(at) = memchr::memmem::find(head, b":  ") else {
+        return false;
+    };
+    let head = &head[..at + 3];
+    [
+        &b" DETAIL:  "[..],
+        b" HINT:  ",
+        b" STATEMENT:  ",
+        b" CONTEXT:  ",
+        b" QUERY:  ",
+        b" LOCATION:  ",
+    ]
+    .iter()
+    .any(|field| memchr::memmem::find(head, field).is_some())
+}
+
+/// The record's last line is a stack frame of a Java or Node trace.
+fn ends_with_frame(r: &Building) -> bool {
+    let last = r.text.rsplit('\n').next().unwrap_or("").trim_start();
+    r.lines > 1
+        && ((last.starts_with("at ") && last.ends_with([')', ']']))
+            || (last.starts_with("... ") && last.ends_with(" more")))
+}
+
+/// The record's header gave it a level below warning (java.util.logging's on its second
+/// line).
+fn logged_below_warning(r: &Building) -> bool {
+    let level = r.level.get_or_init(|| {
+        let mut lines = r.text.split('\n');
+        let first = read_header(lines.next().unwrap_or(""));
+        first.level.or_else(|| {
+            let second = lines.next()?;
+            first
+                .has_timestamp
+                .then(|| severity::prefix_level(second))??
+                .0
+                .into()
+        })
+    });
+    level.is_some_and(|l| l < Level::Warning)
+}
+
+/// A multi-line message that a logger prefixes line by line with its name, indenting the
+/// lines after the first under it (the Java Service Wrapper's `WrapperManager: WARNING -
+/// ...` then `WrapperManager:           while ...`, and `WrapperManager: ` alone between
+/// paragraphs): the line repeats the record's first line up to a `: ` and goes on indented,
+/// or stops there.
+fn indented_under_prefix(r: &Building, line: &str) -> bool {
+    let first = r.text.split('\n').next().unwrap_or("");
+    let Some(colon) = first.find(": ") else {
+        return false;
+    };
+    let prefix = &first[..colon + 2];
+    colon > 0
+        && !first[colon + 2..].starts_with(' ')
+        && line
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.trim().is_empty() || rest.starts_with("  "))
+}
+
+/// java.util.logging's first line names where the record was logged after the time: the
+/// class and the method (`winstone.Logger logInternal`), not a sentence (MySQL's
+/// `161209 14:18:53 InnoDB: 5.5.53 started; ...` is a record of its own).
+fn names_a_source(rest: &str) -> bool {
+    let first_line = rest.split('\n').next().unwrap_or("");
+    let mut tokens = 0;
+    for token in first_line.split_whitespace() {
+        tokens += 1;
+        if tokens > 2 || token.ends_with(':') {
+            return false;
+        }
+    }
+    tokens > 0
 }
 
 /// A program that relays another's output prefixes every line of it with the same header
@@ -597,12 +702,13 @@ mod tests {
     fn an_indented_log_stream_is_read_record_by_record() {
         // Consul's agent: a banner, then its log four spaces in.
         let input = "==> Consul agent running!\n         Node name: 'agent-one'\n\n==> Log data will now stream in as it occurs:\n\n    2016/06/17 16:30:48 [INFO] raft: Node entering Follower state\n    2016/06/17 16:30:50 [WARN] raft: Heartbeat timeout reached\n    2016/06/17 16:30:51 [ERR] agent: failed to sync remote state\n";
-        // The banner is one record; each dated line one more.
-        assert_eq!(starts(input), vec![1, 6, 7, 8]);
+        // Each of the banner's `==>` lines is a record (with the lines indented under it);
+        // each dated line one more.
+        assert_eq!(starts(input), vec![1, 4, 6, 7, 8]);
         let records = join(input);
-        assert_eq!(parse_event(&records[2].1).level, Some(Level::Warning));
+        assert_eq!(parse_event(&records[3].1).level, Some(Level::Warning));
         assert_eq!(
-            parse_event(&records[2].1).message,
+            parse_event(&records[3].1).message,
             "raft: Heartbeat timeout reached"
         );
         // Where dated lines are not indented, an indented one is part of a message.
@@ -813,6 +919,45 @@ mod tests {
         assert_eq!(e.origin.as_deref(), Some("com.example.Foo run"));
         assert!(e.timestamp.is_some());
         assert_eq!(parse_event(&ev[1].1).level, Some(Level::Info));
+    }
+
+    #[test]
+    fn only_a_class_and_method_line_takes_the_level_line_after_it() {
+        // MySQL 5.5: a dated sentence, then the client's error on a line of its own.
+        let input = "161209 14:18:53 InnoDB: 5.5.53 started; log sequence number 1595675\nERROR: 1064  You have an error in your SQL syntax\n161209 14:18:53 [ERROR] Aborting";
+        assert_eq!(starts(input), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn report_fields_wrapped_lines_and_successive_traces() {
+        // PostgreSQL's DETAIL/STATEMENT lines are fields of the report above them.
+        let pg = "2021-12-20 09:48:14.640 GMT [18072] ERROR:  database \"m\" already exists\n2021-12-20 09:48:14.640 GMT [18072] STATEMENT:  CREATE DATABASE \"m\"\n2021-12-20 09:48:15.001 GMT [18073] LOG:  checkpoint starting";
+        assert_eq!(starts(pg), vec![1, 3]);
+        // A logger's name before every line of a message, the lines after the first
+        // indented under it.
+        let wrapper = "WrapperManager: Initializing...\nWrapperManager: WARNING - The Wrapper jar file is version 3.3.9\nWrapperManager:           while the Wrapper is 3.5.3.\nWrapperManager: \nWrapperManager: WARNING - Unable to load the native library\n2013-11-26 21:16:18.044:INFO::Logging to STDERR";
+        assert_eq!(starts(wrapper), vec![1, 2, 5, 6]);
+        // Two printStackTrace()s one after the other: a cause would say `Caused by:`.
+        let traces = "java.sql.SQLException: Fail to convert\n\tat oracle.jdbc.A.b(A.java:112)\n\tat oracle.jdbc.A.c(A.java:146)\njava.sql.SQLException: Fail to convert\n\tat oracle.jdbc.A.b(A.java:112)";
+        assert_eq!(starts(traces), vec![1, 4]);
+        // A start script's lines before a dated log are records of their own.
+        let prelude = "Root: /root/emqttd\nstarting emqttd on node 'emq@127.0.0.1'\nemqttd ctl is starting...[ok]\n17:07:33.367 [error] gen_server terminated\n17:08:29.520 [error] HTTP Auth failure\nsecond line of it";
+        assert_eq!(starts(prelude), vec![1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_trace_after_an_info_record_was_printed_apart_from_it() {
+        // logger.exception logs at ERROR; an INFO line's neighbour traceback is a crash of
+        // its own (gunicorn's worker, Jenkins' stderr after a JUL record).
+        let python = "[2015-11-13 12:01:44 +0000] [17003] [INFO] Worker exiting (pid: 17003)\nTraceback (most recent call last):\n  File \"/bin/gunicorn\", line 9, in <module>\nImportError: No module named wsgi\n[2015-11-13 12:01:45 +0000] [17004] [INFO] Booting worker";
+        assert_eq!(starts(python), vec![1, 2, 5]);
+        let records = join(python);
+        let e = parse_event(&records[1].1);
+        assert_eq!(e.level_inferred, Some("a Python traceback"));
+        let error = python.replace("[INFO] Worker exiting", "[ERROR] Worker failed");
+        assert_eq!(starts(&error), vec![1, 5]);
+        let java = "Mar 18, 2018 12:54:10 PM winstone.Logger logInternal\nINFO: Winstone shutdown successfully\njava.io.FileNotFoundException: /var/cache/x (No such file or directory)\n\tat java.io.FileOutputStream.open0(Native Method)\nMar 18, 2018 12:54:11 PM winstone.Logger logInternal\nSEVERE: failed\njava.io.IOException: x\n\tat a.b(C.java:1)";
+        assert_eq!(starts(java), vec![1, 3, 5]);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
             pos = end;
             continue;
         }
+        if let Some(level) = keyed_level(&rest[start..end], &rest[end..]) {
+            return Some(Found { level, start, end });
+        }
         let tab_delimited =
             (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
         let first_after_ts = only_numbers_so_far && after_timestamp;
@@ -70,6 +73,23 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         {
             return Some(Found { level, start, end });
         }
+        // Android Studio's logcat columns (`<time>  2266-2266  studio.deploy  installer
+        // E  Could not ...`): a letter padded into a column of its own.
+        if end == start + 1
+            && start >= 2
+            && &b[start - 2..start] == b"  "
+            && b.get(end..end + 2) == Some(b"  ")
+            && let Some(level) = match b[start] {
+                b'F' | b'A' => Some(Level::Fatal),
+                b'E' => Some(Level::Error),
+                b'W' => Some(Level::Warning),
+                b'I' => Some(Level::Info),
+                b'D' | b'V' => Some(Level::Debug),
+                _ => None,
+            }
+        {
+            return Some(Found { level, start, end });
+        }
         if first_after_ts && let Some(level) = bracketed_letter_level(&b[start..end]) {
             return Some(Found { level, start, end });
         }
@@ -84,6 +104,21 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         pos = end;
     }
     None
+}
+
+/// A header token that names its level with a key: a logfmt pair after a prefix
+/// (`heroku[router]: at=error code=H10 ...`, Heroku's router writes `at=`; `level=`,
+/// `lvl=`, `severity=` elsewhere), or Ansible's task result `failed: [host]`, `fatal:
+/// [host]: FAILED!` (`after` is what follows the token).
+fn keyed_level(tok: &str, after: &str) -> Option<Level> {
+    if let Some((key, value)) = tok.split_once('=') {
+        return match key {
+            "at" | "level" | "lvl" | "severity" => Level::from_name(value.trim_matches('"'))
+                .filter(|_| value.trim_matches('"').len() >= 3),
+            _ => None,
+        };
+    }
+    (matches!(tok, "failed:" | "fatal:") && after.starts_with(" [")).then_some(Level::Error)
 }
 
 /// The end of the token at `start`: the next space, tab or `|`; a bracket opened at the
@@ -313,6 +348,18 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
     {
         return Some((level, colon + 1));
     }
+    // The GNU `file:line: message` diagnostic: `app.rb:63: warning: ...` (Ruby),
+    // `x.c:12:5: error: ...` (compilers), and Python's warnings module,
+    // `path/to/mod.py:48: DeprecationWarning: message`.
+    if let Some(found) = located_diagnostic(line) {
+        return Some(found);
+    }
+    // A banner's level: uWSGI's `*** WARNING: ...`, Consul's `==> WARNING: ...`.
+    if matches!(first, b'*' | b'=')
+        && let Some(end) = decorated_level(line)
+    {
+        return Some(end);
+    }
     // log4j 1's own messages: `log4j:WARN No appenders could be found ...`.
     if let Some(rest) = line.strip_prefix("log4j:") {
         let word = rest.split(' ').next().unwrap_or("");
@@ -329,6 +376,42 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         // the first word of a sentence that merely mentions it.
         if let Some(found) = token_level(&line[..end], false) {
             return Some(found);
+        }
+        // A kind of notice, then its level: Rails' `DEPRECATION WARNING: ...`.
+        if end >= 3
+            && is_upper_word(&line[..end])
+            && let Some(next) = line[end..].strip_prefix(' ')
+            && let Some(word) = next.split(' ').next()
+            && let Some(name) = word.strip_suffix(':')
+            && name.len() >= 4
+            && is_upper_word(name)
+            && let Some(level) = Level::from_name(name)
+        {
+            return Some((level, end + 1 + word.len()));
+        }
+        // What reported it, then its level: Firefox's `JavaScript error: ...`, `JavaScript
+        // warning: ...`, PHP's display `Fatal error: ...`.
+        if first.is_ascii_uppercase()
+            && (2..=20).contains(&end)
+            && b[..end].iter().all(u8::is_ascii_alphabetic)
+            && !line[..end].ends_with("Error")
+        {
+            let rest = &line[end..];
+            for (word, level) in [
+                (" error: ", Level::Error),
+                (" Error: ", Level::Error),
+                (" warning: ", Level::Warning),
+                (" Warning: ", Level::Warning),
+            ] {
+                if rest.starts_with(word) {
+                    let level = if &line[..end] == "Fatal" {
+                        Level::Fatal
+                    } else {
+                        level
+                    };
+                    return Some((level, end + word.len() - 1));
+                }
+            }
         }
         // A bracketed tag, then the level in brackets: Gin's `[GIN-debug] [WARNING] ...`.
         if first == b'['
@@ -355,6 +438,62 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         }
     }
     None
+}
+
+/// A diagnostic in the GNU `file:line[:column]: kind: message` form (GNU coding standards;
+/// compilers, Ruby's warnings, Python's `warnings.showwarning`): the level its kind states
+/// (`warning`, `error`, `fatal error`, or a Python category `...Warning`) and where the
+/// message starts.
+fn located_diagnostic(line: &str) -> Option<(Level, usize)> {
+    let b = line.as_bytes();
+    let space = memchr::memchr(b' ', &b[..b.len().min(300)])?;
+    // `file:line:` or `file:line:column:`: digits between the last colons.
+    let location = line[..space].strip_suffix(':')?;
+    let (rest, last) = location.rsplit_once(':')?;
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if !numeric(last) {
+        return None;
+    }
+    let file = match rest.rsplit_once(':') {
+        Some((file, line_no)) if numeric(line_no) => file,
+        _ => rest,
+    };
+    if file.is_empty() || numeric(file) {
+        return None;
+    }
+    let after = &line[space + 1..];
+    for (kind, level) in [
+        ("warning: ", Level::Warning),
+        ("error: ", Level::Error),
+        ("fatal error: ", Level::Fatal),
+    ] {
+        if after.starts_with(kind) {
+            return Some((level, space + 1 + kind.len() - 1));
+        }
+    }
+    let name_len = after.find(": ")?;
+    let name = &after[..name_len];
+    (name.ends_with("Warning")
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_'))
+    .then_some((Level::Warning, space + 1 + name_len + 1))
+}
+
+/// A level word after a banner's decoration (`***`, `==>`, `**`): upper case, with its
+/// colon.
+fn decorated_level(line: &str) -> Option<(Level, usize)> {
+    let deco = line
+        .bytes()
+        .take_while(|c| matches!(c, b'*' | b'=' | b'>'))
+        .count();
+    let rest = line.get(deco..)?.strip_prefix(' ')?;
+    let word = rest.split(' ').next()?;
+    let name = word.strip_suffix(':')?;
+    ((2..=4).contains(&deco) && name.len() >= 4 && is_upper_word(name))
+        .then(|| Level::from_name(name))
+        .flatten()
+        .map(|level| (level, deco + 1 + word.len()))
 }
 
 /// A one-letter level in brackets, as beego's logger (frp, beego apps) writes it after the
@@ -419,7 +558,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 22] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 25] = [
     (
         "Traceback (most recent call last)",
         Level::Error,
@@ -542,6 +681,18 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 22] = [
         "an out-of-memory kill",
         Opens::No,
     ),
+    // systemd-coredump's `Process 36187 (qs) of user 1000 dumped core.`, a shell's
+    // `Aborted (core dumped)`.
+    ("dumped core", Level::Error, "a core dump", Opens::No),
+    ("(core dumped)", Level::Error, "a core dump", Opens::No),
+    // systemd about a unit whose process failed: `x.service: Failed with result
+    // 'exit-code'.`
+    (
+        ": Failed with result '",
+        Level::Error,
+        "a failed systemd unit",
+        Opens::No,
+    ),
 ];
 
 /// What a line that starts with a runtime's mark opens, if anything: a Ruby crash line
@@ -570,6 +721,15 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     }
     if parts.first().is_some_and(|p| is_ruby_crash(p)) {
         return Some((Level::Error, "an uncaught Ruby exception"));
+    }
+    // systemd about a unit's main process that did not exit with success: `Main process
+    // exited, code=exited, status=1/FAILURE`, `code=killed, status=9/KILL`.
+    if let Some(i) = parts
+        .first()
+        .and_then(|p| p.find("Main process exited, code="))
+        && !parts[0][i..].contains("status=0/SUCCESS")
+    {
+        return Some((Level::Error, "a failed systemd unit"));
     }
     if is_rails_exception(parts) {
         return Some((Level::Error, "a Rails exception with its backtrace"));

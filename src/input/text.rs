@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}:)(?:\][\s|:]*|[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}(?:-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})| \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?)|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}(?::|\.\d{{3,9}}|\d{{3}}(?:\.\d+)?))(?:\][\s|:]*|[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -60,6 +60,17 @@ pub fn read_header(line: &str) -> Header {
     }
     if severity::is_glog(b) {
         return glog_header(line);
+    }
+    if first == b'='
+        && let Some((level, ts, end)) = erlang_report(line)
+    {
+        return Header {
+            timestamp: parse_timestamp(&ts.replacen("::", " ", 1)),
+            has_timestamp: true,
+            level: Some(level),
+            message_start: end,
+            ..Header::default()
+        };
     }
     if let Some(after) = uptime_stamp(b) {
         // The kernel's and X.Org's seconds since boot: a header, but no time of day.
@@ -128,10 +139,12 @@ pub fn read_header(line: &str) -> Header {
             h.message_start = msg;
             // The program's own record inside (klog's `E0325 ...` through journald, a level
             // word): read its header too.
-            let inner = read_header(&line[msg..]);
+            // journald keeps the program's indentation (`qs[36187]:   WARN : ...`).
+            let pad = line[msg..].len() - line[msg..].trim_start().len();
+            let inner = read_header(&line[msg + pad..]);
             if h.level.is_none() && inner.level.is_some() {
                 h.level = inner.level;
-                h.message_start = msg + inner.message_start;
+                h.message_start = msg + pad + inner.message_start;
             }
             return h;
         }
@@ -174,6 +187,23 @@ pub fn read_header(line: &str) -> Header {
         };
     }
     Header::default()
+}
+
+/// Erlang/OTP's error_logger report header, as RabbitMQ, ejabberd and OTP's SASL write
+/// it: `=WARNING REPORT==== 22-Mar-2021::12:19:14 ===`, the report on the lines below.
+/// Returns the level its kind states, the time, and where the header ends.
+fn erlang_report(line: &str) -> Option<(Level, &str, usize)> {
+    let rest = line.strip_prefix('=')?;
+    let (kind, rest) = rest.split_once(" REPORT==== ")?;
+    let level = match kind {
+        "ERROR" | "CRASH" | "SUPERVISOR" => Level::Error,
+        "WARNING" => Level::Warning,
+        "INFO" | "PROGRESS" => Level::Info,
+        _ => return None,
+    };
+    let (ts, _) = rest.split_once(" ===")?;
+    let end = line.len() - rest.len() + ts.len() + 4;
+    (ts.contains("::") && ts.len() <= 30).then_some((level, ts, end))
 }
 
 /// `[ 36879.664] ` or `[   12.345678] `: seconds since boot, as the kernel (dmesg) and the
@@ -316,6 +346,7 @@ pub fn starts_record(line: &str) -> bool {
         || clf_timestamp(line).is_some()
         || super::logfmt::opens_line(line)
         || uptime_stamp(b).is_some()
+        || (b[0] == b'=' && erlang_report(line).is_some())
 }
 
 /// syslog's `<PRI>` and Ruby's Logger's `E, [` put a level before the timestamp.
@@ -518,6 +549,133 @@ mod tests {
         assert_eq!(
             parse_event("1717509750: mosquitto version 2.0.11 starting").level,
             None
+        );
+        // Seconds or milliseconds since the epoch opening the line: Mozilla's log
+        // (geckodriver), Squid's access log.
+        let e = parse_event(
+            "1586170226125\taddons.webextension.doh-rollout@mozilla.org\tWARN\tLoading extension",
+        );
+        assert_eq!(
+            (e.level, e.timestamp),
+            (Some(Level::Warning), Some(1_586_170_226_125))
+        );
+        let e = parse_event("1286536308.779    180 192.168.0.224 TCP_MISS/200 411 GET http://x/");
+        assert_eq!((e.level, e.timestamp), (None, Some(1_286_536_308_779)));
+        assert!(!starts_record("12865363087790 is not a time"));
+        // What reported it, then its level.
+        let e = parse_event(
+            "JavaScript error: resource://gre/modules/XULStore.jsm, line 66: Error: Can't find profile directory.",
+        );
+        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(
+            parse_event("JavaScript warning: https://x/v.js, line 5: Error: Script terminated by timeout at:").level,
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            parse_event("Fatal error: Uncaught Exception: boom in /app/index.php:3").level,
+            Some(Level::Fatal)
+        );
+        assert_eq!(parse_event("Terminal error count: 0").level, None);
+        // Python's warnings module; banners' levels.
+        let e = parse_event(
+            "/venv/lib/python3.12/site-packages/airflow/routes/__init__.py:48: RemovedInAirflow3Warning: use x",
+        );
+        assert_eq!((e.level, &*e.message), (Some(Level::Warning), "use x"));
+        assert_eq!(parse_event("/app/x.py:48: ValueError: no").level, None);
+        assert_eq!(
+            parse_event("*** WARNING: you are running uWSGI as root !!! (use the --uid flag) ***")
+                .level,
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            parse_event("==> WARNING: Expect Mode enabled, expecting 3 servers").level,
+            Some(Level::Warning)
+        );
+        assert_eq!(parse_event("*** Starting uWSGI 2.0.18 ***").level, None);
+        // Heroku's router writes `at=`; Ansible's task results.
+        assert_eq!(
+            parse_event("2015-06-15T14:13:45.127390+00:00 heroku[router]: at=error code=H10 desc=\"App crashed\"").level,
+            Some(Level::Error)
+        );
+        assert_eq!(
+            parse_event("2015-06-15T14:13:36.162616+00:00 heroku[router]: at=info method=GET")
+                .level,
+            Some(Level::Info)
+        );
+        assert_eq!(
+            parse_event("2015-04-21 14:43:11,700 p=30141 u=ksingh |  failed: [127.0.0.1] => {\"changed\": true}").level,
+            Some(Level::Error)
+        );
+        assert_eq!(
+            parse_event("2015-04-21 14:43:11,600 p=30141 u=ksingh |  ok: [127.0.0.1]").level,
+            None
+        );
+        // Android Studio's logcat columns: the level letter padded into its own column.
+        let e = parse_event(
+            "2023-06-01 18:13:08.485  2266-2266  studio.deploy           installer                            E  Could not get package user id",
+        );
+        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(
+            parse_event("2023-06-01 18:13:09.600  8468-8468  ostacoffee.club         pl.costacoffee.club                  W  ClassLoaderContext mismatch").level,
+            Some(Level::Warning)
+        );
+        // Erlang/OTP's error_logger reports.
+        let e = parse_event(
+            "=WARNING REPORT==== 22-Mar-2021::12:19:14 ===\nclosing AMQP connection <0.26296.60>:\nconnection_closed_abruptly",
+        );
+        assert_eq!(
+            (e.level, e.timestamp.map(crate::input::time::format_ms)),
+            (
+                Some(Level::Warning),
+                Some("2021-03-22T12:19:14.000Z".into())
+            )
+        );
+        assert!(starts_record("=CRASH REPORT==== 1-Jan-2020::00:00:01 ==="));
+        assert!(!starts_record("=== not a report ==="));
+        // journald keeps the program's indentation before its level.
+        let e = parse_event(
+            "Jan 04 18:09:23 vais-laptop qs[36187]:   WARN : Failed to create wl_display",
+        );
+        assert_eq!(e.level, Some(Level::Warning));
+        // The GNU `file:line: kind:` diagnostic; a kind of notice before its level.
+        for (line, level) in [
+            (
+                "/var/www/app/controllers/accounts_controller.rb:63: warning: else without rescue is useless",
+                Some(Level::Warning),
+            ),
+            (
+                "src/main.c:12:5: error: expected ';' before '}' token",
+                Some(Level::Error),
+            ),
+            (
+                "DEPRECATION WARNING: Passing strings to the middleware builder is deprecated",
+                Some(Level::Warning),
+            ),
+            ("GET /index.html: 200", None),
+        ] {
+            assert_eq!(parse_event(line).level, level, "{line}");
+        }
+        // Content that states the failure: a core dump, a failed systemd unit.
+        for line in [
+            "Jan 04 18:09:23 host systemd-coredump[36191]: Process 36187 (qs) of user 1000 dumped core.",
+            "Jul 22 14:46:27 pet-clinic systemd[1]: promtail.service: Main process exited, code=exited, status=1/FAILURE",
+            "Jul 22 14:46:27 pet-clinic systemd[1]: promtail.service: Failed with result 'exit-code'.",
+        ] {
+            let e = parse_event(line);
+            assert_eq!(e.level, Some(Level::Error), "{line}");
+            assert!(e.level_inferred.is_some());
+        }
+        assert_eq!(
+            parse_event("Jul 22 15:07:03 h systemd[1]: x.service: Main process exited, code=exited, status=0/SUCCESS").level,
+            None
+        );
+        // log4j's `dd-MMM HH:mm:ss`.
+        assert_eq!(
+            parse_event(
+                "20-Sep 19:18:43 WARN  (?:getDbVersion:?) (KKEng) Problem reading ConfigData"
+            )
+            .level,
+            Some(Level::Warning)
         );
         // The kernel's and X.Org's seconds since boot, X.Org's markers; log4j 1's own lines.
         let e = parse_event(

@@ -124,6 +124,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
         day_month: [Vec<Item<'static>>; 2],
         glog: Vec<Item<'static>>,
         redis_no_year: Vec<Item<'static>>,
+        day_month_no_year: Vec<Item<'static>>,
         logcat: Vec<Item<'static>>,
     }
     static C: OnceLock<Compiled> = OnceLock::new();
@@ -148,6 +149,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
         day_month: [items("%d-%b-%Y %H:%M:%S%.f"), items("%d %b %Y %H:%M:%S%.f")],
         glog: items("%m%d %H:%M:%S%.f %Y"),
         redis_no_year: items("%d %b %H:%M:%S%.f %Y"),
+        // log4j's `%d{dd-MMM HH:mm:ss}`: `20-Sep 19:18:43`.
+        day_month_no_year: items("%d-%b %H:%M:%S%.f %Y"),
         logcat: items("%m-%d %H:%M:%S%.f %Y"),
     });
     let naive = |s: &str, items: &[Item<'static>]| {
@@ -193,7 +196,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
             .day_month
             .iter()
             .find_map(|items| naive(s, items))
-            .or_else(|| without_year(s, &c.redis_no_year));
+            .or_else(|| without_year(s, &c.redis_no_year))
+            .or_else(|| without_year(s, &c.day_month_no_year));
     }
     let (head, ms) = s.rsplit_once(':')?;
     if s.matches(':').count() != 3 {
@@ -411,6 +415,11 @@ mod tests {
         assert_eq!(
             at("25 Apr 2024 05:32:35.018").as_deref(),
             Some("2024-04-25T05:32:35.018Z")
+        );
+        // log4j's `dd-MMM HH:mm:ss` writes no year.
+        assert_eq!(
+            format_ms(parse_timestamp("20-Sep 19:18:43").unwrap())[4..],
+            *"-09-20T19:18:43.000Z"
         );
         assert!(
             at("0517 15:04:22.619632")
