@@ -44,6 +44,15 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
             pos = end;
             continue;
         }
+        // A CI runner's workflow command after its time: `##[error]Process completed with
+        // exit code 1.` (GitHub Actions, Azure Pipelines).
+        if let Some(level) = workflow_command_level(&rest[start..end]) {
+            return Some(Found {
+                level,
+                start,
+                end: start + rest[start..end].find(']')? + 1,
+            });
+        }
         if let Some(level) = keyed_level(&rest[start..end], &rest[end..]) {
             return Some(Found { level, start, end });
         }
@@ -104,6 +113,16 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         pos = end;
     }
     None
+}
+
+/// The level of a CI workflow command: `##[error]`, `##[warning]`, `##[notice]`,
+/// `##[debug]` (`##[group]` and the others are not levels).
+fn workflow_command_level(tok: &str) -> Option<Level> {
+    let inner = tok.strip_prefix("##[")?;
+    let name = &inner[..inner.find(']')?];
+    matches!(name, "error" | "warning" | "notice" | "debug")
+        .then(|| Level::from_name(name))
+        .flatten()
 }
 
 /// A header token that names its level with a key: a logfmt pair after a prefix
@@ -326,11 +345,12 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
     // not a level: see [`infer`]).
     if first.is_ascii_lowercase()
         && let Some(colon) = b.iter().take(9).position(|&c| c == b':')
-        && colon >= 4
+        && colon >= 3
         && b.get(colon + 1).is_none_or(|c| *c == b' ')
         && matches!(
             &line[..colon],
             "error"
+                | "err"
                 | "warning"
                 | "warn"
                 | "info"
@@ -359,6 +379,11 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         && let Some(end) = decorated_level(line)
     {
         return Some(end);
+    }
+    if first == b'#'
+        && let Some(level) = workflow_command_level(line)
+    {
+        return Some((level, line.find(']')? + 1));
     }
     // log4j 1's own messages: `log4j:WARN No appenders could be found ...`.
     if let Some(rest) = line.strip_prefix("log4j:") {
@@ -558,7 +583,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 25] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 27] = [
     (
         "Traceback (most recent call last)",
         Level::Error,
@@ -630,6 +655,19 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 25] = [
         "Uncaught ",
         Level::Error,
         "an uncaught exception",
+        Opens::No,
+    ),
+    // PM2's line before the reason of a rejection nothing caught, and Node's event name.
+    (
+        "You have triggered an unhandledRejection",
+        Level::Error,
+        "an unhandled promise rejection",
+        Opens::Record,
+    ),
+    (
+        "unhandledRejection",
+        Level::Error,
+        "an unhandled promise rejection",
         Opens::No,
     ),
     (

@@ -655,6 +655,31 @@ mod tests {
         ] {
             assert_eq!(parse_event(line).level, level, "{line}");
         }
+        // CI runners' workflow commands; Go's bare `err:` prints.
+        assert_eq!(
+            parse_event(
+                "2025-09-10T09:22:21.4472242Z ##[error]Process completed with exit code 1."
+            )
+            .level,
+            Some(Level::Error)
+        );
+        assert_eq!(
+            parse_event("##[warning]Node.js 16 actions are deprecated.").level,
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            parse_event("2025-09-10T09:22:21.5139431Z ##[group]Cachix: push").level,
+            None
+        );
+        assert_eq!(
+            parse_event("err: write tcp [::1]:8080->[::1]:60418: write: broken pipe").level,
+            Some(Level::Error)
+        );
+        // A promise rejection nothing caught, as PM2 and Next.js report it.
+        let e = parse_event(
+            "You have triggered an unhandledRejection, you may have forgotten to catch a Promise rejection:\nChunkLoadError: Failed to load chunk\n    at Context.loadChunkAsync (/app/.next/server/runtime.js:683:27)",
+        );
+        assert_eq!(e.level_inferred, Some("an unhandled promise rejection"));
         // Content that states the failure: a core dump, a failed systemd unit.
         for line in [
             "Jan 04 18:09:23 host systemd-coredump[36191]: Process 36187 (qs) of user 1000 dumped core.",
