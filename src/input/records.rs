@@ -301,6 +301,8 @@ impl Joiner {
             // PostgreSQL's report goes on over lines of their own header: `DETAIL:`,
             // `HINT:`, `STATEMENT:` ... after the `ERROR:` line are fields of that report.
             Kind::Header if !after_blank && is_postgres_field(line) => true,
+            // Node's `Error: boom` under the source excerpt's caret: a label, no time.
+            Kind::Header if r.introduces && !read_header(line).has_timestamp => true,
             // java.util.logging: `SEVERE: message` on the line after the timestamp line.
             Kind::Header => {
                 r.lines == 1

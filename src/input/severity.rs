@@ -30,6 +30,7 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
     let mut pos = 0;
     // Numbers right after the timestamp (a process and thread id) are still the header.
     let mut only_numbers_so_far = true;
+    let mut after_category = false;
     for _ in 0..MAX_TOKENS {
         while pos < limit && matches!(b[pos], b' ' | b'\t' | b'|') {
             pos += 1;
@@ -53,6 +54,22 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
                 end: start + rest[start..end].find(']')? + 1,
             });
         }
+        // Unreal Engine's `LogHttp: Warning: ...`: a category, then its verbosity.
+        if after_category
+            && let Some(level) = match &rest[start..end] {
+                "Fatal:" => Some(Level::Fatal),
+                "Error:" => Some(Level::Error),
+                "Warning:" => Some(Level::Warning),
+                "Display:" | "Log:" => Some(Level::Info),
+                "Verbose:" | "VeryVerbose:" => Some(Level::Debug),
+                _ => None,
+            }
+        {
+            return Some(Found { level, start, end });
+        }
+        after_category = rest[start..end].strip_suffix(':').is_some_and(|c| {
+            c.len() > 3 && c.starts_with("Log") && c.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
         if let Some(level) = keyed_level(&rest[start..end], &rest[end..]) {
             return Some(Found { level, start, end });
         }
@@ -210,9 +227,30 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
         {
             return Level::from_name(level).map(whole);
         }
+        // Chromium's `[0131/083655.474:WARNING:angle_platform_impl.cc(48)]` (and with
+        // `pid:tid:` first): an upper-case level between the colons.
+        if inner.contains(':') {
+            return inner
+                .split(':')
+                .find(|part| part.len() >= 4 && is_upper_word(part))
+                .and_then(Level::from_name)
+                .map(whole);
+        }
         return None;
     }
+    // A bracket that holds the level and more than a token: env_logger's `[ERROR
+    // my_crate::parser] ...` after a bracketed time.
+    if let Some(word) = tok.strip_prefix('[')
+        && !word.contains(']')
+        && word.len() >= 4
+        && is_upper_word(word)
+        && let Some(level) = Level::from_name(word)
+    {
+        return Some(whole(level));
+    }
+    // Ansible's `ERROR!` too.
     let word = tok.trim_end_matches(':');
+    let word = word.strip_suffix('!').unwrap_or(word);
     if word.len() >= 3 && is_upper_word(word) {
         if let Some(l) = Level::from_name(word) {
             // `LOG` is PostgreSQL's, always with its colon; elsewhere it is just a word.
@@ -402,6 +440,17 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         if let Some(found) = token_level(&line[..end], false) {
             return Some(found);
         }
+        // A CLI's label: `Error: unknown command`, `Warning: Permanently added ...`,
+        // Ansible's `ERROR! ...`.
+        if let Some(label) = line[..end].strip_suffix([':', '!'])
+            && matches!(
+                label,
+                "Error" | "Warning" | "Fatal" | "ERROR" | "WARNING" | "FATAL"
+            )
+            && b.get(end) == Some(&b' ')
+        {
+            return Some((Level::from_name(label)?, end));
+        }
         // A kind of notice, then its level: Rails' `DEPRECATION WARNING: ...`.
         if end >= 3
             && is_upper_word(&line[..end])
@@ -472,8 +521,13 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
 fn located_diagnostic(line: &str) -> Option<(Level, usize)> {
     let b = line.as_bytes();
     let space = memchr::memchr(b' ', &b[..b.len().min(300)])?;
-    // `file:line:` or `file:line:column:`: digits between the last colons.
-    let location = line[..space].strip_suffix(':')?;
+    // `file:line:` or `file:line:column:`: digits between the last colons. Airflow logs
+    // Python's warnings without the colon after the line number (`routes/__init__.py:23
+    // DeprecationWarning: ...`): only a Python file's warning category may follow that.
+    let (location, colon) = match line[..space].strip_suffix(':') {
+        Some(location) => (location, true),
+        None => (&line[..space], false),
+    };
     let (rest, last) = location.rsplit_once(':')?;
     let numeric = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
     if !numeric(last) {
@@ -487,18 +541,21 @@ fn located_diagnostic(line: &str) -> Option<(Level, usize)> {
         return None;
     }
     let after = &line[space + 1..];
-    for (kind, level) in [
-        ("warning: ", Level::Warning),
-        ("error: ", Level::Error),
-        ("fatal error: ", Level::Fatal),
-    ] {
-        if after.starts_with(kind) {
-            return Some((level, space + 1 + kind.len() - 1));
+    if colon {
+        for (kind, level) in [
+            ("warning: ", Level::Warning),
+            ("error: ", Level::Error),
+            ("fatal error: ", Level::Fatal),
+        ] {
+            if after.starts_with(kind) {
+                return Some((level, space + 1 + kind.len() - 1));
+            }
         }
     }
     let name_len = after.find(": ")?;
     let name = &after[..name_len];
     (name.ends_with("Warning")
+        && (colon || file.ends_with(".py"))
         && name
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_'))

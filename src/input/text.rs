@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}(?:-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})| \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?)|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}(?::|\.\d{{3,9}}|\d{{3}}(?:\.\d+)?))(?:\][\s|:]*|[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{4}}\.\d{{2}}\.\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?::\d{{3}})?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}(?:-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})| \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?)|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}(?::|\.\d{{3,9}}|\d{{3}}(?:\.\d+)?))(?:\][\s|:]*|[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -655,6 +655,54 @@ mod tests {
         ] {
             assert_eq!(parse_event(line).level, level, "{line}");
         }
+        // Chromium's bracket, env_logger's `[LEVEL target]`, Unreal Engine's verbosity.
+        for (line, level) in [
+            (
+                "[0131/083655.474:WARNING:angle_platform_impl.cc(48)] HLSLCompiler.cpp:257 (compileToBinary):",
+                Some(Level::Warning),
+            ),
+            (
+                "[2023-07-03T11:54:00 UTC][ERROR tiny_ebnf_grammar_parser::syntax_parsing] Parsing error:  --> 6:5",
+                Some(Level::Error),
+            ),
+            (
+                "[2025.01.31-08.09.38:234][368]LogHttp: Warning: [FHttpManager::Shutdown] Unbinding delegates",
+                Some(Level::Warning),
+            ),
+            (
+                "[2025.01.31-08.09.38:221][368]LogStudioTelemetry: Display: Shutdown StudioTelemetry Module",
+                Some(Level::Info),
+            ),
+            (
+                "[2025.01.31-08.09.38:221][368]RenderDocPlugin: plugin has been unloaded.",
+                None,
+            ),
+            // CLI labels: cobra's `Error:`, ssh's `Warning:`, Ansible's `ERROR!`.
+            ("Error: unknown command \"x\" for \"y\"", Some(Level::Error)),
+            (
+                "Warning: Permanently added 'host' to the list of known hosts.",
+                Some(Level::Warning),
+            ),
+            (
+                "2024-04-03 11:24:56,257 p=3911 u=gonzales n=ansible | ERROR! We were unable to read either as JSON nor YAML",
+                Some(Level::Error),
+            ),
+            ("Errors are reported below", None),
+            // Airflow's warnings: no colon after the line number.
+            (
+                "/venv/lib/python3.12/site-packages/airflow/routes/__init__.py:23 DeprecationWarning: 'HTTP_422' is deprecated",
+                Some(Level::Warning),
+            ),
+            ("/srv/app/main.go:23 DeprecationWarning: not Python", None),
+        ] {
+            assert_eq!(parse_event(line).level, level, "{line}");
+        }
+        assert_eq!(
+            parse_event("[2025.01.31-08.09.38:221][368]LogHttp: Display: x")
+                .timestamp
+                .map(crate::input::time::format_ms),
+            Some("2025-01-31T08:09:38.221Z".into())
+        );
         // CI runners' workflow commands; Go's bare `err:` prints.
         assert_eq!(
             parse_event(

@@ -117,7 +117,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
     struct Compiled {
         clf: Vec<Item<'static>>,
         ctime: Vec<Item<'static>>,
-        numeric: [Vec<Item<'static>>; 6],
+        numeric: [Vec<Item<'static>>; 7],
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
@@ -141,6 +141,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
             items("%y%m%d %k:%M:%S"),
             // Day first with dots, as German, Russian and other locales write dates.
             items("%d.%m.%Y %H:%M:%S%.f"),
+            // Unreal Engine: `2025.01.31-08.09.38:221`.
+            items("%Y.%m.%d-%H.%M.%S:%3f"),
         ],
         healthapp: items("%Y%m%d-%H:%M:%S"),
         syslog: items("%b %e %H:%M:%S%.f %Y"),
