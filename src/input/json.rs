@@ -354,6 +354,16 @@ mod tests {
     }
 
     #[test]
+    fn loguru_serialized_records() {
+        // loguru's `serialize=True`: the formatted line in `text`, the record beside it.
+        let ev = parse(r#"{"text": "2026-07-02 17:23:33.877 | WARNING  | app.retry:_log:28 - Retrying after failure\n", "record": {"exception": {"type": "TimeoutError", "value": "read timed out", "traceback": true}, "level": {"icon": "x", "name": "WARNING", "no": 30}, "message": "Retrying after failure", "time": {"repr": "2026-07-02 17:23:33.877485+05:30", "timestamp": 1782993213.877485}}}"#).unwrap();
+        assert_eq!(ev.level, Some(Level::Warning));
+        assert_eq!(ev.message, "Retrying after failure");
+        assert_eq!(ev.timestamp, Some(1_782_993_213_877));
+        assert_eq!(ev.error_type.as_deref(), Some("TimeoutError"));
+    }
+
+    #[test]
     fn mediawiki_legacy() {
         let ev = parse(r##"{"@timestamp":"2026-11-17T10:00:00Z","type":"mediawiki","channel":"exception","level":"ERROR","mwversion":"1.46.0-wmf.4","message":"[abc] /w/index.php   RuntimeException: boom","normalized_message":"[{reqId}] {exception_url}   RuntimeException: boom","exception":{"class":"RuntimeException","message":"boom","file":"/srv/mediawiki/php-1.46.0-wmf.4/includes/Foo.php:12","trace":"#0 /srv/x.php(1): f()"},"wiki":"enwiki","host":"mw1263","reqId":"abc","exception_url":"/w/index.php?title=X"}"##).unwrap();
         assert_eq!(ev.level, Some(Level::Error));

@@ -112,6 +112,8 @@ impl Role {
                 "log.syslog.severity.name",
                 "log.syslog.severity.code",
                 "s",
+                // loguru's `serialize=True` records.
+                "record.level.name",
                 // Kibana's JSON log puts the level among its `tags`.
                 "tags",
             ],
@@ -131,6 +133,7 @@ impl Role {
                 "timeUnixNano",
                 "t.$date",
                 "t",
+                "record.time.timestamp",
             ],
             Role::Message => &[
                 "message",
@@ -144,6 +147,7 @@ impl Role {
                 "Message",
                 "RenderedMessage",
                 "log",
+                "record.message",
                 "text",
                 "event",
                 "body",
@@ -167,6 +171,7 @@ impl Role {
                 "exception.type",
                 "exc_type",
                 "thrown.name",
+                "record.exception.type",
             ],
             Role::ErrorMessage => &[
                 "exception.message",
@@ -175,6 +180,7 @@ impl Role {
                 "err",
                 "error",
                 "thrown.message",
+                "record.exception.value",
             ],
             Role::Stack => &[
                 "exception.trace",

@@ -239,7 +239,11 @@ impl Joiner {
         }
         // An indented dated line starts a record only where the input writes its records
         // so (decided from the sample); elsewhere it is part of a message.
-        if kind == Kind::Header && !self.indented_headers && line.starts_with([' ', '\t']) {
+        if kind == Kind::Header
+            && !self.indented_headers
+            && line.starts_with([' ', '\t'])
+            && severity::msbuild_diagnostic(line.trim_start()).is_none()
+        {
             kind = Kind::Continuation;
         }
         let mut relayed = false;

@@ -54,6 +54,14 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
                 end: start + rest[start..end].find(']')? + 1,
             });
         }
+        // SQL Server's errorlog: `Error: 18456, Severity: 14, State: 38.`, the severity
+        // as SQL Server documents it (10 and below informational, 11-16 errors the user
+        // can correct, 17 and above resource and system errors).
+        if &rest[start..end] == "Error:"
+            && let Some(level) = sql_server_severity(&rest[end..])
+        {
+            return Some(Found { level, start, end });
+        }
         // Unreal Engine's `LogHttp: Warning: ...`: a category, then its verbosity.
         if after_category
             && let Some(level) = match &rest[start..end] {
@@ -130,6 +138,18 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         pos = end;
     }
     None
+}
+
+/// The level of SQL Server's `Error: N, Severity: S, ...` by its severity.
+fn sql_server_severity(after: &str) -> Option<Level> {
+    let (_, rest) = after.split_once(", Severity: ")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let severity: u32 = rest[..digits].parse().ok()?;
+    Some(match severity {
+        0..=10 => Level::Info,
+        11..=16 => Level::Error,
+        _ => Level::Fatal,
+    })
 }
 
 /// The level of a CI workflow command: `##[error]`, `##[warning]`, `##[notice]`,
@@ -409,7 +429,7 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
     // The GNU `file:line: message` diagnostic: `app.rb:63: warning: ...` (Ruby),
     // `x.c:12:5: error: ...` (compilers), and Python's warnings module,
     // `path/to/mod.py:48: DeprecationWarning: message`.
-    if let Some(found) = located_diagnostic(line) {
+    if let Some(found) = located_diagnostic(line).or_else(|| msbuild_diagnostic(line)) {
         return Some(found);
     }
     // A banner's level: uWSGI's `*** WARNING: ...`, Consul's `==> WARNING: ...`.
@@ -560,6 +580,34 @@ fn located_diagnostic(line: &str) -> Option<(Level, usize)> {
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_'))
     .then_some((Level::Warning, space + 1 + name_len + 1))
+}
+
+/// A diagnostic in MSBuild's canonical form, as MSBuild logs a compiler's or a task's:
+/// `path(line,col): warning CS8602: message [project.csproj]` (the origin may hold spaces,
+/// a build node's `1:7>` may precede it, the project it was built for follows it; a bare
+/// compiler's line without the project is left to the record it is part of). Returns the
+/// level and where the message starts.
+pub fn msbuild_diagnostic(line: &str) -> Option<(Level, usize)> {
+    if !line.trim_end().ends_with("proj]") {
+        return None;
+    }
+    let b = line.as_bytes();
+    let head = &b[..b.len().min(400)];
+    let close = memchr::memmem::find(head, b"): ")?;
+    let open = head[..close].iter().rposition(|&c| c == b'(')?;
+    let location = &line[open + 1..close];
+    if location.is_empty() || !location.bytes().all(|c| c.is_ascii_digit() || c == b',') {
+        return None;
+    }
+    let after = &line[close + 3..];
+    let (kind, level) = [("warning ", Level::Warning), ("error ", Level::Error)]
+        .into_iter()
+        .find(|(kind, _)| after.starts_with(kind))?;
+    // The code: letters then digits, then a colon (`CS8602:`, `MSB3277:`).
+    let code = after[kind.len()..].split(' ').next()?.strip_suffix(':')?;
+    let letters = code.bytes().take_while(u8::is_ascii_uppercase).count();
+    (letters > 0 && letters < code.len() && code[letters..].bytes().all(|c| c.is_ascii_digit()))
+        .then_some((level, close + 3 + kind.len() + code.len() + 1))
 }
 
 /// A level word after a banner's decoration (`***`, `==>`, `**`): upper case, with its

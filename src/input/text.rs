@@ -236,7 +236,15 @@ fn indented_header(line: &str) -> Header {
     let t = line.trim_start();
     let indent = line.len() - t.len();
     if !may_start_with_timestamp(t.as_bytes()) || !header_re().is_match(t) {
-        return Header::default();
+        // MSBuild's summary repeats each diagnostic indented under its target.
+        return match severity::msbuild_diagnostic(t) {
+            Some((level, end)) => Header {
+                level: Some(level),
+                message_start: indent + end,
+                ..Header::default()
+            },
+            None => Header::default(),
+        };
     }
     let mut h = read_header(t);
     if !h.has_timestamp {
@@ -331,7 +339,8 @@ pub fn starts_record(line: &str) -> bool {
     let b = line.as_bytes();
     if b.first().is_some_and(u8::is_ascii_whitespace) {
         let t = line.trim_start();
-        return may_start_with_timestamp(t.as_bytes()) && header_re().is_match(t);
+        return (may_start_with_timestamp(t.as_bytes()) && header_re().is_match(t))
+            || severity::msbuild_diagnostic(t).is_some();
     }
     if b.is_empty() {
         return false;
@@ -703,6 +712,34 @@ mod tests {
                 .map(crate::input::time::format_ms),
             Some("2025-01-31T08:09:38.221Z".into())
         );
+        // MSBuild's diagnostics (indented too, in its summary); SQL Server's severity.
+        for (line, level) in [
+            (
+                "   1:7>E:\\Graduation Project\\App\\JoinController.cs(111,25): error CS0117: 'EquineVet' does not contain 'Ssn' [E:\\Graduation Project\\App\\App.csproj]",
+                Some(Level::Error),
+            ),
+            (
+                "         E:\\Graduation Project\\App\\Bid.cs(14,32): warning CS8618: Non-nullable property 'Auction' [E:\\App\\App.csproj]",
+                Some(Level::Warning),
+            ),
+            (
+                "C:\\fakepath(135,1): warning X4000: use of potentially uninitialized variable (f_i)",
+                None,
+            ),
+            (
+                "2024-02-03 13:59:04.26 Logon       Error: 18456, Severity: 14, State: 38.",
+                Some(Level::Error),
+            ),
+            (
+                "2024-02-03 13:59:04.26 spid51      Error: 3041, Severity: 16, State: 1.",
+                Some(Level::Error),
+            ),
+        ] {
+            assert_eq!(parse_event(line).level, level, "{line}");
+        }
+        assert!(starts_record(
+            "         E:\\App\\Bid.cs(14,32): warning CS8618: x [E:\\App\\App.csproj]"
+        ));
         // CI runners' workflow commands; Go's bare `err:` prints.
         assert_eq!(
             parse_event(
