@@ -443,6 +443,22 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
     {
         return Some((level, line.find(']')? + 1));
     }
+    // A component, then its level: Dovecot's `master: Warning: Killed with signal 15`,
+    // `imap(user): Error: ...`.
+    if first.is_ascii_lowercase()
+        && let Some(colon) = memchr::memchr(b':', &b[..b.len().min(48)])
+        && !b[..colon].contains(&b' ')
+        && let Some(rest) = line[colon + 1..].strip_prefix(' ')
+        && let Some(word) = rest.split(' ').next()
+        && let Some(level) = match word {
+            "Warning:" => Some(Level::Warning),
+            "Error:" => Some(Level::Error),
+            "Fatal:" | "Panic:" => Some(Level::Fatal),
+            _ => None,
+        }
+    {
+        return Some((level, colon + 2 + word.len()));
+    }
     // log4j 1's own messages: `log4j:WARN No appenders could be found ...`.
     if let Some(rest) = line.strip_prefix("log4j:") {
         let word = rest.split(' ').next().unwrap_or("");

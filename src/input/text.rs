@@ -153,6 +153,17 @@ pub fn read_header(line: &str) -> Header {
         {
             h.level = Some(f.level);
             h.message_start = after + f.end;
+            // Apache's mod_php logs every PHP error at `[php:notice]`: PHP's own label
+            // (`[client ...] PHP Warning:  ...`) is the record's level.
+            if f.level <= Level::Notice
+                && let Some(i) = memchr::memmem::find(
+                    &line.as_bytes()[h.message_start..line.len().min(h.message_start + 200)],
+                    b"] PHP ",
+                )
+                && let Some((level, _)) = severity::prefix_level(&line[h.message_start + i + 2..])
+            {
+                h.level = Some(level);
+            }
         } else if h.level.is_none()
             && let Some((level, end)) = severity::prefix_level(line[after..].trim_start())
         {
@@ -740,6 +751,36 @@ mod tests {
         assert!(starts_record(
             "         E:\\App\\Bid.cs(14,32): warning CS8618: x [E:\\App\\App.csproj]"
         ));
+        // mod_php logs at notice what PHP labels a warning or a fatal error; Dovecot's
+        // `component: Level:`.
+        for (line, level) in [
+            (
+                "[Sun Jul 13 18:18:46.516724 2025] [php:notice] [pid 18176:tid 1292] [client 127.0.0.1:58043] PHP Warning:  Undefined variable $conn in C:\\www\\x.php on line 13",
+                Some(Level::Warning),
+            ),
+            (
+                "[Sun Jul 13 18:18:46.516724 2025] [php:notice] [pid 18176:tid 1292] [client 127.0.0.1:58043] PHP Fatal error:  Uncaught TypeError: x",
+                Some(Level::Fatal),
+            ),
+            (
+                "[Sun Jul 13 18:18:46.516724 2025] [php:notice] [pid 18176:tid 1292] AH00094: Command line: 'httpd -d C:/wamp64'",
+                Some(Level::Notice),
+            ),
+            (
+                "Feb  5 15:13:58 dns-z2 dovecot: master: Warning: Killed with signal 15 (by pid=15672 uid=0 code=kill)",
+                Some(Level::Warning),
+            ),
+            (
+                "Feb  5 15:13:58 dns-z2 dovecot: imap(bob): Error: Mailbox INBOX: open failed",
+                Some(Level::Error),
+            ),
+            (
+                "Feb  5 15:13:58 dns-z2 dovecot: imap-login: Login: user=<bob>, method=PLAIN",
+                None,
+            ),
+        ] {
+            assert_eq!(parse_event(line).level, level, "{line}");
+        }
         // CI runners' workflow commands; Go's bare `err:` prints.
         assert_eq!(
             parse_event(
