@@ -459,13 +459,24 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
     {
         return Some((level, colon + 2 + word.len()));
     }
-    // log4j 1's own messages: `log4j:WARN No appenders could be found ...`.
-    if let Some(rest) = line.strip_prefix("log4j:") {
+    // log4j 1's and log4net's own messages: `log4j:WARN No appenders could be found ...`,
+    // `log4net:ERROR Failed to find type ...` (log4net's internal debug lines are
+    // `log4net: ...`).
+    if first == b'l'
+        && let Some(rest) = line
+            .strip_prefix("log4j:")
+            .or_else(|| line.strip_prefix("log4net:"))
+    {
+        let prefix = line.len() - rest.len();
         let word = rest.split(' ').next().unwrap_or("");
-        if is_upper_word(word)
+        if word.is_empty() && prefix == 8 {
+            return Some((Level::Debug, prefix));
+        }
+        if !word.is_empty()
+            && is_upper_word(word)
             && let Some(level) = Level::from_name(word)
         {
-            return Some((level, 6 + word.len()));
+            return Some((level, prefix + word.len()));
         }
     }
     if first.is_ascii_uppercase() || first == b'[' || first == b'<' {

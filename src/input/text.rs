@@ -751,6 +751,16 @@ mod tests {
         assert!(starts_record(
             "         E:\\App\\Bid.cs(14,32): warning CS8618: x [E:\\App\\App.csproj]"
         ));
+        // log4net's internal messages.
+        assert_eq!(
+            parse_event("log4net:ERROR Failed to find type [MasterDetail.Models.TracingLayout]")
+                .level,
+            Some(Level::Error)
+        );
+        assert_eq!(
+            parse_event("log4net: Setting Collection Property [AddParameter]").level,
+            Some(Level::Debug)
+        );
         // mod_php logs at notice what PHP labels a warning or a fatal error; Dovecot's
         // `component: Level:`.
         for (line, level) in [
