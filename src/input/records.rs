@@ -305,8 +305,14 @@ impl Joiner {
             // PostgreSQL's report goes on over lines of their own header: `DETAIL:`,
             // `HINT:`, `STATEMENT:` ... after the `ERROR:` line are fields of that report.
             Kind::Header if !after_blank && is_postgres_field(line) => true,
-            // Node's `Error: boom` under the source excerpt's caret: a label, no time.
-            Kind::Header if r.introduces && !read_header(line).has_timestamp => true,
+            // Node's `Error: boom` under the source excerpt's caret, a Python traceback's
+            // exception line (`Error: boom` reads as a label): no time, so not a header.
+            Kind::Header
+                if (r.introduces || r.trace == Trace::Python)
+                    && !read_header(line).has_timestamp =>
+            {
+                true
+            }
             // java.util.logging: `SEVERE: message` on the line after the timestamp line.
             Kind::Header => {
                 r.lines == 1
@@ -554,7 +560,9 @@ fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {
         (_, Kind::Traceback) => Trace::Python,
         (_, Kind::Goroutine) => Trace::Go,
         (_, Kind::TraceStart) if severity::opens(line) == Opens::GoDump => Trace::Go,
-        (Trace::Python, Kind::Exception | Kind::Other) if closes_python(line) => Trace::PythonDone,
+        (Trace::Python, Kind::Exception | Kind::Other | Kind::Header) if closes_python(line) => {
+            Trace::PythonDone
+        }
         (Trace::PythonDone, Kind::Chain) => Trace::PythonDone,
         (t, _) => t,
     }
@@ -949,6 +957,12 @@ mod tests {
         // A start script's lines before a dated log are records of their own.
         let prelude = "Root: /root/emqttd\nstarting emqttd on node 'emq@127.0.0.1'\nemqttd ctl is starting...[ok]\n17:07:33.367 [error] gen_server terminated\n17:08:29.520 [error] HTTP Auth failure\nsecond line of it";
         assert_eq!(starts(prelude), vec![1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn an_exception_line_that_reads_as_a_label_closes_its_traceback() {
+        let input = "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nError: boom\nnext line";
+        assert_eq!(starts(input), vec![1, 4]);
     }
 
     #[test]
