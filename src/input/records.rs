@@ -28,7 +28,6 @@
 use super::severity::{self, Opens};
 use super::text::{read_header, starts_record};
 use crate::fingerprint::stack;
-use crate::level::Level;
 
 /// A joined record: the line it starts on and its text (lines joined by `\n`).
 pub type Record = (u64, String);
@@ -163,8 +162,6 @@ struct Building {
     introduces: bool,
     /// Every line after the first was joined as a relayed trace's (see [`relays_trace`]).
     relayed: bool,
-    /// The level the record's header gave it, read once when a rule asks.
-    level: std::cell::OnceCell<Option<Level>>,
 }
 
 /// A dated input has at least one dated line in this many lines that could start a record
@@ -287,7 +284,6 @@ impl Joiner {
             last: kind,
             introduces: introduces(line),
             relayed: true,
-            level: std::cell::OnceCell::new(),
         };
         self.current.replace(next).map(finish)
     }
@@ -304,7 +300,7 @@ impl Joiner {
             Kind::Blank => unreachable!("blank lines are held back"),
             // PostgreSQL's report goes on over lines of their own header: `DETAIL:`,
             // `HINT:`, `STATEMENT:` ... after the `ERROR:` line are fields of that report.
-            Kind::Header if !after_blank && is_postgres_field(line) => true,
+            Kind::Header if !after_blank && continues_postgres_report(r, line) => true,
             // Node's `Error: boom` under the source excerpt's caret, a Python traceback's
             // exception line (`Error: boom` reads as a label): no time, so not a header.
             Kind::Header
@@ -346,10 +342,9 @@ impl Joiner {
                     return true;
                 }
                 // `logger.exception(...)`: the traceback follows the record's header line
-                // (and the lines of its message) directly. It logs at ERROR: a traceback
-                // after an INFO or DEBUG line was printed apart from it (gunicorn's `[INFO]
-                // Worker exiting`, then the worker's crash on stderr).
-                !after_blank && r.header && r.trace == Trace::None && !logged_below_warning(r)
+                // (and the lines of its message) directly; so does `exc_info=True` at any
+                // level (botocore logs its retries' tracebacks at DEBUG).
+                !after_blank && r.header && r.trace == Trace::None
             }
             Kind::Goroutine => {
                 r.trace == Trace::Go || r.text.contains("panic") || r.text.contains("SIGQUIT")
@@ -362,12 +357,10 @@ impl Joiner {
                 Trace::Python => true,
                 Trace::PythonDone => false,
                 Trace::Go => !after_blank,
-                // With headers, a line without one continues, blank lines or not; but an
-                // exception after an INFO or DEBUG record was printed apart from it.
+                // With headers, a line without one continues, blank lines or not (SLF4J's
+                // `log.debug("...", e)` prints the throwable under a DEBUG header).
                 Trace::None => {
-                    r.introduces
-                        || (!logged_below_warning(r)
-                            && (self.headers || (!after_blank && (r.lines > 1 || r.header))))
+                    self.headers || r.introduces || (!after_blank && (r.lines > 1 || r.header))
                 }
             },
             Kind::Other if indented_under_prefix(r, line) => true,
@@ -384,14 +377,37 @@ impl Joiner {
     }
 }
 
-/// A line of PostgreSQL's error report after its first: the field's name after the log
-/// line prefix, with the two spaces PostgreSQL writes after it.
-fn is_postgres_field(line: &str) -> bool {
-    let head = &line.as_bytes()[..line.len().min(160)];
-    // One search for the two spaces after the colon before the names are tried.
-    let Some(at) = memchr::memmem::find(head, b":  ") else {
+/// A line of PostgreSQL's error report after its first, for the record it continues: the
+/// field's name after the log line prefix, with the two spaces PostgreSQL writes after it,
+/// and the same session in the prefix (the token before the field and before the report's
+/// level, `[18072]` with `%p`): another backend's report may have come in between.
+fn continues_postgres_report(r: &Building, line: &str) -> bool {
+    let Some(field) = postgres_field_at(line) else {
         return false;
     };
+    let first = r.text.split('\n').next().unwrap_or("");
+    let head = &first.as_bytes()[..first.len().min(160)];
+    let Some(colon) = memchr::memmem::find(head, b":  ") else {
+        return false;
+    };
+    // Both cut at ASCII bytes the searches found: char boundaries.
+    let before_level = first[..colon].rsplit_once(' ').map_or("", |(p, _)| p);
+    let session = |prefix: &str| {
+        prefix
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    };
+    session(before_level) == session(&line[..field])
+}
+
+/// Where a PostgreSQL report field's name (` DETAIL:  `, ` STATEMENT:  ` ...) starts.
+fn postgres_field_at(line: &str) -> Option<usize> {
+    let head = &line.as_bytes()[..line.len().min(160)];
+    // One search for the two spaces after the colon before the names are tried.
+    let at = memchr::memmem::find(head, b":  ")?;
     let head = &head[..at + 3];
     [
         &b" DETAIL:  "[..],
@@ -402,7 +418,7 @@ fn is_postgres_field(line: &str) -> bool {
         b" LOCATION:  ",
     ]
     .iter()
-    .any(|field| memchr::memmem::find(head, field).is_some())
+    .find_map(|field| memchr::memmem::find(head, field))
 }
 
 /// The record's last line is a stack frame of a Java or Node trace.
@@ -413,37 +429,23 @@ fn ends_with_frame(r: &Building) -> bool {
             || (last.starts_with("... ") && last.ends_with(" more")))
 }
 
-/// The record's header gave it a level below warning (java.util.logging's on its second
-/// line).
-fn logged_below_warning(r: &Building) -> bool {
-    let level = r.level.get_or_init(|| {
-        let mut lines = r.text.split('\n');
-        let first = read_header(lines.next().unwrap_or(""));
-        first.level.or_else(|| {
-            let second = lines.next()?;
-            first
-                .has_timestamp
-                .then(|| severity::prefix_level(second))??
-                .0
-                .into()
-        })
-    });
-    level.is_some_and(|l| l < Level::Warning)
-}
-
 /// A multi-line message that a logger prefixes line by line with its name, indenting the
 /// lines after the first under it (the Java Service Wrapper's `WrapperManager: WARNING -
 /// ...` then `WrapperManager:           while ...`, and `WrapperManager: ` alone between
 /// paragraphs): the line repeats the record's first line up to a `: ` and goes on indented,
 /// or stops there.
 fn indented_under_prefix(r: &Building, line: &str) -> bool {
-    let first = r.text.split('\n').next().unwrap_or("");
-    let Some(colon) = first.find(": ") else {
+    // A logger's name is short: only the first bytes are looked at (a long record must
+    // not make every line joined to it cost its length).
+    let head = &r.text.as_bytes()[..r.text.len().min(128)];
+    let end = memchr::memchr(b'\n', head).unwrap_or(head.len());
+    let Some(colon) = memchr::memmem::find(&head[..end], b": ") else {
         return false;
     };
-    let prefix = &first[..colon + 2];
+    // `colon` is at an ASCII `: `: a char boundary.
+    let prefix = &r.text[..colon + 2];
     colon > 0
-        && !first[colon + 2..].starts_with(' ')
+        && head.get(colon + 2) != Some(&b' ')
         && line
             .strip_prefix(prefix)
             .is_some_and(|rest| rest.trim().is_empty() || rest.starts_with("  "))
@@ -947,6 +949,9 @@ mod tests {
         // PostgreSQL's DETAIL/STATEMENT lines are fields of the report above them.
         let pg = "2021-12-20 09:48:14.640 GMT [18072] ERROR:  database \"m\" already exists\n2021-12-20 09:48:14.640 GMT [18072] STATEMENT:  CREATE DATABASE \"m\"\n2021-12-20 09:48:15.001 GMT [18073] LOG:  checkpoint starting";
         assert_eq!(starts(pg), vec![1, 3]);
+        // Another backend's line in between: the field is not its.
+        let interleaved = "2021-12-20 09:48:14.640 GMT [2] ERROR:  boom\n2021-12-20 09:48:14.640 GMT [3] LOG:  checkpoint\n2021-12-20 09:48:14.640 GMT [2] STATEMENT:  SELECT 1";
+        assert_eq!(starts(interleaved), vec![1, 2, 3]);
         // A logger's name before every line of a message, the lines after the first
         // indented under it.
         let wrapper = "WrapperManager: Initializing...\nWrapperManager: WARNING - The Wrapper jar file is version 3.3.9\nWrapperManager:           while the Wrapper is 3.5.3.\nWrapperManager: \nWrapperManager: WARNING - Unable to load the native library\n2013-11-26 21:16:18.044:INFO::Logging to STDERR";
@@ -966,18 +971,14 @@ mod tests {
     }
 
     #[test]
-    fn a_trace_after_an_info_record_was_printed_apart_from_it() {
-        // logger.exception logs at ERROR; an INFO line's neighbour traceback is a crash of
-        // its own (gunicorn's worker, Jenkins' stderr after a JUL record).
-        let python = "[2015-11-13 12:01:44 +0000] [17003] [INFO] Worker exiting (pid: 17003)\nTraceback (most recent call last):\n  File \"/bin/gunicorn\", line 9, in <module>\nImportError: No module named wsgi\n[2015-11-13 12:01:45 +0000] [17004] [INFO] Booting worker";
-        assert_eq!(starts(python), vec![1, 2, 5]);
-        let records = join(python);
-        let e = parse_event(&records[1].1);
-        assert_eq!(e.level_inferred, Some("a Python traceback"));
-        let error = python.replace("[INFO] Worker exiting", "[ERROR] Worker failed");
-        assert_eq!(starts(&error), vec![1, 5]);
-        let java = "Mar 18, 2018 12:54:10 PM winstone.Logger logInternal\nINFO: Winstone shutdown successfully\njava.io.FileNotFoundException: /var/cache/x (No such file or directory)\n\tat java.io.FileOutputStream.open0(Native Method)\nMar 18, 2018 12:54:11 PM winstone.Logger logInternal\nSEVERE: failed\njava.io.IOException: x\n\tat a.b(C.java:1)";
-        assert_eq!(starts(java), vec![1, 3, 5]);
+    fn a_trace_under_any_level_stays_with_its_record() {
+        // SLF4J's `log.debug("...", e)` and Python's `exc_info=True` at DEBUG print the
+        // trace under a low-level header: it is that record's, not an error of its own.
+        let python = "2024-01-01 10:00:00,001 DEBUG botocore.endpoint: Exception received when sending HTTP request.\nTraceback (most recent call last):\n  File \"/x.py\", line 9, in send\nConnectionError: refused\n2024-01-01 10:00:01,000 INFO app: fine";
+        assert_eq!(starts(python), vec![1, 5]);
+        assert_eq!(parse_event(&join(python)[0].1).level, Some(Level::Debug));
+        let java = "2024-01-01 10:00:00.001 DEBUG [main] c.z.h.p.HikariPool - Failed to create connection\njava.sql.SQLException: Connection refused\n\tat a.b(C.java:1)\n2024-01-01 10:00:01.000 INFO [main] App - up";
+        assert_eq!(starts(java), vec![1, 4]);
     }
 
     #[test]

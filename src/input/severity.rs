@@ -112,6 +112,7 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         if end == start + 1
             && start >= 2
             && &b[start - 2..start] == b"  "
+            && pid_tid_before(&rest[..start])
             && b.get(end..end + 2) == Some(b"  ")
             && let Some(level) = match b[start] {
                 b'F' | b'A' => Some(Level::Fatal),
@@ -162,6 +163,18 @@ fn workflow_command_level(tok: &str) -> Option<Level> {
         .flatten()
 }
 
+/// Android Studio's logcat puts `pid-tid` (`2266-2266`) before its tag and level columns.
+fn pid_tid_before(head: &str) -> bool {
+    head.split_whitespace().any(|t| {
+        t.split_once('-').is_some_and(|(p, q)| {
+            !p.is_empty()
+                && !q.is_empty()
+                && p.bytes().all(|c| c.is_ascii_digit())
+                && q.bytes().all(|c| c.is_ascii_digit())
+        })
+    })
+}
+
 /// A header token that names its level with a key: a logfmt pair after a prefix
 /// (`heroku[router]: at=error code=H10 ...`, Heroku's router writes `at=`; `level=`,
 /// `lvl=`, `severity=` elsewhere), or Ansible's task result `failed: [host]`, `fatal:
@@ -174,7 +187,16 @@ fn keyed_level(tok: &str, after: &str) -> Option<Level> {
             _ => None,
         };
     }
-    (matches!(tok, "failed:" | "fatal:") && after.starts_with(" [")).then_some(Level::Error)
+    // The host in brackets, then ` => {...}`, `: FAILED!`, `: UNREACHABLE!` or an item.
+    let result = after
+        .strip_prefix(" [")
+        .and_then(|a| a.split_once(']'))
+        .map(|(_, r)| r);
+    (matches!(tok, "failed:" | "fatal:")
+        && result.is_some_and(|r| {
+            r.starts_with(" =>") || r.starts_with(": ") || r.starts_with(" (item=")
+        }))
+    .then_some(Level::Error)
 }
 
 /// The end of the token at `start`: the next space, tab or `|`; a bracket opened at the
@@ -246,6 +268,14 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
             && is_upper_word(level)
         {
             return Level::from_name(level).map(whole);
+        }
+        // env_logger's `[ERROR app]`: the level, then the target.
+        if let Some((word, _)) = inner.split_once(' ')
+            && word.len() >= 4
+            && is_upper_word(word)
+            && let Some(level) = Level::from_name(word)
+        {
+            return Some(whole(level));
         }
         // Chromium's `[0131/083655.474:WARNING:angle_platform_impl.cc(48)]` (and with
         // `pid:tid:` first): an upper-case level between the colons.
@@ -423,6 +453,7 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
                 | "crit"
         )
         && let Some(level) = Level::from_name(&line[..colon])
+        && !is_empty_value(&line[colon + 1..])
     {
         return Some((level, colon + 1));
     }
@@ -504,9 +535,9 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
             && let Some(next) = line[end..].strip_prefix(' ')
             && let Some(word) = next.split(' ').next()
             && let Some(name) = word.strip_suffix(':')
-            && name.len() >= 4
-            && is_upper_word(name)
+            && matches!(name, "WARNING" | "ERROR")
             && let Some(level) = Level::from_name(name)
+            && !is_empty_value(&next[word.len()..])
         {
             return Some((level, end + 1 + word.len()));
         }
@@ -524,7 +555,10 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
                 (" warning: ", Level::Warning),
                 (" Warning: ", Level::Warning),
             ] {
-                if rest.starts_with(word) {
+                // `Training error: 0.0123`, `Standard error: none` are measures, not levels.
+                if let Some(value) = rest.strip_prefix(word)
+                    && !is_empty_value(value)
+                {
                     let level = if &line[..end] == "Fatal" {
                         Level::Fatal
                     } else {
@@ -559,6 +593,20 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         }
     }
     None
+}
+
+/// What follows a label when there is nothing to report: a number (a measure, `Training
+/// error: 0.0123`), or Go's and others' empty values (`err: <nil>`, `error: none`).
+fn is_empty_value(value: &str) -> bool {
+    let v = value.trim();
+    let first = v.split([' ', ',', ';']).next().unwrap_or("");
+    v.is_empty()
+        || (first.starts_with(|c: char| c.is_ascii_digit())
+            && first.bytes().all(|c| c.is_ascii_digit() || b".%+-e".contains(&c)))
+        || matches!(
+            first,
+            "<nil>" | "nil" | "none" | "None" | "null" | "NULL" | "false"
+        )
 }
 
 /// A diagnostic in the GNU `file:line[:column]: kind: message` form (GNU coding standards;
@@ -797,7 +845,7 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 27] = [
         Opens::Record,
     ),
     (
-        "unhandledRejection",
+        "unhandledRejection: ",
         Level::Error,
         "an unhandled promise rejection",
         Opens::No,

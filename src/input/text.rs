@@ -791,6 +791,27 @@ mod tests {
         ] {
             assert_eq!(parse_event(line).level, level, "{line}");
         }
+        // Labels with nothing to report, and look-alikes of this session's rules.
+        for line in [
+            "Training error: 0.0123",
+            "2024-01-01 10:00:00 Validation error: 0.0512",
+            "err: <nil>",
+            "TOTAL FAIL: 0",
+            "2024-01-01 10:00:00 retry 1 failed: [Errno 111] Connection refused",
+            "Registered unhandledRejection handler",
+            "2024-01-01 10:00:00 user42  D  /var/lib/x",
+        ] {
+            let e = parse_event(line);
+            assert!(
+                e.level.is_none_or(|l| l < Level::Warning),
+                "{line}: {:?}",
+                e.level
+            );
+        }
+        assert_eq!(
+            parse_event("[2023-07-03T11:54:00 UTC][ERROR app] Parsing error").level,
+            Some(Level::Error)
+        );
         // CI runners' workflow commands; Go's bare `err:` prints.
         assert_eq!(
             parse_event(
