@@ -602,7 +602,9 @@ fn is_empty_value(value: &str) -> bool {
     let first = v.split([' ', ',', ';']).next().unwrap_or("");
     v.is_empty()
         || (first.starts_with(|c: char| c.is_ascii_digit())
-            && first.bytes().all(|c| c.is_ascii_digit() || b".%+-e".contains(&c)))
+            && first
+                .bytes()
+                .all(|c| c.is_ascii_digit() || b".%+-e".contains(&c)))
         || matches!(
             first,
             "<nil>" | "nil" | "none" | "None" | "null" | "NULL" | "false"
