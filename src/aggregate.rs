@@ -191,25 +191,35 @@ impl Aggregator {
         if let Some(t) = self.versions.get_mut(v) {
             t.triaged += 1;
         }
-        // An event without a level (grouped only when every level is) raises nothing.
-        let level = ev.level.unwrap_or(Level::Debug);
-        let g = self.groups.entry(prekey.key).or_insert_with(|| PreGroup {
-            prekey: prekey.clone(),
-            level,
-            level_inferred: 0,
-            level_unknown: 0,
-            inferred_from: None,
-            versions: BTreeMap::new(),
-        });
-        g.level = g.level.max(level);
+        let g = self.group(prekey, ev.level, 1);
         g.level_inferred += u64::from(ev.level_inferred.is_some());
         g.inferred_from = min_opt(g.inferred_from, ev.level_inferred);
-        g.level_unknown += u64::from(ev.level.is_none());
         let stats = match g.versions.get_mut(v) {
             Some(s) => s,
             None => g.versions.entry(v.to_string()).or_default(),
         };
         stats.add(ev);
+    }
+
+    /// The pre-group of `prekey`, raised to `level`, with `count` more events counted as of
+    /// unknown level when `level` is `None`: an event without a level (grouped only when
+    /// every level is) raises nothing. Events read here and rows aggregated by a backend
+    /// count alike.
+    fn group(&mut self, prekey: &PreKey, level: Option<Level>, count: u64) -> &mut PreGroup {
+        let raise = level.unwrap_or(Level::Debug);
+        let g = self.groups.entry(prekey.key).or_insert_with(|| PreGroup {
+            prekey: prekey.clone(),
+            level: raise,
+            level_inferred: 0,
+            level_unknown: 0,
+            inferred_from: None,
+            versions: BTreeMap::new(),
+        });
+        g.level = g.level.max(raise);
+        if level.is_none() {
+            g.level_unknown += count;
+        }
+        g
     }
 
     /// Adds statistics computed elsewhere (a backend that aggregated on its side) for the
@@ -227,20 +237,8 @@ impl Aggregator {
                 t.unleveled += stats.count;
             }
         }
-        // As in `add`: events without a level raise nothing and are counted as unknown.
-        let g = self.groups.entry(prekey.key).or_insert_with(|| PreGroup {
-            prekey: prekey.clone(),
-            level: level.unwrap_or(Level::Debug),
-            level_inferred: 0,
-            level_unknown: 0,
-            inferred_from: None,
-            versions: BTreeMap::new(),
-        });
-        g.level = g.level.max(level.unwrap_or(Level::Debug));
-        if level.is_none() {
-            g.level_unknown += stats.count;
-        }
-        g.versions
+        self.group(prekey, level, stats.count)
+            .versions
             .entry(version.to_string())
             .or_default()
             .merge(stats);

@@ -603,7 +603,7 @@ pub fn read_events(
     let mut memo = input::json::KeyMemo::default();
     let name = spec.input.name();
     // As the workers do: text lines of a structured input are joined and read as text.
-    let mut stray = stray_text_joiner(format);
+    let mut stray = StrayText::new(format);
     // The wrapper meta of the text lines not yet emitted, to give each record its first
     // line's, as the workers do.
     let mut stray_meta: std::collections::VecDeque<(u64, Meta)> = Default::default();
@@ -631,29 +631,15 @@ pub fn read_events(
         opened.reader,
         opened.plan,
         &mut |line, text, meta, truncated| {
-            if let Some(joiner) = stray.as_mut() {
-                if input::is_stray_text(format, text) {
-                    if *meta != Meta::default() {
-                        stray_meta.push_back((line, meta.clone()));
-                    }
-                    emit_text(
-                        joiner.push(line, text),
-                        &mut memo,
-                        &mut stray_meta,
-                        &mut versions,
-                        on_event,
-                    );
-                    return;
-                }
-                emit_text(
-                    joiner.finish(),
-                    &mut memo,
-                    &mut stray_meta,
-                    &mut versions,
-                    on_event,
-                );
-                stray_meta.clear();
+            let (is_text, record) = stray.feed(line, text);
+            if is_text && *meta != Meta::default() {
+                stray_meta.push_back((line, meta.clone()));
             }
+            emit_text(record, &mut memo, &mut stray_meta, &mut versions, on_event);
+            if is_text {
+                return;
+            }
+            stray_meta.clear();
             if text.trim().is_empty() {
                 return;
             }
@@ -675,15 +661,13 @@ pub fn read_events(
             }
         },
     );
-    if let Some(joiner) = stray.as_mut() {
-        emit_text(
-            joiner.finish(),
-            &mut memo,
-            &mut stray_meta,
-            &mut versions,
-            on_event,
-        );
-    }
+    emit_text(
+        stray.finish(),
+        &mut memo,
+        &mut stray_meta,
+        &mut versions,
+        on_event,
+    );
     (Some(format), error)
 }
 
@@ -761,7 +745,7 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
         };
         // Text among structured lines (a Go panic and its goroutine dump on stderr, a
         // traceback, a banner): joined into records by the text rules and read as text.
-        let mut stray = stray_text_joiner(batch.format);
+        let mut stray = StrayText::new(batch.format);
         let mut versions = VersionCarry::default();
         let take_text = |record: Option<(u64, String)>,
                          memo: &mut input::json::KeyMemo,
@@ -785,13 +769,10 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
                 Ok(s) => Cow::Borrowed(s),
                 Err(_) => String::from_utf8_lossy(bytes),
             };
-            if let Some(joiner) = stray.as_mut() {
-                if input::is_stray_text(batch.format, &text) {
-                    let record = joiner.push(line, &text);
-                    take_text(record, &mut memo, &mut versions, &mut fp, &mut out);
-                    continue;
-                }
-                take_text(joiner.finish(), &mut memo, &mut versions, &mut fp, &mut out);
+            let (is_text, record) = stray.feed(line, &text);
+            take_text(record, &mut memo, &mut versions, &mut fp, &mut out);
+            if is_text {
+                continue;
             }
             // A cut JSON line is reported malformed below; other shapes keep the event and
             // say it was cut.
@@ -822,23 +803,48 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
             versions.carry(&mut ev, batch.format == Format::Text);
             take_event(ev, line, Some(index), &batch, opts, &mut fp, &mut out);
         }
-        take_text(
-            stray.as_mut().and_then(Joiner::finish),
-            &mut memo,
-            &mut versions,
-            &mut fp,
-            &mut out,
-        );
+        take_text(stray.finish(), &mut memo, &mut versions, &mut fp, &mut out);
     }
     out
 }
 
-/// Joins the text lines of a structured input as they come (`None` for text inputs: their
-/// lines were joined before). It has no sample: text lines are few among structured ones,
-/// and a record among them starts wherever the text rules (a trace's lines, indentation)
-/// do not continue the one before.
-fn stray_text_joiner(format: Format) -> Option<Joiner> {
-    matches!(format, Format::Ndjson | Format::Logfmt).then(|| Joiner::new(""))
+/// The text lines of a structured input (see [`input::is_stray_text`]), joined into
+/// records by the text rules as they come, in both readers (the workers and
+/// [`read_events`]). Text inputs have none: their lines were joined before.
+struct StrayText {
+    format: Format,
+    /// No sample: text lines are few among structured ones, and a record among them starts
+    /// wherever the text rules (a trace's lines, indentation) do not continue the one
+    /// before.
+    joiner: Option<Joiner>,
+}
+
+impl StrayText {
+    fn new(format: Format) -> StrayText {
+        StrayText {
+            format,
+            joiner: matches!(format, Format::Ndjson | Format::Logfmt).then(|| Joiner::new("")),
+        }
+    }
+
+    /// Feeds one line: whether it was text (then it is joined, not read as a structured
+    /// record), and the text record it completed, if any (a structured line completes the
+    /// one before it).
+    fn feed(&mut self, line: u64, text: &str) -> (bool, Option<input::records::Record>) {
+        let Some(joiner) = self.joiner.as_mut() else {
+            return (false, None);
+        };
+        if input::is_stray_text(self.format, text) {
+            (true, joiner.push(line, text))
+        } else {
+            (false, joiner.finish())
+        }
+    }
+
+    /// The last text record, once the input or the batch has ended.
+    fn finish(&mut self) -> Option<input::records::Record> {
+        self.joiner.as_mut().and_then(Joiner::finish)
+    }
 }
 
 /// The version of the last record that wrote one, given to the text records after it that

@@ -403,22 +403,14 @@ fn continues_postgres_report(r: &Building, line: &str) -> bool {
     session(before_level) == session(&line[..field])
 }
 
-/// Where a PostgreSQL report field's name (` DETAIL:  `, ` STATEMENT:  ` ...) starts.
+/// Where a PostgreSQL report field's name (` DETAIL:  `, ` STATEMENT:  ` ...) starts: the
+/// word before the first colon and the two spaces PostgreSQL writes after a field's name.
 fn postgres_field_at(line: &str) -> Option<usize> {
     let head = &line.as_bytes()[..line.len().min(160)];
-    // One search for the two spaces after the colon before the names are tried.
     let at = memchr::memmem::find(head, b":  ")?;
-    let head = &head[..at + 3];
-    [
-        &b" DETAIL:  "[..],
-        b" HINT:  ",
-        b" STATEMENT:  ",
-        b" CONTEXT:  ",
-        b" QUERY:  ",
-        b" LOCATION:  ",
-    ]
-    .iter()
-    .find_map(|field| memchr::memmem::find(head, field))
+    // `at` and the space are ASCII bytes: char boundaries.
+    let space = memchr::memrchr(b' ', &head[..at])?;
+    severity::is_postgres_detail(&line[space + 1..at]).then_some(space)
 }
 
 /// The record's last line is a stack frame of a Java or Node trace.

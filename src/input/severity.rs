@@ -112,16 +112,9 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         if end == start + 1
             && start >= 2
             && &b[start - 2..start] == b"  "
-            && pid_tid_before(&rest[..start])
             && b.get(end..end + 2) == Some(b"  ")
-            && let Some(level) = match b[start] {
-                b'F' | b'A' => Some(Level::Fatal),
-                b'E' => Some(Level::Error),
-                b'W' => Some(Level::Warning),
-                b'I' => Some(Level::Info),
-                b'D' | b'V' => Some(Level::Debug),
-                _ => None,
-            }
+            && let Some(level) = logcat_letter(b[start])
+            && pid_tid_before(&rest[..start])
         {
             return Some(Found { level, start, end });
         }
@@ -368,13 +361,18 @@ fn single_letter_level(letter: u8, after: &str) -> Option<Level> {
     if !component {
         return None;
     }
+    logcat_letter(letter)
+}
+
+/// The level a one-letter code names in MongoDB's and logcat's alphabet: `F`atal and
+/// `A`ssert, `E`rror, `W`arning, `I`nfo, `D`ebug and `V`erbose.
+fn logcat_letter(letter: u8) -> Option<Level> {
     match letter {
-        b'F' => Some(Level::Fatal),
+        b'F' | b'A' => Some(Level::Fatal),
         b'E' => Some(Level::Error),
         b'W' => Some(Level::Warning),
         b'I' => Some(Level::Info),
         b'D' | b'V' => Some(Level::Debug),
-        b'A' => Some(Level::Fatal),
         _ => None,
     }
 }
@@ -387,7 +385,7 @@ fn is_upper_word(w: &str) -> bool {
 }
 
 /// PostgreSQL's lines that detail the report before them (they have their own header).
-fn is_postgres_detail(w: &str) -> bool {
+pub fn is_postgres_detail(w: &str) -> bool {
     matches!(
         w,
         "STATEMENT" | "DETAIL" | "HINT" | "CONTEXT" | "QUERY" | "LOCATION"
