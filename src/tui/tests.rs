@@ -140,6 +140,27 @@ fn owner_prompt_and_detail_focus() {
     snap_both("owner_prompt", &s);
 }
 
+/// Nothing could be compared (no versions in the files): the groups pane says why and
+/// what to do in full, at 80 columns too, instead of still "reading the sources…".
+#[test]
+fn a_failed_load_says_why_and_what_to_do() {
+    let mut s = State::new(
+        "2 files".into(),
+        Decisions::default(),
+        PathBuf::from("d.json"),
+        true,
+    );
+    update(
+        &mut s,
+        Action::Loaded(Err("cannot pick two versions to compare: no events carry a version; pass --current and --previous, or use `logtriage diff PREVIOUS CURRENT` for two files".into())),
+    );
+    let screen = render(&s, 80, 24).backend().to_string();
+    assert!(screen.contains("BLIND:"), "{screen}");
+    assert!(!screen.contains("reading the sources"), "{screen}");
+    assert!(screen.contains("logtriage diff PREVIOUS"), "{screen}");
+    snap_both("load_failed", &s);
+}
+
 #[test]
 fn blind_banner_when_the_current_version_has_no_events() {
     let mut r = demo_report();

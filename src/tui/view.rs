@@ -417,7 +417,15 @@ fn draw_list(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
         .title(title)
         .border_style(border(focus));
     let Some(r) = &s.report else {
-        f.render_widget(Paragraph::new("reading the sources…").block(block), area);
+        // The header's banner is one line: here the whole reason, and what to do, wraps.
+        let text = match &s.load {
+            Load::Failed(e) => format!("Nothing to triage: {}", display_safe(e)),
+            _ => "reading the sources…".to_string(),
+        };
+        f.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
+            area,
+        );
         return;
     };
     if s.rows.is_empty() {
