@@ -398,4 +398,58 @@ mod tests {
         assert!(out[0].text.ends_with("B.java:1)"));
         assert_eq!(out[0].meta.service.as_deref(), Some("api-1"));
     }
+
+    #[test]
+    fn runtime_timestamps_on_every_line_are_taken_off() {
+        // `kubectl logs --timestamps` of a Spring Boot pod: the kubelet stamps the trace's
+        // lines too, so they continue the record the program wrote.
+        let input = "2021-09-08T08:56:33.537046389Z 2021-09-08 08:56:33.536  INFO 1 --- [main] c.e.Demo : Starting
+2021-09-08T08:56:34.1Z 2021-09-08 08:56:34.099 ERROR 1 --- [main] c.e.Demo : Failed to start
+2021-09-08T08:56:34.1Z java.lang.IllegalStateException: boom
+2021-09-08T08:56:34.1Z \tat com.example.Demo.main(Demo.java:10)
+2021-09-08T08:56:35.2Z 2021-09-08 08:56:35.200  WARN 1 --- [main] c.e.Demo : slow
+";
+        let (plan, out) = assemble(input);
+        assert_eq!(plan.wrapper, Some(Wrapper::LineTime));
+        let starts: Vec<u64> = out.iter().map(|a| a.line).collect();
+        assert_eq!(starts, vec![1, 2, 5]);
+        assert!(out[1].text.starts_with("2021-09-08 08:56:34.099 ERROR"));
+        assert!(out[1].text.ends_with("(Demo.java:10)"));
+        // A GitHub Actions job log: .NET's seven digits, a workflow command per line.
+        let gha = "\u{feff}2025-09-10T09:22:20.4928180Z building 'x.drv'...
+2025-09-10T09:22:21.4368813Z error: Cannot build 'x.drv'.
+2025-09-10T09:22:21.4369519Z        Reason: builder failed with exit code 1.
+2025-09-10T09:22:21.4472242Z ##[error]Process completed with exit code 1.
+2025-09-10T09:22:21.4585105Z ##[group]Post job cleanup.
+2025-09-10T09:22:21.5194914Z [command]/usr/bin/git version
+2025-09-10T09:22:22.5717642Z ##[endgroup]
+";
+        let (plan, out) = assemble(gha);
+        assert_eq!(plan.wrapper, Some(Wrapper::LineTime));
+        let starts: Vec<u64> = out.iter().map(|a| a.line).collect();
+        assert_eq!(starts, vec![1, 2, 4, 5, 6, 7]);
+        assert_eq!(out[0].text, "building 'x.drv'...");
+        assert_eq!(
+            out[3].meta.timestamp,
+            crate::input::time::parse_timestamp("2025-09-10T09:22:21.4585105Z")
+        );
+    }
+
+    #[test]
+    fn a_programs_own_time_is_not_a_wrapper() {
+        // zap's ISO 8601 time on its records; the trace's lines carry none.
+        let input = "2024-01-01T10:00:00.123Z INFO started
+2024-01-01T10:00:01.456Z ERROR failed
+java.lang.IllegalStateException: boom
+\tat a.B.c(B.java:1)
+";
+        let (plan, out) = assemble(input);
+        assert_eq!(plan.wrapper, None);
+        assert_eq!(out.iter().map(|a| a.line).collect::<Vec<_>>(), vec![1, 2]);
+        // Every line stamped, but nothing only a relay would stamp: read as it is.
+        let own = "2024-01-01T10:00:00.123Z INFO started
+2024-01-01T10:00:01.456Z ERROR failed
+";
+        assert_eq!(assemble(own).0.wrapper, None);
+    }
 }

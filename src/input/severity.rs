@@ -763,7 +763,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 27] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 28] = [
     (
         "Traceback (most recent call last)",
         Level::Error,
@@ -856,6 +856,9 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 27] = [
         "an unhandled promise rejection",
         Opens::No,
     ),
+    // Rust's panic hook: `thread 'main' panicked at src/main.rs:3:5:` (before 1.73:
+    // `thread 'main' panicked at 'boom', src/main.rs:3:5`).
+    ("' panicked at ", Level::Error, "a Rust panic", Opens::No),
     ("Kernel panic", Level::Fatal, "a kernel panic", Opens::No),
     (
         "segfault at ",
@@ -1301,6 +1304,14 @@ mod tests {
             i(
                 "app.rb:3:in 'divide': divided by 0 (ZeroDivisionError)\n\tfrom app.rb:7:in '<main>'"
             ),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i("thread 'main' panicked at src/main.rs:3:5:\nindex out of bounds"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i("thread 'tokio-runtime-worker' panicked at 'boom', src/lib.rs:9:1"),
             Some(Level::Error)
         );
         assert_eq!(i("Started GET \"/\" for 127.0.0.1"), None);

@@ -367,6 +367,13 @@ pub fn starts_record(line: &str) -> bool {
         || super::logfmt::opens_line(line)
         || uptime_stamp(b).is_some()
         || (b[0] == b'=' && erlang_report(line).is_some())
+        || is_runner_line(line)
+}
+
+/// A CI runner's own line among a job's output: a workflow command (`##[group]Run tests`,
+/// `##[endgroup]`) or the command line it runs (`[command]/usr/bin/git version`).
+fn is_runner_line(line: &str) -> bool {
+    line.starts_with("##[") || line.starts_with("[command]")
 }
 
 /// syslog's `<PRI>` and Ruby's Logger's `E, [` put a level before the timestamp.

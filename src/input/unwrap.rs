@@ -3,7 +3,9 @@
 //! in the next line without its `\n`), the CRI format of containerd and CRI-O
 //! (`<RFC 3339 time> <stream> <P|F> <text>`, `P` lines joined with the lines up to the next
 //! `F`), docker compose's `service  | ` prefix and `kubectl logs --prefix`'s
-//! `[pod/NAME/CONTAINER] `, and OpenTelemetry's OTLP/JSON export (one line holds
+//! `[pod/NAME/CONTAINER] `, a time the runtime stamps on every line it relays
+//! (`docker logs --timestamps`, `kubectl logs --timestamps`, a GitHub Actions or Azure
+//! Pipelines job log: `<RFC 3339 time with fraction> <text>`), and OpenTelemetry's OTLP/JSON export (one line holds
 //! `resourceLogs[].scopeLogs[].logRecords[]`: each log record is an event, with its
 //! resource's and scope's attributes). ANSI escape sequences (colours, cursor moves) are removed from
 //! text before it is read, so they never reach the parsers or the screen.
@@ -21,6 +23,7 @@ pub enum Wrapper {
     Cri,
     Compose,
     KubectlPrefix,
+    LineTime,
     Otlp,
 }
 
@@ -31,6 +34,7 @@ impl Wrapper {
             Wrapper::Cri => "CRI",
             Wrapper::Compose => "docker compose",
             Wrapper::KubectlPrefix => "kubectl --prefix",
+            Wrapper::LineTime => "runtime timestamps",
             Wrapper::Otlp => "OTLP/JSON",
         }
     }
@@ -59,6 +63,42 @@ fn cri_re() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (stdout|stderr) ([PF]) ?").unwrap()
     })
+}
+
+/// A relaying runtime's time: RFC 3339 with a fraction of a second, then one space. Docker
+/// writes nine digits (`RFC3339NanoFixed`), the kubelet RFC3339Nano (trailing zeros cut),
+/// GitHub Actions and Azure Pipelines seven (.NET's `o` format).
+fn line_time_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^\u{feff}?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,9}(?:Z|[+-]\d{2}:\d{2}))(?: |$)",
+        )
+        .unwrap()
+    })
+}
+
+/// Text after a relayed time that a program's own record line never holds but a relaying
+/// runtime writes, because it stamps every line it sees: nothing (a blank line), an indented
+/// line (a stack frame, a continuation), a second time (the program's own), a JSON object,
+/// or a workflow command (`##[group]`).
+fn relayed_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    match b.first() {
+        None => true,
+        Some(b' ' | b'\t' | b'{') => true,
+        Some(b'#') => text.starts_with("##["),
+        // A date: `2024-01-31` or `2024/01/31`.
+        Some(_) => {
+            let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+            b.len() >= 10
+                && digits(0..4)
+                && matches!(b[4], b'-' | b'/')
+                && digits(5..7)
+                && b[7] == b[4]
+                && digits(8..10)
+        }
+    }
 }
 
 fn compose_re() -> &'static Regex {
@@ -94,7 +134,27 @@ pub fn detect(sample: &str) -> Option<Wrapper> {
         }
     }
     let (best, &count) = counts.iter().enumerate().max_by_key(|(_, c)| **c)?;
-    (count > 0 && count * 2 > n).then_some(LINE_WRAPPERS[best])
+    if count > 0 && count * 2 > n {
+        return Some(LINE_WRAPPERS[best]);
+    }
+    line_time_wrapped(sample).then_some(Wrapper::LineTime)
+}
+
+/// A runtime stamps every line it relays: nine in ten of the sample's lines (blank ones
+/// too) start with its time, and at least one holds text only a relay would stamp (see
+/// [`relayed_text`]). A program that writes such a time on its own record lines leaves
+/// its continuation lines unstamped, and is read as it is.
+fn line_time_wrapped(sample: &str) -> bool {
+    let (mut n, mut stamped, mut relayed) = (0usize, 0usize, false);
+    for line in sample.lines().take(50) {
+        n += 1;
+        if let Some(c) = line_time_re().captures(line) {
+            stamped += 1;
+            let rest = &line[c.get(0).expect("match").end()..];
+            relayed = relayed || relayed_text(&strip_ansi(rest));
+        }
+    }
+    relayed && stamped * 10 >= n * 9
 }
 
 /// Takes the wrapper off one line (ANSI escapes already stripped). `None`: the line is not
@@ -155,6 +215,17 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 stream: Cow::Borrowed(name),
                 service: Some(Cow::Borrowed(name)),
                 timestamp: None,
+                partial: false,
+                level: None,
+            })
+        }
+        Wrapper::LineTime => {
+            let c = line_time_re().captures(line)?;
+            Some(Unwrapped {
+                text: Cow::Borrowed(&line[c.get(0).expect("match").end()..]),
+                stream: Cow::Borrowed(""),
+                service: None,
+                timestamp: parse_timestamp(&c[1]),
                 partial: false,
                 level: None,
             })
