@@ -26,7 +26,7 @@
 //! joined by counting brackets outside strings.
 
 use super::severity::{self, Opens};
-use super::text::{read_header, starts_record};
+use super::text::{self, read_header, starts_record};
 use crate::fingerprint::stack;
 
 /// A joined record: the line it starts on and its text (lines joined by `\n`).
@@ -78,7 +78,16 @@ fn classify(line: &str) -> Kind {
         };
     }
     match first {
+        // A frame of stars around a message (CockroachDB's stderr): `*` lines separate.
+        b'*' if text::rule_run(line).is_none()
+            && line.bytes().all(|c| c == b'*' || c.is_ascii_whitespace()) =>
+        {
+            return Kind::Blank;
+        }
+        b'I' | b'W' | b'E' | b'F' if text::crdb_continuation(line) => return Kind::Continuation,
         b'#' if b.get(1).is_some_and(u8::is_ascii_digit) => return Kind::Continuation,
+        // `journalctl -x`: the catalog's explanation of the entry above, `░░ Subject: ...`.
+        0xE2 if line.starts_with("\u{2591}\u{2591}") => return Kind::Continuation,
         b'}' | b']' => return Kind::Continuation,
         b'"' if line.starts_with("\"}") => return Kind::Continuation,
         b'a' if line.starts_with("at ") && line.contains('(') => return Kind::Continuation,
@@ -185,6 +194,9 @@ pub struct Joiner {
     dated_record_seen: bool,
     /// Blank lines seen after the current record, not yet known to belong to it.
     blanks: usize,
+    /// Bracketed tags that open many undated lines of the sample (gin's `[GIN]` and
+    /// `[GIN-debug]`): a component's own lines, each a record, not a message's next line.
+    tags: Vec<String>,
 }
 
 impl Joiner {
@@ -194,8 +206,18 @@ impl Joiner {
         let mut with_header = 0usize;
         let mut dated = 0usize;
         let mut indented = 0usize;
+        let mut tags: Vec<(&str, usize)> = Vec::new();
         for line in sample.lines().take(200) {
-            match classify(line) {
+            let kind = classify(line);
+            if kind == Kind::Other
+                && let Some(tag) = bracket_tag(line)
+            {
+                match tags.iter_mut().find(|(t, _)| *t == tag) {
+                    Some((_, n)) => *n += 1,
+                    None => tags.push((tag, 1)),
+                }
+            }
+            match kind {
                 Kind::Header => {
                     candidates += 1;
                     with_header += 1;
@@ -222,7 +244,17 @@ impl Joiner {
             current: None,
             dated_record_seen: false,
             blanks: 0,
+            tags: tags
+                .into_iter()
+                .filter(|(_, n)| *n >= TAG_LINES)
+                .map(|(t, _)| t.to_string())
+                .collect(),
         }
+    }
+
+    /// The line opens with one of the sample's recurring tags.
+    fn tagged(&self, line: &str) -> bool {
+        !self.tags.is_empty() && bracket_tag(line).is_some_and(|t| self.tags.iter().any(|x| x == t))
     }
 
     /// Feeds one line; returns the previous record when this line starts a new one.
@@ -296,6 +328,9 @@ impl Joiner {
 
     fn continues(&self, r: &Building, kind: Kind, line: &str) -> bool {
         let after_blank = self.blanks > 0;
+        if !after_blank && in_box(r, line) {
+            return true;
+        }
         match kind {
             Kind::Blank => unreachable!("blank lines are held back"),
             // PostgreSQL's report goes on over lines of their own header: `DETAIL:`,
@@ -364,6 +399,15 @@ impl Joiner {
                 }
             },
             Kind::Other if indented_under_prefix(r, line) => true,
+            // The next line in a frame of stars: `* WARNING: x` then `* more of it` (adb's
+            // one-line `* daemon started successfully *` have no level).
+            Kind::Other
+                if line.starts_with("* ")
+                    && r.text.starts_with("* ")
+                    && severity::prefix_level(&r.text).is_some() =>
+            {
+                true
+            }
             Kind::Other => match r.trace {
                 Trace::Python => true,
                 Trace::PythonDone => false,
@@ -371,7 +415,7 @@ impl Joiner {
                 // A dated input's plain lines continue a dated record's message; before the
                 // first one (a start script's output, a banner), and after a line that had
                 // no header either, each is a record of its own.
-                Trace::None => self.headers && self.dated_record_seen,
+                Trace::None => self.headers && self.dated_record_seen && !self.tagged(line),
             },
         }
     }
@@ -560,6 +604,35 @@ fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {
         (Trace::PythonDone, Kind::Chain) => Trace::PythonDone,
         (t, _) => t,
     }
+}
+
+/// A line inside the box the record opened with a rule (see [`text::rule_run`]): it opens
+/// with the rule, and the box has not been closed by a bare rule yet.
+fn in_box(r: &Building, line: &str) -> bool {
+    let first = r.text.split('\n').next().unwrap_or("");
+    let Some(run) = text::rule_run(first) else {
+        return false;
+    };
+    let closed = r.lines > 1 && r.text.rsplit('\n').next().map(str::trim_end) == Some(run);
+    !closed && line.starts_with(run)
+}
+
+/// Undated lines a sample opens with the same tag, at least, for the tag to open records.
+const TAG_LINES: usize = 3;
+
+/// A tag in brackets opening a line, then a space: `[GIN-debug] GET /ping`, `[Worker(x)]`
+/// is not one (a word, dashes, dots, colons only).
+fn bracket_tag(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix('[')?;
+    let end = rest.find(']')?;
+    let tag = &rest[..end];
+    let ok = (2..=40).contains(&tag.len())
+        && tag.as_bytes()[0].is_ascii_alphabetic()
+        && tag
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':'))
+        && rest[end + 1..].starts_with(' ');
+    ok.then_some(tag)
 }
 
 fn is_bullet(line: &str) -> bool {
@@ -1010,5 +1083,56 @@ mod tests {
         let starts: Vec<u64> = out.iter().map(|r| r.0).collect();
         assert_eq!(starts, vec![1, 2, 5, 6]);
         assert!(out[1].1.ends_with("] }"));
+    }
+
+    #[test]
+    fn cockroachdb_entries_go_on_over_their_marked_lines() {
+        let input = "I250902 12:17:32.188714 1 1@cli/log_flags.go:212 \u{22ee} [n?] 1  using explicit logging configuration:\n\
+I250902 12:17:32.188714 1 1@cli/log_flags.go:212 \u{22ee} [n?] 1 +\u{2039}file-defaults: {dir: 'logs'}\u{203a}\n\
+W250902 12:17:32.188908 1 1@cli/start.go:1446 \u{22ee} [n?] 2  ALL SECURITY CONTROLS HAVE BEEN DISABLED!\n\
+W250902 12:17:32.188908 1 1@cli/start.go:1446 \u{22ee} [n?] 2 +\n\
+W250902 12:17:32.188908 1 1@cli/start.go:1446 \u{22ee} [n?] 2 |rest of a long line\n\
+I250902 12:17:32.189501 1 1@cli/start.go:562 \u{22ee} [n?] 5  soft memory limit\n";
+        let starts: Vec<u64> = join(input).iter().map(|r| r.0).collect();
+        assert_eq!(starts, vec![1, 3, 6]);
+        let h = read_header(input.lines().nth(2).unwrap());
+        assert_eq!(h.level, Some(crate::level::Level::Warning));
+        assert_eq!(
+            h.timestamp,
+            crate::input::time::parse_timestamp("2025-09-02T12:17:32.188908Z")
+        );
+        assert_eq!(
+            &input.lines().nth(2).unwrap()[h.message_start..],
+            "ALL SECURITY CONTROLS HAVE BEEN DISABLED!"
+        );
+    }
+
+    #[test]
+    fn a_frame_of_stars_holds_messages() {
+        // CockroachDB's stderr: each `* LEVEL:` opens a message, `*` lines separate.
+        let input = "cockroach start: Tue Sep  2 12:17:43 UTC 2025, logging to logs\n*\n\
+* WARNING: ALL SECURITY CONTROLS HAVE BEEN DISABLED!\n* \n* In this mode:\n\
+* - Your cluster is open.\n*\n*\n* INFO: initial startup completed.\n\
+* Node will now attempt to join a running cluster.\n*\n";
+        let got = join(input);
+        let starts: Vec<u64> = got.iter().map(|r| r.0).collect();
+        assert_eq!(starts, vec![1, 3, 9]);
+        let boxed = "=====\n===== LOGGING STARTED Thu May 30 11:22:43 WIB 2019\n=====\nconfig is OK\n\
+!!!!\r\n!!!! WARNING: ulimit -n is 1024.\r\n!!!!\r\n=====\n===== LOGGING STARTED Thu May 30\n=====\n";
+        let boxes = join(boxed);
+        assert_eq!(
+            boxes.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![1, 4, 5, 8]
+        );
+        let warning = text::parse_event(&boxes[2].1);
+        assert_eq!(warning.level, Some(crate::level::Level::Warning));
+        assert_eq!(warning.message, "ulimit -n is 1024.");
+        let adb = "* daemon not running. starting it now on port 5037 *\n* daemon started successfully *\n";
+        assert_eq!(join(adb).len(), 2);
+        assert!(got[1].1.ends_with("* - Your cluster is open."));
+        assert_eq!(
+            severity::prefix_level("* WARNING: ALL SECURITY").map(|x| x.0),
+            Some(crate::level::Level::Warning)
+        );
     }
 }

@@ -461,8 +461,9 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
     if let Some(found) = located_diagnostic(line).or_else(|| msbuild_diagnostic(line)) {
         return Some(found);
     }
-    // A banner's level: uWSGI's `*** WARNING: ...`, Consul's `==> WARNING: ...`.
-    if matches!(first, b'*' | b'=')
+    // A banner's level: uWSGI's `*** WARNING: ...`, Consul's `==> WARNING: ...`,
+    // CockroachDB's `* WARNING: ...`.
+    if matches!(first, b'*' | b'=' | b'!')
         && let Some(end) = decorated_level(line)
     {
         return Some(end);
@@ -625,6 +626,19 @@ fn located_diagnostic(line: &str) -> Option<(Level, usize)> {
     };
     let (rest, last) = location.rsplit_once(':')?;
     let numeric = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    // Android's manifest merger: `AndroidManifest.xml:20:5-86 Warning:` (a column range,
+    // no colon, the kind capitalised), its message on the next line.
+    if !colon
+        && let Some((from, to)) = last.split_once('-')
+        && numeric(from)
+        && numeric(to)
+    {
+        let after = &line[space + 1..];
+        return [("Warning:", Level::Warning), ("Error:", Level::Error)]
+            .into_iter()
+            .find(|(kind, _)| after.starts_with(kind))
+            .map(|(kind, level)| (level, space + 1 + kind.len()));
+    }
     if !numeric(last) {
         return None;
     }
@@ -690,12 +704,14 @@ pub fn msbuild_diagnostic(line: &str) -> Option<(Level, usize)> {
 fn decorated_level(line: &str) -> Option<(Level, usize)> {
     let deco = line
         .bytes()
-        .take_while(|c| matches!(c, b'*' | b'=' | b'>'))
+        .take_while(|c| matches!(c, b'*' | b'=' | b'>' | b'!'))
         .count();
     let rest = line.get(deco..)?.strip_prefix(' ')?;
     let word = rest.split(' ').next()?;
     let name = word.strip_suffix(':')?;
-    ((2..=4).contains(&deco) && name.len() >= 4 && is_upper_word(name))
+    // One star frames a message too (CockroachDB's `* WARNING: ...` on stderr).
+    let framed = (2..=4).contains(&deco) || line.starts_with("* ");
+    (framed && name.len() >= 4 && is_upper_word(name))
         .then(|| Level::from_name(name))
         .flatten()
         .map(|level| (level, deco + 1 + word.len()))
@@ -717,14 +733,16 @@ fn bracketed_letter_level(tok: &[u8]) -> Option<Level> {
     }
 }
 
-/// True for a glog/klog header: `Lmmdd hh:mm:ss.uuuuuu`, L one of I W E F.
+/// True for a glog/klog header, `Lmmdd hh:mm:ss.uuuuuu`, or CockroachDB's, which adds the
+/// year (`Lyymmdd hh:mm:ss.uuuuuu`, its crdb-v1 and crdb-v2 formats); L one of I W E F.
 pub fn is_glog(b: &[u8]) -> bool {
-    b.len() > 14
+    let date = if b.get(7) == Some(&b' ') { 6 } else { 4 };
+    b.len() > 10 + date
         && matches!(b[0], b'I' | b'W' | b'E' | b'F')
-        && b[1..5].iter().all(u8::is_ascii_digit)
-        && b[5] == b' '
-        && b[6..8].iter().all(u8::is_ascii_digit)
-        && b[8] == b':'
+        && b[1..=date].iter().all(u8::is_ascii_digit)
+        && b[date + 1] == b' '
+        && b[date + 2..date + 4].iter().all(u8::is_ascii_digit)
+        && b[date + 4] == b':'
 }
 
 /// PHP's error levels as its error log writes them: `Fatal error:`, `Warning:`...
@@ -763,7 +781,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 28] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 31] = [
     (
         "Traceback (most recent call last)",
         Level::Error,
@@ -860,6 +878,20 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 28] = [
     // `thread 'main' panicked at 'boom', src/main.rs:3:5`).
     ("' panicked at ", Level::Error, "a Rust panic", Opens::No),
     ("Kernel panic", Level::Fatal, "a kernel panic", Opens::No),
+    // Gradle's failure report and result line, Ant's result line.
+    (
+        "FAILURE: Build failed with an exception",
+        Level::Error,
+        "a failed build",
+        Opens::No,
+    ),
+    (
+        "FAILURE: Build completed with ",
+        Level::Error,
+        "a failed build",
+        Opens::No,
+    ),
+    ("BUILD FAILED", Level::Error, "a failed build", Opens::No),
     (
         "segfault at ",
         Level::Error,
@@ -955,6 +987,15 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     if is_rails_exception(parts) {
         return Some((Level::Error, "a Rails exception with its backtrace"));
     }
+    // Gradle's line for a task that failed: `> Task :app:compileKotlin FAILED`.
+    if parts.first().is_some_and(|p| {
+        p.starts_with("> Task :") && p.lines().next().is_some_and(|l| l.ends_with(" FAILED"))
+    }) {
+        return Some((Level::Error, "a failed build task"));
+    }
+    if parts.first().is_some_and(|p| server_error_response(p)) {
+        return Some((Level::Error, "an HTTP 5xx response"));
+    }
     // Node and browsers: `TypeError: x` over `    at f (file.js:1:2)` frames (the error line
     // may be in the message and the frames in the stack; Node 10's util.inspect writes
     // `{ Error: x` with the frames inside the braces).
@@ -1017,6 +1058,43 @@ pub fn message_id_level(text: &str) -> Option<Level> {
             b'T' => Level::Fatal,
             _ => return None,
         })
+    })
+}
+
+/// A request line answered with a 5xx status, which HTTP defines as the server's failure
+/// (RFC 9110, 15.6): `"GET /x HTTP/1.1" 500 2326` in an access log that writes no level
+/// (Common Log Format, gin's, a framework's request line).
+fn server_error_response(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or("");
+    let b = first.as_bytes();
+    memchr::memmem::find_iter(b, b" HTTP/").any(|at| {
+        // The method before the path: `"GET /x HTTP/1.1"`.
+        let before = &first[..at];
+        let Some(path) = before.rfind(' ') else {
+            return false;
+        };
+        let method = before[..path].rsplit(['"', ' ']).next().unwrap_or("");
+        if !matches!(
+            method,
+            "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE"
+        ) {
+            return false;
+        }
+        // The version, a closing quote if any, one space, then the status.
+        let after = &b[at + 6..];
+        let version = after
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == b'.')
+            .count();
+        let rest = &after[version..];
+        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
+        let Some(status) = rest.strip_prefix(b" ") else {
+            return false;
+        };
+        status.len() >= 3
+            && status[0] == b'5'
+            && status[1..3].iter().all(u8::is_ascii_digit)
+            && status.get(3).is_none_or(|c| !c.is_ascii_alphanumeric())
     })
 }
 
@@ -1313,6 +1391,31 @@ mod tests {
         assert_eq!(
             i("thread 'tokio-runtime-worker' panicked at 'boom', src/lib.rs:9:1"),
             Some(Level::Error)
+        );
+        assert_eq!(
+            i("127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 502 2326"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i(
+                "[GIN] ::1 - [Tue, 26 Oct 2021 01:57:29 +05] \"POST /sign-up HTTP/1.1 500 6.7ms \"x\""
+            ),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i("127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET /500 HTTP/1.0\" 404 500"),
+            None
+        );
+        assert_eq!(i("\"GET / HTTP/1.1\" 5000 bytes"), None);
+        assert_eq!(
+            i("> Task :app:processDebugResources FAILED"),
+            Some(Level::Error)
+        );
+        assert_eq!(i("> Task :app:compileDebugKotlin UP-TO-DATE"), None);
+        assert_eq!(i("BUILD FAILED in 3m 4s"), Some(Level::Error));
+        assert_eq!(
+            prefix_level("/w/app/src/main/AndroidManifest.xml:20:5-86 Warning:").map(|x| x.0),
+            Some(Level::Warning)
         );
         assert_eq!(i("Started GET \"/\" for 127.0.0.1"), None);
         assert_eq!(i("0 errors, 2 warnings"), None);

@@ -402,7 +402,19 @@ fn glog_header(line: &str) -> Header {
         .and_then(|d| line[d + 1..].find(' ').map(|j| d + 1 + j))
         .unwrap_or(line.len());
     let timestamp = parse_timestamp(&line[1..ts_end]);
-    let message_start = line.find("] ").map_or(ts_end, |i| i + 2);
+    let mut message_start = line.find("] ").map_or(ts_end, |i| i + 2);
+    // CockroachDB numbers its entries after the tags: `[n1] 12  message` (a space
+    // opens an entry; `+` and `|` go on with one, see [`crdb_continuation`]).
+    let counter = line.as_bytes()[message_start..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if counter > 0
+        && let Some(b' ' | b'+' | b'|') = line.as_bytes().get(message_start + counter + 1)
+        && line.as_bytes()[message_start + counter] == b' '
+    {
+        message_start += counter + 2;
+    }
     Header {
         timestamp,
         has_timestamp: true,
@@ -410,6 +422,33 @@ fn glog_header(line: &str) -> Header {
         message_start,
         ..Header::default()
     }
+}
+
+/// A rule of one character repeated (`=====`, `!!!!`): the top of a box that a start script
+/// or a runtime draws around a message (Erlang's run_erl `=====` / `===== LOGGING STARTED
+/// ...` / `=====`, a boxed `!!!! WARNING: ...`), whose lines all open with the rule.
+pub fn rule_run(line: &str) -> Option<&str> {
+    let t = line.trim_end();
+    let c = *t.as_bytes().first()?;
+    (t.len() >= 4 && matches!(c, b'=' | b'*' | b'!' | b'#') && t.bytes().all(|b| b == c))
+        .then_some(t)
+}
+
+/// A CockroachDB line that goes on with the entry before it: the entry's counter after the
+/// tags, then `+` (the next line of a multi-line message) or `|` (the rest of a long line).
+pub fn crdb_continuation(line: &str) -> bool {
+    let b = line.as_bytes();
+    if !severity::is_glog(b) {
+        return false;
+    }
+    let Some(close) = memchr::memmem::find(b, b"] ") else {
+        return false;
+    };
+    let rest = &b[close + 2..];
+    let counter = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    counter > 0
+        && rest.get(counter) == Some(&b' ')
+        && matches!(rest.get(counter + 1), Some(b'+' | b'|'))
 }
 
 /// uwsgi's request log: `[pid: 1|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes}
@@ -458,6 +497,26 @@ pub fn parse_event(text: &str) -> Event<'_> {
             ev.level = Some(level);
             ev.origin = Some(Cow::Borrowed(msg.trim()));
             msg = line2[end..].trim_start();
+            body = after;
+        }
+    }
+    // A box: the message is on the line under the rule, after the rule's characters.
+    if ev.level.is_none()
+        && let (Some(run), Some(second)) = (rule_run(first), rest)
+    {
+        let (line2, after) = match second.find('\n') {
+            Some(i) => (&second[..i], Some(&second[i + 1..])),
+            None => (second, None),
+        };
+        if let Some(inner) = line2.strip_prefix(run) {
+            let inner = inner.trim();
+            msg = match severity::prefix_level(inner) {
+                Some((level, end)) => {
+                    ev.level = Some(level);
+                    inner[end..].trim_start()
+                }
+                None => inner,
+            };
             body = after;
         }
     }

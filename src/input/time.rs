@@ -117,7 +117,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
     struct Compiled {
         clf: Vec<Item<'static>>,
         ctime: Vec<Item<'static>>,
-        numeric: [Vec<Item<'static>>; 7],
+        numeric: [Vec<Item<'static>>; 8],
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
@@ -139,6 +139,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
             items("%y%m%d %H%M%S"),
             // MySQL 5.6 and older: `161209 14:18:50`, the hour padded with a space.
             items("%y%m%d %k:%M:%S"),
+            // CockroachDB: `250902 12:17:32.188808`.
+            items("%y%m%d %H:%M:%S%.f"),
             // Day first with dots, as German, Russian and other locales write dates.
             items("%d.%m.%Y %H:%M:%S%.f"),
             // Unreal Engine: `2025.01.31-08.09.38:221`.
