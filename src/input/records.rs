@@ -86,6 +86,8 @@ fn classify(line: &str) -> Kind {
         }
         b'I' | b'W' | b'E' | b'F' if text::crdb_continuation(line) => return Kind::Continuation,
         b'#' if b.get(1).is_some_and(u8::is_ascii_digit) => return Kind::Continuation,
+        // A compiler's source excerpt: `86 | instance Asset Loan where` (GHC, rustc).
+        b'0'..=b'9' if is_gutter(line) => return Kind::Continuation,
         // `journalctl -x`: the catalog's explanation of the entry above, `░░ Subject: ...`.
         0xE2 if line.starts_with("\u{2591}\u{2591}") => return Kind::Continuation,
         b'}' | b']' => return Kind::Continuation,
@@ -546,6 +548,18 @@ fn relays_trace(r: &Building, line: &str) -> bool {
                 _ => false,
             };
         }
+        // A message logged with a throwable, each line of it under the message's prefix
+        // (logcat's `Log.e(tag, msg, e)`): the exception's line right after the message,
+        // then its frames and causes.
+        let next_kind = classify(next);
+        if next_kind == Kind::Exception && r.lines == 1
+            || matches!(next_kind, Kind::Continuation) && r.lines > 1 && {
+                let second = r.text.split('\n').nth(1).unwrap_or("");
+                second.get(at..).is_some_and(stack::is_exception_line)
+            }
+        {
+            return true;
+        }
         from = at;
     }
     false
@@ -615,6 +629,14 @@ fn in_box(r: &Building, line: &str) -> bool {
     };
     let closed = r.lines > 1 && r.text.rsplit('\n').next().map(str::trim_end) == Some(run);
     !closed && line.starts_with(run)
+}
+
+/// A numbered line of a source excerpt under a diagnostic: the line's number, ` | `, code.
+fn is_gutter(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    digits <= 6
+        && line[digits..].starts_with(" |")
+        && matches!(line.as_bytes().get(digits + 2), None | Some(b' '))
 }
 
 /// Undated lines a sample opens with the same tag, at least, for the tag to open records.

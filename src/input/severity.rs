@@ -639,7 +639,13 @@ fn located_diagnostic(line: &str) -> Option<(Level, usize)> {
             .find(|(kind, _)| after.starts_with(kind))
             .map(|(kind, level)| (level, space + 1 + kind.len()));
     }
-    if !numeric(last) {
+    // GHC gives a column range (`Loan.hs:86:10-19:`) or a span (`X.hs:(86,10)-(90,20):`).
+    let span = |s: &str| {
+        s.split_once('-').is_some_and(|(a, b)| {
+            (numeric(a) && numeric(b)) || (a.starts_with('(') && b.ends_with(')'))
+        })
+    };
+    if !numeric(last) && !(colon && span(last)) {
         return None;
     }
     let file = match rest.rsplit_once(':') {
@@ -656,7 +662,8 @@ fn located_diagnostic(line: &str) -> Option<(Level, usize)> {
             ("error: ", Level::Error),
             ("fatal error: ", Level::Fatal),
         ] {
-            if after.starts_with(kind) {
+            // GHC ends the line after the kind: its message is on the next lines.
+            if after.starts_with(kind) || after.trim_end() == kind.trim_end() {
                 return Some((level, space + 1 + kind.len() - 1));
             }
         }
@@ -781,7 +788,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 31] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 32] = [
     (
         "Traceback (most recent call last)",
         Level::Error,
@@ -892,6 +899,13 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 31] = [
         Opens::No,
     ),
     ("BUILD FAILED", Level::Error, "a failed build", Opens::No),
+    // R (Rscript, R CMD BATCH) after an error stopped the script.
+    (
+        "Execution halted",
+        Level::Fatal,
+        "an R script stopped by an error",
+        Opens::No,
+    ),
     (
         "segfault at ",
         Level::Error,
@@ -1412,6 +1426,14 @@ mod tests {
             Some(Level::Error)
         );
         assert_eq!(i("> Task :app:compileDebugKotlin UP-TO-DATE"), None);
+        assert_eq!(
+            prefix_level("src/Loan.hs:86:10-19: warning: [-Wmissing-methods]").map(|x| x.0),
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            prefix_level("src/Deal.hs:(966,10)-(970,4): error:").map(|x| x.0),
+            Some(Level::Error)
+        );
         assert_eq!(i("BUILD FAILED in 3m 4s"), Some(Level::Error));
         assert_eq!(
             prefix_level("/w/app/src/main/AndroidManifest.xml:20:5-86 Warning:").map(|x| x.0),

@@ -171,6 +171,11 @@ pub fn read_header(line: &str) -> Header {
             let skipped = line[after..].len() - line[after..].trim_start().len();
             h.level = Some(level);
             h.message_start = after + skipped + end;
+        } else if h.level.is_none()
+            && let Some((level, end)) = dated_erlang_report(&line[after..])
+        {
+            h.level = Some(level);
+            h.message_start = after + end;
         } else if prefix.is_some() {
             // Ruby's Logger repeats the level as a word: skip it.
             if let Some(f) = severity::header_level(&line[after..], true) {
@@ -206,15 +211,30 @@ pub fn read_header(line: &str) -> Header {
 fn erlang_report(line: &str) -> Option<(Level, &str, usize)> {
     let rest = line.strip_prefix('=')?;
     let (kind, rest) = rest.split_once(" REPORT==== ")?;
-    let level = match kind {
-        "ERROR" | "CRASH" | "SUPERVISOR" => Level::Error,
-        "WARNING" => Level::Warning,
-        "INFO" | "PROGRESS" => Level::Info,
-        _ => return None,
-    };
+    let level = report_level(kind)?;
     let (ts, _) = rest.split_once(" ===")?;
     let end = line.len() - rest.len() + ts.len() + 4;
     (ts.contains("::") && ts.len() <= 30).then_some((level, ts, end))
+}
+
+/// The level an error_logger report's kind states: error, crash and supervisor reports are
+/// errors, progress reports information.
+fn report_level(kind: &str) -> Option<Level> {
+    match kind {
+        "ERROR" | "CRASH" | "SUPERVISOR" => Some(Level::Error),
+        "WARNING" => Some(Level::Warning),
+        "INFO" | "PROGRESS" => Some(Level::Info),
+        _ => None,
+    }
+}
+
+/// lager's crash log dates the report header itself: `2015-04-16 00:30:04 =CRASH REPORT====`.
+/// Returns the level and where the header ends.
+fn dated_erlang_report(rest: &str) -> Option<(Level, usize)> {
+    let (kind, tail) = rest.strip_prefix('=')?.split_once(" REPORT====")?;
+    let level = report_level(kind)?;
+    let end = rest.len() - tail.len();
+    (tail.is_empty() || tail.starts_with([' ', '='])).then_some((level, end))
 }
 
 /// `[ 36879.664] ` or `[   12.345678] `: seconds since boot, as the kernel (dmesg) and the
@@ -528,6 +548,22 @@ pub fn parse_event(text: &str) -> Event<'_> {
         ev.origin = origin.map(Cow::Borrowed);
         msg = message;
     }
+    // A header alone on its line (Erlang's `=ERROR REPORT====`, GHC's
+    // `Loan.hs:86:10-19: warning: [-Wmissing-methods]`): the message is the next
+    // line that holds one.
+    if msg.trim().is_empty()
+        && let Some(b) = body
+    {
+        let skip = b.len() - b.trim_start_matches(['\n', '\r']).len();
+        let b = &b[skip..];
+        let (line2, after) = match b.find('\n') {
+            Some(i) => (&b[..i], Some(&b[i + 1..])),
+            None => (b, None),
+        };
+        msg = line2.trim();
+        body = after;
+    }
+
     ev.message = Cow::Borrowed(msg);
     if let Some(body) = body.filter(|r| !r.trim().is_empty()) {
         ev.stack = Some(Cow::Borrowed(body));
