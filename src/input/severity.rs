@@ -645,7 +645,7 @@ fn located_diagnostic(line: &str) -> Option<(Level, usize)> {
             (numeric(a) && numeric(b)) || (a.starts_with('(') && b.ends_with(')'))
         })
     };
-    if !numeric(last) && !(colon && span(last)) {
+    if !(numeric(last) || colon && span(last)) {
         return None;
     }
     let file = match rest.rsplit_once(':') {
