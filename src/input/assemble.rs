@@ -242,12 +242,15 @@ impl Assembler {
             if let Some((first, text, meta)) = s.partial.take() {
                 s.feed(first, &text, meta, out);
             }
-            let last = match &mut s.joining {
-                Joining::Text(j) => j.finish(),
-                Joining::Json(j) => j.finish(),
-                Joining::Lines => None,
-            };
-            if let Some((line, text)) = last {
+            loop {
+                let last = match &mut s.joining {
+                    Joining::Text(j) => j.finish(),
+                    Joining::Json(j) => j.finish(),
+                    Joining::Lines => None,
+                };
+                let Some((line, text)) = last else {
+                    break;
+                };
                 let meta = s.meta_of(line, &text);
                 out.push(Assembled { line, text, meta });
             }

@@ -28,6 +28,7 @@
 use super::severity::{self, Opens};
 use super::text::{self, read_header, starts_record};
 use crate::fingerprint::stack;
+use std::collections::VecDeque;
 
 /// A joined record: the line it starts on and its text (lines joined by `\n`).
 pub type Record = (u64, String);
@@ -196,6 +197,16 @@ pub struct Joiner {
     dated_record_seen: bool,
     /// Blank lines seen after the current record, not yet known to belong to it.
     blanks: usize,
+    /// A relayed trace (see [`relays_trace`]) that another program's lines interrupted
+    /// (journald interleaves the processes it captures): its next relayed lines still join
+    /// it, and the records finished meanwhile wait in `held` so that records leave in the
+    /// order they started.
+    parked: Option<Building>,
+    /// Lines seen since the record was parked.
+    parked_for: usize,
+    held: Vec<Record>,
+    /// Records finished and not yet handed out, in order.
+    ready: VecDeque<Record>,
     /// Bracketed tags that open many undated lines of the sample (gin's `[GIN]` and
     /// `[GIN-debug]`): a component's own lines, each a record, not a message's next line.
     tags: Vec<String>,
@@ -246,6 +257,10 @@ impl Joiner {
             current: None,
             dated_record_seen: false,
             blanks: 0,
+            parked: None,
+            parked_for: 0,
+            held: Vec::new(),
+            ready: VecDeque::new(),
             tags: tags
                 .into_iter()
                 .filter(|(_, n)| *n >= TAG_LINES)
@@ -277,6 +292,19 @@ impl Joiner {
         {
             kind = Kind::Continuation;
         }
+        if let Some(p) = self.parked.as_mut() {
+            if kind == Kind::Header && relays_trace(p, line) {
+                p.text.push('\n');
+                p.text.push_str(line);
+                p.lines += 1;
+                self.parked_for = 0;
+                return self.ready.pop_front();
+            }
+            self.parked_for += 1;
+            if self.parked_for > MAX_PARKED_LINES || same_program(p, line) {
+                self.release_parked();
+            }
+        }
         let mut relayed = false;
         let joins = match &self.current {
             Some(r) if self.numbered && record_number(line).is_some() => {
@@ -304,7 +332,7 @@ impl Joiner {
             r.trace = next_trace(r.trace, kind, line);
             r.last = kind;
             r.introduces = introduces(line);
-            return None;
+            return self.ready.pop_front();
         }
         self.blanks = 0;
         self.dated_record_seen |= kind == Kind::Header;
@@ -319,13 +347,48 @@ impl Joiner {
             introduces: introduces(line),
             relayed: true,
         };
-        self.current.replace(next).map(finish)
+        if let Some(done) = self.current.replace(next) {
+            // Another program's line interrupts a relayed trace: park it.
+            if self.headers
+                && self.parked.is_none()
+                && done.relayed
+                && done.lines > 1
+                && !same_program(&done, line)
+            {
+                self.parked = Some(done);
+                self.parked_for = 0;
+            } else {
+                self.done(finish(done));
+            }
+        }
+        self.ready.pop_front()
     }
 
-    /// The last record, once the input has ended.
+    /// The records left once the input has ended, one per call, in order; `None` when all
+    /// are out.
     pub fn finish(&mut self) -> Option<Record> {
         self.blanks = 0;
-        self.current.take().map(finish)
+        if let Some(r) = self.current.take() {
+            self.done(finish(r));
+        }
+        self.release_parked();
+        self.ready.pop_front()
+    }
+
+    /// A finished record: handed out, or held while a parked one may still grow.
+    fn done(&mut self, r: Record) {
+        if self.parked.is_some() {
+            self.held.push(r);
+        } else {
+            self.ready.push_back(r);
+        }
+    }
+
+    fn release_parked(&mut self) {
+        if let Some(p) = self.parked.take() {
+            self.ready.push_back(finish(p));
+            self.ready.extend(self.held.drain(..));
+        }
     }
 
     fn continues(&self, r: &Building, kind: Kind, line: &str) -> bool {
@@ -530,20 +593,23 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         let (Some(inner), Some(next)) = (first.get(at..), line.get(at..)) else {
             return false;
         };
+        // klog's `F` (Fatal) writes every goroutine's stack after its line.
+        let klog_fatal = inner.starts_with('F') && severity::is_glog(inner.as_bytes());
         let opens_trace = severity::opens(inner) != Opens::No
             || inner.starts_with("Traceback (most recent call last)")
-            || stack::is_exception_line(inner);
+            || stack::is_exception_line(inner)
+            || (klog_fatal && (r.lines > 1 || classify(next) == Kind::Goroutine));
         if opens_trace {
             // Every line of a relayed record carries the prefix (the caller keeps count:
             // a record whose trace came unprefixed is not relayed), and what follows it
             // is a trace's next line: a frame, an indented line, a blank, a goroutine, a
             // chain, or a Go frame `pkg.f(...)` in a Go dump. A line repeating the header
             // with other words is a record of its own.
-            let go = severity::opens(inner) == Opens::GoDump;
+            let go = severity::opens(inner) == Opens::GoDump || klog_fatal;
             let python = inner.starts_with("Traceback (most recent call last)");
             return match classify(next) {
                 Kind::Blank | Kind::Continuation | Kind::Goroutine | Kind::Chain => true,
-                Kind::Other => go && next.trim_end().ends_with(')'),
+                Kind::Other => go && (next.trim_end().ends_with(')') || is_go_file_line(next)),
                 Kind::Exception => python && r.lines > 1,
                 _ => false,
             };
@@ -563,6 +629,38 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         from = at;
     }
     false
+}
+
+/// Lines a parked trace waits for its next relayed line.
+const MAX_PARKED_LINES: usize = 16;
+
+/// The line comes from the program that wrote the record's first line: the same syslog
+/// host and tag (`host kubelet[13745]: `).
+fn same_program(r: &Building, line: &str) -> bool {
+    let first = r.text.split('\n').next().unwrap_or("");
+    match (program_of(first), program_of(line)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A syslog line's host and tag, from after its time to the `: ` that ends the tag.
+fn program_of(line: &str) -> Option<&str> {
+    let h = read_header(line);
+    let ((hs, _), (_, pe)) = h.syslog?;
+    line.get(hs..pe)
+}
+
+/// A Go source line of a dump whose tab a relay dropped: `/src/x/server.go:198 +0xe5`.
+fn is_go_file_line(line: &str) -> bool {
+    let t = line.trim_end();
+    let t = match t.rsplit_once(" +0x") {
+        Some((head, off)) if off.bytes().all(|c| c.is_ascii_hexdigit()) => head,
+        _ => t,
+    };
+    t.rsplit_once(".go:").is_some_and(|(file, n)| {
+        !file.contains(' ') && !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit())
+    })
 }
 
 /// The number a line opens with, followed by one of npm's level words: `12 verbose stack
@@ -778,7 +876,9 @@ mod tests {
         for (i, l) in input.lines().enumerate() {
             out.extend(j.push(i as u64 + 1, l));
         }
-        out.extend(j.finish());
+        while let Some(r) = j.finish() {
+            out.push(r);
+        }
         out
     }
 
@@ -1156,5 +1256,28 @@ I250902 12:17:32.189501 1 1@cli/start.go:562 \u{22ee} [n?] 5  soft memory limit\
             severity::prefix_level("* WARNING: ALL SECURITY").map(|x| x.0),
             Some(crate::level::Level::Warning)
         );
+    }
+
+    #[test]
+    fn a_relayed_dump_goes_on_past_another_programs_lines() {
+        // journald interleaves systemd's lines into kubelet's goroutine dump: the dump's
+        // lines stay with klog's fatal line, records leave in the order they started.
+        let input = "Sep 22 16:53:58 m kubelet[137]: I0922 16:53:58.1 137 server.go:1] starting\n\
+Sep 22 16:53:58 m kubelet[137]: F0922 16:53:58.7 137 server.go:198] failed to load config\n\
+Sep 22 16:53:58 m kubelet[137]: goroutine 1 [running]:\n\
+Sep 22 16:53:58 m kubelet[137]: k8s.io/klog/v2.stacks(0xc0001a2001, 0xc0001b8840)\n\
+Sep 22 16:53:58 m kubelet[137]: /workspace/src/k8s.io/klog/v2/klog.go:996 +0xb9\n\
+Sep 22 16:53:58 m systemd[1]: kubelet.service: main process exited, code=exited, status=255/n/a\n\
+Sep 22 16:53:58 m kubelet[137]: main.main()\n\
+Sep 22 16:53:58 m kubelet[137]: _output/src/k8s.io/kubernetes/cmd/kubelet/kubelet.go:41 +0xe5\n\
+Sep 22 16:53:58 m systemd[1]: kubelet.service failed.\n\
+Sep 22 16:54:08 m kubelet[140]: I0922 16:54:08.1 140 server.go:1] starting\n";
+        let got = join(input);
+        assert_eq!(
+            got.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![1, 2, 6, 9, 10]
+        );
+        assert!(got[1].1.ends_with("kubelet.go:41 +0xe5"), "{:?}", got[1].1);
+        assert_eq!(got[1].1.lines().count(), 6);
     }
 }

@@ -991,12 +991,19 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     }
     // systemd about a unit's main process that did not exit with success: `Main process
     // exited, code=exited, status=1/FAILURE`, `code=killed, status=9/KILL`.
-    if let Some(i) = parts
-        .first()
-        .and_then(|p| p.find("Main process exited, code="))
-        && !parts[0][i..].contains("status=0/SUCCESS")
-    {
-        return Some((Level::Error, "a failed systemd unit"));
+    // (systemd before 236 wrote `main process exited`, `Unit x.service entered failed
+    // state.` and `x.service failed.`)
+    if let Some(first) = parts.first() {
+        let line = first.lines().next().unwrap_or("");
+        let exited = line
+            .find("ain process exited, code=")
+            .filter(|&i| i > 0 && matches!(line.as_bytes()[i - 1], b'M' | b'm'));
+        if exited.is_some_and(|i| !line[i..].contains("status=0/SUCCESS"))
+            || line.ends_with(" entered failed state.")
+            || line.ends_with(".service failed.")
+        {
+            return Some((Level::Error, "a failed systemd unit"));
+        }
     }
     if is_rails_exception(parts) {
         return Some((Level::Error, "a Rails exception with its backtrace"));
@@ -1435,6 +1442,18 @@ mod tests {
             Some(Level::Error)
         );
         assert_eq!(i("BUILD FAILED in 3m 4s"), Some(Level::Error));
+        assert_eq!(
+            i("systemd[1]: kubelet.service: main process exited, code=exited, status=255/n/a"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i("systemd[1]: Unit kubelet.service entered failed state."),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            i("systemd[1]: x.service: Main process exited, code=exited, status=0/SUCCESS"),
+            None
+        );
         assert_eq!(
             prefix_level("/w/app/src/main/AndroidManifest.xml:20:5-86 Warning:").map(|x| x.0),
             Some(Level::Warning)
