@@ -174,6 +174,8 @@ struct Building {
     introduces: bool,
     /// Every line after the first was joined as a relayed trace's (see [`relays_trace`]).
     relayed: bool,
+    /// The length of the rule the record opens with, if it opens a box (see [`in_box`]).
+    rule: usize,
 }
 
 /// A dated input has at least one dated line in this many lines that could start a record
@@ -346,6 +348,7 @@ impl Joiner {
             last: kind,
             introduces: introduces(line),
             relayed: true,
+            rule: text::rule_run(line).map_or(0, str::len),
         };
         if let Some(done) = self.current.replace(next) {
             // Another program's line interrupts a relayed trace: park it.
@@ -721,10 +724,10 @@ fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {
 /// A line inside the box the record opened with a rule (see [`text::rule_run`]): it opens
 /// with the rule, and the box has not been closed by a bare rule yet.
 fn in_box(r: &Building, line: &str) -> bool {
-    let first = r.text.split('\n').next().unwrap_or("");
-    let Some(run) = text::rule_run(first) else {
+    if r.rule == 0 {
         return false;
-    };
+    }
+    let run = &r.text[..r.rule];
     let closed = r.lines > 1 && r.text.rsplit('\n').next().map(str::trim_end) == Some(run);
     !closed && line.starts_with(run)
 }
