@@ -567,6 +567,14 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
                 }
             }
         }
+        // HotSpot's own warnings on stderr: `OpenJDK 64-Bit Server VM warning: Option ...`,
+        // `Java HotSpot(TM) 64-Bit Server VM warning: ...`.
+        if (first == b'O' || first == b'J')
+            && let Some(i) = memchr::memmem::find(&b[..b.len().min(48)], b" VM warning: ")
+            && (line.starts_with("OpenJDK ") || line.starts_with("Java HotSpot"))
+        {
+            return Some((Level::Warning, i + " VM warning:".len()));
+        }
         // A bracketed tag, then the level in brackets: Gin's `[GIN-debug] [WARNING] ...`.
         if first == b'['
             && end + 1 < limit
@@ -1008,6 +1016,11 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     if is_rails_exception(parts) {
         return Some((Level::Error, "a Rails exception with its backtrace"));
     }
+    // bash reporting a failed command of a script: `start.sh: line 13: cd: /x: No such
+    // file or directory`, `bash: line 1: foo: command not found`.
+    if parts.first().is_some_and(|p| is_shell_error(p)) {
+        return Some((Level::Error, "a shell error"));
+    }
     // Gradle's line for a task that failed: `> Task :app:compileKotlin FAILED`.
     if parts.first().is_some_and(|p| {
         p.starts_with("> Task :") && p.lines().next().is_some_and(|l| l.ends_with(" FAILED"))
@@ -1080,6 +1093,19 @@ pub fn message_id_level(text: &str) -> Option<Level> {
             _ => return None,
         })
     })
+}
+
+/// bash's message for an error in a script: the script's name, `line N`, the message.
+fn is_shell_error(text: &str) -> bool {
+    let Some((name, rest)) = text.split_once(": line ") else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    !name.is_empty()
+        && !name.contains(' ')
+        && digits > 0
+        && rest[digits..].starts_with(": ")
+        && rest.len() > digits + 2
 }
 
 /// A request line answered with a 5xx status, which HTTP defines as the server's failure
@@ -1442,6 +1468,18 @@ mod tests {
             Some(Level::Error)
         );
         assert_eq!(i("BUILD FAILED in 3m 4s"), Some(Level::Error));
+        assert_eq!(
+            i("/srv/app/gunicorn_start: line 16: exec: gunicorn: not found"),
+            Some(Level::Error)
+        );
+        assert_eq!(i("parsed config: line 16: ok"), None);
+        assert_eq!(
+            prefix_level(
+                "OpenJDK 64-Bit Server VM warning: Option UseConcMarkSweepGC was deprecated"
+            )
+            .map(|x| x.0),
+            Some(Level::Warning)
+        );
         assert_eq!(
             i("systemd[1]: kubelet.service: main process exited, code=exited, status=255/n/a"),
             Some(Level::Error)
