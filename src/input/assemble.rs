@@ -454,5 +454,15 @@ java.lang.IllegalStateException: boom
 2024-01-01T10:00:01.456Z ERROR failed
 ";
         assert_eq!(assemble(own).0.wrapper, None);
+        // tracing-subscriber and Spring Boot 3 pad the level after their own time.
+        let tracing = "2022-02-15T18:40:14.289898Z  INFO fmt: preparing\n\
+2022-02-15T18:40:14.290011Z  WARN shave: could not locate yak\n\
+2022-02-15T18:40:14.290030Z ERROR fmt: failed to shave yak\n";
+        let (plan, out) = assemble(tracing);
+        assert_eq!(plan.wrapper, None);
+        assert_eq!(out.len(), 3);
+        let boot3 = "2023-03-08T10:51:04.123+01:00  INFO 12345 --- [main] c.e.App : Started\n\
+2023-03-08T10:51:05.456+01:00  WARN 12345 --- [main] c.e.App : slow\n";
+        assert_eq!(assemble(boot3).0.wrapper, None);
     }
 }

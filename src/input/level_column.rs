@@ -55,7 +55,7 @@ fn record_starts(sample: &str) -> Vec<&str> {
             starts.push(lines[n as usize]);
         }
     }
-    if let Some((n, _)) = joiner.finish() {
+    while let Some((n, _)) = joiner.finish() {
         starts.push(lines[n as usize]);
     }
     starts

@@ -87,8 +87,6 @@ fn classify(line: &str) -> Kind {
         }
         b'I' | b'W' | b'E' | b'F' if text::crdb_continuation(line) => return Kind::Continuation,
         b'#' if b.get(1).is_some_and(u8::is_ascii_digit) => return Kind::Continuation,
-        // A compiler's source excerpt: `86 | instance Asset Loan where` (GHC, rustc).
-        b'0'..=b'9' if is_gutter(line) => return Kind::Continuation,
         // `journalctl -x`: the catalog's explanation of the entry above, `░░ Subject: ...`.
         0xE2 if line.starts_with("\u{2591}\u{2591}") => return Kind::Continuation,
         b'}' | b']' => return Kind::Continuation,
@@ -276,7 +274,8 @@ impl Joiner {
         !self.tags.is_empty() && bracket_tag(line).is_some_and(|t| self.tags.iter().any(|x| x == t))
     }
 
-    /// Feeds one line; returns the previous record when this line starts a new one.
+    /// Feeds one line; returns a finished record, if one is ready (records come out in the
+    /// order they started: one per call, the rest on later calls and from [`Self::finish`]).
     pub fn push(&mut self, line_no: u64, line: &str) -> Option<Record> {
         let mut kind = classify(line);
         if kind == Kind::Blank {
@@ -356,6 +355,7 @@ impl Joiner {
                 && self.parked.is_none()
                 && done.relayed
                 && done.lines > 1
+                && program_of(done.text.split('\n').next().unwrap_or("")).is_some()
                 && !same_program(&done, line)
             {
                 self.parked = Some(done);
@@ -382,6 +382,9 @@ impl Joiner {
     fn done(&mut self, r: Record) {
         if self.parked.is_some() {
             self.held.push(r);
+            if self.held.len() >= MAX_HELD_RECORDS {
+                self.release_parked();
+            }
         } else {
             self.ready.push_back(r);
         }
@@ -467,6 +470,9 @@ impl Joiner {
                 }
             },
             Kind::Other if indented_under_prefix(r, line) => true,
+            // A compiler's source excerpt under its diagnostic: `86 | instance Asset Loan
+            // where` (GHC, rustc).
+            Kind::Other if is_gutter(line) && is_diagnostic(r) => true,
             // The next line in a frame of stars: `* WARNING: x` then `* more of it` (adb's
             // one-line `* daemon started successfully *` have no level).
             Kind::Other
@@ -483,7 +489,11 @@ impl Joiner {
                 // A dated input's plain lines continue a dated record's message; before the
                 // first one (a start script's output, a banner), and after a line that had
                 // no header either, each is a record of its own.
-                Trace::None => self.headers && self.dated_record_seen && !self.tagged(line),
+                // A recurring tag opens a record, unless the record's last line announced
+                // what follows (`Health report:` over `[OK] db` lines).
+                Trace::None => {
+                    self.headers && self.dated_record_seen && (!self.tagged(line) || announces(r))
+                }
             },
         }
     }
@@ -637,6 +647,9 @@ fn relays_trace(r: &Building, line: &str) -> bool {
 /// Lines a parked trace waits for its next relayed line.
 const MAX_PARKED_LINES: usize = 16;
 
+/// Records finished while a trace is parked, at most: then it is let go.
+const MAX_HELD_RECORDS: usize = 64;
+
 /// The line comes from the program that wrote the record's first line: the same syslog
 /// host and tag (`host kubelet[13745]: `).
 fn same_program(r: &Building, line: &str) -> bool {
@@ -732,6 +745,21 @@ fn in_box(r: &Building, line: &str) -> bool {
     !closed && line.starts_with(run)
 }
 
+/// The record's first line ends announcing what follows: `Health report failed:`.
+fn announces(r: &Building) -> bool {
+    r.text
+        .split('\n')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .ends_with(':')
+}
+
+/// The record opens with a compiler's diagnostic (`file:line:col: warning: ...`).
+fn is_diagnostic(r: &Building) -> bool {
+    severity::prefix_level(r.text.split('\n').next().unwrap_or("")).is_some()
+}
+
 /// A numbered line of a source excerpt under a diagnostic: the line's number, ` | `, code.
 fn is_gutter(line: &str) -> bool {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
@@ -740,7 +768,7 @@ fn is_gutter(line: &str) -> bool {
         && matches!(line.as_bytes().get(digits + 2), None | Some(b' '))
 }
 
-/// Undated lines a sample opens with the same tag, at least, for the tag to open records.
+/// How many undated lines of the sample must open with the same tag for it to open records.
 const TAG_LINES: usize = 3;
 
 /// A tag in brackets opening a line, then a space: `[GIN-debug] GET /ping`, `[Worker(x)]`
@@ -1282,5 +1310,40 @@ Sep 22 16:54:08 m kubelet[140]: I0922 16:54:08.1 140 server.go:1] starting\n";
         );
         assert!(got[1].1.ends_with("kubelet.go:41 +0xe5"), "{:?}", got[1].1);
         assert_eq!(got[1].1.lines().count(), 6);
+    }
+
+    #[test]
+    fn rules_of_other_formats_stay_in_their_lane() {
+        // klog's messages may start with a number and `|` or `+`: CockroachDB's marks only
+        // follow its own header, which has the year.
+        let klog = "I0922 16:53:58.100000 137 server.go:1] starting\n\
+E0922 16:53:58.200000 137 table.go:10] 5 | 6 rows mismatched\n\
+E0922 16:53:58.300000 137 calc.go:10] 2 +2 != 5\n";
+        assert_eq!(join(klog).len(), 3);
+        // Two throwables logged in one millisecond under one logcat header: each keeps its
+        // frames (a trace is parked only under a syslog program's tag).
+        let logcat = "09-01 12:00:00.100  1234  1234 E Sync: item 1 failed\n\
+09-01 12:00:00.100  1234  1234 E Sync: java.lang.IllegalStateException: x\n\
+09-01 12:00:00.100  1234  1234 E Sync: \tat a.B.c(B.java:1)\n\
+09-01 12:00:00.100  1234  1234 E Sync: item 2 failed\n\
+09-01 12:00:00.100  1234  1234 E Sync: java.lang.IllegalStateException: y\n\
+09-01 12:00:00.100  1234  1234 E Sync: \tat a.B.d(B.java:2)\n\
+09-01 12:00:00.200  1234  1234 I Sync: done\n";
+        let got = join(logcat);
+        assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 4, 7]);
+        assert!(got[1].1.ends_with("(B.java:2)"));
+        // A message that announces a list keeps its tagged lines.
+        let report = "2024-01-01 10:00:00 ERROR Health report failed:\n[OK] db reachable\n\
+[OK] cache warm\n[OK] disk space\n[FAIL] queue unreachable\n2024-01-01 10:00:01 INFO next\n";
+        // (`[FAIL]` is a level tag: a record of its own.)
+        assert_eq!(
+            join(report).iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![1, 5, 6]
+        );
+        // A gutter-like line continues only a diagnostic.
+        let plain = "Starting build\n3 errors\n200 | OK\nDone\n";
+        assert_eq!(join(plain).len(), 4);
+        let ghc = "src/Loan.hs:86:10-19: warning: [-Wmissing-methods]\n    No explicit implementation\n   |\n86 | instance Asset Loan where\n   |          ^^^^\n";
+        assert_eq!(join(ghc).len(), 1);
     }
 }

@@ -637,6 +637,7 @@ fn located_diagnostic(line: &str) -> Option<(Level, usize)> {
     // Android's manifest merger: `AndroidManifest.xml:20:5-86 Warning:` (a column range,
     // no colon, the kind capitalised), its message on the next line.
     if !colon
+        && rest.contains(':')
         && let Some((from, to)) = last.split_once('-')
         && numeric(from)
         && numeric(to)
@@ -796,7 +797,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 32] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 28] = [
     (
         "Traceback (most recent call last)",
         Level::Error,
@@ -893,27 +894,6 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 32] = [
     // `thread 'main' panicked at 'boom', src/main.rs:3:5`).
     ("' panicked at ", Level::Error, "a Rust panic", Opens::No),
     ("Kernel panic", Level::Fatal, "a kernel panic", Opens::No),
-    // Gradle's failure report and result line, Ant's result line.
-    (
-        "FAILURE: Build failed with an exception",
-        Level::Error,
-        "a failed build",
-        Opens::No,
-    ),
-    (
-        "FAILURE: Build completed with ",
-        Level::Error,
-        "a failed build",
-        Opens::No,
-    ),
-    ("BUILD FAILED", Level::Error, "a failed build", Opens::No),
-    // R (Rscript, R CMD BATCH) after an error stopped the script.
-    (
-        "Execution halted",
-        Level::Fatal,
-        "an R script stopped by an error",
-        Opens::No,
-    ),
     (
         "segfault at ",
         Level::Error,
@@ -970,6 +950,14 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 32] = [
     ),
 ];
 
+/// What build tools write at the start of a line when a build failed: Gradle's failure
+/// report and result line, Ant's result line.
+const BUILD_FAILURES: [&str; 3] = [
+    "FAILURE: Build failed with an exception",
+    "FAILURE: Build completed with ",
+    "BUILD FAILED",
+];
+
 /// What a line that starts with a runtime's mark opens, if anything: a Ruby crash line
 /// or one of [`RUNTIME_MARKS`] that opens a record.
 pub fn opens(line: &str) -> Opens {
@@ -1020,6 +1008,15 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     // file or directory`, `bash: line 1: foo: command not found`.
     if parts.first().is_some_and(|p| is_shell_error(p)) {
         return Some((Level::Error, "a shell error"));
+    }
+    // What build tools and R print when they stop, at the start of a line of its own.
+    if let Some(first) = parts.first().and_then(|p| p.lines().next()) {
+        if first.trim_end() == "Execution halted" {
+            return Some((Level::Fatal, "an R script stopped by an error"));
+        }
+        if BUILD_FAILURES.iter().any(|start| first.starts_with(start)) {
+            return Some((Level::Error, "a failed build"));
+        }
     }
     // Gradle's line for a task that failed: `> Task :app:compileKotlin FAILED`.
     if parts.first().is_some_and(|p| {
@@ -1110,7 +1107,7 @@ fn is_shell_error(text: &str) -> bool {
 
 /// A request line answered with a 5xx status, which HTTP defines as the server's failure
 /// (RFC 9110, 15.6): `"GET /x HTTP/1.1" 500 2326` in an access log that writes no level
-/// (Common Log Format, gin's, a framework's request line).
+/// (Common Log Format, a framework's request line).
 fn server_error_response(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
     let b = first.as_bytes();
@@ -1468,6 +1465,9 @@ mod tests {
             Some(Level::Error)
         );
         assert_eq!(i("BUILD FAILED in 3m 4s"), Some(Level::Error));
+        assert_eq!(i("grep -q \"BUILD FAILED\" build.out && echo retry"), None);
+        assert_eq!(i("Execution halted"), Some(Level::Fatal));
+        assert_eq!(i("Execution halted by scheduler quota, resuming"), None);
         assert_eq!(
             i("/srv/app/gunicorn_start: line 16: exec: gunicorn: not found"),
             Some(Level::Error)

@@ -423,13 +423,15 @@ fn glog_header(line: &str) -> Header {
         .unwrap_or(line.len());
     let timestamp = parse_timestamp(&line[1..ts_end]);
     let mut message_start = line.find("] ").map_or(ts_end, |i| i + 2);
+    let crdb = line.as_bytes().get(7) == Some(&b' ');
     // CockroachDB numbers its entries after the tags: `[n1] 12  message` (a space
     // opens an entry; `+` and `|` go on with one, see [`crdb_continuation`]).
     let counter = line.as_bytes()[message_start..]
         .iter()
         .take_while(|c| c.is_ascii_digit())
         .count();
-    if counter > 0
+    if crdb
+        && counter > 0
         && let Some(b' ' | b'+' | b'|') = line.as_bytes().get(message_start + counter + 1)
         && line.as_bytes()[message_start + counter] == b' '
     {
@@ -444,7 +446,8 @@ fn glog_header(line: &str) -> Header {
     }
 }
 
-/// A rule of one character repeated (`=====`, `!!!!`): the top of a box that a start script
+/// A rule of one character repeated four times or more (`=====`, `!!!!`, `****`, `####`):
+/// the top of a box that a start script
 /// or a runtime draws around a message (Erlang's run_erl `=====` / `===== LOGGING STARTED
 /// ...` / `=====`, a boxed `!!!! WARNING: ...`), whose lines all open with the rule.
 pub fn rule_run(line: &str) -> Option<&str> {
@@ -458,7 +461,8 @@ pub fn rule_run(line: &str) -> Option<&str> {
 /// tags, then `+` (the next line of a multi-line message) or `|` (the rest of a long line).
 pub fn crdb_continuation(line: &str) -> bool {
     let b = line.as_bytes();
-    if !severity::is_glog(b) {
+    // Only CockroachDB's header has the year: klog's `E0922 ...] 5 | 6 rows` is a message.
+    if b.get(7) != Some(&b' ') || !severity::is_glog(b) {
         return false;
     }
     let Some(close) = memchr::memmem::find(b, b"] ") else {
@@ -560,8 +564,12 @@ pub fn parse_event(text: &str) -> Event<'_> {
             Some(i) => (&b[..i], Some(&b[i + 1..])),
             None => (b, None),
         };
-        msg = line2.trim();
-        body = after;
+        // A stack frame is the trace's, not a message.
+        let next = line2.trim();
+        if !(next.starts_with("at ") || next.starts_with("File \"")) {
+            msg = next;
+            body = after;
+        }
     }
 
     ev.message = Cow::Borrowed(msg);

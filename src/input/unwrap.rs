@@ -5,10 +5,11 @@
 //! `F`), docker compose's `service  | ` prefix and `kubectl logs --prefix`'s
 //! `[pod/NAME/CONTAINER] `, a time the runtime stamps on every line it relays
 //! (`docker logs --timestamps`, `kubectl logs --timestamps`, a GitHub Actions or Azure
-//! Pipelines job log: `<RFC 3339 time with fraction> <text>`), and OpenTelemetry's OTLP/JSON export (one line holds
-//! `resourceLogs[].scopeLogs[].logRecords[]`: each log record is an event, with its
-//! resource's and scope's attributes). ANSI escape sequences (colours, cursor moves) are removed from
-//! text before it is read, so they never reach the parsers or the screen.
+//! Pipelines job log: `<RFC 3339 time with fraction> <text>`), and OpenTelemetry's
+//! OTLP/JSON export (one line holds `resourceLogs[].scopeLogs[].logRecords[]`: each log
+//! record is an event, with its resource's and scope's attributes). ANSI escape sequences
+//! (colours, cursor moves) are removed from text before it is read, so they never reach the
+//! parsers or the screen.
 
 use super::time::parse_timestamp;
 use crate::level::Level;
@@ -81,12 +82,16 @@ fn line_time_re() -> &'static Regex {
 /// Text after a relayed time that a program's own record line never holds but a relaying
 /// runtime writes, because it stamps every line it sees: nothing (a blank line), an indented
 /// line (a stack frame, a continuation), a second time (the program's own), a JSON object,
-/// or a workflow command (`##[group]`).
+/// or a workflow command (`##[group]`). A level after spaces is a program's own padding
+/// (tracing's and Spring Boot 3's right-aligned ` INFO`), not an indented line.
 fn relayed_text(text: &str) -> bool {
     let b = text.as_bytes();
     match b.first() {
-        None => true,
-        Some(b' ' | b'\t' | b'{') => true,
+        None | Some(b'\t' | b'{') => true,
+        Some(b' ') => {
+            let word = text.trim_start().split(' ').next().unwrap_or("");
+            Level::from_name(word).is_none()
+        }
         Some(b'#') => text.starts_with("##["),
         // A date: `2024-01-31` or `2024/01/31`.
         Some(_) => {
