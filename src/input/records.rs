@@ -1346,4 +1346,13 @@ E0922 16:53:58.300000 137 calc.go:10] 2 +2 != 5\n";
         let ghc = "src/Loan.hs:86:10-19: warning: [-Wmissing-methods]\n    No explicit implementation\n   |\n86 | instance Asset Loan where\n   |          ^^^^\n";
         assert_eq!(join(ghc).len(), 1);
     }
+
+    #[test]
+    fn a_rust_panic_opens_its_own_record() {
+        let input = "2024-01-01 10:00:00 INFO building\n   Compiling foo v0.1.0\n\
+thread 'main' panicked at src/main.rs:3:5:\nindex out of bounds\n\
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
+2024-01-01 10:00:01 INFO done\n";
+        assert_eq!(join(input).iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 3, 6]);
+    }
 }

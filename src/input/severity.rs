@@ -966,10 +966,17 @@ pub fn opens(line: &str) -> Opens {
             return opens;
         }
     }
-    if is_ruby_crash(line) {
+    if is_ruby_crash(line) || is_rust_panic(line) {
         return Opens::Record;
     }
     Opens::No
+}
+
+/// Rust's panic hook opens its own line: `thread 'main' panicked at src/main.rs:3:5:`.
+fn is_rust_panic(line: &str) -> bool {
+    line.strip_prefix("thread '")
+        .and_then(|rest| rest.find("' panicked at "))
+        .is_some()
 }
 
 /// The level an event's content states when no level was written: runtimes print uncaught
