@@ -1353,6 +1353,9 @@ E0922 16:53:58.300000 137 calc.go:10] 2 +2 != 5\n";
 thread 'main' panicked at src/main.rs:3:5:\nindex out of bounds\n\
 note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
 2024-01-01 10:00:01 INFO done\n";
-        assert_eq!(join(input).iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 3, 6]);
+        assert_eq!(
+            join(input).iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![1, 3, 6]
+        );
     }
 }
