@@ -1435,74 +1435,59 @@ mod tests {
             ),
             Some(Level::Error)
         );
-        assert_eq!(
-            i("thread 'main' panicked at src/main.rs:3:5:\nindex out of bounds"),
-            Some(Level::Error)
-        );
-        assert_eq!(
-            i("thread 'tokio-runtime-worker' panicked at 'boom', src/lib.rs:9:1"),
-            Some(Level::Error)
-        );
-        assert_eq!(
-            i("127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 502 2326"),
-            Some(Level::Error)
-        );
-        assert_eq!(
-            i(
-                "[GIN] ::1 - [Tue, 26 Oct 2021 01:57:29 +05] \"POST /sign-up HTTP/1.1 500 6.7ms \"x\""
+        // Rust panics, HTTP 5xx request lines, build and R failures, bash's script errors,
+        // systemd's unit failures (old and new wording).
+        for (text, level) in [
+            (
+                "thread 'main' panicked at src/main.rs:3:5:\nindex out of bounds",
+                Some(Level::Error),
             ),
-            Some(Level::Error)
-        );
-        assert_eq!(
-            i("127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET /500 HTTP/1.0\" 404 500"),
-            None
-        );
-        assert_eq!(i("\"GET / HTTP/1.1\" 5000 bytes"), None);
-        assert_eq!(
-            i("> Task :app:processDebugResources FAILED"),
-            Some(Level::Error)
-        );
-        assert_eq!(i("> Task :app:compileDebugKotlin UP-TO-DATE"), None);
-        assert_eq!(
-            prefix_level("src/Loan.hs:86:10-19: warning: [-Wmissing-methods]").map(|x| x.0),
-            Some(Level::Warning)
-        );
-        assert_eq!(
-            prefix_level("src/Deal.hs:(966,10)-(970,4): error:").map(|x| x.0),
-            Some(Level::Error)
-        );
-        assert_eq!(i("BUILD FAILED in 3m 4s"), Some(Level::Error));
-        assert_eq!(i("grep -q \"BUILD FAILED\" build.out && echo retry"), None);
-        assert_eq!(i("Execution halted"), Some(Level::Fatal));
-        assert_eq!(i("Execution halted by scheduler quota, resuming"), None);
-        assert_eq!(
-            i("/srv/app/gunicorn_start: line 16: exec: gunicorn: not found"),
-            Some(Level::Error)
-        );
-        assert_eq!(i("parsed config: line 16: ok"), None);
-        assert_eq!(
-            prefix_level(
-                "OpenJDK 64-Bit Server VM warning: Option UseConcMarkSweepGC was deprecated"
-            )
-            .map(|x| x.0),
-            Some(Level::Warning)
-        );
-        assert_eq!(
-            i("systemd[1]: kubelet.service: main process exited, code=exited, status=255/n/a"),
-            Some(Level::Error)
-        );
-        assert_eq!(
-            i("systemd[1]: Unit kubelet.service entered failed state."),
-            Some(Level::Error)
-        );
-        assert_eq!(
-            i("systemd[1]: x.service: Main process exited, code=exited, status=0/SUCCESS"),
-            None
-        );
-        assert_eq!(
-            prefix_level("/w/app/src/main/AndroidManifest.xml:20:5-86 Warning:").map(|x| x.0),
-            Some(Level::Warning)
-        );
+            (
+                "thread 'tokio-runtime-worker' panicked at 'boom', src/lib.rs:9:1",
+                Some(Level::Error),
+            ),
+            (
+                "127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 502 2326",
+                Some(Level::Error),
+            ),
+            (
+                "[GIN] ::1 - [Tue, 26 Oct 2021 01:57:29 +05] \"POST /sign-up HTTP/1.1 500 6.7ms \"x\"",
+                Some(Level::Error),
+            ),
+            (
+                "127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET /500 HTTP/1.0\" 404 500",
+                None,
+            ),
+            ("\"GET / HTTP/1.1\" 5000 bytes", None),
+            (
+                "> Task :app:processDebugResources FAILED",
+                Some(Level::Error),
+            ),
+            ("> Task :app:compileDebugKotlin UP-TO-DATE", None),
+            ("BUILD FAILED in 3m 4s", Some(Level::Error)),
+            ("grep -q \"BUILD FAILED\" build.out && echo retry", None),
+            ("Execution halted", Some(Level::Fatal)),
+            ("Execution halted by scheduler quota, resuming", None),
+            (
+                "/srv/app/gunicorn_start: line 16: exec: gunicorn: not found",
+                Some(Level::Error),
+            ),
+            ("parsed config: line 16: ok", None),
+            (
+                "systemd[1]: kubelet.service: main process exited, code=exited, status=255/n/a",
+                Some(Level::Error),
+            ),
+            (
+                "systemd[1]: Unit kubelet.service entered failed state.",
+                Some(Level::Error),
+            ),
+            (
+                "systemd[1]: x.service: Main process exited, code=exited, status=0/SUCCESS",
+                None,
+            ),
+        ] {
+            assert_eq!(i(text), level, "{text}");
+        }
         assert_eq!(i("Started GET \"/\" for 127.0.0.1"), None);
         assert_eq!(i("0 errors, 2 warnings"), None);
         assert_eq!(
@@ -1516,5 +1501,27 @@ mod tests {
             Opens::Record
         );
         assert_eq!(opens("2024-01-01 panic: x"), Opens::No);
+    }
+
+    #[test]
+    fn tools_state_a_level_where_they_locate_a_problem() {
+        // GHC's column range and span, Android's manifest merger, HotSpot's own warnings.
+        for (line, level) in [
+            (
+                "src/Loan.hs:86:10-19: warning: [-Wmissing-methods]",
+                Level::Warning,
+            ),
+            ("src/Deal.hs:(966,10)-(970,4): error:", Level::Error),
+            (
+                "/w/app/src/main/AndroidManifest.xml:20:5-86 Warning:",
+                Level::Warning,
+            ),
+            (
+                "OpenJDK 64-Bit Server VM warning: Option UseConcMarkSweepGC was deprecated",
+                Level::Warning,
+            ),
+        ] {
+            assert_eq!(prefix_level(line).map(|x| x.0), Some(level), "{line}");
+        }
     }
 }

@@ -423,17 +423,9 @@ fn glog_header(line: &str) -> Header {
         .unwrap_or(line.len());
     let timestamp = parse_timestamp(&line[1..ts_end]);
     let mut message_start = line.find("] ").map_or(ts_end, |i| i + 2);
-    let crdb = line.as_bytes().get(7) == Some(&b' ');
-    // CockroachDB numbers its entries after the tags: `[n1] 12  message` (a space
-    // opens an entry; `+` and `|` go on with one, see [`crdb_continuation`]).
-    let counter = line.as_bytes()[message_start..]
-        .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .count();
-    if crdb
-        && counter > 0
-        && let Some(b' ' | b'+' | b'|') = line.as_bytes().get(message_start + counter + 1)
-        && line.as_bytes()[message_start + counter] == b' '
+    // CockroachDB numbers its entries after the tags: `[n1] 12  message`.
+    if line.as_bytes().get(7) == Some(&b' ')
+        && let Some((counter, _)) = crdb_counter(&line.as_bytes()[message_start..])
     {
         message_start += counter + 2;
     }
@@ -465,14 +457,19 @@ pub fn crdb_continuation(line: &str) -> bool {
     if b.get(7) != Some(&b' ') || !severity::is_glog(b) {
         return false;
     }
-    let Some(close) = memchr::memmem::find(b, b"] ") else {
-        return false;
-    };
-    let rest = &b[close + 2..];
+    memchr::memmem::find(b, b"] ")
+        .and_then(|close| crdb_counter(&b[close + 2..]))
+        .is_some_and(|(_, mark)| mark != b' ')
+}
+
+/// CockroachDB's entry counter after the tags, then a space and its mark: a space opens an
+/// entry, `+` goes on with its next line, `|` with the rest of a long line. Returns the
+/// counter's length and the mark.
+fn crdb_counter(rest: &[u8]) -> Option<(usize, u8)> {
     let counter = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-    counter > 0
-        && rest.get(counter) == Some(&b' ')
-        && matches!(rest.get(counter + 1), Some(b'+' | b'|'))
+    let mark = *rest.get(counter + 1)?;
+    (counter > 0 && rest[counter] == b' ' && matches!(mark, b' ' | b'+' | b'|'))
+        .then_some((counter, mark))
 }
 
 /// uwsgi's request log: `[pid: 1|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes}
