@@ -28,6 +28,7 @@
 use super::severity::{self, Opens};
 use super::text::{self, read_header, starts_record};
 use crate::fingerprint::stack;
+use crate::level::Level;
 use std::collections::VecDeque;
 
 /// A joined record: the line it starts on and its text (lines joined by `\n`).
@@ -166,6 +167,8 @@ struct Building {
     /// Indentation of the first line: without headers, only deeper lines continue it.
     indent: usize,
     trace: Trace,
+    /// The kind of the first line.
+    first: Kind,
     last: Kind,
     /// The last line ended a sentence that introduces what follows (`nested exception is:`,
     /// Node's `^` caret under the source excerpt).
@@ -174,12 +177,24 @@ struct Building {
     relayed: bool,
     /// The length of the rule the record opens with, if it opens a box (see [`in_box`]).
     rule: usize,
+    /// The first line has a timestamp: read when first asked (see [`Building::dated`]).
+    dated: std::cell::Cell<Option<bool>>,
 }
 
 impl Building {
     /// The record's first line.
     fn first_line(&self) -> &str {
         self.text.split('\n').next().unwrap_or("")
+    }
+
+    /// The record's first line has a timestamp.
+    fn dated(&self) -> bool {
+        if let Some(d) = self.dated.get() {
+            return d;
+        }
+        let d = self.header && read_header(self.first_line()).has_timestamp;
+        self.dated.set(Some(d));
+        d
     }
 }
 
@@ -193,6 +208,9 @@ const DATED_SHARE: usize = 16;
 pub struct Joiner {
     /// The input has headers: a line without one continues the record before it.
     headers: bool,
+    /// The headers are timestamps: only a dated record's message goes on over plain lines
+    /// (a banner's undated `*** WARNING: ... ***` is a line of its own).
+    dated_input: bool,
     /// Every line opens with the number of its record (npm's debug log: `7 silly cache add
     /// parsed spec Result {` and the object's lines after it, each under the same `7`).
     numbered: bool,
@@ -254,11 +272,13 @@ impl Joiner {
         // sixteen (a build log dated at its start and end is not). Lines marked only by a
         // level word need to be a quarter of the sample: a stray `WARNING:` among plain
         // lines does not make every line after it a continuation.
-        let headers = (dated >= 2 && dated * DATED_SHARE >= candidates)
+        let dated_input = dated >= 2 && dated * DATED_SHARE >= candidates;
+        let headers = dated_input
             || (with_header >= 2 && with_header * 4 >= candidates)
             || (with_header == 1 && candidates == 1);
         Joiner {
             headers,
+            dated_input,
             numbered: numbered_records(sample),
             indented_headers: indented > 0 && indented * 2 >= dated,
             current: None,
@@ -343,7 +363,9 @@ impl Joiner {
             return self.ready.pop_front();
         }
         self.blanks = 0;
-        self.dated_record_seen |= kind == Kind::Header;
+        if !self.dated_record_seen && kind == Kind::Header {
+            self.dated_record_seen = !self.dated_input || read_header(line).has_timestamp;
+        }
         let next = Building {
             line: line_no,
             text: line.to_string(),
@@ -351,10 +373,12 @@ impl Joiner {
             lines: 1,
             indent: indentation(line),
             trace: next_trace(Trace::None, kind, line),
+            first: kind,
             last: kind,
             introduces: introduces(line),
             relayed: true,
             rule: text::rule_run(line).map_or(0, str::len),
+            dated: std::cell::Cell::new(None),
         };
         if let Some(done) = self.current.replace(next) {
             // Another program's line interrupts a relayed trace: park it.
@@ -443,9 +467,16 @@ impl Joiner {
                 }
                 // Without headers, a line indented no deeper than the record's first line
                 // is its sibling, not part of it (` * Running on ...` after ` * Debug ...`).
+                // A bullet is an item of its own also after a record that has no header, or
+                // no date in a dated input, unless it announced a list (werkzeug's ` * Running
+                // on ...` among its dated request lines or a script's `mkdir:` errors).
                 let indent = indentation(line);
-                if !self.headers && r.trace == Trace::None && is_bullet(line) {
-                    return false; // ` * Running on ...`: an item of its own
+                if (!self.headers
+                    || ((!r.header || (self.dated_input && !r.dated())) && !announces(r)))
+                    && r.trace == Trace::None
+                    && is_bullet(line)
+                {
+                    return false;
                 }
                 self.headers || r.trace != Trace::None || indent == 0 || indent > r.indent
             }
@@ -457,7 +488,7 @@ impl Joiner {
                 // `logger.exception(...)`: the traceback follows the record's header line
                 // (and the lines of its message) directly; so does `exc_info=True` at any
                 // level (botocore logs its retries' tracebacks at DEBUG).
-                !after_blank && r.header && r.trace == Trace::None
+                !after_blank && r.header && r.trace == Trace::None && takes_trace(r, line)
             }
             Kind::Goroutine => {
                 r.trace == Trace::Go || r.text.contains("panic") || r.text.contains("SIGQUIT")
@@ -473,7 +504,8 @@ impl Joiner {
                 // With headers, a line without one continues, blank lines or not (SLF4J's
                 // `log.debug("...", e)` prints the throwable under a DEBUG header).
                 Trace::None => {
-                    self.headers || r.introduces || (!after_blank && (r.lines > 1 || r.header))
+                    (self.headers || r.introduces || (!after_blank && (r.lines > 1 || r.header)))
+                        && (r.introduces || takes_trace(r, line))
                 }
             },
             Kind::Other if indented_under_prefix(r, line) => true,
@@ -499,7 +531,10 @@ impl Joiner {
                 // A recurring tag opens a record, unless the record's last line announced
                 // what follows (`Health report:` over `[OK] db` lines).
                 Trace::None => {
-                    self.headers && self.dated_record_seen && (!self.tagged(line) || announces(r))
+                    self.headers
+                        && self.dated_record_seen
+                        && (!self.dated_input || r.dated() || opens_trace(r.first))
+                        && (!self.tagged(line) || announces(r))
                 }
             },
         }
@@ -752,6 +787,74 @@ fn in_box(r: &Building, line: &str) -> bool {
     !closed && line.starts_with(run)
 }
 
+/// A trace with no header of its own (a Python `Traceback`, a Java exception's line) after a
+/// record: it is that record's (a logger call given the exception: `logger.exception`,
+/// `log.debug(msg, e)`) unless the record was logged below warning and its message speaks of
+/// no failure. A JVM's uncaught exception after `INFO: Server startup in 1342 ms`, or a
+/// traceback after gunicorn's `[INFO] Worker exiting`, is another writer's error: joined, it
+/// would be hidden under an info line.
+fn takes_trace(r: &Building, trace_line: &str) -> bool {
+    let mut lines = r.text.split('\n');
+    let first = lines.next().unwrap_or("");
+    let header = read_header(first);
+    let (level, message) = match header.level {
+        Some(level) => (level, first.get(header.message_start..).unwrap_or("")),
+        // java.util.logging: the level starts the record's second line.
+        None => match lines
+            .next()
+            .and_then(|l| severity::prefix_level(l).map(|v| (v, l)))
+        {
+            Some(((level, at), second)) => (level, second.get(at..).unwrap_or("")),
+            None => return true,
+        },
+    };
+    if level >= Level::Warning || r.lines > 2 {
+        return true;
+    }
+    let message = message.trim_end();
+    if message.ends_with([':', ';', ',', '-']) {
+        return true;
+    }
+    // The exception's own message repeated as the record's (`log.info(e.getMessage(), e)`).
+    let thrown = trace_line.split_once(": ").map_or("", |(_, m)| m.trim());
+    if thrown.len() >= 8 && message.contains(thrown) {
+        return true;
+    }
+    speaks_of_failure(message)
+}
+
+/// Words with which a message announces the failure whose trace follows it.
+fn speaks_of_failure(message: &str) -> bool {
+    const WORDS: [&str; 24] = [
+        "exception",
+        "error",
+        "fail",
+        "unexpected",
+        "unable",
+        "cannot",
+        "can't",
+        "could not",
+        "couldn't",
+        "timed out",
+        "timeout",
+        "abort",
+        "crash",
+        "invalid",
+        "denied",
+        "refused",
+        "problem",
+        "ignor",
+        "retry",
+        "trace",
+        "caught",
+        "throw",
+        "not ",
+        "lost",
+    ];
+    let lower = message.to_lowercase();
+    WORDS.iter().any(|w| lower.contains(w))
+}
+
 /// The record's first line ends announcing what follows: `Health report failed:`.
 fn announces(r: &Building) -> bool {
     r.first_line().trim_end().ends_with(':')
@@ -786,6 +889,14 @@ fn bracket_tag(line: &str) -> Option<&str> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':'))
         && rest[end + 1..].starts_with(' ');
     ok.then_some(tag)
+}
+
+/// A line of this kind starts a trace of its own (a Rust panic, `Exception in thread`).
+fn opens_trace(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::TraceStart | Kind::Exception | Kind::Traceback | Kind::Goroutine
+    )
 }
 
 fn is_bullet(line: &str) -> bool {
@@ -1188,6 +1299,38 @@ mod tests {
     fn an_exception_line_that_reads_as_a_label_closes_its_traceback() {
         let input = "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nError: boom\nnext line";
         assert_eq!(starts(input), vec![1, 4]);
+    }
+
+    #[test]
+    fn a_trace_after_a_message_of_no_failure_is_another_writers() {
+        // catalina.out: the JVM prints an uncaught exception after JUL's startup lines.
+        let jul = "Nov 19, 2015 7:00:03 PM org.apache.catalina.startup.Catalina start\nINFO: Server startup in 1342 ms\njava.sql.SQLException: Fail to convert\n\tat a.b(C.java:1)";
+        assert_eq!(starts(jul), vec![1, 3]);
+        // gunicorn's master logs at INFO; the traceback is a worker's stderr.
+        let python = "2012-07-01 22:38:31 [66916] [INFO] Using worker: sync\nTraceback (most recent call last):\n  File \"manage.py\", line 20, in <module>\nImportError: No module named x\n2012-07-01 22:38:36 [66952] [INFO] Booting";
+        assert_eq!(starts(python), vec![1, 2, 5]);
+        // An info message that is the exception's own, or that announces it, keeps it.
+        let same = "2017-03-06 20:37:02,154 [ 186571]   INFO - VcsLogRefresherImpl - Not enough first block \ncom.intellij.vcs.VcsLogException: Not enough first block\n\tat a.b(C.java:1)";
+        assert_eq!(starts(same), vec![1]);
+        let colon = "2020-09-09 14:12:55,748:DEBUG:certbot.log:Exiting abnormally:\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nValueError: x";
+        assert_eq!(starts(colon), vec![1]);
+        // At warning and above the trace is always the record's.
+        let warn = "2024-01-01 10:00:00,001 WARN App - Using worker: sync\njava.io.IOException: x\n\tat a.b(C.java:1)";
+        assert_eq!(starts(warn), vec![1]);
+    }
+
+    #[test]
+    fn undated_lines_of_a_dated_input_do_not_take_the_next_lines() {
+        // uWSGI's banner warning comes before its dated lines: it is one line, like the
+        // banner lines after it.
+        let uwsgi = "*** WARNING: you are running uWSGI as root !!! ***\nyour memory page size is 4096 bytes\ndetected max file descriptor number: 1024\nMon Feb  4 16:37:00 2013 - error parsing request\nMon Feb  4 16:37:01 2013 - error parsing request\nsecond line of it";
+        assert_eq!(starts(uwsgi), vec![1, 2, 3, 4, 5]);
+        // werkzeug's bullets among its dated request lines, a script's error between them.
+        let flask = " * Serving Flask app \"app\"\n * Debug mode: on\nmkdir: ./upload_dir: No such file or directory\n * Running on http://0.0.0.0:5000/\napp.py:48: SyntaxWarning: name 'x' is assigned to before global declaration\n  global x\n * Debugger is active!";
+        assert_eq!(starts(flask), vec![1, 2, 3, 4, 5, 7]);
+        // A list announced by its record stays in it.
+        let list = "[GIN-debug] [WARNING] Running in debug mode.\n - using env:\texport GIN_MODE=release\n - using code:\tgin.SetMode(gin.ReleaseMode)\n[GIN-debug] [WARNING] Trusting all proxies.";
+        assert_eq!(starts(list), vec![1, 4]);
     }
 
     #[test]
