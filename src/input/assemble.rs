@@ -403,6 +403,34 @@ mod tests {
     }
 
     #[test]
+    fn a_margin_before_every_line_is_taken_off() {
+        // Redis in a container, its lines relayed one space in.
+        let lines = [
+            " 1:C 14 Mar 15:58:22.127 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo",
+            " 1:C 14 Mar 15:58:22.127 # Warning: no config file specified",
+            " 1:M 14 Mar 15:58:22.129 * Running mode=standalone, port=6379.",
+            " 1:M 14 Mar 15:58:22.129 # Server initialized",
+            " 1:M 14 Mar 15:58:22.129 * Ready to accept connections",
+            " 1:signal-handler (1521045227) Received SIGINT scheduling shutdown...",
+            " 1:M 14 Mar 15:58:25.001 # User requested shutdown...",
+            " 1:M 14 Mar 15:58:25.002 * Saving the final RDB snapshot before exiting.",
+        ];
+        let (plan, out) = assemble(&(lines.join("\n") + "\n"));
+        assert_eq!(plan.wrapper, Some(Wrapper::Margin(1)));
+        assert_eq!(out.len(), 8);
+        assert!(out[1].text.starts_with("1:C 14 Mar"));
+        assert_eq!(
+            crate::input::text::read_header(&out[1].text).level,
+            Some(Level::Warning)
+        );
+        // A padded number is not a margin: Factorio's uptime `   0.091` grows to `  26.300`.
+        let uptime: String = (0..10)
+            .map(|i| format!("   {i}.091 Info Main.cpp:1: x\n"))
+            .collect();
+        assert_eq!(assemble(&uptime).0.wrapper, None);
+    }
+
+    #[test]
     fn runtime_timestamps_on_every_line_are_taken_off() {
         // `kubectl logs --timestamps` of a Spring Boot pod: the kubelet stamps the trace's
         // lines too, so they continue the record the program wrote.

@@ -85,6 +85,14 @@ pub fn read_header(line: &str) -> Header {
         }
         return h;
     }
+    if let Some((seconds, end)) = redis_signal_handler(b) {
+        return Header {
+            timestamp: Some(seconds * 1000),
+            has_timestamp: true,
+            message_start: end,
+            ..Header::default()
+        };
+    }
     if looks_like_redis(b)
         && let Some(c) = redis_re().captures(line)
     {
@@ -339,6 +347,28 @@ fn syslog_host_and_tag(line: &str, after_ts: usize) -> Option<(Span, Span, usize
     ))
 }
 
+/// Redis's line from a signal handler, which cannot format a date: the pid, `:signal-handler`
+/// (`[pid | signal handler]` before 3.0), the Unix time in parentheses, the message. Returns
+/// the time and where the message starts.
+fn redis_signal_handler(b: &[u8]) -> Option<(i64, usize)> {
+    let (pid, rest) = match b.first()? {
+        b'[' => {
+            let pid = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            (pid, b[1 + pid..].strip_prefix(b" | signal handler] (")?)
+        }
+        _ => {
+            let pid = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            (pid, b[pid..].strip_prefix(b":signal-handler (")?)
+        }
+    };
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    if pid == 0 || !(9..=11).contains(&digits) || !rest[digits..].starts_with(b") ") {
+        return None;
+    }
+    let seconds = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+    Some((seconds, b.len() - rest.len() + digits + 2))
+}
+
 /// `pid:role `, `[pid] ` or `dd Mon ` as Redis starts its lines: checked before its regex
 /// runs.
 fn looks_like_redis(b: &[u8]) -> bool {
@@ -376,7 +406,10 @@ pub fn starts_record(line: &str) -> bool {
     if b.is_empty() {
         return false;
     }
-    if severity::is_glog(b) || (looks_like_redis(b) && redis_re().is_match(line)) {
+    if severity::is_glog(b)
+        || (looks_like_redis(b) && redis_re().is_match(line))
+        || redis_signal_handler(b).is_some()
+    {
         return true;
     }
     // A level before the timestamp (`<PRI>`, Ruby's `E, [`) is found by prefix_level too.
@@ -986,6 +1019,23 @@ mod tests {
         // Redis 2: `[pid] dd Mon hh:mm:ss # ...`.
         let e = parse_event("[8071] 28 Jan 21:52:28 # WARNING overcommit_memory is set to 0!");
         assert_eq!(e.level, Some(Level::Warning));
+        // Redis's signal handler writes the Unix time, no date and no level mark.
+        for (line, message) in [
+            (
+                "1:signal-handler (1521045227) Received SIGINT scheduling shutdown...",
+                "Received",
+            ),
+            (
+                "[14791 | signal handler] (1463266462) Received SIGINT",
+                "Received",
+            ),
+        ] {
+            assert!(starts_record(line), "{line}");
+            let h = read_header(line);
+            assert!(h.timestamp.is_some() && h.level.is_none(), "{line}");
+            assert!(line[h.message_start..].starts_with(message), "{line}");
+        }
+        assert!(!starts_record("1:signal-handler (12) x"));
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! `F`), docker compose's `service  | ` prefix and `kubectl logs --prefix`'s
 //! `[pod/NAME/CONTAINER] `, a time the runtime stamps on every line it relays
 //! (`docker logs --timestamps`, `kubectl logs --timestamps`, a GitHub Actions or Azure
-//! Pipelines job log: `<RFC 3339 time with fraction> <text>`), and OpenTelemetry's
+//! Pipelines job log: `<RFC 3339 time with fraction> <text>`), a margin of spaces before
+//! every line (a log pasted or relayed indented: ` 1:M 14 Mar 15:58:22.129 * Ready`), and
+//! OpenTelemetry's
 //! OTLP/JSON export (one line holds `resourceLogs[].scopeLogs[].logRecords[]`: each log
 //! record is an event, with its resource's and scope's attributes). ANSI escape sequences
 //! (colours, cursor moves) are removed from text before it is read, so they never reach the
@@ -25,6 +27,8 @@ pub enum Wrapper {
     Compose,
     KubectlPrefix,
     LineTime,
+    /// This many spaces before every line.
+    Margin(u8),
     Otlp,
 }
 
@@ -36,6 +40,7 @@ impl Wrapper {
             Wrapper::Compose => "docker compose",
             Wrapper::KubectlPrefix => "kubectl --prefix",
             Wrapper::LineTime => "runtime timestamps",
+            Wrapper::Margin(_) => "margin",
             Wrapper::Otlp => "OTLP/JSON",
         }
     }
@@ -142,7 +147,30 @@ pub fn detect(sample: &str) -> Option<Wrapper> {
     if count > 0 && count * 2 > n {
         return Some(LINE_WRAPPERS[best]);
     }
-    line_time_wrapped(sample).then_some(Wrapper::LineTime)
+    if line_time_wrapped(sample) {
+        return Some(Wrapper::LineTime);
+    }
+    margin(sample).map(Wrapper::Margin)
+}
+
+/// The spaces every non-blank line of the sample starts with (at least eight lines): a
+/// margin the writer's lines did not have. Lines without it are read as they are. Spaces
+/// before a number are its padding, not a margin (Factorio's `%8.3f` uptime: `   0.091`
+/// grows to `  26.300`).
+fn margin(sample: &str) -> Option<u8> {
+    let mut width = usize::MAX;
+    let (mut n, mut numbers) = (0, 0);
+    for line in sample.lines().filter(|l| !l.trim().is_empty()).take(50) {
+        n += 1;
+        let text = line.trim_start_matches(' ');
+        width = width.min(line.len() - text.len());
+        if width == 0 {
+            return None;
+        }
+        let token = text.split(' ').next().unwrap_or("");
+        numbers += usize::from(token.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+    }
+    (n >= 8 && numbers * 2 < n).then(|| u8::try_from(width).unwrap_or(u8::MAX))
 }
 
 /// A runtime stamps every line it relays: nine in ten of the sample's lines (blank ones
@@ -235,6 +263,19 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 level: None,
             })
         }
+        Wrapper::Margin(width) => Some(Unwrapped {
+            text: Cow::Borrowed(line.get(usize::from(width)..).filter(|_| {
+                line.as_bytes()
+                    .iter()
+                    .take(usize::from(width))
+                    .all(|&b| b == b' ')
+            })?),
+            stream: Cow::Borrowed(""),
+            service: None,
+            timestamp: None,
+            partial: false,
+            level: None,
+        }),
         // Many records to a line: see [`otlp_records`].
         Wrapper::Otlp => None,
         Wrapper::KubectlPrefix => {
