@@ -81,6 +81,9 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         if let Some(level) = keyed_level(&rest[start..end], &rest[end..]) {
             return Some(Found { level, start, end });
         }
+        if let Some(level) = glib_level(&rest[start..end], &rest[end..]) {
+            return Some(Found { level, start, end });
+        }
         let tab_delimited =
             (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
         let first_after_ts = only_numbers_so_far && after_timestamp;
@@ -166,6 +169,21 @@ fn pid_tid_before(head: &str) -> bool {
                 && q.bytes().all(|c| c.is_ascii_digit())
         })
     })
+}
+
+/// GLib's log line (`(gnome-shell:6966): Gjs-WARNING **: 16:52:58.123: msg`): the log
+/// domain, a dash and the level, then ` **`. `ERROR` always aborts the program; GLib calls
+/// `CRITICAL` a critical warning, one that points at a bug: an error.
+fn glib_level(tok: &str, after: &str) -> Option<Level> {
+    if !after.starts_with(" **") {
+        return None;
+    }
+    match tok.rsplit('-').next()? {
+        "ERROR" => Some(Level::Fatal),
+        "CRITICAL" => Some(Level::Error),
+        "WARNING" => Some(Level::Warning),
+        _ => None,
+    }
 }
 
 /// A header token that names its level with a key: a logfmt pair after a prefix
@@ -288,6 +306,17 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
         && word.len() >= 4
         && is_upper_word(word)
         && let Some(level) = Level::from_name(word)
+    {
+        return Some(whole(level));
+    }
+    // cloud-init's `cc_final_message.py[WARNING]:` (`%(filename)s[%(levelname)s]:`): a
+    // name, then the level in brackets.
+    if let Some(open) = tok.find('[')
+        && open > 0
+        && let Some(inner) = tok[open + 1..].strip_suffix("]:")
+        && inner.len() >= 4
+        && is_upper_word(inner)
+        && let Some(level) = Level::from_name(inner)
     {
         return Some(whole(level));
     }

@@ -3,7 +3,7 @@
 //! when none was written.
 
 use super::severity;
-use super::time::parse_timestamp;
+use super::time::{localized_month, parse_timestamp};
 use crate::event::{Dimension, Event};
 use crate::fingerprint::stack;
 use crate::level::Level;
@@ -117,13 +117,22 @@ pub fn read_header(line: &str) -> Header {
             ..Header::default()
         };
     }
+    if first.is_ascii_digit()
+        && let Some((level, message_start)) = elapsed_level(line)
+    {
+        return Header {
+            level: Some(level),
+            message_start,
+            ..Header::default()
+        };
+    }
     let line_level = severity::prefix_level(line);
     let (prefix, after_prefix) = match line_level {
         Some((level, end)) if level_before_timestamp(b) => (Some(level), end),
         _ => (None, 0),
     };
     let rest = &line[after_prefix..];
-    if may_start_with_timestamp(rest.as_bytes())
+    let stamp = if may_start_with_timestamp(rest.as_bytes())
         && let Some(m) = header_re().find(rest)
     {
         // The match is `[`? timestamp `]`? separators: the timestamp is what is left once
@@ -132,7 +141,13 @@ pub fn read_header(line: &str) -> Header {
             .as_str()
             .trim_start_matches('[')
             .trim_end_matches(|c: char| c == ']' || c == '|' || c == ':' || c.is_whitespace());
-        let after = after_prefix + m.end();
+        Some((Cow::Borrowed(ts), m.end()))
+    } else {
+        localized_syslog_stamp(rest).map(|(ts, end)| (Cow::Owned(ts), end))
+    };
+    if let Some((ts, end)) = stamp {
+        let ts = ts.as_ref();
+        let after = after_prefix + end;
         let mut h = Header {
             timestamp: parse_timestamp(ts),
             has_timestamp: true,
@@ -153,6 +168,11 @@ pub fn read_header(line: &str) -> Header {
             if h.level.is_none() && inner.level.is_some() {
                 h.level = inner.level;
                 h.message_start = msg + pad + inner.message_start;
+            } else if h.level.is_none()
+                && let Some(f) = severity::header_level(&line[msg + pad..], false)
+            {
+                // A level among the message's first tokens: `level=error msg=...`.
+                h.level = Some(f.level);
             }
             return h;
         }
@@ -268,6 +288,25 @@ fn uptime_stamp(b: &[u8]) -> Option<usize> {
         })
 }
 
+/// Seconds since the program started, as `%8.3f` pads them, then a level word (Factorio:
+/// `  26.300 Warning TransmissionControlHelper.cpp:172: ...`): the level and where the
+/// message starts. No time of day, so not a timestamp.
+fn elapsed_level(line: &str) -> Option<(Level, usize)> {
+    let t = line.trim_start_matches(' ');
+    let b = t.as_bytes();
+    let int = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=7).contains(&int)
+        || b.get(int) != Some(&b'.')
+        || !b.get(int + 1..int + 4)?.iter().all(u8::is_ascii_digit)
+        || b.get(int + 4) != Some(&b' ')
+    {
+        return None;
+    }
+    let after = int + 5;
+    let f = severity::header_level(&t[after..], true).filter(|f| f.start == 0)?;
+    Some((f.level, line.len() - t.len() + after + f.end))
+}
+
 /// A dated line indented as a whole: Consul's agent streams its log 4 spaces in, under its
 /// banner. Only a timestamp makes an indented line a header: an indented level word or
 /// anything else is a record's continuation.
@@ -276,10 +315,13 @@ fn indented_header(line: &str) -> Header {
     let indent = line.len() - t.len();
     if !may_start_with_timestamp(t.as_bytes()) || !header_re().is_match(t) {
         // MSBuild's summary repeats each diagnostic indented under its target.
-        return match severity::msbuild_diagnostic(t) {
-            Some((level, end)) => Header {
+        let found = severity::msbuild_diagnostic(t)
+            .map(|(level, end)| (level, indent + end))
+            .or_else(|| elapsed_level(line));
+        return match found {
+            Some((level, message_start)) => Header {
                 level: Some(level),
-                message_start: indent + end,
+                message_start,
                 ..Header::default()
             },
             None => Header::default(),
@@ -316,6 +358,58 @@ fn clf_timestamp(line: &str) -> Option<(&str, usize)> {
 }
 
 /// A BSD syslog timestamp: `Mmm dd hh:mm:ss`, no year.
+/// A syslog timestamp in a locale's month names (`journalctl` under `LANG=ru_RU.UTF-8`:
+/// `ноя 20 16:52:58`; `févr. 14 09:01:22`): the stamp in English, for [`parse_timestamp`]
+/// and the syslog reading after it, and where the separators after it end.
+fn localized_syslog_stamp(rest: &str) -> Option<(String, usize)> {
+    let b = rest.as_bytes();
+    let first = *b.first()?;
+    if !(first.is_ascii_alphabetic() || first >= 0xC3) {
+        return None;
+    }
+    let word_end = rest
+        .char_indices()
+        .take(7)
+        .find(|(_, c)| !c.is_alphabetic())
+        .map(|(i, _)| i)?;
+    let mut i = word_end + usize::from(b.get(word_end) == Some(&b'.'));
+    let spaces = b[i..].iter().take_while(|&&c| c == b' ').count();
+    let day_len = b[i + spaces..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if !(1..=2).contains(&spaces) || !(1..=2).contains(&day_len) {
+        return None;
+    }
+    i += spaces;
+    let day = &rest[i..i + day_len];
+    i += day_len;
+    let time = b.get(i + 1..i + 9)?;
+    let digit = |k: usize| time[k].is_ascii_digit();
+    if b[i] != b' '
+        || !(digit(0) && digit(1) && digit(3) && digit(4) && digit(6) && digit(7))
+        || time[2] != b':'
+        || time[5] != b':'
+    {
+        return None;
+    }
+    let time = &rest[i + 1..i + 9];
+    i += 9;
+    // Checked last: a word, a day and a time of day are rare outside a timestamp.
+    let month = localized_month(&rest[..word_end])?;
+    let fraction = match b.get(i) {
+        Some(b'.') => 1 + b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count(),
+        _ => 0,
+    };
+    let fraction_text = &rest[i..i + fraction];
+    i += fraction;
+    if i < b.len() && b[i] != b' ' {
+        return None;
+    }
+    let end = i + b[i..].iter().take_while(|&&c| c == b' ').count();
+    Some((format!("{month} {day:>2} {time}{fraction_text}"), end))
+}
+
 fn is_syslog_stamp(ts: &str) -> bool {
     let b = ts.as_bytes();
     b.len() == 15 && b[0].is_ascii_uppercase() && b[3] == b' ' && b[9] == b':'
@@ -415,6 +509,7 @@ pub fn starts_record(line: &str) -> bool {
     // A level before the timestamp (`<PRI>`, Ruby's `E, [`) is found by prefix_level too.
     (may_start_with_timestamp(b) && header_re().is_match(line))
         || severity::prefix_level(line).is_some()
+        || localized_syslog_stamp(line).is_some()
         || line.starts_with("[pid: ")
         || clf_timestamp(line).is_some()
         || super::logfmt::opens_line(line)
@@ -1079,6 +1174,86 @@ mod tests {
         );
         assert_eq!(e.level, Some(Level::Error));
         assert_eq!(e.message, "mod_jk child workerEnv in error state 6");
+    }
+
+    #[test]
+    fn levels_and_times_of_more_writers() {
+        // (line, level, dated, message)
+        let cases = [
+            // journalctl under a Russian or French locale: `%b` in the locale's words.
+            (
+                "ноя 20 16:52:58 userpc ubuntu-report[6782]: level=error msg=\"not delivered\"",
+                Some(Level::Error),
+                true,
+                "level=error msg=\"not delivered\"",
+            ),
+            (
+                "févr. 14 09:01:22 host sshd[42]: Accepted publickey for root",
+                None,
+                true,
+                "Accepted publickey for root",
+            ),
+            // Factorio: seconds since start as `%8.3f`, then the level.
+            (
+                "  26.300 Warning TransmissionControlHelper.cpp:172: Fragment 0001 failed",
+                Some(Level::Warning),
+                false,
+                "TransmissionControlHelper.cpp:172: Fragment 0001 failed",
+            ),
+            (
+                "1234.567 Error GlobalModSettings.cpp:107: Failed to migrate",
+                Some(Level::Error),
+                false,
+                "GlobalModSettings.cpp:107: Failed to migrate",
+            ),
+            (
+                "   0.043 Operating system: Linux",
+                None,
+                false,
+                "0.043 Operating system: Linux",
+            ),
+            // GLib's `Domain-LEVEL **:` through journald.
+            (
+                "Nov 20 16:52:58 pc gnome-shell[66]: (gnome-shell:66): Gjs-WARNING **: 16:52:58.123: x",
+                Some(Level::Warning),
+                true,
+                "(gnome-shell:66): Gjs-WARNING **: 16:52:58.123: x",
+            ),
+            (
+                "Nov 20 16:52:58 pc gnome-shell[66]: (gnome-shell:66): GLib-GIO-CRITICAL **: x",
+                Some(Level::Error),
+                true,
+                "(gnome-shell:66): GLib-GIO-CRITICAL **: x",
+            ),
+            // cloud-init's `%(filename)s[%(levelname)s]:`.
+            (
+                "2021-05-07 22:49:24,374 - cc_final_message.py[WARNING]: Used fallback datasource",
+                Some(Level::Warning),
+                true,
+                "Used fallback datasource",
+            ),
+        ];
+        for (line, level, dated, message) in cases {
+            let e = parse_event(line);
+            assert_eq!(e.level, level, "{line}");
+            assert_eq!(e.timestamp.is_some(), dated, "{line}");
+            assert_eq!(e.message, message, "{line}");
+        }
+        assert_eq!(
+            localized_syslog_stamp("Mai  3 10:00:00 x").map(|s| s.0),
+            Some("May  3 10:00:00".into())
+        );
+        for not_a_stamp in [
+            "mars 3 heures",
+            "Nov 20 16:52",
+            "Status 20 16:52:58 ok",
+            "ноя 20 16:52:58x",
+        ] {
+            assert!(
+                localized_syslog_stamp(not_a_stamp).is_none(),
+                "{not_a_stamp}"
+            );
+        }
     }
 
     #[test]
