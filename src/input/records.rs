@@ -509,6 +509,19 @@ impl Joiner {
                 }
             },
             Kind::Other if indented_under_prefix(r, line) => true,
+            // The rows of a text table drawn line by line go on with its first border
+            // (cloud-init's `ci-info: | Device |  Up  |`); a title bar (`ci-info:
+            // +++++Route IPv4 info+++++`) opens the next table.
+            Kind::Other
+                if !after_blank
+                    && table_row(line).is_some_and(|(prefix, title)| {
+                        !title
+                            && table_row(r.text.rsplit('\n').next().unwrap_or(""))
+                                .is_some_and(|(p, _)| p == prefix)
+                    }) =>
+            {
+                true
+            }
             // A compiler's source excerpt under its diagnostic: `86 | instance Asset Loan
             // where` (GHC, rustc).
             Kind::Other if is_gutter(line) && is_diagnostic(r) => true,
@@ -572,9 +585,10 @@ fn continues_postgres_report(r: &Building, line: &str) -> bool {
 fn postgres_field_at(line: &str) -> Option<usize> {
     let head = &line.as_bytes()[..line.len().min(160)];
     let at = memchr::memmem::find(head, b":  ")?;
-    // `at` and the space are ASCII bytes: char boundaries.
-    let space = memchr::memrchr(b' ', &head[..at])?;
-    severity::is_postgres_detail(&line[space + 1..at]).then_some(space)
+    // `at` and the space are ASCII bytes: char boundaries. Without a log_line_prefix the
+    // field's name opens the line.
+    let name_start = memchr::memrchr(b' ', &head[..at]).map_or(0, |space| space + 1);
+    severity::is_postgres_detail(&line[name_start..at]).then_some(name_start.saturating_sub(1))
 }
 
 /// The record's last line is a stack frame of a Java or Node trace.
@@ -667,6 +681,14 @@ fn relays_trace(r: &Building, line: &str) -> bool {
                 Kind::Other => go && (next.trim_end().ends_with(')') || is_go_file_line(next)),
                 Kind::Exception => python && r.lines > 1,
                 _ => false,
+            };
+        }
+        // Android's crash report (RuntimeInit): `FATAL EXCEPTION: main`, `Process: pkg,
+        // PID: n`, then the throwable, every line under AndroidRuntime's prefix.
+        if inner.starts_with("FATAL EXCEPTION: ") {
+            return match classify(next) {
+                Kind::Continuation | Kind::Exception => true,
+                _ => r.lines == 1 && next.starts_with("Process: "),
             };
         }
         // A message logged with a throwable, each line of it under the message's prefix
@@ -889,6 +911,19 @@ fn bracket_tag(line: &str) -> Option<&str> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':'))
         && rest[end + 1..].starts_with(' ');
     ok.then_some(tag)
+}
+
+/// A row of a text table (`+------+-----+`, `| lo | True |`), after an optional prefix that
+/// every row repeats: the prefix, and whether the row is a title bar (`+++ Title +++`).
+fn table_row(line: &str) -> Option<(&str, bool)> {
+    let start = line.find(['+', '|'])?;
+    let (prefix, row) = line.split_at(start);
+    let row = row.trim_end();
+    let ok = start <= 40 && row.len() >= 3 && row.ends_with(['+', '|']);
+    ok.then(|| {
+        let title = row.starts_with("++") && row.bytes().any(|b| b.is_ascii_alphabetic());
+        (prefix, title)
+    })
 }
 
 /// A line of this kind starts a trace of its own (a Rust panic, `Exception in thread`).
@@ -1331,6 +1366,36 @@ mod tests {
         // A list announced by its record stays in it.
         let list = "[GIN-debug] [WARNING] Running in debug mode.\n - using env:\texport GIN_MODE=release\n - using code:\tgin.SetMode(gin.ReleaseMode)\n[GIN-debug] [WARNING] Trusting all proxies.";
         assert_eq!(starts(list), vec![1, 4]);
+    }
+
+    #[test]
+    fn tables_reports_and_crashes_of_more_writers() {
+        // cloud-init draws its tables a row per line, each under `ci-info: `.
+        let tables = "Cloud-init v. 21.1 running 'init' at Fri, 07 May 2021 23:09:01 +0000.\n\
+ci-info: ++++++++++Net device info++++++++++\n\
+ci-info: +--------+------+-----------+\n\
+ci-info: | Device |  Up  |  Address  |\n\
+ci-info: +--------+------+-----------+\n\
+ci-info: |   lo   | True | 127.0.0.1 |\n\
+ci-info: +--------+------+-----------+\n\
+ci-info: +++++++Route IPv4 info+++++++\n\
+ci-info: +-------+-------------+\n\
+ci-info: | Route | Destination |\n\
+ci-info: no authorized SSH keys fingerprints found for user x.";
+        assert_eq!(starts(tables), vec![1, 2, 8, 11]);
+        // PostgreSQL without a log_line_prefix: the fields still follow their report.
+        let pg = "LOG:  autovacuum launcher started\nERROR:  missing FROM-clause entry for table \"k\"\nSTATEMENT:  SELECT * FROM r ORDER BY k.name\nLOG:  unexpected EOF on client connection";
+        assert_eq!(starts(pg), vec![1, 2, 4]);
+        // Android's crash report: every line under AndroidRuntime's prefix.
+        let crash = "02-28 13:55:05.936  5118  5166 E AndroidRuntime: FATAL EXCEPTION: Thread-5\n\
+02-28 13:55:05.936  5118  5166 E AndroidRuntime: Process: com.example, PID: 5118\n\
+02-28 13:55:05.936  5118  5166 E AndroidRuntime: java.lang.IllegalStateException: Not allowed\n\
+02-28 13:55:05.936  5118  5166 E AndroidRuntime: \tat android.app.ContextImpl.start(ContextImpl.java:1701)\n\
+02-28 14:06:12.844   781   781 F libc    : crash_dump helper failed to exec\n\
+02-28 14:06:42.865  6117  6117 E AndroidRuntime: FATAL EXCEPTION: main";
+        let got = join(crash);
+        assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 5, 6]);
+        assert_eq!(parse_event(&got[1].1).level, Some(Level::Fatal));
     }
 
     #[test]

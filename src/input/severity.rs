@@ -381,11 +381,17 @@ fn single_letter_level(letter: u8, after: &str) -> Option<Level> {
                     file.contains('.') && line.bytes().all(|b| b.is_ascii_digit())
                 })
     };
+    // logcat's threadtime pads a short tag before its colon: `F libc    : ...`.
+    let padded_tag = |t: &str| {
+        let after_tag = &after.trim_start()[t.len()..];
+        after_tag.starts_with(' ') && after_tag.trim_start().starts_with(": ")
+    };
     let component = after.split_whitespace().next().is_some_and(|t| {
         t.starts_with('[')
             || (t.len() >= 2 && is_upper_word(t))
             || (t.len() > 1 && t.ends_with(':'))
             || glog_source(t)
+            || padded_tag(t)
     });
     if !component {
         return None;
