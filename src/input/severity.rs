@@ -575,12 +575,11 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         {
             return Some((level, end + 1 + word.len()));
         }
-        // What reported it, then its level: Firefox's `JavaScript error: ...`, `JavaScript
-        // warning: ...`, PHP's display `Fatal error: ...`.
+        // What reported it (one to three words), then its level: Firefox's `JavaScript
+        // error: ...`, PHP's display `Fatal error: ...`, mutter's `Window manager warning:
+        // ...`, Django's `Internal Server Error: /path`.
         if first.is_ascii_uppercase()
-            && (2..=20).contains(&end)
-            && b[..end].iter().all(u8::is_ascii_alphabetic)
-            && !line[..end].ends_with("Error")
+            && let Some(end) = reporter_end(b)
         {
             let rest = &line[end..];
             for (word, level) in [
@@ -639,6 +638,35 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
 
 /// What follows a label when there is nothing to report: a number (a measure, `Training
 /// error: 0.0123`), or Go's and others' empty values (`err: <nil>`, `error: none`).
+/// The end of the one to three words that open a line and name what reports a level after
+/// them: letters only, at most 30 bytes, the last one not itself `...Error`.
+fn reporter_end(b: &[u8]) -> Option<usize> {
+    let mut end = 0;
+    for word in 0..3 {
+        let len = b[end..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if len < 2 || end + len > 30 {
+            return None;
+        }
+        let next = end + len;
+        let level_next = |w: &[u8]| b[next..].starts_with(w);
+        if level_next(b" error: ")
+            || level_next(b" Error: ")
+            || level_next(b" warning: ")
+            || level_next(b" Warning: ")
+        {
+            return (!b[end..next].ends_with(b"Error")).then_some(next);
+        }
+        if word == 2 || b.get(next) != Some(&b' ') {
+            return None;
+        }
+        end = next + 1;
+    }
+    None
+}
+
 fn is_empty_value(value: &str) -> bool {
     let v = value.trim();
     let first = v.split([' ', ',', ';']).next().unwrap_or("");
@@ -1051,6 +1079,9 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     if parts.first().is_some_and(|p| is_shell_error(p)) {
         return Some((Level::Error, "a shell error"));
     }
+    if parts.first().is_some_and(|p| is_system_error_report(p)) {
+        return Some((Level::Error, "a failed system call reported by a program"));
+    }
     // What build tools and R print when they stop, at the start of a line of its own.
     if let Some(first) = parts.first().and_then(|p| p.lines().next()) {
         if first.trim_end() == "Execution halted" {
@@ -1145,6 +1176,61 @@ fn is_shell_error(text: &str) -> bool {
         && digits > 0
         && rest[digits..].starts_with(": ")
         && rest.len() > digits + 2
+}
+
+/// The text the C library gives a failed system call's error number (glibc's `strerror`;
+/// Go writes the same texts in lower case): the most common ones.
+const SYSTEM_ERRORS: [&str; 24] = [
+    "No such file or directory",
+    "Permission denied",
+    "Connection refused",
+    "Address already in use",
+    "Cannot allocate memory",
+    "No space left on device",
+    "Too many open files",
+    "Broken pipe",
+    "Connection reset by peer",
+    "Connection timed out",
+    "Operation not permitted",
+    "Is a directory",
+    "Not a directory",
+    "File exists",
+    "Resource temporarily unavailable",
+    "Network is unreachable",
+    "No route to host",
+    "Read-only file system",
+    "Device or resource busy",
+    "Input/output error",
+    "Bad file descriptor",
+    "Directory not empty",
+    "Text file busy",
+    "Disk quota exceeded",
+];
+
+/// A program's report of a failed system call, as `perror(3)` and `err(3)` write it: the
+/// program's name, a colon, what failed, and the error's text last (`mkdir: ./upload:
+/// No such file or directory`, `cat: can't open '/x': No such file or directory`). A
+/// relay's key (`stderr: ...`, `msg: ...`) is not a program's name.
+fn is_system_error_report(text: &str) -> bool {
+    let line = text.lines().next().unwrap_or("").trim_end();
+    let Some((name, _)) = line.split_once(": ") else {
+        return false;
+    };
+    let relay_key = matches!(
+        name,
+        "msg" | "message" | "stderr" | "stdout" | "output" | "reason" | "detail" | "cause"
+    );
+    let tail = |e: &str| {
+        line.len() > e.len()
+            && line.is_char_boundary(line.len() - e.len())
+            && line[line.len() - e.len()..].eq_ignore_ascii_case(e)
+            && (line[..line.len() - e.len()].ends_with(": ")
+                || line[..line.len() - e.len()].ends_with("] "))
+    };
+    (1..=64).contains(&name.len())
+        && !name.contains(' ')
+        && !relay_key
+        && SYSTEM_ERRORS.iter().any(|e| tail(e))
 }
 
 /// A request line answered with a 5xx status, which HTTP defines as the server's failure
@@ -1508,6 +1594,25 @@ mod tests {
                 Some(Level::Error),
             ),
             ("parsed config: line 16: ok", None),
+            // perror(3)/err(3): a program, what failed, the error's text last.
+            (
+                "mkdir: ./upload_dir: No such file or directory",
+                Some(Level::Error),
+            ),
+            (
+                "cat: can't open '/local/out.txt': No such file or directory",
+                Some(Level::Error),
+            ),
+            (
+                "/venv/bin/python: can't open file '/x/main.py': [Errno 2] No such file or directory",
+                Some(Level::Error),
+            ),
+            ("stderr: mkdir: /mnt/x: File exists", None),
+            ("checked: the file exists", None),
+            (
+                "Disk check: no such file or directory found, creating it",
+                None,
+            ),
             (
                 "systemd[1]: kubelet.service: main process exited, code=exited, status=255/n/a",
                 Some(Level::Error),

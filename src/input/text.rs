@@ -831,6 +831,18 @@ mod tests {
             Some(Level::Fatal)
         );
         assert_eq!(parse_event("Terminal error count: 0").level, None);
+        for (line, level) in [
+            (
+                "Window manager warning: Overwriting existing binding of keysym 37",
+                Some(Level::Warning),
+            ),
+            ("Internal Server Error: /admin/", Some(Level::Error)),
+            ("Mean squared error: 0.0123", None),
+            ("One two three four error: x", None),
+            ("TypeError error: x", None),
+        ] {
+            assert_eq!(parse_event(line).level, level, "{line}");
+        }
         // Python's warnings module; banners' levels.
         let e = parse_event(
             "/venv/lib/python3.12/site-packages/airflow/routes/__init__.py:48: RemovedInAirflow3Warning: use x",
