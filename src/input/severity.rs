@@ -1289,7 +1289,15 @@ fn is_rails_exception(parts: &[&str]) -> bool {
         && class.split("::").all(constant)
         && parts
             .iter()
-            .any(|p| p.contains(".rb:") && (p.contains(":in `") || p.contains(":in '")))
+            .any(|p| ruby_source_line(p) && (p.contains(":in `") || p.contains(":in '")))
+}
+
+/// A line of a Ruby backtrace names a Ruby file or a template Rails compiles to Ruby
+/// (`app/views/home.html.erb:160:in ...`).
+fn ruby_source_line(text: &str) -> bool {
+    [".rb:", ".erb:", ".haml:", ".slim:", ".builder:"]
+        .iter()
+        .any(|ext| text.contains(ext))
 }
 
 /// Ruby's report of an uncaught exception: `file.rb:12:in 'method': message (Class)`.
@@ -1358,6 +1366,9 @@ mod tests {
             Some((Level::Error, "a Rails exception with its backtrace"))
         );
         assert_eq!(infer(&["Started GET (x):"], false), None);
+        // A template's error: its backtrace names the template.
+        let template = "ActionView::Template::Error (theme/avatar.png isn't precompiled):\n    160:   <%= image_tag \"theme/avatar.png\" %>\n  app/views/static_pages/home.html.erb:160:in `_app_views_home'";
+        assert_eq!(infer(&[template], false).map(|x| x.0), Some(Level::Error));
         assert_eq!(
             infer(
                 &["Processing by UsersController#show (json):\n  a.rb:1:in `x'"],
