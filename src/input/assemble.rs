@@ -171,7 +171,7 @@ impl Assembler {
             _ => None,
         };
         let joining = match self.plan.format {
-            Format::Text => Joining::Text(Joiner::new(sample)),
+            Format::Text => Joining::Text(Joiner::with_level_column(sample, level_column)),
             Format::Ndjson if self.plan.json_multiline => Joining::Json(JsonJoiner::default()),
             _ => Joining::Lines,
         };

@@ -211,6 +211,8 @@ pub struct Joiner {
     /// The headers are timestamps: only a dated record's message goes on over plain lines
     /// (a banner's undated `*** WARNING: ... ***` is a line of its own).
     dated_input: bool,
+    /// The whitespace field that holds the level of the input's records, if it has one.
+    level_column: Option<usize>,
     /// Every line opens with the number of its record (npm's debug log: `7 silly cache add
     /// parsed spec Result {` and the object's lines after it, each under the same `7`).
     numbered: bool,
@@ -240,13 +242,25 @@ pub struct Joiner {
 impl Joiner {
     /// `sample` is the start of the input, used to decide whether it has headers.
     pub fn new(sample: &str) -> Joiner {
+        Joiner::with_level_column(sample, None)
+    }
+
+    /// As [`Joiner::new`], for an input whose records write their level in a fixed
+    /// whitespace field (see [`super::level_column`]): a line with a level there opens a
+    /// record, as a header does.
+    pub fn with_level_column(sample: &str, level_column: Option<usize>) -> Joiner {
         let mut candidates = 0usize;
         let mut with_header = 0usize;
         let mut dated = 0usize;
         let mut indented = 0usize;
         let mut tags: Vec<(&str, usize)> = Vec::new();
         for line in sample.lines().take(200) {
-            let kind = classify(line);
+            let mut kind = classify(line);
+            if kind == Kind::Other
+                && level_column.is_some_and(|c| super::level_column::read(line, c).is_some())
+            {
+                kind = Kind::Header;
+            }
             if kind == Kind::Other
                 && let Some(tag) = bracket_tag(line)
             {
@@ -279,6 +293,7 @@ impl Joiner {
         Joiner {
             headers,
             dated_input,
+            level_column,
             numbered: numbered_records(sample),
             indented_headers: indented > 0 && indented * 2 >= dated,
             current: None,
@@ -305,6 +320,13 @@ impl Joiner {
     /// order they started: one per call, the rest on later calls and from [`Self::finish`]).
     pub fn push(&mut self, line_no: u64, line: &str) -> Option<Record> {
         let mut kind = classify(line);
+        if kind == Kind::Other
+            && self
+                .level_column
+                .is_some_and(|c| super::level_column::read(line, c).is_some())
+        {
+            kind = Kind::Header;
+        }
         if kind == Kind::Blank {
             if self.current.is_some() {
                 self.blanks += 1;
@@ -488,7 +510,21 @@ impl Joiner {
                 // `logger.exception(...)`: the traceback follows the record's header line
                 // (and the lines of its message) directly; so does `exc_info=True` at any
                 // level (botocore logs its retries' tracebacks at DEBUG).
-                !after_blank && r.header && r.trace == Trace::None && takes_trace(r, line)
+                // A line without a header takes the traceback when it announces a failure
+                // (Django's `Invalid HTTP_HOST header: ...` with its traceback under
+                // runserver's bare `%(message)s`), not after `Starting worker`.
+                !after_blank
+                    && r.trace == Trace::None
+                    && if r.header {
+                        takes_trace(r, line)
+                    } else {
+                        r.lines == 1 && {
+                            // A shell's report of a failed command is whole on its line.
+                            let first = r.first_line().trim_end();
+                            (first.ends_with(':') || speaks_of_failure(first))
+                                && !severity::is_shell_error(first)
+                        }
+                    }
             }
             Kind::Goroutine => {
                 r.trace == Trace::Go || r.text.contains("panic") || r.text.contains("SIGQUIT")
@@ -1396,6 +1432,41 @@ ci-info: no authorized SSH keys fingerprints found for user x.";
         let got = join(crash);
         assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 5, 6]);
         assert_eq!(parse_event(&got[1].1).level, Some(Level::Fatal));
+    }
+
+    #[test]
+    fn a_level_column_opens_records_and_a_failure_takes_its_traceback() {
+        // Play 1 writes the thread first, then the time and the level: no header shape, but
+        // a level column; its error report goes on over blank and plain lines.
+        let play = "main 2011-05-01 10:56:22  INFO ~ Starting app\n\
+main 2011-05-01 10:56:22  INFO ~ Module crud is available\n\
+main 2011-05-01 10:56:22  INFO ~ Module rabbitmq is available\n\
+main 2011-05-01 10:56:23  WARN ~ staticDir path must end with /\n\
+play-thread-1 2011-05-01 10:59:24 ERROR ~ niceThrowable \n\
+\n\
+@66a1gkkjg\n\
+Action not found\n\
+\n\
+play.exceptions.ActionNotFoundException: Action Module.index not found\n\
+\tat play.mvc.ActionInvoker.getActionMethod(ActionInvoker.java:582)\n\
+main 2011-05-01 11:00:49  INFO ~ Starting app";
+        let column = crate::input::level_column::detect(play);
+        assert_eq!(column, Some(3));
+        let mut j = Joiner::with_level_column(play, column);
+        let mut got = Vec::new();
+        for (i, line) in play.lines().enumerate() {
+            got.extend(j.push(i as u64 + 1, line).map(|r| r.0));
+        }
+        while let Some(r) = j.finish() {
+            got.push(r.0);
+        }
+        assert_eq!(got, vec![1, 2, 3, 4, 5, 12]);
+        // Django's runserver prints the security logger's message, then its traceback.
+        let django = "Invalid HTTP_HOST header: '127.0.0.1:8000'. You may need to add '127.0.0.1' to ALLOWED_HOSTS.\nTraceback (most recent call last):\n  File \"/x.py\", line 1, in get_host\ndjango.core.exceptions.DisallowedHost: Invalid HTTP_HOST header\n[01/Dec/2026 10:00:00] \"GET / HTTP/1.1\" 400 59";
+        assert_eq!(starts(django), vec![1, 5]);
+        // A shell's error is whole on its line.
+        let shell = "/srv/start.sh: line 16: exec: gunicorn: not found\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nImportError: x";
+        assert_eq!(starts(shell), vec![1, 2]);
     }
 
     #[test]

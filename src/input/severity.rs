@@ -280,6 +280,16 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
         {
             return Level::from_name(level).map(whole);
         }
+        // A kind of notice, then its level: Ansible's `[DEPRECATION WARNING]:`.
+        if let Some((kind, word)) = inner.rsplit_once(' ')
+            && kind.len() >= 3
+            && is_upper_word(kind)
+            && word.len() >= 4
+            && is_upper_word(word)
+            && let Some(level) = Level::from_name(word)
+        {
+            return Some(whole(level));
+        }
         // env_logger's `[ERROR app]`: the level, then the target.
         if let Some((word, _)) = inner.split_once(' ')
             && word.len() >= 4
@@ -1100,6 +1110,9 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     if parts.first().is_some_and(|p| server_error_response(p)) {
         return Some((Level::Error, "an HTTP 5xx response"));
     }
+    if let Some(level) = parts.first().and_then(|p| django_response(p)) {
+        return Some((level, "Django's line for an HTTP 4xx or 5xx response"));
+    }
     // Node and browsers: `TypeError: x` over `    at f (file.js:1:2)` frames (the error line
     // may be in the message and the frames in the stack; Node 10's util.inspect writes
     // `{ Error: x` with the frames inside the braces).
@@ -1166,7 +1179,7 @@ pub fn message_id_level(text: &str) -> Option<Level> {
 }
 
 /// bash's message for an error in a script: the script's name, `line N`, the message.
-fn is_shell_error(text: &str) -> bool {
+pub fn is_shell_error(text: &str) -> bool {
     let Some((name, rest)) = text.split_once(": line ") else {
         return false;
     };
@@ -1231,6 +1244,65 @@ fn is_system_error_report(text: &str) -> bool {
         && !name.contains(' ')
         && !relay_key
         && SYSTEM_ERRORS.iter().any(|e| tail(e))
+}
+
+/// HTTP's reason phrases for the client's (4xx) and the server's (5xx) failures (RFC 9110).
+const CLIENT_ERRORS: [&str; 24] = [
+    "Bad Request",
+    "Unauthorized",
+    "Payment Required",
+    "Forbidden",
+    "Not Found",
+    "Method Not Allowed",
+    "Not Acceptable",
+    "Request Timeout",
+    "Conflict",
+    "Gone",
+    "Length Required",
+    "Precondition Failed",
+    "Request Entity Too Large",
+    "Payload Too Large",
+    "Content Too Large",
+    "Unsupported Media Type",
+    "Range Not Satisfiable",
+    "Expectation Failed",
+    "Misdirected Request",
+    "Unprocessable Entity",
+    "Unprocessable Content",
+    "Locked",
+    "Precondition Required",
+    "Too Many Requests",
+];
+const SERVER_ERRORS: [&str; 6] = [
+    "Internal Server Error",
+    "Not Implemented",
+    "Bad Gateway",
+    "Service Unavailable",
+    "Gateway Timeout",
+    "HTTP Version Not Supported",
+];
+
+/// Django's `django.request` line for a failed response, which it logs at WARNING for a
+/// 4xx and at ERROR for a 5xx: the reason phrase, `: `, the path (`Not Found: /favicon.ico`,
+/// `Forbidden (CSRF token missing.): /submit/`). Under runserver's bare `%(message)s` the
+/// level is not written.
+fn django_response(text: &str) -> Option<Level> {
+    let line = text.lines().next()?;
+    let (reason, path) = line.split_once(": ")?;
+    if !path.starts_with('/') || path.contains(' ') {
+        return None;
+    }
+    let reason = match reason.split_once(" (") {
+        Some((r, detail)) if detail.ends_with(')') => r,
+        _ => reason,
+    };
+    if CLIENT_ERRORS.contains(&reason) {
+        Some(Level::Warning)
+    } else if SERVER_ERRORS.contains(&reason) {
+        Some(Level::Error)
+    } else {
+        None
+    }
 }
 
 /// A request line answered with a 5xx status, which HTTP defines as the server's failure
@@ -1619,6 +1691,14 @@ mod tests {
                 Some(Level::Error),
             ),
             ("stderr: mkdir: /mnt/x: File exists", None),
+            // Django's request logger under runserver's `%(message)s`.
+            ("Method Not Allowed: /submit/", Some(Level::Warning)),
+            (
+                "Forbidden (CSRF token missing.): /login/",
+                Some(Level::Warning),
+            ),
+            ("Bad Gateway: /api/", Some(Level::Error)),
+            ("Not Found: the page you asked for", None),
             ("checked: the file exists", None),
             (
                 "Disk check: no such file or directory found, creating it",

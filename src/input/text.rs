@@ -1237,6 +1237,13 @@ mod tests {
                 true,
                 "(gnome-shell:66): GLib-GIO-CRITICAL **: x",
             ),
+            // Ansible's `[DEPRECATION WARNING]:` after its log_path prefix.
+            (
+                "2021-05-17 12:50:09,066 p=1717026 u=lma n=ansible | [DEPRECATION WARNING]: x",
+                Some(Level::Warning),
+                true,
+                "x",
+            ),
             // cloud-init's `%(filename)s[%(levelname)s]:`.
             (
                 "2021-05-07 22:49:24,374 - cc_final_message.py[WARNING]: Used fallback datasource",
