@@ -581,6 +581,7 @@ impl Joiner {
                 // what follows (`Health report:` over `[OK] db` lines).
                 Trace::None => {
                     self.headers
+                        && !dotnet_console_header(r.first_line())
                         && self.dated_record_seen
                         && (!self.dated_input || r.dated() || opens_trace(r.first))
                         && (!self.tagged(line) || announces(r))
@@ -960,6 +961,18 @@ fn table_row(line: &str) -> Option<(&str, bool)> {
         let title = row.starts_with("++") && row.bytes().any(|b| b.is_ascii_alphabetic());
         (prefix, title)
     })
+}
+
+/// The first line of a record of .NET's console logger (`info: Microsoft.Hosting.Lifetime[14]`,
+/// `fail: App.Worker[0]`): the logger indents every line of the message and exception after
+/// it, so a line that is not indented is another writer's (`dotnet watch`'s own lines).
+fn dotnet_console_header(first: &str) -> bool {
+    let Some((level, category)) = first.split_once(": ") else {
+        return false;
+    };
+    matches!(level, "trce" | "dbug" | "info" | "warn" | "fail" | "crit")
+        && category.trim_end().ends_with(']')
+        && !category.contains(' ')
 }
 
 /// A line of this kind starts a trace of its own (a Rust panic, `Exception in thread`).
@@ -1467,6 +1480,12 @@ main 2011-05-01 11:00:49  INFO ~ Starting app";
         // A shell's error is whole on its line.
         let shell = "/srv/start.sh: line 16: exec: gunicorn: not found\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nImportError: x";
         assert_eq!(starts(shell), vec![1, 2]);
+    }
+
+    #[test]
+    fn dotnet_console_records_take_only_indented_lines() {
+        let input = "info: Microsoft.Hosting.Lifetime[0]\n      Hosting environment: Development\ndotnet watch ⚠ msbuild: [Warning] Found project reference\ninfo: Microsoft.EntityFrameworkCore.Database.Command[20101]\n      Executed DbCommand (3ms)\nUsing launch settings from Properties/launchSettings.json...";
+        assert_eq!(starts(input), vec![1, 3, 4, 6]);
     }
 
     #[test]
