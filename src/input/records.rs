@@ -249,6 +249,9 @@ impl Joiner {
     /// whitespace field (see [`super::level_column`]): a line with a level there opens a
     /// record, as a header does.
     pub fn with_level_column(sample: &str, level_column: Option<usize>) -> Joiner {
+        // A level as a line's first word is a header the header rules read, or prose (a
+        // script's `  ERROR: API call failed` among its prints): not a column's.
+        let level_column = level_column.filter(|&c| c > 0);
         let mut candidates = 0usize;
         let mut with_header = 0usize;
         let mut dated = 0usize;
