@@ -526,9 +526,10 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         && let Some(rest) = line[colon + 1..].strip_prefix(' ')
         && let Some(word) = rest.split(' ').next()
         && let Some(level) = match word {
-            "Warning:" => Some(Level::Warning),
-            "Error:" => Some(Level::Error),
-            "Fatal:" | "Panic:" => Some(Level::Fatal),
+            // GNU's `program: warning: message` (initdb, gcc's driver, tar) in lower case.
+            "Warning:" | "warning:" => Some(Level::Warning),
+            "Error:" | "error:" => Some(Level::Error),
+            "Fatal:" | "Panic:" | "fatal:" => Some(Level::Fatal),
             _ => None,
         }
     {
@@ -1180,6 +1181,17 @@ pub fn message_id_level(text: &str) -> Option<Level> {
 
 /// bash's message for an error in a script: the script's name, `line N`, the message.
 pub fn is_shell_error(text: &str) -> bool {
+    // A shell that cannot find a command: `sh: locale: not found` (ash, dash's `sh: 1: x:
+    // not found`), `bash: x: command not found`.
+    let first = text.lines().next().unwrap_or("").trim_end();
+    let program = first.split(": ").next().unwrap_or("");
+    let shell = matches!(
+        program.rsplit('/').next().unwrap_or(""),
+        "sh" | "bash" | "ash" | "dash" | "zsh"
+    );
+    if shell && (first.ends_with(": not found") || first.ends_with(": command not found")) {
+        return first.split(": ").count() >= 3;
+    }
     let Some((name, rest)) = text.split_once(": line ") else {
         return false;
     };
@@ -1691,6 +1703,10 @@ mod tests {
                 Some(Level::Error),
             ),
             ("stderr: mkdir: /mnt/x: File exists", None),
+            ("sh: locale: not found", Some(Level::Error)),
+            ("bash: gunicorn: command not found", Some(Level::Error)),
+            ("The page: not found", None),
+            ("stderr: /bin/sh: hpsum: command not found", None),
             // Django's request logger under runserver's `%(message)s`.
             ("Method Not Allowed: /submit/", Some(Level::Warning)),
             (

@@ -837,6 +837,10 @@ mod tests {
                 Some(Level::Warning),
             ),
             ("Internal Server Error: /admin/", Some(Level::Error)),
+            (
+                "initdb: warning: enabling \"trust\" authentication",
+                Some(Level::Warning),
+            ),
             ("Mean squared error: 0.0123", None),
             ("One two three four error: x", None),
             ("TypeError error: x", None),
