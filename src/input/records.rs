@@ -139,6 +139,17 @@ fn classify(line: &str) -> Kind {
     Kind::Other
 }
 
+/// [`classify`], where a line with a level in the input's level column is a header.
+fn classify_with_column(line: &str, level_column: Option<usize>) -> Kind {
+    let kind = classify(line);
+    if kind == Kind::Other
+        && level_column.is_some_and(|c| super::level_column::read(line, c).is_some())
+    {
+        return Kind::Header;
+    }
+    kind
+}
+
 /// xdebug's lines of a PHP stack trace: `PHP Stack trace:`, `PHP   1. {main}() ...`.
 fn is_php_stack_line(line: &str) -> bool {
     line.starts_with("PHP Stack trace:")
@@ -185,6 +196,11 @@ impl Building {
     /// The record's first line.
     fn first_line(&self) -> &str {
         self.text.split('\n').next().unwrap_or("")
+    }
+
+    /// The record's last line.
+    fn last_line(&self) -> &str {
+        self.text.rsplit('\n').next().unwrap_or("")
     }
 
     /// The record's first line has a timestamp.
@@ -258,12 +274,7 @@ impl Joiner {
         let mut indented = 0usize;
         let mut tags: Vec<(&str, usize)> = Vec::new();
         for line in sample.lines().take(200) {
-            let mut kind = classify(line);
-            if kind == Kind::Other
-                && level_column.is_some_and(|c| super::level_column::read(line, c).is_some())
-            {
-                kind = Kind::Header;
-            }
+            let kind = classify_with_column(line, level_column);
             if kind == Kind::Other
                 && let Some(tag) = bracket_tag(line)
             {
@@ -322,14 +333,7 @@ impl Joiner {
     /// Feeds one line; returns a finished record, if one is ready (records come out in the
     /// order they started: one per call, the rest on later calls and from [`Self::finish`]).
     pub fn push(&mut self, line_no: u64, line: &str) -> Option<Record> {
-        let mut kind = classify(line);
-        if kind == Kind::Other
-            && self
-                .level_column
-                .is_some_and(|c| super::level_column::read(line, c).is_some())
-        {
-            kind = Kind::Header;
-        }
+        let mut kind = classify_with_column(line, self.level_column);
         if kind == Kind::Blank {
             if self.current.is_some() {
                 self.blanks += 1;
@@ -554,9 +558,7 @@ impl Joiner {
             Kind::Other
                 if !after_blank
                     && table_row(line).is_some_and(|(prefix, title)| {
-                        !title
-                            && table_row(r.text.rsplit('\n').next().unwrap_or(""))
-                                .is_some_and(|(p, _)| p == prefix)
+                        !title && table_row(r.last_line()).is_some_and(|(p, _)| p == prefix)
                     }) =>
             {
                 true
@@ -633,7 +635,7 @@ fn postgres_field_at(line: &str) -> Option<usize> {
 
 /// The record's last line is a stack frame of a Java or Node trace.
 fn ends_with_frame(r: &Building) -> bool {
-    let last = r.text.rsplit('\n').next().unwrap_or("").trim_start();
+    let last = r.last_line().trim_start();
     r.lines > 1
         && ((last.starts_with("at ") && last.ends_with([')', ']']))
             || (last.starts_with("... ") && last.ends_with(" more")))
@@ -845,7 +847,7 @@ fn in_box(r: &Building, line: &str) -> bool {
         return false;
     }
     let run = &r.text[..r.rule];
-    let closed = r.lines > 1 && r.text.rsplit('\n').next().map(str::trim_end) == Some(run);
+    let closed = r.lines > 1 && r.last_line().trim_end() == run;
     !closed && line.starts_with(run)
 }
 
@@ -956,10 +958,14 @@ fn bracket_tag(line: &str) -> Option<&str> {
 /// A row of a text table (`+------+-----+`, `| lo | True |`), after an optional prefix that
 /// every row repeats: the prefix, and whether the row is a title bar (`+++ Title +++`).
 fn table_row(line: &str) -> Option<(&str, bool)> {
+    let line = line.trim_end();
+    // The end first: most lines are not rows, and this needs no scan.
+    if !line.ends_with(['+', '|']) {
+        return None;
+    }
     let start = line.find(['+', '|'])?;
     let (prefix, row) = line.split_at(start);
-    let row = row.trim_end();
-    let ok = start <= 40 && row.len() >= 3 && row.ends_with(['+', '|']);
+    let ok = start <= 40 && row.len() >= 3;
     ok.then(|| {
         let title = row.starts_with("++") && row.bytes().any(|b| b.is_ascii_alphabetic());
         (prefix, title)

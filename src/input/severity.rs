@@ -1245,12 +1245,12 @@ fn is_system_error_report(text: &str) -> bool {
         name,
         "msg" | "message" | "stderr" | "stdout" | "output" | "reason" | "detail" | "cause"
     );
+    // The error's text last, after `: ` (perror) or `] ` (Python's `[Errno 2] `).
     let tail = |e: &str| {
-        line.len() > e.len()
-            && line.is_char_boundary(line.len() - e.len())
-            && line[line.len() - e.len()..].eq_ignore_ascii_case(e)
-            && (line[..line.len() - e.len()].ends_with(": ")
-                || line[..line.len() - e.len()].ends_with("] "))
+        let cut = line.len().saturating_sub(e.len());
+        cut > 0
+            && line.get(cut..).is_some_and(|t| t.eq_ignore_ascii_case(e))
+            && (line[..cut].ends_with(": ") || line[..cut].ends_with("] "))
     };
     (1..=64).contains(&name.len())
         && !name.contains(' ')

@@ -143,7 +143,7 @@ pub fn read_header(line: &str) -> Header {
             .trim_end_matches(|c: char| c == ']' || c == '|' || c == ':' || c.is_whitespace());
         Some((Cow::Borrowed(ts), m.end()))
     } else {
-        localized_syslog_stamp(rest).map(|(ts, end)| (Cow::Owned(ts), end))
+        localized_syslog_stamp(rest).map(|s| (Cow::Owned(s.english()), s.end))
     };
     if let Some((ts, end)) = stamp {
         let ts = ts.as_ref();
@@ -357,11 +357,27 @@ fn clf_timestamp(line: &str) -> Option<(&str, usize)> {
     shaped.then_some((ts, open + 28))
 }
 
-/// A BSD syslog timestamp: `Mmm dd hh:mm:ss`, no year.
+/// A syslog timestamp in a locale's month names (see [`localized_syslog_stamp`]).
+struct LocalizedStamp<'a> {
+    /// The month's English abbreviation.
+    month: &'static str,
+    day: &'a str,
+    /// `hh:mm:ss` and a fraction, if written.
+    time: &'a str,
+    /// Where the separators after the stamp end.
+    end: usize,
+}
+
+impl LocalizedStamp<'_> {
+    /// The stamp in English, for [`parse_timestamp`] and the syslog reading after it.
+    fn english(&self) -> String {
+        format!("{} {:>2} {}", self.month, self.day, self.time)
+    }
+}
+
 /// A syslog timestamp in a locale's month names (`journalctl` under `LANG=ru_RU.UTF-8`:
-/// `ноя 20 16:52:58`; `févr. 14 09:01:22`): the stamp in English, for [`parse_timestamp`]
-/// and the syslog reading after it, and where the separators after it end.
-fn localized_syslog_stamp(rest: &str) -> Option<(String, usize)> {
+/// `ноя 20 16:52:58`; `févr. 14 09:01:22`). Recognizing it allocates nothing.
+fn localized_syslog_stamp(rest: &str) -> Option<LocalizedStamp<'_>> {
     let b = rest.as_bytes();
     let first = *b.first()?;
     if !(first.is_ascii_alphabetic() || first >= 0xC3) {
@@ -393,23 +409,25 @@ fn localized_syslog_stamp(rest: &str) -> Option<(String, usize)> {
     {
         return None;
     }
-    let time = &rest[i + 1..i + 9];
+    let time_start = i + 1;
     i += 9;
     // Checked last: a word, a day and a time of day are rare outside a timestamp.
     let month = localized_month(&rest[..word_end])?;
-    let fraction = match b.get(i) {
-        Some(b'.') => 1 + b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count(),
-        _ => 0,
-    };
-    let fraction_text = &rest[i..i + fraction];
-    i += fraction;
+    if b.get(i) == Some(&b'.') {
+        i += 1 + b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    }
     if i < b.len() && b[i] != b' ' {
         return None;
     }
-    let end = i + b[i..].iter().take_while(|&&c| c == b' ').count();
-    Some((format!("{month} {day:>2} {time}{fraction_text}"), end))
+    Some(LocalizedStamp {
+        month,
+        day,
+        time: &rest[time_start..i],
+        end: i + b[i..].iter().take_while(|&&c| c == b' ').count(),
+    })
 }
 
+/// A BSD syslog timestamp: `Mmm dd hh:mm:ss`, no year.
 fn is_syslog_stamp(ts: &str) -> bool {
     let b = ts.as_bytes();
     b.len() == 15 && b[0].is_ascii_uppercase() && b[3] == b' ' && b[9] == b':'
@@ -1263,7 +1281,7 @@ mod tests {
             assert_eq!(e.message, message, "{line}");
         }
         assert_eq!(
-            localized_syslog_stamp("Mai  3 10:00:00 x").map(|s| s.0),
+            localized_syslog_stamp("Mai  3 10:00:00 x").map(|s| s.english()),
             Some("May  3 10:00:00".into())
         );
         for not_a_stamp in [

@@ -26,87 +26,77 @@ pub fn parse_since(s: &str, now_ms: i64) -> Option<i64> {
 
 /// The English abbreviation of a month named as a locale's `%b` writes it (glibc's `abmon`
 /// and `ab_alt_mon` of German, French, Spanish, Italian, Portuguese, Dutch, Russian,
-/// Ukrainian, Polish, Czech, Turkish and the Scandinavian locales), any case, a trailing
+/// Ukrainian, Polish, Czech, Turkish, Finnish and the Scandinavian locales), any case, a trailing
 /// `.` taken off: `févr` is `Feb`, `ноя` is `Nov`, `Okt` is `Oct`.
 pub fn localized_month(word: &str) -> Option<&'static str> {
-    const MONTHS: [(&str, [&str; 12]); 12] = [
+    const MONTHS: [(&str, &[&str]); 12] = [
         (
             "Jan",
-            [
-                "jan", "janv", "ene", "gen", "янв", "січ", "sty", "led", "oca", "tammi", "", "",
+            &[
+                "jan", "janv", "ene", "gen", "янв", "січ", "sty", "led", "oca", "tammi",
             ],
         ),
         (
             "Feb",
-            [
-                "feb", "févr", "fév", "fev", "фев", "лют", "lut", "úno", "şub", "helmi", "", "",
+            &[
+                "feb", "févr", "fév", "fev", "фев", "лют", "lut", "úno", "şub", "helmi",
             ],
         ),
         (
             "Mar",
-            [
-                "mar", "mär", "mars", "mrt", "мар", "бер", "bře", "maalis", "", "", "", "",
-            ],
+            &["mar", "mär", "mars", "mrt", "мар", "бер", "bře", "maalis"],
         ),
         (
             "Apr",
-            [
-                "apr", "avr", "avril", "abr", "апр", "кві", "kwi", "dub", "nis", "huhti", "", "",
+            &[
+                "apr", "avr", "avril", "abr", "апр", "кві", "kwi", "dub", "nis", "huhti",
             ],
         ),
         (
             "May",
-            [
-                "may", "mai", "mag", "mei", "maj", "мая", "май", "тра", "kvě", "touko", "", "",
+            &[
+                "may", "mai", "mag", "mei", "maj", "мая", "май", "тра", "kvě", "touko",
             ],
         ),
         (
             "Jun",
-            [
-                "jun", "juin", "giu", "июн", "чер", "cze", "čen", "haz", "kesä", "", "", "",
+            &[
+                "jun", "juin", "giu", "июн", "чер", "cze", "čen", "haz", "kesä",
             ],
         ),
         (
             "Jul",
-            [
-                "jul", "juil", "lug", "июл", "лип", "lip", "čec", "tem", "heinä", "", "", "",
+            &[
+                "jul", "juil", "lug", "июл", "лип", "lip", "čec", "tem", "heinä",
             ],
         ),
         (
             "Aug",
-            [
-                "aug", "août", "ago", "авг", "сер", "sie", "srp", "ağu", "elo", "", "", "",
+            &[
+                "aug", "août", "ago", "авг", "сер", "sie", "srp", "ağu", "elo",
             ],
         ),
         (
             "Sep",
-            [
-                "sep", "sept", "set", "сен", "вер", "wrz", "zář", "eyl", "syys", "", "", "",
+            &[
+                "sep", "sept", "set", "сен", "вер", "wrz", "zář", "eyl", "syys",
             ],
         ),
         (
             "Oct",
-            [
-                "oct", "okt", "ott", "out", "окт", "жов", "paź", "říj", "eki", "loka", "", "",
+            &[
+                "oct", "okt", "ott", "out", "окт", "жов", "paź", "říj", "eki", "loka",
             ],
         ),
-        (
-            "Nov",
-            [
-                "nov", "ноя", "лис", "lis", "kas", "marras", "", "", "", "", "", "",
-            ],
-        ),
+        ("Nov", &["nov", "ноя", "лис", "lis", "kas", "marras"]),
         (
             "Dec",
-            [
-                "dec", "déc", "dez", "dic", "des", "дек", "гру", "gru", "pro", "ara", "joulu", "",
+            &[
+                "dec", "déc", "dez", "dic", "des", "дек", "гру", "gru", "pro", "ara", "joulu",
             ],
         ),
     ];
     let word = word.strip_suffix('.').unwrap_or(word).to_lowercase();
-    if word.is_empty() {
-        return None;
-    }
     MONTHS
         .iter()
         .find(|(_, names)| names.contains(&word.as_str()))

@@ -263,19 +263,21 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 level: None,
             })
         }
-        Wrapper::Margin(width) => Some(Unwrapped {
-            text: Cow::Borrowed(line.get(usize::from(width)..).filter(|_| {
-                line.as_bytes()
-                    .iter()
-                    .take(usize::from(width))
-                    .all(|&b| b == b' ')
-            })?),
-            stream: Cow::Borrowed(""),
-            service: None,
-            timestamp: None,
-            partial: false,
-            level: None,
-        }),
+        Wrapper::Margin(width) => {
+            let width = usize::from(width);
+            if !line.as_bytes().get(..width)?.iter().all(|&b| b == b' ') {
+                return None;
+            }
+            Some(Unwrapped {
+                // The margin is spaces: `width` is a char boundary.
+                text: Cow::Borrowed(&line[width..]),
+                stream: Cow::Borrowed(""),
+                service: None,
+                timestamp: None,
+                partial: false,
+                level: None,
+            })
+        }
         // Many records to a line: see [`otlp_records`].
         Wrapper::Otlp => None,
         Wrapper::KubectlPrefix => {
