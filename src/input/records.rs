@@ -861,18 +861,30 @@ fn takes_trace(r: &Building, trace_line: &str) -> bool {
     let mut lines = r.text.split('\n');
     let first = lines.next().unwrap_or("");
     let header = read_header(first);
-    let (level, message) = match header.level {
-        Some(level) => (level, first.get(header.message_start..).unwrap_or("")),
+    let (level, message, jul) = match header.level {
+        Some(level) => (
+            level,
+            first.get(header.message_start..).unwrap_or(""),
+            false,
+        ),
         // java.util.logging: the level starts the record's second line.
         None => match lines
             .next()
             .and_then(|l| severity::prefix_level(l).map(|v| (v, l)))
         {
-            Some(((level, at), second)) => (level, second.get(at..).unwrap_or("")),
+            Some(((level, at), second)) => (level, second.get(at..).unwrap_or(""), true),
             None => return true,
         },
     };
     if level >= Level::Warning || r.lines > 2 {
+        return true;
+    }
+    // Where another writer is likely: JUL's two-line records share catalina.out with the
+    // JVM's own stderr; a Python traceback after an INFO line (gunicorn's master). SLF4J's
+    // `log.info(msg, e)` under a one-line header, and `exc_info=True` at DEBUG (botocore),
+    // print their own trace there.
+    let python = trace_line.starts_with("Traceback (most recent call last)");
+    if (python && level < Level::Info) || (!python && !jul) {
         return true;
     }
     let message = message.trim_end();
@@ -1407,6 +1419,12 @@ mod tests {
         assert_eq!(starts(same), vec![1]);
         let colon = "2020-09-09 14:12:55,748:DEBUG:certbot.log:Exiting abnormally:\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nValueError: x";
         assert_eq!(starts(colon), vec![1]);
+        // SLF4J's `log.info(msg, e)` under a one-line header, `exc_info=True` at DEBUG: the
+        // record's own trace, whatever the message says.
+        let slf4j = "2024-01-01 10:00:00,001 INFO  [main] c.e.Svc - Connection closed\njava.io.IOException: Broken pipe\n\tat a.b(C.java:1)\n2024-01-01 10:00:01,001 INFO  [main] c.e.Svc - next";
+        assert_eq!(starts(slf4j), vec![1, 4]);
+        let debug = "2024-01-01 10:00:02,001 DEBUG app.client: Request details for x\nTraceback (most recent call last):\n  File \"x.py\", line 1, in f\nKeyError: k";
+        assert_eq!(starts(debug), vec![1]);
         // At warning and above the trace is always the record's.
         let warn = "2024-01-01 10:00:00,001 WARN App - Using worker: sync\njava.io.IOException: x\n\tat a.b(C.java:1)";
         assert_eq!(starts(warn), vec![1]);
