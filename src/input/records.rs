@@ -1492,15 +1492,21 @@ play.exceptions.ActionNotFoundException: Action Module.index not found\n\
 main 2011-05-01 11:00:49  INFO ~ Starting app";
         let column = crate::input::level_column::detect(play);
         assert_eq!(column, Some(3));
-        let mut j = Joiner::with_level_column(play, column);
-        let mut got = Vec::new();
-        for (i, line) in play.lines().enumerate() {
-            got.extend(j.push(i as u64 + 1, line).map(|r| r.0));
-        }
-        while let Some(r) = j.finish() {
-            got.push(r.0);
-        }
-        assert_eq!(got, vec![1, 2, 3, 4, 5, 12]);
+        let column_starts = |input: &str| {
+            let mut j = Joiner::with_level_column(input, column);
+            let mut got = Vec::new();
+            for (i, line) in input.lines().enumerate() {
+                got.extend(j.push(i as u64 + 1, line).map(|r| r.0));
+            }
+            while let Some(r) = j.finish() {
+                got.push(r.0);
+            }
+            got
+        };
+        assert_eq!(column_starts(play), vec![1, 2, 3, 4, 5, 12]);
+        // An indented line is inside its record even with a level word in that column.
+        let indented = format!("{play}\n  detail x y WARN here\n");
+        assert_eq!(column_starts(&indented), vec![1, 2, 3, 4, 5, 12]);
         // Django's runserver prints the security logger's message, then its traceback.
         let django = "Invalid HTTP_HOST header: '127.0.0.1:8000'. You may need to add '127.0.0.1' to ALLOWED_HOSTS.\nTraceback (most recent call last):\n  File \"/x.py\", line 1, in get_host\ndjango.core.exceptions.DisallowedHost: Invalid HTTP_HOST header\n[01/Dec/2026 10:00:00] \"GET / HTTP/1.1\" 400 59";
         assert_eq!(starts(django), vec![1, 5]);

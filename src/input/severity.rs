@@ -650,7 +650,9 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
 /// What follows a label when there is nothing to report: a number (a measure, `Training
 /// error: 0.0123`), or Go's and others' empty values (`err: <nil>`, `error: none`).
 /// The end of the one to three words that open a line and name what reports a level after
-/// them: letters only, at most 30 bytes, the last one not itself `...Error`.
+/// them: letters only, at most 30 bytes, the last one not itself `...Error`, none a
+/// determiner (`Ignore the following warning:`, `No error:` are sentences about a level, not
+/// a program's name).
 fn reporter_end(b: &[u8]) -> Option<usize> {
     let mut end = 0;
     for word in 0..3 {
@@ -658,7 +660,7 @@ fn reporter_end(b: &[u8]) -> Option<usize> {
             .iter()
             .take_while(|c| c.is_ascii_alphabetic())
             .count();
-        if len < 2 || end + len > 30 {
+        if len < 2 || end + len > 30 || is_determiner(&b[end..end + len]) {
             return None;
         }
         let next = end + len;
@@ -676,6 +678,30 @@ fn reporter_end(b: &[u8]) -> Option<usize> {
         end = next + 1;
     }
     None
+}
+
+/// English determiners (and `following`, `next`, which stand as one): words that open a
+/// noun phrase, never a program's name.
+fn is_determiner(word: &[u8]) -> bool {
+    const DETERMINERS: [&[u8]; 16] = [
+        b"the",
+        b"this",
+        b"that",
+        b"these",
+        b"those",
+        b"following",
+        b"an",
+        b"no",
+        b"any",
+        b"some",
+        b"each",
+        b"every",
+        b"another",
+        b"all",
+        b"other",
+        b"next",
+    ];
+    DETERMINERS.iter().any(|d| word.eq_ignore_ascii_case(d))
 }
 
 fn is_empty_value(value: &str) -> bool {

@@ -862,6 +862,8 @@ mod tests {
             ("Mean squared error: 0.0123", None),
             ("One two three four error: x", None),
             ("TypeError error: x", None),
+            ("Ignore the following warning: x", None),
+            ("No error: x", None),
         ] {
             assert_eq!(parse_event(line).level, level, "{line}");
         }
