@@ -31,6 +31,7 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
     // Numbers right after the timestamp (a process and thread id) are still the header.
     let mut only_numbers_so_far = true;
     let mut after_category = false;
+    let mut after_tag = false;
     for _ in 0..MAX_TOKENS {
         while pos < limit && matches!(b[pos], b' ' | b'\t' | b'|') {
             pos += 1;
@@ -87,6 +88,10 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         let tab_delimited =
             (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
         let first_after_ts = only_numbers_so_far && after_timestamp;
+        let tag = after_tag;
+        // A program and its pid, as syslog's TAG writes them: `unbound[1:0]`.
+        after_tag =
+            b[start].is_ascii_alphabetic() && b[end - 1] == b']' && rest[start..end].contains('[');
         only_numbers_so_far &= b[start..end].iter().all(u8::is_ascii_digit);
         // MongoDB's text log (`<time> I CONTROL  [ctx] message`) and Android's logcat
         // (`<time> <pid> <tid> W Tag: message`): one letter, then a component or a tag.
@@ -124,7 +129,8 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         if first_after_ts && let Some(level) = bracketed_letter_level(&b[start..end]) {
             return Some(Found { level, start, end });
         }
-        if let Some((level, used)) = token_level(&rest[start..end], first_after_ts || tab_delimited)
+        if let Some((level, used)) =
+            token_level(&rest[start..end], first_after_ts || tab_delimited || tag)
         {
             return Some(Found {
                 level,
@@ -330,9 +336,14 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
     {
         return Some(whole(level));
     }
-    // Ansible's `ERROR!` too.
+    // Ansible's `ERROR!` too; Serilog's console `[10:00:00 WRN] ...`, whose bracket opened
+    // before the time.
     let word = tok.trim_end_matches(':');
     let word = word.strip_suffix('!').unwrap_or(word);
+    let word = match word.strip_suffix(']') {
+        Some(w) if !w.contains('[') => w,
+        _ => word,
+    };
     if word.len() >= 3 && is_upper_word(word) {
         if let Some(l) = Level::from_name(word) {
             // `LOG` is PostgreSQL's, always with its colon; elsewhere it is just a word.
@@ -470,6 +481,9 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         && let Some((level, end)) = php_level(rest)
     {
         return Some((level, 4 + end));
+    }
+    if let Some(found) = tool_prefix_level(line) {
+        return Some(found);
     }
     // `error: ...`, `warning: ...` (compilers, git, CLIs), .NET's `fail: Category[0]`: a
     // lower-case level word with its colon opens the line (Go's `panic:` is the runtime's,
@@ -645,6 +659,178 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         }
     }
     None
+}
+
+/// Tornado's log line (and Jupyter's, which uses its formatter): `[W 230101 10:00:00
+/// web:123] message`, the level's initial, a space, then the time.
+pub fn is_tornado(b: &[u8]) -> bool {
+    b.len() > 4
+        && b[0] == b'['
+        && matches!(b[1], b'D' | b'I' | b'W' | b'E' | b'C')
+        && b[2] == b' '
+        && b[3].is_ascii_digit()
+}
+
+/// Levels that a tool's own line prefix states, as the tool documents it: Tornado's `[W `,
+/// logrus's terminal `WARN[0000]`, npm's `npm WARN` / `npm ERR!`, yarn's `error `, Node's
+/// `(node:PID) Warning:`, a GLib message under its program `(prog:PID): Gtk-WARNING **:`,
+/// `dmesg -x`'s `kern  :warn  :`, kotlinc's `w: /path`, rustc's `error[E0308]:`.
+fn tool_prefix_level(line: &str) -> Option<(Level, usize)> {
+    let b = line.as_bytes();
+    match *b.first()? {
+        b'[' if is_tornado(b) => Some((Level::from_name(&line[1..2])?, 3)),
+        b'D' | b'I' | b'W' | b'E' | b'F' | b'P' | b'T' if b.get(4) == Some(&b'[') => {
+            // logrus's TextFormatter on a terminal: four letters, then the seconds since
+            // start (or the time) in brackets.
+            let level = match &b[..4] {
+                b"TRAC" | b"DEBU" => Level::Debug,
+                b"INFO" => Level::Info,
+                b"WARN" => Level::Warning,
+                b"ERRO" => Level::Error,
+                b"FATA" | b"PANI" => Level::Fatal,
+                _ => return None,
+            };
+            let close = memchr::memchr(b']', &b[..b.len().min(40)])?;
+            (b.get(close + 1) == Some(&b' ')).then_some((level, close + 1))
+        }
+        b'n' => {
+            let rest = line.strip_prefix("npm ")?;
+            let word = rest.split(' ').next()?;
+            let level = match word {
+                "ERR!" | "error" => Level::Error,
+                "WARN" | "warn" => Level::Warning,
+                "notice" => Level::Notice,
+                "info" | "http" | "timing" => Level::Info,
+                "verb" | "sill" => Level::Debug,
+                _ => return None,
+            };
+            Some((level, 4 + word.len()))
+        }
+        b'e' if line.starts_with("error[E") => rustc_error(line),
+        b'e' | b'w' | b'i' => {
+            // yarn's `error Command failed ...`, `warning package.json: ...`, `info Visit
+            // ...`: the word, one space, the message.
+            for (word, level) in [
+                ("error ", Level::Error),
+                ("warning ", Level::Warning),
+                ("info ", Level::Info),
+            ] {
+                if let Some(rest) = line.strip_prefix(word)
+                    && rest.starts_with(|c: char| !c.is_whitespace())
+                {
+                    return Some((level, word.len()));
+                }
+            }
+            // kotlinc: `w: /src/A.kt: (3, 5): ...`, `e: file:///src/A.kt:4:5 ...`.
+            let rest = line
+                .strip_prefix("w: ")
+                .or_else(|| line.strip_prefix("e: "))?;
+            let path = rest.starts_with('/')
+                || rest.starts_with("file:")
+                || rest.as_bytes().get(1..3) == Some(b":\\");
+            let level = if b[0] == b'w' {
+                Level::Warning
+            } else {
+                Level::Error
+            };
+            path.then_some((level, 2))
+        }
+        b'(' => {
+            // `(node:1234) [DEP0005] DeprecationWarning: ...`, `(gnome-shell:1234):
+            // Gjs-WARNING **: ...`: a program and its pid in parentheses.
+            let close = memchr::memchr(b')', &b[..b.len().min(64)])?;
+            let (_, pid) = line[1..close].rsplit_once(':')?;
+            if pid.is_empty() || !pid.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let rest = line[close + 1..].trim_start_matches(':').trim_start();
+            let at = line.len() - rest.len();
+            let rest_b = rest.as_bytes();
+            let code = if rest.starts_with('[') {
+                memchr::memchr(b']', &rest_b[..rest_b.len().min(16)]).map_or(0, |i| i + 2)
+            } else {
+                0
+            };
+            let tok = rest.get(code..)?.split(' ').next()?;
+            if let Some(name) = tok.strip_suffix(':')
+                && name.ends_with("Warning")
+                && name.bytes().all(|c| c.is_ascii_alphabetic())
+            {
+                return Some((Level::Warning, at + code + tok.len()));
+            }
+            // GLib's `Domain-LEVEL **: hh:mm:ss.mmm: message`.
+            let after = &rest[code + tok.len()..];
+            let level = glib_level(tok, after)?;
+            let message = after.strip_prefix(" **: ").unwrap_or(after);
+            let time = message
+                .split_once(": ")
+                .filter(|(t, _)| {
+                    t.len() == 12
+                        && t.bytes()
+                            .all(|c| c.is_ascii_digit() || c == b':' || c == b'.')
+                })
+                .map_or(0, |(t, _)| t.len() + 2);
+            Some((level, line.len() - message.len() + time))
+        }
+        b'k' | b'u' | b'd' | b'm' | b'a' | b's' | b'l' | b'c' => dmesg_level(line),
+        _ => None,
+    }
+}
+
+/// rustc's error with its code: `error[E0308]: mismatched types`.
+fn rustc_error(line: &str) -> Option<(Level, usize)> {
+    let code = line.strip_prefix("error[E")?.get(..6)?;
+    (code.as_bytes()[..4].iter().all(u8::is_ascii_digit) && &code[4..] == "]:")
+        .then_some((Level::Error, 14))
+}
+
+/// `dmesg -x`: the facility and the level, each padded, then the kernel's time since boot:
+/// `kern  :warn  : [    1.000000] message`.
+fn dmesg_level(line: &str) -> Option<(Level, usize)> {
+    let (facility, rest) = line.split_at_checked(7)?;
+    let (level, rest) = rest.split_at_checked(7)?;
+    let facility = facility.strip_suffix(':')?.trim_end();
+    if !matches!(
+        facility,
+        "kern"
+            | "user"
+            | "mail"
+            | "daemon"
+            | "auth"
+            | "syslog"
+            | "lpr"
+            | "news"
+            | "uucp"
+            | "cron"
+            | "authpriv"
+            | "ftp"
+            | "local0"
+            | "local1"
+            | "local2"
+            | "local3"
+            | "local4"
+            | "local5"
+            | "local6"
+            | "local7"
+    ) {
+        return None;
+    }
+    let level = match level.strip_suffix(':')?.trim_end() {
+        "emerg" | "alert" | "crit" => Level::Fatal,
+        "err" => Level::Error,
+        "warn" => Level::Warning,
+        "notice" => Level::Notice,
+        "info" => Level::Info,
+        "debug" => Level::Debug,
+        _ => return None,
+    };
+    let skip = rest.len() - rest.trim_start().len();
+    let stamp = rest
+        .trim_start()
+        .strip_prefix('[')
+        .and_then(|r| r.find("] ").map(|i| i + 3))
+        .unwrap_or(0);
+    Some((level, 14 + skip + stamp))
 }
 
 /// What follows a label when there is nothing to report: a number (a measure, `Training
@@ -849,10 +1035,15 @@ fn bracketed_letter_level(tok: &[u8]) -> Option<Level> {
     }
 }
 
-/// True for a glog/klog header, `Lmmdd hh:mm:ss.uuuuuu`, or CockroachDB's, which adds the
-/// year (`Lyymmdd hh:mm:ss.uuuuuu`, its crdb-v1 and crdb-v2 formats); L one of I W E F.
+/// True for a glog/klog header, `Lmmdd hh:mm:ss.uuuuuu`, CockroachDB's, which adds the
+/// year (`Lyymmdd hh:mm:ss.uuuuuu`, its crdb-v1 and crdb-v2 formats), or glog 0.7's, which
+/// writes the whole year (`Lyyyymmdd hh:mm:ss.uuuuuu`); L one of I W E F.
 pub fn is_glog(b: &[u8]) -> bool {
-    let date = if b.get(7) == Some(&b' ') { 6 } else { 4 };
+    let date = match (b.get(7), b.get(9)) {
+        (Some(b' '), _) => 6,
+        (_, Some(b' ')) => 8,
+        _ => 4,
+    };
     b.len() > 10 + date
         && matches!(b[0], b'I' | b'W' | b'E' | b'F')
         && b[1..=date].iter().all(u8::is_ascii_digit)
@@ -1134,7 +1325,10 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     }) {
         return Some((Level::Error, "a failed build task"));
     }
-    if parts.first().is_some_and(|p| server_error_response(p)) {
+    if parts
+        .first()
+        .is_some_and(|p| server_error_response(p) || rails_server_error(p))
+    {
         return Some((Level::Error, "an HTTP 5xx response"));
     }
     if let Some(level) = parts.first().and_then(|p| django_response(p)) {
@@ -1378,6 +1572,21 @@ fn server_error_response(text: &str) -> bool {
             && status[1..3].iter().all(u8::is_ascii_digit)
             && status.get(3).is_none_or(|c| !c.is_ascii_alphanumeric())
     })
+}
+
+/// Rails' line that ends a request answered with a 5xx status: `Completed 500 Internal
+/// Server Error in 12ms` (after the request's tags, if any).
+fn rails_server_error(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or("");
+    let Some(at) = memchr::memmem::find(first.as_bytes(), b"Completed 5") else {
+        return false;
+    };
+    let status = &first.as_bytes()[at + 10..];
+    status.len() > 5
+        && status[1..3].iter().all(u8::is_ascii_digit)
+        && status[3] == b' '
+        && status[4].is_ascii_uppercase()
+        && (at == 0 || first.as_bytes()[at - 1] == b' ')
 }
 
 /// Rails' report of an exception a request raised: `Class::Name (message):` over the

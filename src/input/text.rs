@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}[T ]\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{4}}\.\d{{2}}\.\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?::\d{{3}})?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}(?:-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})| \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?)|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}(?::|\.\d{{3,9}}|\d{{3}}(?:\.\d+)?))(?:\][\s|:]*|[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}(?:[T ]|, )\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{4}}\.\d{{2}}\.\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?::\d{{3}})?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}(?:-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})| \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?)|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{1,2}}:\d{{2}}[AP]M|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}(?::|\.\d{{3,9}}|\d{{3}}(?:\.\d+)?))(?:\][\s|:]*|[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -204,6 +204,12 @@ pub fn read_header(line: &str) -> Header {
         {
             h.level = Some(level);
             h.message_start = after + end;
+        } else if severity::is_tornado(b) {
+            // Tornado closes its header after the module and line: `web:123] message`.
+            if let Some(close) = memchr::memmem::find(&b[after..line.len().min(after + 80)], b"] ")
+            {
+                h.message_start = after + close + 2;
+            }
         } else if prefix.is_some() {
             // Ruby's Logger repeats the level as a word: skip it.
             if let Some(f) = severity::header_level(&line[after..], true) {
@@ -542,9 +548,10 @@ fn is_runner_line(line: &str) -> bool {
     line.starts_with("##[") || line.starts_with("[command]")
 }
 
-/// syslog's `<PRI>` and Ruby's Logger's `E, [` put a level before the timestamp.
+/// syslog's `<PRI>`, Ruby's Logger's `E, [` and Tornado's `[W 230101 ...` put a level
+/// before the timestamp.
 fn level_before_timestamp(b: &[u8]) -> bool {
-    b.first() == Some(&b'<') || b.get(1) == Some(&b',')
+    b.first() == Some(&b'<') || b.get(1) == Some(&b',') || severity::is_tornado(b)
 }
 
 /// The first bytes a header timestamp can start with: a digit, `[`, or a month or weekday
@@ -1253,13 +1260,13 @@ mod tests {
                 "Nov 20 16:52:58 pc gnome-shell[66]: (gnome-shell:66): Gjs-WARNING **: 16:52:58.123: x",
                 Some(Level::Warning),
                 true,
-                "(gnome-shell:66): Gjs-WARNING **: 16:52:58.123: x",
+                "x",
             ),
             (
                 "Nov 20 16:52:58 pc gnome-shell[66]: (gnome-shell:66): GLib-GIO-CRITICAL **: x",
                 Some(Level::Error),
                 true,
-                "(gnome-shell:66): GLib-GIO-CRITICAL **: x",
+                "x",
             ),
             // Ansible's `[DEPRECATION WARNING]:` after its log_path prefix.
             (
@@ -1396,5 +1403,140 @@ mod tests {
         assert_eq!(pg.message, "relation does not exist");
         let ruby = parse_event("E, [2024-01-02T10:00:00.123456 #42] ERROR -- app: boom");
         assert_eq!(ruby.message, "-- app: boom");
+    }
+
+    /// Each logging library's or tool's default output, as its documentation shows it: the
+    /// level it writes, and the message after the header.
+    #[test]
+    fn default_formats_of_libraries_and_tools() {
+        for (line, level, message) in [
+            // Serilog's console sink: `[{Timestamp:HH:mm:ss} {Level:u3}] {Message}`.
+            (
+                "[10:00:00 WRN] disk almost full",
+                Level::Warning,
+                "disk almost full",
+            ),
+            // logrus's TextFormatter on a terminal.
+            (
+                "ERRO[0001] connection lost",
+                Level::Error,
+                "connection lost",
+            ),
+            (
+                "WARN[2023-01-01T10:00:00Z] disk almost full",
+                Level::Warning,
+                "disk almost full",
+            ),
+            // zerolog's ConsoleWriter: time.Kitchen, then a three-letter level.
+            (
+                "10:00AM WRN disk almost full component=x",
+                Level::Warning,
+                "disk almost full component=x",
+            ),
+            // Tornado's LogFormatter (and Jupyter's).
+            (
+                "[W 230101 10:00:00 web:123] disk almost full",
+                Level::Warning,
+                "disk almost full",
+            ),
+            (
+                "[E 2023-01-01 10:00:01.000 ServerApp] connection lost",
+                Level::Error,
+                "connection lost",
+            ),
+            // Airflow 2's task log.
+            (
+                "[2023-01-01, 10:00:00 UTC] {taskinstance.py:123} WARNING - disk almost full",
+                Level::Warning,
+                "- disk almost full",
+            ),
+            // npm and yarn.
+            (
+                "npm WARN deprecated x@1.0.0: old",
+                Level::Warning,
+                "deprecated x@1.0.0: old",
+            ),
+            ("npm ERR! code ELIFECYCLE", Level::Error, "code ELIFECYCLE"),
+            ("npm error code E404", Level::Error, "code E404"),
+            (
+                "error Command failed with exit code 1.",
+                Level::Error,
+                "Command failed with exit code 1.",
+            ),
+            (
+                "warning x@1.0.0: deprecated",
+                Level::Warning,
+                "x@1.0.0: deprecated",
+            ),
+            // Node's process warnings.
+            (
+                "(node:1234) [DEP0005] DeprecationWarning: Buffer() is deprecated",
+                Level::Warning,
+                "Buffer() is deprecated",
+            ),
+            (
+                "(node:1234) Warning: Accessing non-existent property",
+                Level::Warning,
+                "Accessing non-existent property",
+            ),
+            // A GLib message under its program and pid.
+            (
+                "(gnome-shell:1234): Gjs-WARNING **: 10:00:00.000: disk almost full",
+                Level::Warning,
+                "disk almost full",
+            ),
+            // glog 0.7 writes the year.
+            (
+                "E20230101 10:00:01.000000 1234 x.cc:2] connection lost",
+                Level::Error,
+                "connection lost",
+            ),
+            // dmesg -x.
+            (
+                "kern  :err   : [    1.100000] connection lost",
+                Level::Error,
+                "connection lost",
+            ),
+            // kotlinc and rustc.
+            (
+                "w: /src/A.kt: (3, 5): Parameter 'x' is never used",
+                Level::Warning,
+                "/src/A.kt: (3, 5): Parameter 'x' is never used",
+            ),
+            (
+                "e: file:///src/A.kt:4:5 Unresolved reference: y",
+                Level::Error,
+                "file:///src/A.kt:4:5 Unresolved reference: y",
+            ),
+            (
+                "error[E0308]: mismatched types",
+                Level::Error,
+                "mismatched types",
+            ),
+            // A level after a syslog-style tag with its pid.
+            (
+                "2023-01-01 10:00:00 unbound[1:0] warning: disk almost full",
+                Level::Warning,
+                "disk almost full",
+            ),
+        ] {
+            let e = parse_event(line);
+            assert_eq!(e.level, Some(level), "{line}");
+            assert_eq!(e.message, message, "{line}");
+        }
+        // Not levels: a word that is not a tool's, a kotlinc-like line without a path.
+        // (`INFO[main] x` does read Info: a level before a thread bracket is log4j's shape.)
+        for line in [
+            "e: 2.71828",
+            "(node:1234) Something happened",
+            "errors were found",
+        ] {
+            assert_eq!(parse_event(line).level, None, "{line}");
+        }
+        let rails =
+            parse_event("Completed 500 Internal Server Error in 12ms (ActiveRecord: 1.0ms)");
+        assert_eq!(rails.level, Some(Level::Error));
+        assert!(rails.level_inferred.is_some());
+        assert_eq!(parse_event("Completed 200 OK in 12ms").level, None);
     }
 }

@@ -338,16 +338,22 @@ fn parse_epoch(s: &str) -> Option<i64> {
 /// `2024-05-01 10:00:00,123`, `2024-05-01T10:00:00.123+0200`, `2024/05/01 10:00:00`.
 fn parse_iso_loose(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() < 19 {
+    // Airflow 2 writes a comma after the date: `2023-01-01, 10:00:00 UTC`.
+    let t = if b.get(10..12) == Some(b", ") { 12 } else { 11 };
+    if b.len() < t + 8 {
         return None;
     }
     let date = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
-    if !matches!(b[4], b'-' | b'/') || !matches!(b[10], b'T' | b' ') {
+    if !matches!(b[4], b'-' | b'/') || !matches!(b[10], b'T' | b' ' | b',') {
         return None;
     }
-    let time = NaiveTime::from_hms_opt(num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?)?;
+    let time = NaiveTime::from_hms_opt(
+        num(&b[t..t + 2])?,
+        num(&b[t + 3..t + 5])?,
+        num(&b[t + 6..t + 8])?,
+    )?;
     let mut ms = NaiveDateTime::new(date, time).and_utc().timestamp_millis();
-    let mut rest = &b[19..];
+    let mut rest = &b[t + 8..];
     if let [b'.' | b',', tail @ ..] = rest {
         let digits = tail.iter().take_while(|c| c.is_ascii_digit()).count();
         let frac = &tail[..digits.min(3)];
