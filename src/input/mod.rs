@@ -4,6 +4,7 @@
 
 pub mod assemble;
 pub mod json;
+pub mod kernel;
 pub mod level_column;
 pub mod logfmt;
 pub mod mapping;

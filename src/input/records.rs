@@ -25,6 +25,7 @@
 //! JSON records that span lines (pretty-printed, or Elasticsearch's `stacktrace` arrays) are
 //! joined by counting brackets outside strings.
 
+use super::kernel;
 use super::severity::{self, Opens};
 use super::text::{self, read_header, starts_record};
 use crate::fingerprint::stack;
@@ -190,7 +191,24 @@ struct Building {
     rule: usize,
     /// The first line has a timestamp: read when first asked (see [`Building::dated`]).
     dated: std::cell::Cell<Option<bool>>,
+    /// Where the record is in a kernel report that it opened (see [`super::kernel`]).
+    kernel: KernelReport,
 }
+
+/// A record opened by a kernel report goes on over the report's lines until it closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KernelReport {
+    /// Not a kernel report, or one that has closed.
+    No,
+    /// An oops, `BUG:`, warning, hung task or stall: its context, registers and trace.
+    Open,
+    /// An OOM kill: every kernel line up to the one naming the process killed.
+    Oom,
+}
+
+/// The longest kernel report taken as one record (an OOM kill's task table is one line per
+/// process).
+const MAX_KERNEL_REPORT_LINES: usize = 600;
 
 impl Building {
     /// The record's first line.
@@ -387,6 +405,14 @@ impl Joiner {
             r.text.push_str(line);
             r.lines += 1 + blanks;
             r.trace = next_trace(r.trace, kind, line);
+            if r.kernel != KernelReport::No
+                && kernel::message(line).is_some_and(|m| match r.kernel {
+                    KernelReport::Oom => kernel::ends_oom_report(m),
+                    _ => kernel::ends_report(m),
+                })
+            {
+                r.kernel = KernelReport::No;
+            }
             r.last = kind;
             r.introduces = introduces(line);
             return self.ready.pop_front();
@@ -408,6 +434,7 @@ impl Joiner {
             relayed: true,
             rule: text::rule_run(line).map_or(0, str::len),
             dated: std::cell::Cell::new(None),
+            kernel: kernel_report_opened(line),
         };
         if let Some(done) = self.current.replace(next) {
             // Another program's line interrupts a relayed trace: park it.
@@ -460,6 +487,9 @@ impl Joiner {
     fn continues(&self, r: &Building, kind: Kind, line: &str) -> bool {
         let after_blank = self.blanks > 0;
         if !after_blank && in_box(r, line) {
+            return true;
+        }
+        if !after_blank && continues_kernel_report(r, line) {
             return true;
         }
         match kind {
@@ -594,6 +624,36 @@ impl Joiner {
             },
         }
     }
+}
+
+/// What kernel report, if any, a record's first line opens.
+fn kernel_report_opened(line: &str) -> KernelReport {
+    match kernel::message(line) {
+        Some(m) if kernel::opens_report(m) => {
+            if m.contains(" invoked oom-killer: ") {
+                KernelReport::Oom
+            } else {
+                KernelReport::Open
+            }
+        }
+        _ => KernelReport::No,
+    }
+}
+
+/// The line is the kernel's next line of the report the record holds: any kernel line of
+/// an OOM kill's report, the line under `cut here`, or a line of a report's context,
+/// registers or trace.
+fn continues_kernel_report(r: &Building, line: &str) -> bool {
+    if r.kernel == KernelReport::No || r.lines >= MAX_KERNEL_REPORT_LINES {
+        return false;
+    }
+    let Some(m) = kernel::message(line) else {
+        return false;
+    };
+    r.kernel == KernelReport::Oom
+        || (r.lines == 1
+            && kernel::message(r.first_line()).is_some_and(|f| f.trim() == kernel::CUT_HERE))
+        || kernel::continues_report(m)
 }
 
 /// A line of PostgreSQL's error report after its first, for the record it continues: the
@@ -1472,6 +1532,88 @@ ci-info: no authorized SSH keys fingerprints found for user x.";
         let got = join(crash);
         assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 5, 6]);
         assert_eq!(parse_event(&got[1].1).level, Some(Level::Fatal));
+    }
+
+    #[test]
+    fn a_kernel_report_is_one_record_in_dmesg_and_in_syslog() {
+        let dmesg = "[  120.100000] e1000e: eth0 NIC Link is Up\n\
+[  123.456789] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:2:123]\n\
+[  123.456800] Modules linked in: ext4 mbcache jbd2\n\
+[  123.456810] CPU: 1 PID: 123 Comm: kworker/1:2 Not tainted 5.15.0-91-generic #101\n\
+[  123.456840] RIP: 0010:_raw_spin_unlock_irqrestore+0x25/0x30\n\
+[  123.456860] RSP: 0018:ffffb5c0c0d3bd48 EFLAGS: 00000246\n\
+[  123.456880] Call Trace:\n\
+[  123.456920]  <TASK>\n\
+[  123.456930]  ata_scsi_queuecmd+0x1f/0x80\n\
+[  123.456940]  </TASK>\n\
+[  125.000000] e1000e: eth0 NIC Link is Down\n\
+[  242.000000] INFO: task jbd2/sda1-8:123 blocked for more than 120 seconds.\n\
+[  242.000001]       Not tainted 5.15.0-91-generic #101-Ubuntu\n\
+[  242.000002] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n\
+[  242.000003] task:jbd2/sda1-8     state:D stack:    0 pid:  123 ppid:     2\n\
+[  300.000000] ------------[ cut here ]------------\n\
+[  300.000001] WARNING: CPU: 0 PID: 1 at kernel/x.c:10 f+0x1/0x2\n\
+[  300.000005] Call Trace:\n\
+[  300.000006]  g+0x1/0x2\n\
+[  300.000007] ---[ end trace 0000000000000000 ]---\n\
+[  300.000008] CPU: 0 PID: 1 is not a report's line once it has ended\n\
+[ 5000.000000] java invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0\n\
+[ 5000.000006] Mem-Info:\n\
+[ 5000.000010] [   4242]     0  4242  1000000   900000  7000000        0             0 java\n\
+[ 5000.000012] Out of memory: Killed process 4242 (java) total-vm:4000000kB\n\
+[ 5000.100000] oom_reaper: reaped process 4242 (java), now anon-rss:0kB";
+        let got = join(dmesg);
+        let starts: Vec<u64> = got.iter().map(|r| r.0).collect();
+        assert_eq!(starts, vec![1, 2, 11, 12, 16, 21, 22, 26]);
+        let levels: Vec<Option<Level>> = got.iter().map(|r| parse_event(&r.1).level).collect();
+        assert_eq!(
+            levels,
+            vec![
+                None,
+                Some(Level::Error),
+                None,
+                Some(Level::Error),
+                Some(Level::Warning),
+                None,
+                Some(Level::Error),
+                None
+            ]
+        );
+        assert!(
+            parse_event(&got[4].1)
+                .message
+                .starts_with("WARNING: CPU: 0")
+        );
+        // The same report through syslog (kern.log) and the journal.
+        for prefix in [
+            "Dec  1 10:00:00 host kernel: ",
+            "Dec 01 10:00:00 host kernel: ",
+        ] {
+            let journal: String = dmesg
+                .lines()
+                .map(|l| {
+                    let l = if prefix.starts_with("Dec 01") {
+                        &l[15..]
+                    } else {
+                        l
+                    };
+                    format!("{prefix}{l}\n")
+                })
+                .collect();
+            let got = join(&journal);
+            assert_eq!(
+                got.iter().map(|r| r.0).collect::<Vec<_>>(),
+                starts,
+                "{prefix}"
+            );
+            let hung = parse_event(&got[3].1);
+            assert_eq!(hung.level, Some(Level::Error));
+            assert!(
+                hung.message.starts_with("INFO: task jbd2"),
+                "{}",
+                hung.message
+            );
+        }
     }
 
     #[test]

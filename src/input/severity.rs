@@ -1280,6 +1280,18 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
             return Some((level, reason));
         }
     }
+    if let Some(first) = parts.first() {
+        let mut lines = first
+            .lines()
+            .chain(parts.get(1).into_iter().flat_map(|p| p.lines()));
+        let line = lines.next().unwrap_or("");
+        let second = lines.next().map(|l| super::kernel::message(l).unwrap_or(l));
+        if let Some(found) =
+            super::kernel::level_of(super::kernel::message(line).unwrap_or(line), second)
+        {
+            return Some(found);
+        }
+    }
     if parts.first().is_some_and(|p| is_ruby_crash(p)) {
         return Some((Level::Error, "an uncaught Ruby exception"));
     }

@@ -79,7 +79,11 @@ pub fn read_header(line: &str) -> Header {
             message_start: after,
             ..Header::default()
         };
-        if let Some(f) = severity::header_level(&line[after..], true) {
+        // A kernel report's first line states no level of its own (`INFO: task x blocked
+        // for more than 120 seconds.` is printed at KERN_ERR): inferred from the report.
+        if super::kernel::report_level(&line[after..]).is_none()
+            && let Some(f) = severity::header_level(&line[after..], true)
+        {
             h.level = Some(f.level);
             h.message_start = after + f.end;
         }
@@ -165,7 +169,12 @@ pub fn read_header(line: &str) -> Header {
             // journald keeps the program's indentation (`qs[36187]:   WARN : ...`).
             let pad = line[msg..].len() - line[msg..].trim_start().len();
             let inner = read_header(&line[msg + pad..]);
-            if h.level.is_none() && inner.level.is_some() {
+            let own = &line[msg + pad..];
+            let kernel_report =
+                super::kernel::report_level(super::kernel::message(own).unwrap_or(own)).is_some();
+            if kernel_report {
+                // The report's level is inferred from it (see the seconds-since-boot case).
+            } else if h.level.is_none() && inner.level.is_some() {
                 h.level = inner.level;
                 h.message_start = msg + pad + inner.message_start;
             } else if h.level.is_none()
@@ -173,6 +182,12 @@ pub fn read_header(line: &str) -> Header {
             {
                 // A level among the message's first tokens: `level=error msg=...`.
                 h.level = Some(f.level);
+            }
+            // The kernel's seconds since boot inside (kern.log): not the message's.
+            if h.message_start == msg
+                && let Some(end) = uptime_stamp(own.as_bytes())
+            {
+                h.message_start = msg + pad + end;
             }
             return h;
         }
@@ -701,6 +716,17 @@ pub fn parse_event(text: &str) -> Event<'_> {
         let (origin, message) = split_logger(msg);
         ev.origin = origin.map(Cow::Borrowed);
         msg = message;
+    }
+    // The kernel's rule over a warning: the warning's line is the message.
+    if super::kernel::message(msg).unwrap_or(msg).trim() == super::kernel::CUT_HERE
+        && let Some(b) = body
+    {
+        let (line2, after) = match b.find('\n') {
+            Some(i) => (&b[..i], Some(&b[i + 1..])),
+            None => (b, None),
+        };
+        msg = super::kernel::message(line2).unwrap_or(line2).trim();
+        body = after;
     }
     // A header alone on its line (Erlang's `=ERROR REPORT====`, GHC's
     // `Loan.hs:86:10-19: warning: [-Wmissing-methods]`): the message is the next
