@@ -492,6 +492,11 @@ impl Joiner {
         if !after_blank && continues_kernel_report(r, line) {
             return true;
         }
+        // A structured logger's record among text lines (a proxy's JSON access log beside
+        // its text log, a library that logs JSON in a text program's output).
+        if kind == Kind::Other && r.trace == Trace::None && is_json_log_line(line) {
+            return false;
+        }
         match kind {
             Kind::Blank => unreachable!("blank lines are held back"),
             // PostgreSQL's report goes on over lines of their own header: `DETAIL:`,
@@ -624,6 +629,26 @@ impl Joiner {
             },
         }
     }
+}
+
+/// A whole JSON object on one line that carries a log record's field: a time, a level or a
+/// message under one of the names structured loggers give them.
+fn is_json_log_line(line: &str) -> bool {
+    const KEYS: [&[u8]; 9] = [
+        b"\"level\":",
+        b"\"time\":",
+        b"\"ts\":",
+        b"\"msg\":",
+        b"\"message\":",
+        b"\"@timestamp\":",
+        b"\"timestamp\":",
+        b"\"severity\":",
+        b"\"lvl\":",
+    ];
+    let b = line.trim_end().as_bytes();
+    b.starts_with(b"{\"")
+        && b.ends_with(b"}")
+        && KEYS.iter().any(|k| memchr::memmem::find(b, k).is_some())
 }
 
 /// What kernel report, if any, a record's first line opens.
@@ -1532,6 +1557,17 @@ ci-info: no authorized SSH keys fingerprints found for user x.";
         let got = join(crash);
         assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 5, 6]);
         assert_eq!(parse_event(&got[1].1).level, Some(Level::Fatal));
+    }
+
+    #[test]
+    fn a_json_record_among_text_lines_is_its_own() {
+        let input = "2024-05-01T10:00:01Z INF Starting provider *file.Provider\n\
+{\"ClientAddr\":\"172.18.0.1:53460\",\"DownstreamStatus\":502,\"level\":\"info\",\"msg\":\"\"}\n\
+{\"ClientAddr\":\"172.18.0.1:53462\",\"DownstreamStatus\":200,\"time\":\"2024-05-01T10:00:03Z\"}\n\
+2024-05-01T10:00:04Z ERR error=\"dial tcp 10.0.0.2:80: connect: connection refused\"\n\
+2024-05-01T10:00:06Z INF message body follows:\n\
+{\"a\": 1, \"b\": 2}";
+        assert_eq!(starts(input), vec![1, 2, 3, 4, 5]);
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub enum Wrapper {
     Cri,
     Compose,
     KubectlPrefix,
+    /// skaffold's `[container] ` or `[pod container] ` before each line it relays.
+    ContainerPrefix,
     LineTime,
     /// This many spaces before every line.
     Margin(u8),
@@ -39,6 +41,7 @@ impl Wrapper {
             Wrapper::Cri => "CRI",
             Wrapper::Compose => "docker compose",
             Wrapper::KubectlPrefix => "kubectl --prefix",
+            Wrapper::ContainerPrefix => "container prefix",
             Wrapper::LineTime => "runtime timestamps",
             Wrapper::Margin(_) => "margin",
             Wrapper::Otlp => "OTLP/JSON",
@@ -121,12 +124,44 @@ fn kubectl_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"^\[pod/([^/\] ]+)/([^\] ]+)\] ").unwrap())
 }
 
+/// skaffold's prefix: `[name] ` or `[pod container] `, names as Kubernetes spells them
+/// (DNS labels). Returns the name and where the text starts.
+fn container_prefix(line: &str) -> Option<(&str, usize)> {
+    let inner = line.strip_prefix('[')?;
+    let close = inner.find("] ")?;
+    let name = &inner[..close];
+    let label = |w: &str| {
+        (2..=63).contains(&w.len())
+            && w.bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            && w.bytes().next().is_some_and(|c| c.is_ascii_lowercase())
+            && !w.ends_with('-')
+    };
+    let mut words = name.split(' ');
+    let ok = words.by_ref().take(2).all(label) && words.next().is_none();
+    // A level or a thread in brackets opens many logs' own lines (`[info] `, `[main] `):
+    // not a container's name.
+    (ok && Level::from_name(name).is_none() && name != "main").then_some((name, close + 3))
+}
+
+/// The text after a container prefix opens a record of its own kind: a JSON object or a
+/// date. (A program's own `[component] message` lines do not count towards the prefix.)
+fn after_container_prefix_is_record(line: &str) -> bool {
+    container_prefix(line).is_some_and(|(_, at)| {
+        let b = line.as_bytes();
+        matches!(b.get(at), Some(b'{'))
+            || b.get(at..at + 4)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    })
+}
+
 /// The wrappers that wrap one line each, tried on a sample's lines.
-const LINE_WRAPPERS: [Wrapper; 4] = [
+const LINE_WRAPPERS: [Wrapper; 5] = [
     Wrapper::DockerJson,
     Wrapper::Cri,
     Wrapper::Compose,
     Wrapper::KubectlPrefix,
+    Wrapper::ContainerPrefix,
 ];
 
 /// The wrapper most of the sample's lines are in, if any.
@@ -135,16 +170,20 @@ pub fn detect(sample: &str) -> Option<Wrapper> {
         return Some(Wrapper::Otlp);
     }
     let mut counts = [0usize; LINE_WRAPPERS.len()];
-    let mut n = 0;
+    let (mut n, mut prefixed_records) = (0, 0);
     for line in sample.lines().filter(|l| !l.trim().is_empty()).take(50) {
         n += 1;
         let line = strip_ansi(line);
         for (count, w) in counts.iter_mut().zip(LINE_WRAPPERS) {
             *count += usize::from(unwrap(w, &line).is_some());
         }
+        prefixed_records += usize::from(after_container_prefix_is_record(&line));
     }
     let (best, &count) = counts.iter().enumerate().max_by_key(|(_, c)| **c)?;
-    if count > 0 && count * 2 > n {
+    // A container prefix relays records (a quarter of its lines open one: the rest are
+    // their traces); a program's own `[component] ` tags open its messages.
+    let relays = LINE_WRAPPERS[best] != Wrapper::ContainerPrefix || prefixed_records * 4 >= count;
+    if count > 0 && count * 2 > n && relays {
         return Some(LINE_WRAPPERS[best]);
     }
     if line_time_wrapped(sample) {
@@ -280,6 +319,17 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
         }
         // Many records to a line: see [`otlp_records`].
         Wrapper::Otlp => None,
+        Wrapper::ContainerPrefix => {
+            let (name, at) = container_prefix(line)?;
+            Some(Unwrapped {
+                text: Cow::Borrowed(&line[at..]),
+                stream: Cow::Borrowed(name),
+                service: Some(Cow::Borrowed(name)),
+                timestamp: None,
+                partial: false,
+                level: None,
+            })
+        }
         Wrapper::KubectlPrefix => {
             let c = kubectl_re().captures(line)?;
             let whole = c.get(0).expect("match");
@@ -540,6 +590,22 @@ mod tests {
         assert_eq!(detect(cri), Some(Wrapper::Cri));
         let compose = "redis-1  | 1:M 25 Apr 2024 05:32:35.019 * Ready\nweb-1    | started\n";
         assert_eq!(detect(compose), Some(Wrapper::Compose));
+        let skaffold = "[app] {\"level\":\"info\",\"msg\":\"up\"}\n[app] {\"level\":\"error\",\"msg\":\"x\"}\n[app-db postgres] 2024-01-01 10:00:00.000 UTC [1] LOG:  ready\n";
+        assert_eq!(detect(skaffold), Some(Wrapper::ContainerPrefix));
+        let u = unwrap(Wrapper::ContainerPrefix, "[app-db postgres] 2024-01-01 x").unwrap();
+        assert_eq!(
+            (u.text.as_ref(), u.stream.as_ref()),
+            ("2024-01-01 x", "app-db postgres")
+        );
+        // A program's own bracketed levels, threads and components are not containers.
+        for own in [
+            "[info] {\"a\":1}\n[info] {\"a\":2}\n",
+            "[main] 2024-01-01 started\n[main] 2024-01-01 ok\n",
+            "[INFO] Scanning for projects...\n[INFO] Building x\n",
+            "[http] listening on :80\n[http] GET /\n",
+        ] {
+            assert_eq!(detect(own), None, "{own}");
+        }
         let kubectl = "[pod/api-7d9f/app] started\n[pod/api-7d9f/app] ok\n";
         assert_eq!(detect(kubectl), Some(Wrapper::KubectlPrefix));
         let healthapp = "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579\n";
