@@ -257,7 +257,10 @@ pub fn detect_format(sample: &[u8]) -> Format {
             json += 1;
         } else if line.starts_with(['"', '}', ']']) {
             json_inside += 1;
-        } else if logfmt::looks_like_logfmt(line) {
+        } else if logfmt::opens_line(line) {
+            // A logfmt line is pairs from its start (logrus, slog, go-kit write `time=` or
+            // `ts=` first); a text header with pairs after its message (Rust tracing's
+            // `2026-01-01T00:00:00Z  WARN target: msg key=value`) is a text record.
             logfmt_n += 1;
         }
     }
@@ -434,6 +437,14 @@ mod tests {
             Format::Text
         );
         assert_eq!(detect_format(b""), Format::Text);
+        // Rust tracing's fields after the message do not make a line logfmt.
+        assert_eq!(
+            detect_format(
+                b"2026-06-15T18:02:36.953248Z  WARN job{id=1}: worker: failed reason=x err=y\n\
+2026-06-15T18:02:37.953248Z  INFO worker: done ts=1 msg=ok\n"
+            ),
+            Format::Text
+        );
     }
 
     #[test]
