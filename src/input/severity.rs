@@ -1363,8 +1363,108 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     match (has_error_type, has_stack) {
         (true, true) => Some((Level::Error, "an exception with a stack trace")),
         (true, false) => Some((Level::Error, "an exception")),
-        _ => None,
+        _ => parts
+            .first()
+            .and_then(|p| p.lines().next())
+            .filter(|line| reports_failure(line))
+            .map(|_| (Level::Warning, "its message reports a failure")),
     }
+}
+
+/// A message that states a failure in words (`authenticator failed for ...`, `query
+/// denied`, `Invalid user admin`, `could not connect`): programs that write no level (sshd,
+/// exim, BIND and most daemons through syslog, scripts) still say so. Such a line is at
+/// least a warning to a person triaging it; never more, since the words alone do not tell
+/// an error from a retry. A count of none (`0 errors`, `failed=0`) and an access log's
+/// request line (its path may say anything) state no failure.
+pub fn reports_failure(line: &str) -> bool {
+    const WORDS: [&str; 22] = [
+        "error",
+        "errors",
+        "errored",
+        "denied",
+        "refused",
+        "rejected",
+        "invalid",
+        "unable",
+        "cannot",
+        "can't",
+        "couldn't",
+        "fatal",
+        "panic",
+        "panicked",
+        "exception",
+        "unreachable",
+        "aborted",
+        "aborting",
+        "crashed",
+        "corrupt",
+        "corrupted",
+        "mismatch",
+    ];
+    const PHRASES: [&str; 5] = [
+        "could not",
+        "timed out",
+        "break-in",
+        "not permitted",
+        "out of memory",
+    ];
+    if !line.bytes().any(|c| c.is_ascii_alphabetic())
+        || memchr::memmem::find(line.as_bytes(), b" HTTP/").is_some()
+    {
+        return false;
+    }
+    let lower = line.to_ascii_lowercase();
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (i, c) in lower.char_indices() {
+        let in_word = c.is_ascii_alphanumeric() || matches!(c, '\'' | '-' | '_');
+        match (in_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((s, &lower[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, &lower[s..]));
+    }
+    let counted_none = |i: usize, at: usize, word: &str| {
+        let before = i.checked_sub(1).map(|j| words[j].1);
+        let after = lower[at + word.len()..].trim_start_matches([' ', '"', '\'']);
+        let after = after
+            .strip_prefix("count")
+            .map_or(after, |a| a.trim_start_matches(' '));
+        matches!(
+            before,
+            Some("0" | "no" | "zero" | "without" | "ignoring" | "ignore")
+        ) || [
+            "=0", ": 0", "=nil", "=null", "=none", "=false", ":null", ":0", ": none", "=\"\"",
+        ]
+        .iter()
+        .any(|z| after.starts_with(z))
+    };
+    // What the line quotes (a command it runs, a string it matched) is not what it states.
+    let quoted = |at: usize| {
+        lower.as_bytes()[..at]
+            .iter()
+            .filter(|&&c| c == b'"')
+            .count()
+            % 2
+            == 1
+    };
+    let stated = words.iter().enumerate().any(|(i, &(at, w))| {
+        let failure = WORDS.contains(&w)
+            || (w.starts_with("fail")
+                && !matches!(
+                    w,
+                    "failover" | "failsafe" | "fail-safe" | "failback" | "fail-fast"
+                ));
+        failure && !counted_none(i, at, w) && !quoted(at)
+    });
+    stated || PHRASES.iter().any(|p| lower.contains(p))
 }
 
 /// Sets an inferred level on an event that has none, from what its message and stack
@@ -1643,6 +1743,40 @@ pub fn is_ruby_crash(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failure_stated_in_words_is_a_warning() {
+        for line in [
+            "dovecot_login authenticator failed for ([1.2.3.5]) [1.2.3.4]:55379: 535 Incorrect",
+            "Invalid user webmaster from 173.234.31.186",
+            "client @0x7f65 1.2.3.4#3076 (example.com): query (cache) 'example.com/ANY/IN' denied",
+            "Could not connect to db: connection refused",
+            "lookup(file): lookup for foobar failed",
+            "无效token error",
+            "H=test.com [1.2.3.4]:53343 rejected RCPT <a@b.c>: \"JunkMail rejected\"",
+        ] {
+            assert!(reports_failure(line), "{line}");
+            assert_eq!(
+                infer(&[line], false),
+                Some((Level::Warning, "its message reports a failure")),
+                "{line}"
+            );
+        }
+        for line in [
+            "Build finished: 0 errors, 0 warnings",
+            "sync done failed=0 ok=12",
+            "rocksdb: Options.error_if_exists: 0",
+            "Rendering rescues/layout (internal_server_error)",
+            "1.2.3.4 - - [01/Jan/2024:10:00:00 +0000] \"GET /error/failed.html HTTP/1.1\" 404 12",
+            "failover to replica b complete",
+            "Started x.service.",
+            "无效",
+            "grep -q \"BUILD FAILED\" build.out && echo retry",
+            "Terminal error count: 0",
+        ] {
+            assert!(!reports_failure(line), "{line}");
+        }
+    }
 
     #[test]
     fn a_lower_case_level_after_a_bracketed_tag() {

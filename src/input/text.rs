@@ -183,6 +183,11 @@ pub fn read_header(line: &str) -> Header {
                 // A level among the message's first tokens: `level=error msg=...`.
                 h.level = Some(f.level);
             }
+            if h.level.is_none()
+                && let Some(level) = component_level(own)
+            {
+                h.level = Some(level);
+            }
             // The kernel's seconds since boot inside (kern.log): not the message's.
             if h.message_start == msg
                 && let Some(end) = uptime_stamp(own.as_bytes())
@@ -214,6 +219,11 @@ pub fn read_header(line: &str) -> Header {
             let skipped = line[after..].len() - line[after..].trim_start().len();
             h.level = Some(level);
             h.message_start = after + skipped + end;
+        } else if h.level.is_none()
+            && let Some((level, end)) = ceph_priority(&line[after..])
+        {
+            h.level = Some(level);
+            h.message_start = after + end;
         } else if h.level.is_none()
             && let Some((level, end)) = dated_erlang_report(&line[after..])
         {
@@ -252,6 +262,47 @@ pub fn read_header(line: &str) -> Header {
         };
     }
     Header::default()
+}
+
+/// Ceph's entry after its time: the thread id in hex, then the entry's priority as `%2d`
+/// (`7f6fa1d2ad80 -1 bluestore ...`): -1 is `derr`, an error; 0 is always logged, info;
+/// higher are debug levels. Returns the level and where the message starts.
+fn ceph_priority(rest: &str) -> Option<(Level, usize)> {
+    let (thread, after) = rest.split_once(' ')?;
+    if !(8..=16).contains(&thread.len()) || !thread.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let trimmed = after.trim_start_matches(' ');
+    let (prio, message) = trimmed.split_once(' ')?;
+    let n: i32 = prio.parse().ok()?;
+    if prio.len() > 3 || !(-1..=30).contains(&n) {
+        return None;
+    }
+    let level = match n {
+        -1 => Level::Error,
+        0 => Level::Info,
+        _ => Level::Debug,
+    };
+    Some((level, rest.len() - message.len()))
+}
+
+/// A daemon's component, then its level as a capitalized word, each closed by a colon:
+/// Dovecot's `imap-login: Info: Disconnected ...`, `auth-worker(24544): Error: ...` (its
+/// log prefix, then `Debug`, `Info`, `Warning`, `Error`, `Fatal` or `Panic`).
+fn component_level(message: &str) -> Option<Level> {
+    let (component, rest) = message.split_once(": ")?;
+    if component.is_empty() || component.len() > 64 || component.contains(' ') {
+        return None;
+    }
+    let (word, _) = rest.split_once(": ")?;
+    Some(match word {
+        "Debug" => Level::Debug,
+        "Info" => Level::Info,
+        "Warning" => Level::Warning,
+        "Error" => Level::Error,
+        "Fatal" | "Panic" => Level::Fatal,
+        _ => return None,
+    })
 }
 
 /// Erlang/OTP's error_logger report header, as RabbitMQ, ejabberd and OTP's SASL write
@@ -898,7 +949,10 @@ mod tests {
             ("Ignore the following warning: x", None),
             ("No error: x", None),
         ] {
-            assert_eq!(parse_event(line).level, level, "{line}");
+            // The level the line writes (a failure in words may still infer a warning).
+            let e = parse_event(line);
+            let written = e.level.filter(|_| e.level_inferred.is_none());
+            assert_eq!(written, level, "{line}");
         }
         // Python's warnings module; banners' levels.
         let e = parse_event(
@@ -1019,7 +1073,9 @@ mod tests {
             ),
             ("/srv/app/main.go:23 DeprecationWarning: not Python", None),
         ] {
-            assert_eq!(parse_event(line).level, level, "{line}");
+            let e = parse_event(line);
+            let written = e.level.filter(|_| e.level_inferred.is_none());
+            assert_eq!(written, level, "{line}");
         }
         assert_eq!(
             parse_event("[2025.01.31-08.09.38:221][368]LogHttp: Display: x")
@@ -1101,7 +1157,6 @@ mod tests {
             "2024-01-01 10:00:00 Validation error: 0.0512",
             "err: <nil>",
             "TOTAL FAIL: 0",
-            "2024-01-01 10:00:00 retry 1 failed: [Errno 111] Connection refused",
             "Registered unhandledRejection handler",
             "2024-01-01 10:00:00 user42  D  /var/lib/x",
         ] {
@@ -1112,6 +1167,11 @@ mod tests {
                 e.level
             );
         }
+        // A failed retry says so in words: a warning, inferred, not an error.
+        let retry =
+            parse_event("2024-01-01 10:00:00 retry 1 failed: [Errno 111] Connection refused");
+        assert_eq!(retry.level, Some(Level::Warning));
+        assert!(retry.level_inferred.is_some());
         assert_eq!(
             parse_event("[2023-07-03T11:54:00 UTC][ERROR app] Parsing error").level,
             Some(Level::Error)
@@ -1416,7 +1476,9 @@ mod tests {
         assert_eq!(sys.message, "lookup(file): lookup for foobar failed");
         assert_eq!(sys.origin.as_deref(), Some("automount"));
         assert_eq!(sys.dim(Dimension::Host), Some("veridian"));
-        assert_eq!(sys.level, None);
+        // No level written: the failure in its words makes it an inferred warning.
+        assert_eq!(sys.level, Some(Level::Warning));
+        assert!(sys.level_inferred.is_some());
         let kernel =
             parse_event("Jun 14 15:16:01 node7 kernel: ERROR: out of memory in cgroup /app");
         assert_eq!(kernel.level, Some(Level::Error));
@@ -1552,13 +1614,44 @@ mod tests {
         }
         // Not levels: a word that is not a tool's, a kotlinc-like line without a path.
         // (`INFO[main] x` does read Info: a level before a thread bracket is log4j's shape.)
-        for line in [
-            "e: 2.71828",
-            "(node:1234) Something happened",
-            "errors were found",
-        ] {
+        for line in ["e: 2.71828", "(node:1234) Something happened"] {
             assert_eq!(parse_event(line).level, None, "{line}");
         }
+        // Not yarn's `error ` prefix: a failure in words, an inferred warning.
+        let errors = parse_event("errors were found");
+        assert_eq!(errors.level, Some(Level::Warning));
+        assert!(errors.level_inferred.is_some());
+        // Ceph's priority after its thread id; Dovecot's level after its component.
+        let ceph = parse_event(
+            "2022-02-10T09:32:06.302+0000 7f6fa1d2ad80 -1 bluestore(/x) _open_db erroring",
+        );
+        assert_eq!(
+            (ceph.level, ceph.message.as_ref()),
+            (Some(Level::Error), "bluestore(/x) _open_db erroring")
+        );
+        assert_eq!(
+            parse_event("2022-02-10T09:32:05.746+0000 7f6fa1d2ad80  0 set uid:gid to 64045:64045")
+                .level,
+            Some(Level::Info)
+        );
+        assert_eq!(
+            parse_event("2022-02-10 09:32:05.746 7f6fa1d2ad80 10 osd.0 tick").level,
+            Some(Level::Debug)
+        );
+        assert_eq!(
+            parse_event(
+                "Oct 12 15:44:43 canyon dovecot: pop3-login: Info: Disconnected (auth failed)"
+            )
+            .level,
+            Some(Level::Info)
+        );
+        assert_eq!(
+            parse_event(
+                "Oct 12 15:44:43 canyon dovecot: auth-worker(24544): Error: mysql: Connect failed"
+            )
+            .level,
+            Some(Level::Error)
+        );
         let rails =
             parse_event("Completed 500 Internal Server Error in 12ms (ActiveRecord: 1.0ms)");
         assert_eq!(rails.level, Some(Level::Error));
