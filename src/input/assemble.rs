@@ -446,6 +446,22 @@ mod tests {
         assert_eq!(starts, vec![1, 2, 5]);
         assert!(out[1].text.starts_with("2021-09-08 08:56:34.099 ERROR"));
         assert!(out[1].text.ends_with("(Demo.java:10)"));
+        // PM2's err.log with `--time`: every line of a Node crash stamped `date time: `.
+        let pm2 = "2019-11-13 14:20:07: /getBillInfo not found
+2019-11-13 14:20:07: ReferenceError: recordLog is not defined
+2019-11-13 14:20:07:     at Request._callback (F:\\bill\\ls.js:47:21)
+2019-11-13 14:20:07:     at Request.emit (events.js:198:13)
+2019-11-13 14:22:54: /getBillInfo not found
+";
+        let (plan, out) = assemble(pm2);
+        assert_eq!(plan.wrapper, Some(Wrapper::LineTime));
+        let starts: Vec<u64> = out.iter().map(|a| a.line).collect();
+        assert_eq!(starts, vec![1, 2, 5]);
+        assert!(out[1].text.starts_with("ReferenceError: recordLog"));
+        assert!(out[1].meta.timestamp.is_some());
+        // A program that writes `date time: message` itself leaves its trace unstamped.
+        let own = "2019-11-13 14:20:07: starting\n2019-11-13 14:20:08: failed\njava.lang.X: y\n\tat a.b(C.java:1)\n";
+        assert_eq!(assemble(own).0.wrapper, None);
         // A GitHub Actions job log: .NET's seven digits, a workflow command per line.
         let gha = "\u{feff}2025-09-10T09:22:20.4928180Z building 'x.drv'...
 2025-09-10T09:22:21.4368813Z error: Cannot build 'x.drv'.

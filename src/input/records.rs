@@ -586,6 +586,7 @@ impl Joiner {
                         && (r.introduces || takes_trace(r, line))
                 }
             },
+            Kind::Other if r.trace == Trace::PythonDone && closes_logging_error(r, line) => true,
             Kind::Other if indented_under_prefix(r, line) => true,
             // The rows of a text table drawn line by line go on with its first border
             // (cloud-init's `ci-info: | Device |  Up  |`); a title bar (`ci-info:
@@ -649,6 +650,18 @@ fn is_json_log_line(line: &str) -> bool {
     b.starts_with(b"{\"")
         && b.ends_with(b"}")
         && KEYS.iter().any(|k| memchr::memmem::find(b, k).is_some())
+}
+
+/// The lines Python's `logging.Handler.handleError` prints after the traceback of a
+/// handler that failed: `Logged from file web.py, line 1524` (Python 2), and under
+/// `--- Logging error ---` the `Call stack:` (its frames are indented), `Message: ...` and
+/// `Arguments: ...` (Python 3).
+fn closes_logging_error(r: &Building, line: &str) -> bool {
+    line.starts_with("Logged from file ")
+        || (r.first_line().trim_end() == "--- Logging error ---"
+            && (line.trim_end() == "Call stack:"
+                || line.starts_with("Message: ")
+                || line.starts_with("Arguments: ")))
 }
 
 /// What kernel report, if any, a record's first line opens.
@@ -1100,7 +1113,9 @@ fn indentation(line: &str) -> usize {
 
 fn introduces(line: &str) -> bool {
     let t = line.trim_end();
-    t.ends_with("nested exception is:") || t.trim_start() == "^"
+    let carets = t.trim_start();
+    // V8 underlines the failing span with carets, one per character (`^^^^^`).
+    t.ends_with("nested exception is:") || (!carets.is_empty() && carets.bytes().all(|c| c == b'^'))
 }
 
 fn finish(r: Building) -> Record {
@@ -1443,6 +1458,9 @@ mod tests {
         let ev = join(input);
         assert_eq!(starts(input), vec![1, 8], "{ev:?}");
         assert_eq!(parse_event(&ev[0].1).level, Some(Level::Error));
+        // V8 underlines a span: a caret per character.
+        let span = "/app/routes/blog.js:15\n  return throw new Error(\"x\")\n         ^^^^^\n\nSyntaxError: Unexpected token 'throw'\n    at Object.compileFunction (node:vm:352:18)";
+        assert_eq!(starts(span), vec![1]);
     }
 
     #[test]
@@ -1557,6 +1575,14 @@ ci-info: no authorized SSH keys fingerprints found for user x.";
         let got = join(crash);
         assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 5, 6]);
         assert_eq!(parse_event(&got[1].1).level, Some(Level::Fatal));
+    }
+
+    #[test]
+    fn a_logging_handlers_error_report_is_one_record() {
+        let py2 = "Traceback (most recent call last):\n  File \"/usr/lib/python2.7/logging/handlers.py\", line 928, in emit\n    smtp = smtplib.SMTP(self.mailhost, port)\nSMTPServerDisconnected: Connection unexpectedly closed: timed out\nLogged from file web.py, line 1524\nTraceback (most recent call last):\n  File \"x.py\", line 1, in emit\n    f()\nKeyError: 'a'\nLogged from file web.py, line 1524";
+        assert_eq!(starts(py2), vec![1, 6]);
+        let py3 = "--- Logging error ---\nTraceback (most recent call last):\n  File \"/usr/lib/python3.12/logging/__init__.py\", line 1160, in emit\n    msg = self.format(record)\nTypeError: not all arguments converted during string formatting\nCall stack:\n  File \"/app/main.py\", line 3, in <module>\n    log.info(\"x\", 1)\nMessage: 'x'\nArguments: (1,)\nnext line";
+        assert_eq!(starts(py3), vec![1, 11]);
     }
 
     #[test]

@@ -76,15 +76,22 @@ fn cri_re() -> &'static Regex {
 
 /// A relaying runtime's time: RFC 3339 with a fraction of a second, then one space. Docker
 /// writes nine digits (`RFC3339NanoFixed`), the kubelet RFC3339Nano (trailing zeros cut),
-/// GitHub Actions and Azure Pipelines seven (.NET's `o` format).
+/// GitHub Actions and Azure Pipelines seven (.NET's `o` format). Or PM2's `--time` /
+/// `log_date_format` stamp, a date and time then `: ` (`2019-11-13 14:20:07: `), which it
+/// writes before every line of its `out.log` and `err.log`.
 fn line_time_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"^\u{feff}?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,9}(?:Z|[+-]\d{2}:\d{2}))(?: |$)",
+            r"^\u{feff}?(?:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,9}(?:Z|[+-]\d{2}:\d{2}))(?: |$)|(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?: ?(?:Z|[+-]\d{2}:?\d{2}))?):(?: |$))",
         )
         .unwrap()
     })
+}
+
+/// The time a line's relay stamped, from a [`line_time_re`] match.
+fn relay_time(c: &regex::Captures<'_>) -> Option<i64> {
+    parse_timestamp(c.get(1).or_else(|| c.get(2))?.as_str())
 }
 
 /// Text after a relayed time that a program's own record line never holds but a relaying
@@ -297,7 +304,7 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 text: Cow::Borrowed(&line[c.get(0).expect("match").end()..]),
                 stream: Cow::Borrowed(""),
                 service: None,
-                timestamp: parse_timestamp(&c[1]),
+                timestamp: relay_time(&c),
                 partial: false,
                 level: None,
             })
