@@ -587,6 +587,8 @@ impl Joiner {
                 }
             },
             Kind::Other if r.trace == Trace::PythonDone && closes_logging_error(r, line) => true,
+            // The line a record's last line announced (see [`introduces`]).
+            Kind::Other if r.introduces && !after_blank => true,
             Kind::Other if indented_under_prefix(r, line) => true,
             // The rows of a text table drawn line by line go on with its first border
             // (cloud-init's `ci-info: | Device |  Up  |`); a title bar (`ci-info:
@@ -1114,8 +1116,12 @@ fn indentation(line: &str) -> usize {
 fn introduces(line: &str) -> bool {
     let t = line.trim_end();
     let carets = t.trim_start();
-    // V8 underlines the failing span with carets, one per character (`^^^^^`).
-    t.ends_with("nested exception is:") || (!carets.is_empty() && carets.bytes().all(|c| c == b'^'))
+    // V8 underlines the failing span with carets, one per character (`^^^^^`). Rust's
+    // panic hook (1.73 and later) writes the message on the line after `thread 'main'
+    // panicked at src/main.rs:3:5:`.
+    t.ends_with("nested exception is:")
+        || (!carets.is_empty() && carets.bytes().all(|c| c == b'^'))
+        || (t.ends_with(':') && t.contains("panicked at "))
 }
 
 fn finish(r: Building) -> Record {
@@ -1575,6 +1581,14 @@ ci-info: no authorized SSH keys fingerprints found for user x.";
         let got = join(crash);
         assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 5, 6]);
         assert_eq!(parse_event(&got[1].1).level, Some(Level::Fatal));
+    }
+
+    #[test]
+    fn a_rust_panic_takes_its_message_line() {
+        let input = "thread 'main' panicked at src/main.rs:3:5:\nindex out of bounds: the len is 1 but the index is 2\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\nthread 'main' panicked at src/main.rs:3:5:\nboom";
+        let got = join(input);
+        assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 3, 4]);
+        assert_eq!(parse_event(&got[0].1).level, Some(Level::Error));
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub fn read_header(line: &str) -> Header {
     if severity::is_glog(b) {
         return glog_header(line);
     }
+    if first == b'#'
+        && let Some(h) = weblogic_header(line)
+    {
+        return h;
+    }
     if first == b'='
         && let Some((level, ts, end)) = erlang_report(line)
     {
@@ -262,6 +267,27 @@ pub fn read_header(line: &str) -> Header {
         };
     }
     Header::default()
+}
+
+/// WebLogic's log entry: `####`, then fields in angle brackets, the time first and the
+/// severity second (`####<Mar 24, 2022 10:30:29,707 AM GMT> <Notice> <JMX> ...`); the time
+/// is in the server locale's medium format, which JDK 9 and later write with a comma after
+/// the year (`May 8, 2024, 12:32:13,641 PM India Standard Time`).
+fn weblogic_header(line: &str) -> Option<Header> {
+    let rest = line.strip_prefix("####<")?;
+    let close = rest.find("> <")?;
+    let ts = &rest[..close];
+    let after = &rest[close + 3..];
+    let level_end = after.find('>')?;
+    let level = Level::from_name(&after[..level_end]);
+    let english = ts.replacen(", ", " ", 2).replace(',', ".");
+    Some(Header {
+        timestamp: parse_timestamp(&english),
+        has_timestamp: true,
+        level,
+        message_start: "####<".len() + close + 3 + level_end + 1,
+        ..Header::default()
+    })
 }
 
 /// Ceph's entry after its time: the thread id in hex, then the entry's priority as `%2d`
@@ -605,6 +631,7 @@ pub fn starts_record(line: &str) -> bool {
         || super::logfmt::opens_line(line)
         || uptime_stamp(b).is_some()
         || (b[0] == b'=' && erlang_report(line).is_some())
+        || (b[0] == b'#' && weblogic_header(line).is_some())
         || is_runner_line(line)
 }
 
@@ -1621,6 +1648,16 @@ mod tests {
         let errors = parse_event("errors were found");
         assert_eq!(errors.level, Some(Level::Warning));
         assert!(errors.level_inferred.is_some());
+        // WebLogic's entries, in the JDK 8 and the JDK 9+ medium date format.
+        for line in [
+            "####<Mar 24, 2022 10:30:29,707 AM GMT> <Notice> <JMX> <wlsadmin> <AdminServer> <x> <<WLS Kernel>> <> <> <1648117829707> <BEA-149535> <done>",
+            "####<May 8, 2024, 12:32:13,641 PM India Standard Time> <Error> <Security> <h> <AdminServer> <x> <<WLS Kernel>> <> <> <1715151733641> <BEA-090947> <boom>",
+        ] {
+            let h = read_header(line);
+            assert!(h.has_timestamp, "{line}");
+            assert!(h.level.is_some(), "{line}");
+            assert!(starts_record(line), "{line}");
+        }
         // Ceph's priority after its thread id; Dovecot's level after its component.
         let ceph = parse_event(
             "2022-02-10T09:32:06.302+0000 7f6fa1d2ad80 -1 bluestore(/x) _open_db erroring",
