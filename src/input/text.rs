@@ -258,6 +258,9 @@ pub fn read_header(line: &str) -> Header {
     if line.starts_with("[pid: ") {
         return uwsgi_header(line);
     }
+    if let Some(h) = bullet_level(line) {
+        return h;
+    }
     if let Some((ts, _)) = clf_timestamp(line) {
         // An access log line: the request is the message; a status code is not a level.
         return Header {
@@ -422,7 +425,7 @@ fn indented_header(line: &str) -> Header {
                 message_start,
                 ..Header::default()
             },
-            None => Header::default(),
+            None => bullet_level(line).unwrap_or_default(),
         };
     }
     let mut h = read_header(t);
@@ -434,6 +437,19 @@ fn indented_header(line: &str) -> Header {
         h.syslog = Some(((hs + indent, he + indent), (ps + indent, pe + indent)));
     }
     h
+}
+
+/// An init script's bullet (LSB's `log_failure_msg`, OpenRC's `eerror`/`ewarn`): ` * Error:
+/// MySQL server could not be started`, ` * WARNING: x is already starting`: a level word
+/// with its colon after the bullet.
+fn bullet_level(line: &str) -> Option<Header> {
+    let rest = line.trim_start().strip_prefix("* ")?;
+    let (level, end) = severity::prefix_level(rest)?;
+    rest[..end].trim_end().ends_with(':').then(|| Header {
+        level: Some(level),
+        message_start: line.len() - rest.len() + end,
+        ..Header::default()
+    })
 }
 
 /// The Common Log Format (Apache, nginx, Traefik access logs): `host ident user [time]
@@ -1648,6 +1664,14 @@ mod tests {
         let errors = parse_event("errors were found");
         assert_eq!(errors.level, Some(Level::Warning));
         assert!(errors.level_inferred.is_some());
+        // An init script's bullets: a level word with its colon, or none.
+        let lsb = parse_event(" * Error: MySQL server could not be started");
+        assert_eq!(
+            (lsb.level, lsb.message.as_ref()),
+            (Some(Level::Error), "MySQL server could not be started")
+        );
+        assert_eq!(parse_event(" * Starting nginx nginx").level, None);
+        assert_eq!(parse_event(" * Warning about nothing").level, None);
         // WebLogic's entries, in the JDK 8 and the JDK 9+ medium date format.
         for line in [
             "####<Mar 24, 2022 10:30:29,707 AM GMT> <Notice> <JMX> <wlsadmin> <AdminServer> <x> <<WLS Kernel>> <> <> <1648117829707> <BEA-149535> <done>",
