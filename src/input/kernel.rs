@@ -7,6 +7,7 @@
 //! `__warn`, `check_hung_task` and `dump_header` (OOM) write them.
 
 use crate::level::Level;
+use std::sync::OnceLock;
 
 /// The kernel's message in a line, with its own leading spaces (a call trace's frames are
 /// indented by one): after dmesg's `[  12.345678] ` or `dmesg -T`'s `[Tue Dec  1 10:00:00
@@ -15,8 +16,11 @@ pub fn message(line: &str) -> Option<&str> {
     if let Some(rest) = after_stamp(line) {
         return Some(rest);
     }
+    static TAG: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     let head = &line.as_bytes()[..line.len().min(120)];
-    let at = memchr::memmem::find(head, b" kernel: ")?;
+    let at = TAG
+        .get_or_init(|| memchr::memmem::Finder::new(b" kernel: "))
+        .find(head)?;
     let rest = &line[at + " kernel: ".len()..];
     Some(after_stamp(rest).unwrap_or(rest))
 }

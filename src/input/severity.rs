@@ -7,6 +7,7 @@
 //! exception, a traceback, a panic, a segfault, an OOM kill.
 
 use crate::level::Level;
+use std::sync::OnceLock;
 
 /// Tokens of a header searched for a level, after the timestamp.
 const MAX_TOKENS: usize = 6;
@@ -1275,9 +1276,17 @@ fn is_rust_panic(line: &str) -> bool {
 /// OOM kills. `parts`: the event's text (a whole text record, or a structured record's
 /// message and stack); `has_error_type`: an exception type was found or given.
 pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
-    for (text, level, reason, _) in RUNTIME_MARKS {
-        if parts.iter().any(|p| p.contains(text)) {
-            return Some((level, reason));
+    // One searcher per mark, built once: `str::contains` would build each on every call.
+    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        RUNTIME_MARKS
+            .iter()
+            .map(|(text, ..)| memchr::memmem::Finder::new(text.as_bytes()))
+            .collect()
+    });
+    for ((_, level, reason, _), finder) in RUNTIME_MARKS.iter().zip(finders) {
+        if parts.iter().any(|p| finder.find(p.as_bytes()).is_some()) {
+            return Some((*level, *reason));
         }
     }
     if let Some(first) = parts.first() {
@@ -1378,7 +1387,7 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
 /// an error from a retry. A count of none (`0 errors`, `failed=0`) and an access log's
 /// request line (its path may say anything) state no failure.
 pub fn reports_failure(line: &str) -> bool {
-    const WORDS: [&str; 22] = [
+    const WORDS: [&str; 23] = [
         "error",
         "errors",
         "errored",
@@ -1401,70 +1410,106 @@ pub fn reports_failure(line: &str) -> bool {
         "corrupt",
         "corrupted",
         "mismatch",
-    ];
-    const PHRASES: [&str; 5] = [
-        "could not",
-        "timed out",
         "break-in",
-        "not permitted",
-        "out of memory",
     ];
-    if !line.bytes().any(|c| c.is_ascii_alphabetic())
-        || memchr::memmem::find(line.as_bytes(), b" HTTP/").is_some()
-    {
+    // Two-word phrases: the word before and the word.
+    const PHRASES: [(&str, &str); 4] = [
+        ("could", "not"),
+        ("timed", "out"),
+        ("not", "permitted"),
+        ("of", "memory"),
+    ];
+    const NONE_BEFORE: [&str; 6] = ["0", "no", "zero", "without", "ignoring", "ignore"];
+    const NONE_AFTER: [&str; 10] = [
+        "=0", ": 0", "=nil", "=null", "=none", "=false", ":null", ":0", ": none", "=\"\"",
+    ];
+    // Most lines hold none of the words: one pass of a literal search says so.
+    static ANY: OnceLock<regex::Regex> = OnceLock::new();
+    let any = ANY.get_or_init(|| {
+        regex::Regex::new(
+            "(?i)fail|error|denied|refused|rejected|invalid|unable|cannot|can't|couldn't|fatal|panic|exception|unreachable|abort|crash|corrupt|mismatch|break-in|could not|timed out|not permitted|of memory",
+        )
+        .expect("literal alternation")
+    });
+    if !any.is_match(line) {
         return false;
     }
-    let lower = line.to_ascii_lowercase();
-    let mut words: Vec<(usize, &str)> = Vec::new();
-    let mut start = None;
-    for (i, c) in lower.char_indices() {
-        let in_word = c.is_ascii_alphanumeric() || matches!(c, '\'' | '-' | '_');
-        match (in_word, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.push((s, &lower[s..i]));
-                start = None;
-            }
-            _ => {}
+    static REQUEST: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let b = line.as_bytes();
+    let request = REQUEST.get_or_init(|| memchr::memmem::Finder::new(b" HTTP/"));
+    if request.find(b).is_some() {
+        return false;
+    }
+    let in_word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'_');
+    let mut quotes = 0usize;
+    let mut before: &[u8] = b"";
+    let mut i = 0;
+    while i < b.len() {
+        if !in_word(b[i]) {
+            quotes += usize::from(b[i] == b'"');
+            i += 1;
+            continue;
         }
-    }
-    if let Some(s) = start {
-        words.push((s, &lower[s..]));
-    }
-    let counted_none = |i: usize, at: usize, word: &str| {
-        let before = i.checked_sub(1).map(|j| words[j].1);
-        let after = lower[at + word.len()..].trim_start_matches([' ', '"', '\'']);
-        let after = after
-            .strip_prefix("count")
-            .map_or(after, |a| a.trim_start_matches(' '));
-        matches!(
-            before,
-            Some("0" | "no" | "zero" | "without" | "ignoring" | "ignore")
-        ) || [
-            "=0", ": 0", "=nil", "=null", "=none", "=false", ":null", ":0", ": none", "=\"\"",
-        ]
-        .iter()
-        .any(|z| after.starts_with(z))
-    };
-    // What the line quotes (a command it runs, a string it matched) is not what it states.
-    let quoted = |at: usize| {
-        lower.as_bytes()[..at]
+        let start = i;
+        while i < b.len() && in_word(b[i]) {
+            i += 1;
+        }
+        let word = &b[start..i];
+        let is = |w: &str| word.eq_ignore_ascii_case(w.as_bytes());
+        // Every word and phrase below starts with one of these letters.
+        let first = word[0].to_ascii_lowercase();
+        if !matches!(
+            first,
+            b'a' | b'b'
+                | b'c'
+                | b'd'
+                | b'e'
+                | b'f'
+                | b'i'
+                | b'm'
+                | b'n'
+                | b'o'
+                | b'p'
+                | b'r'
+                | b'u'
+        ) {
+            before = word;
+            continue;
+        }
+        let failure = (4..=11).contains(&word.len())
+            && (WORDS.iter().any(|w| is(w))
+                || (word[..4].eq_ignore_ascii_case(b"fail")
+                    && !["failover", "failsafe", "fail-safe", "failback", "fail-fast"]
+                        .iter()
+                        .any(|w| is(w))));
+        if failure && quotes % 2 == 0 {
+            let after = line[i..].trim_start_matches([' ', '"', '\'']);
+            let after = match after.get(..5) {
+                Some(c) if c.eq_ignore_ascii_case("count") => after[5..].trim_start_matches(' '),
+                _ => after,
+            };
+            let none_before = NONE_BEFORE
+                .iter()
+                .any(|w| before.eq_ignore_ascii_case(w.as_bytes()));
+            let none_after = NONE_AFTER.iter().any(|z| {
+                after
+                    .as_bytes()
+                    .get(..z.len())
+                    .is_some_and(|a| a.eq_ignore_ascii_case(z.as_bytes()))
+            });
+            if !none_before && !none_after {
+                return true;
+            }
+        }
+        if PHRASES
             .iter()
-            .filter(|&&c| c == b'"')
-            .count()
-            % 2
-            == 1
-    };
-    let stated = words.iter().enumerate().any(|(i, &(at, w))| {
-        let failure = WORDS.contains(&w)
-            || (w.starts_with("fail")
-                && !matches!(
-                    w,
-                    "failover" | "failsafe" | "fail-safe" | "failback" | "fail-fast"
-                ));
-        failure && !counted_none(i, at, w) && !quoted(at)
-    });
-    stated || PHRASES.iter().any(|p| lower.contains(p))
+            .any(|(first, second)| before.eq_ignore_ascii_case(first.as_bytes()) && is(second))
+        {
+            return true;
+        }
+        before = word;
+    }
+    false
 }
 
 /// Sets an inferred level on an event that has none, from what its message and stack

@@ -175,8 +175,9 @@ pub fn read_header(line: &str) -> Header {
             let pad = line[msg..].len() - line[msg..].trim_start().len();
             let inner = read_header(&line[msg + pad..]);
             let own = &line[msg + pad..];
-            let kernel_report =
-                super::kernel::report_level(super::kernel::message(own).unwrap_or(own)).is_some();
+            let kernel_report = &line[program.0..program.1] == "kernel"
+                && super::kernel::report_level(super::kernel::message(own).unwrap_or(own))
+                    .is_some();
             if kernel_report {
                 // The report's level is inferred from it (see the seconds-since-boot case).
             } else if h.level.is_none() && inner.level.is_some() {
@@ -319,8 +320,10 @@ fn ceph_priority(rest: &str) -> Option<(Level, usize)> {
 /// Dovecot's `imap-login: Info: Disconnected ...`, `auth-worker(24544): Error: ...` (its
 /// log prefix, then `Debug`, `Info`, `Warning`, `Error`, `Fatal` or `Panic`).
 fn component_level(message: &str) -> Option<Level> {
-    let (component, rest) = message.split_once(": ")?;
-    if component.is_empty() || component.len() > 64 || component.contains(' ') {
+    let head = &message.as_bytes()[..message.len().min(66)];
+    let colon = memchr::memmem::find(head, b": ")?;
+    let (component, rest) = (&message[..colon], &message[colon + 2..]);
+    if component.is_empty() || component.contains(' ') {
         return None;
     }
     let (word, _) = rest.split_once(": ")?;
