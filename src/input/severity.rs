@@ -1482,7 +1482,7 @@ pub fn reports_failure(line: &str) -> bool {
                     && !["failover", "failsafe", "fail-safe", "failback", "fail-fast"]
                         .iter()
                         .any(|w| is(w))));
-        if failure && quotes % 2 == 0 {
+        if failure && quotes.is_multiple_of(2) {
             let after = line[i..].trim_start_matches([' ', '"', '\'']);
             let after = match after.get(..5) {
                 Some(c) if c.eq_ignore_ascii_case("count") => after[5..].trim_start_matches(' '),
