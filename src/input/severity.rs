@@ -1375,18 +1375,21 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
         _ => parts
             .first()
             .and_then(|p| p.lines().next())
-            .filter(|line| reports_failure(line))
-            .map(|_| (Level::Warning, "its message reports a failure")),
+            .and_then(warning_in_words)
+            .map(|reason| (Level::Warning, reason)),
     }
 }
 
-/// A message that states a failure in words (`authenticator failed for ...`, `query
+/// A message that states a failure or a deprecation in words (`authenticator failed for ...`, `query
 /// denied`, `Invalid user admin`, `could not connect`): programs that write no level (sshd,
 /// exim, BIND and most daemons through syslog, scripts) still say so. Such a line is at
 /// least a warning to a person triaging it; never more, since the words alone do not tell
 /// an error from a retry. A count of none (`0 errors`, `failed=0`) and an access log's
-/// request line (its path may say anything) state no failure.
-pub fn reports_failure(line: &str) -> bool {
+/// request line (its path may say anything) state no failure. A deprecation notice is a
+/// warning in every runtime's convention (pflag's `Flag --port has been deprecated`, PHP's
+/// `Deprecated:`, Node's and Python's `DeprecationWarning`).
+pub fn warning_in_words(line: &str) -> Option<Reason> {
+    const FAILURE: Reason = "its message reports a failure";
     const WORDS: [&str; 23] = [
         "error",
         "errors",
@@ -1427,18 +1430,18 @@ pub fn reports_failure(line: &str) -> bool {
     static ANY: OnceLock<regex::Regex> = OnceLock::new();
     let any = ANY.get_or_init(|| {
         regex::Regex::new(
-            "(?i)fail|error|denied|refused|rejected|invalid|unable|cannot|can't|couldn't|fatal|panic|exception|unreachable|abort|crash|corrupt|mismatch|break-in|could not|timed out|not permitted|of memory",
+            "(?i)deprecat|fail|error|denied|refused|rejected|invalid|unable|cannot|can't|couldn't|fatal|panic|exception|unreachable|abort|crash|corrupt|mismatch|break-in|could not|timed out|not permitted|of memory",
         )
         .expect("literal alternation")
     });
     if !any.is_match(line) {
-        return false;
+        return None;
     }
     static REQUEST: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     let b = line.as_bytes();
     let request = REQUEST.get_or_init(|| memchr::memmem::Finder::new(b" HTTP/"));
     if request.find(b).is_some() {
-        return false;
+        return None;
     }
     let in_word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'_');
     let mut quotes = 0usize;
@@ -1456,6 +1459,9 @@ pub fn reports_failure(line: &str) -> bool {
         }
         let word = &b[start..i];
         let is = |w: &str| word.eq_ignore_ascii_case(w.as_bytes());
+        if word.len() >= 8 && word[..8].eq_ignore_ascii_case(b"deprecat") {
+            return Some("its message reports a deprecation");
+        }
         // Every word and phrase below starts with one of these letters.
         let first = word[0].to_ascii_lowercase();
         if !matches!(
@@ -1498,18 +1504,18 @@ pub fn reports_failure(line: &str) -> bool {
                     .is_some_and(|a| a.eq_ignore_ascii_case(z.as_bytes()))
             });
             if !none_before && !none_after {
-                return true;
+                return Some(FAILURE);
             }
         }
         if PHRASES
             .iter()
             .any(|(first, second)| before.eq_ignore_ascii_case(first.as_bytes()) && is(second))
         {
-            return true;
+            return Some(FAILURE);
         }
         before = word;
     }
-    false
+    None
 }
 
 /// Sets an inferred level on an event that has none, from what its message and stack
@@ -1800,7 +1806,7 @@ mod tests {
             "无效token error",
             "H=test.com [1.2.3.4]:53343 rejected RCPT <a@b.c>: \"JunkMail rejected\"",
         ] {
-            assert!(reports_failure(line), "{line}");
+            assert!(warning_in_words(line).is_some(), "{line}");
             assert_eq!(
                 infer(&[line], false),
                 Some((Level::Warning, "its message reports a failure")),
@@ -1819,8 +1825,15 @@ mod tests {
             "grep -q \"BUILD FAILED\" build.out && echo retry",
             "Terminal error count: 0",
         ] {
-            assert!(!reports_failure(line), "{line}");
+            assert!(warning_in_words(line).is_none(), "{line}");
         }
+        assert_eq!(
+            infer(
+                &["Flag --port has been deprecated, see --secure-port instead."],
+                false
+            ),
+            Some((Level::Warning, "its message reports a deprecation"))
+        );
     }
 
     #[test]
