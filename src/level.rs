@@ -55,9 +55,11 @@ impl Level {
         let lower = std::str::from_utf8(&buf[..n.len()]).ok()?;
         Some(match lower {
             "fatal" | "critical" | "crit" | "emerg" | "emergency" | "alert" | "panic"
-            | "dpanic" | "severe" | "fatl" | "ftl" | "pnc" | "f" | "c" => Level::Fatal,
+            | "dpanic" | "fatl" | "ftl" | "pnc" | "f" | "c" => Level::Fatal,
             // .NET's console logger writes `fail:` for errors, `dbug:` and `trce:` below.
-            "error" | "err" | "e" | "eror" | "erro" | "fail" => Level::Error,
+            // java.util.logging's SEVERE is its highest level, which the JUL bridges
+            // (jul-to-slf4j, log4j-jul) map to ERROR: Tomcat logs a failed request at it.
+            "error" | "err" | "e" | "eror" | "erro" | "fail" | "severe" => Level::Error,
             "warning" | "warn" | "w" | "wrn" | "wrng" => Level::Warning,
             "notice" | "n" | "deprecated" | "strict" => Level::Notice,
             // PostgreSQL's LOG, MySQL's Note.
@@ -178,7 +180,7 @@ mod tests {
     fn names_from_many_dialects() {
         assert_eq!(Level::from_name("ERROR"), Some(Level::Error));
         assert_eq!(Level::from_name("[WARN]"), Some(Level::Warning));
-        assert_eq!(Level::from_name("SEVERE"), Some(Level::Fatal));
+        assert_eq!(Level::from_name("SEVERE"), Some(Level::Error));
         assert_eq!(Level::from_name("critical"), Some(Level::Fatal));
         assert_eq!(Level::from_name("Notice"), Some(Level::Notice));
         assert_eq!(Level::from_name("trace"), Some(Level::Debug));

@@ -276,7 +276,8 @@ fn level_names(min: Option<Level>) -> Vec<String> {
                 "fatal",
                 "critical",
             ],
-            Level::Error => &["ERROR", "error", "err"],
+            // java.util.logging's SEVERE (Tomcat, Jenkins, WildFly's JUL handlers).
+            Level::Error => &["ERROR", "error", "err", "SEVERE", "severe"],
             Level::Warning => &["WARNING", "WARN", "warning", "warn"],
             Level::Notice => &["NOTICE", "notice"],
             Level::Info => &["INFO", "info"],

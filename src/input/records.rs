@@ -1475,7 +1475,7 @@ mod tests {
         let ev = join(input);
         assert_eq!(starts(input), vec![1, 5]);
         let e = parse_event(&ev[0].1);
-        assert_eq!(e.level, Some(Level::Fatal));
+        assert_eq!(e.level, Some(Level::Error));
         assert_eq!(e.message, "could not connect");
         assert_eq!(e.origin.as_deref(), Some("com.example.Foo run"));
         assert!(e.timestamp.is_some());
