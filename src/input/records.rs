@@ -836,6 +836,11 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         // A message logged with a throwable, each line of it under the message's prefix
         // (logcat's `Log.e(tag, msg, e)`): the exception's line right after the message,
         // then its frames and causes.
+        // A Ruby backtrace logged as one message (Sidekiq's `WARN: app/x.rb:70:in 'm'`),
+        // its next frames under the relay's prefix only.
+        if is_ruby_frame(next) && r.last_line().rsplit(": ").any(is_ruby_frame) {
+            return true;
+        }
         let next_kind = classify(next);
         if next_kind == Kind::Exception && r.lines == 1
             || matches!(next_kind, Kind::Continuation) && r.lines > 1 && {
@@ -848,6 +853,17 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         from = at;
     }
     false
+}
+
+/// A frame of a Ruby backtrace: `app/jobs/x.rb:62:in 'block in X#find'` (a path with no
+/// spaces, its line, then `:in `).
+fn is_ruby_frame(text: &str) -> bool {
+    text.split_once(":in ").is_some_and(|(place, _)| {
+        !place.contains(' ')
+            && place.rsplit_once(".rb:").is_some_and(|(_, line)| {
+                !line.is_empty() && line.bytes().all(|c| c.is_ascii_digit())
+            })
+    })
 }
 
 /// Lines a parked trace waits for its next relayed line.
@@ -1581,6 +1597,18 @@ ci-info: no authorized SSH keys fingerprints found for user x.";
         let got = join(crash);
         assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 5, 6]);
         assert_eq!(parse_event(&got[1].1).level, Some(Level::Fatal));
+    }
+
+    #[test]
+    fn a_ruby_backtrace_relayed_by_journald_is_one_record() {
+        let input = "Oct 06 22:07:41 host bundle[2288]: 2025-10-06T13:07:41.655Z pid=2288 tid=4q1a WARN: RuntimeError: 400 Bad Request\n\
+Oct 06 22:07:41 host bundle[2288]: 2025-10-06T13:07:41.655Z pid=2288 tid=4q1a WARN: app/services/wp.rb:70:in 'Wp#request'\n\
+Oct 06 22:07:41 host bundle[2288]: app/services/wp.rb:13:in 'Wp#list_posts'\n\
+Oct 06 22:07:41 host bundle[2288]: app/jobs/job.rb:25:in 'Job#perform'\n\
+Oct 06 22:08:06 host bundle[2288]: 2025-10-06T13:08:06.743Z pid=2288 tid=4py6 INFO: start";
+        // Sidekiq logs the backtrace as a message of its own, its frames under journald's
+        // prefix only.
+        assert_eq!(starts(input), vec![1, 2, 5]);
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
     let mut only_numbers_so_far = true;
     let mut after_category = false;
     let mut after_tag = false;
+    let mut after_caller = false;
     for _ in 0..MAX_TOKENS {
         while pos < limit && matches!(b[pos], b' ' | b'\t' | b'|') {
             pos += 1;
@@ -90,6 +91,8 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
             (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
         let first_after_ts = only_numbers_so_far && after_timestamp;
         let tag = after_tag;
+        let caller = after_caller;
+        after_caller = is_caller(&rest[start..end]);
         // A program and its pid, as syslog's TAG writes them: `unbound[1:0]`.
         after_tag =
             b[start].is_ascii_alphabetic() && b[end - 1] == b']' && rest[start..end].contains('[');
@@ -127,7 +130,11 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         {
             return Some(Found { level, start, end });
         }
-        if first_after_ts && let Some(level) = bracketed_letter_level(&b[start..end]) {
+        // Gitea's `<time> modules/git/git.go:146:InitSimple() [W] message`: the letter after
+        // the caller.
+        if (first_after_ts || caller)
+            && let Some(level) = bracketed_letter_level(&b[start..end])
+        {
             return Some(Found { level, start, end });
         }
         if let Some((level, used)) =
@@ -142,6 +149,18 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         pos = end;
     }
     None
+}
+
+/// A source location as a logger's caller field writes it: `cmd/web.go:206`,
+/// `modules/git/git.go:146:InitSimple()`, `server.py:31:run`.
+fn is_caller(token: &str) -> bool {
+    let Some((file, rest)) = token.split_once(':') else {
+        return false;
+    };
+    let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
+    (1..=4).contains(&ext.len())
+        && ext.bytes().all(|c| c.is_ascii_lowercase())
+        && rest.bytes().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// The level of SQL Server's `Error: N, Severity: S, ...` by its severity.
@@ -1794,6 +1813,31 @@ pub fn is_ruby_crash(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bracketed_letter_after_the_caller() {
+        for (line, level) in [
+            (
+                "modules/git/git.go:146:InitSimple() [W] git module has been initialized already",
+                Level::Warning,
+            ),
+            (
+                "cmd/web.go:206:serveInstalled() [I] PING DATABASE postgres",
+                Level::Info,
+            ),
+            ("routers/init.go:80:GlobalInit() [E] failed", Level::Error),
+        ] {
+            assert_eq!(
+                header_level(line, true).map(|f| f.level),
+                Some(level),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            header_level("see notes [W] here", true).map(|f| f.level),
+            None
+        );
+    }
 
     #[test]
     fn failure_stated_in_words_is_a_warning() {
