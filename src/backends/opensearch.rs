@@ -681,7 +681,8 @@ mod tests {
                 .as_array()
                 .unwrap()
                 .len(),
-            9
+            // Error's five spellings (JUL's SEVERE among them) and fatal's six.
+            11
         );
         assert_eq!(
             q.pointer("/aggs/groups/aggs/histogram/date_histogram/fixed_interval")
