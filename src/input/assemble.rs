@@ -403,6 +403,18 @@ mod tests {
     }
 
     #[test]
+    fn skaffold_containers_are_joined_apart() {
+        let input = "[api] {\"level\":\"info\",\"msg\":\"up\"}\n[web] {\"level\":\"warn\",\"msg\":\"slow\"}\n[api] panic: boom\n[api] \n[api] goroutine 1 [running]:\n[web] {\"level\":\"info\",\"msg\":\"ok\"}\n[api] main.main()\n[api] \t/app/main.go:10 +0x1d\n";
+        let (plan, out) = assemble(input);
+        assert_eq!(plan.wrapper, Some(Wrapper::ContainerPrefix));
+        let starts: Vec<u64> = out.iter().map(|a| a.line).collect();
+        assert_eq!(starts, vec![1, 2, 3, 6]);
+        assert!(out[2].text.ends_with("main.go:10 +0x1d"), "{}", out[2].text);
+        assert_eq!(out[2].meta.service.as_deref(), Some("api"));
+        assert_eq!(out[1].text, "{\"level\":\"warn\",\"msg\":\"slow\"}");
+    }
+
+    #[test]
     fn a_margin_before_every_line_is_taken_off() {
         // Redis in a container, its lines relayed one space in.
         let lines = [

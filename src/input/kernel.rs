@@ -25,31 +25,28 @@ pub fn message(line: &str) -> Option<&str> {
     Some(after_stamp(rest).unwrap_or(rest))
 }
 
-/// The text after a leading dmesg stamp and the one space after it.
-fn after_stamp(line: &str) -> Option<&str> {
+/// The text after a leading dmesg stamp (seconds since boot, or `dmesg -T`'s time) and the
+/// one space after it; the kernel's own indentation stays.
+pub fn after_stamp(line: &str) -> Option<&str> {
     let b = line.as_bytes();
-    if b.first() != Some(&b'[') {
-        return None;
-    }
-    let close = memchr::memchr(b']', &b[..b.len().min(40)])?;
-    let inside = &line[1..close];
-    let seconds = inside.trim_start();
-    let uptime = seconds.split_once('.').is_some_and(|(int, frac)| {
-        !int.is_empty()
-            && int.bytes().all(|c| c.is_ascii_digit())
-            && (3..=9).contains(&frac.len())
-            && frac.bytes().all(|c| c.is_ascii_digit())
-    });
-    // `dmesg -T`: `%a %b %e %H:%M:%S %Y`.
-    let ctime = inside.len() == 24
-        && inside.as_bytes()[3] == b' '
-        && inside.as_bytes()[7] == b' '
-        && inside[20..].bytes().all(|c| c.is_ascii_digit())
-        && inside.as_bytes()[13] == b':';
-    if !(uptime || ctime) {
-        return None;
-    }
-    let rest = &line[close + 1..];
+    let end = match super::text::uptime_stamp_end(b) {
+        Some(end) => end,
+        // `dmesg -T`: `[%a %b %e %H:%M:%S %Y]`.
+        None => {
+            let inside = line.get(1..25)?;
+            let ctime = b.first() == Some(&b'[')
+                && b.get(25) == Some(&b']')
+                && inside.as_bytes()[3] == b' '
+                && inside.as_bytes()[7] == b' '
+                && inside.as_bytes()[13] == b':'
+                && inside.as_bytes()[20..].iter().all(u8::is_ascii_digit);
+            if !ctime {
+                return None;
+            }
+            26
+        }
+    };
+    let rest = &line[end..];
     Some(rest.strip_prefix(' ').unwrap_or(rest))
 }
 
@@ -197,6 +194,7 @@ mod tests {
         );
         assert_eq!(message("2026-12-01 app: started"), None);
         assert_eq!(message("[main] INFO started"), None);
+        assert_eq!(message("[Tue Dec  1 10:00:00 2026é"), None);
     }
 
     #[test]

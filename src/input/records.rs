@@ -200,10 +200,43 @@ struct Building {
 enum KernelReport {
     /// Not a kernel report, or one that has closed.
     No,
+    /// The `cut here` rule of a warning: the kernel's next line is the warning's.
+    CutHere,
     /// An oops, `BUG:`, warning, hung task or stall: its context, registers and trace.
     Open,
     /// An OOM kill: every kernel line up to the one naming the process killed.
     Oom,
+}
+
+impl KernelReport {
+    /// What a record's first line opens.
+    fn opened_by(line: &str) -> KernelReport {
+        match kernel::message(line) {
+            Some(m) if m.trim() == kernel::CUT_HERE => KernelReport::CutHere,
+            Some(m) if m.contains(" invoked oom-killer: ") => KernelReport::Oom,
+            Some(m) if kernel::opens_report(m) => KernelReport::Open,
+            _ => KernelReport::No,
+        }
+    }
+
+    /// The report goes on over this kernel message.
+    fn continues(self, message: &str) -> bool {
+        match self {
+            KernelReport::No => false,
+            KernelReport::CutHere | KernelReport::Oom => true,
+            KernelReport::Open => kernel::continues_report(message),
+        }
+    }
+
+    /// Where the report is once this kernel message has joined it.
+    fn after(self, message: &str) -> KernelReport {
+        match self {
+            KernelReport::CutHere => KernelReport::Open,
+            KernelReport::Open if kernel::ends_report(message) => KernelReport::No,
+            KernelReport::Oom if kernel::ends_oom_report(message) => KernelReport::No,
+            other => other,
+        }
+    }
 }
 
 /// The longest kernel report taken as one record (an OOM kill's task table is one line per
@@ -406,12 +439,9 @@ impl Joiner {
             r.lines += 1 + blanks;
             r.trace = next_trace(r.trace, kind, line);
             if r.kernel != KernelReport::No
-                && kernel::message(line).is_some_and(|m| match r.kernel {
-                    KernelReport::Oom => kernel::ends_oom_report(m),
-                    _ => kernel::ends_report(m),
-                })
+                && let Some(m) = kernel::message(line)
             {
-                r.kernel = KernelReport::No;
+                r.kernel = r.kernel.after(m);
             }
             r.last = kind;
             r.introduces = introduces(line);
@@ -434,7 +464,7 @@ impl Joiner {
             relayed: true,
             rule: text::rule_run(line).map_or(0, str::len),
             dated: std::cell::Cell::new(None),
-            kernel: kernel_report_opened(line),
+            kernel: KernelReport::opened_by(line),
         };
         if let Some(done) = self.current.replace(next) {
             // Another program's line interrupts a relayed trace: park it.
@@ -666,34 +696,12 @@ fn closes_logging_error(r: &Building, line: &str) -> bool {
                 || line.starts_with("Arguments: ")))
 }
 
-/// What kernel report, if any, a record's first line opens.
-fn kernel_report_opened(line: &str) -> KernelReport {
-    match kernel::message(line) {
-        Some(m) if kernel::opens_report(m) => {
-            if m.contains(" invoked oom-killer: ") {
-                KernelReport::Oom
-            } else {
-                KernelReport::Open
-            }
-        }
-        _ => KernelReport::No,
-    }
-}
-
-/// The line is the kernel's next line of the report the record holds: any kernel line of
-/// an OOM kill's report, the line under `cut here`, or a line of a report's context,
-/// registers or trace.
+/// The line is the kernel's next line of the report the record holds (see
+/// [`KernelReport::continues`]).
 fn continues_kernel_report(r: &Building, line: &str) -> bool {
-    if r.kernel == KernelReport::No || r.lines >= MAX_KERNEL_REPORT_LINES {
-        return false;
-    }
-    let Some(m) = kernel::message(line) else {
-        return false;
-    };
-    r.kernel == KernelReport::Oom
-        || (r.lines == 1
-            && kernel::message(r.first_line()).is_some_and(|f| f.trim() == kernel::CUT_HERE))
-        || kernel::continues_report(m)
+    r.kernel != KernelReport::No
+        && r.lines < MAX_KERNEL_REPORT_LINES
+        && kernel::message(line).is_some_and(|m| r.kernel.continues(m))
 }
 
 /// A line of PostgreSQL's error report after its first, for the record it continues: the
@@ -833,14 +841,14 @@ fn relays_trace(r: &Building, line: &str) -> bool {
                 _ => r.lines == 1 && next.starts_with("Process: "),
             };
         }
-        // A message logged with a throwable, each line of it under the message's prefix
-        // (logcat's `Log.e(tag, msg, e)`): the exception's line right after the message,
-        // then its frames and causes.
         // A Ruby backtrace logged as one message (Sidekiq's `WARN: app/x.rb:70:in 'm'`),
         // its next frames under the relay's prefix only.
         if is_ruby_frame(next) && r.last_line().rsplit(": ").any(is_ruby_frame) {
             return true;
         }
+        // A message logged with a throwable, each line of it under the message's prefix
+        // (logcat's `Log.e(tag, msg, e)`): the exception's line right after the message,
+        // then its frames and causes.
         let next_kind = classify(next);
         if next_kind == Kind::Exception && r.lines == 1
             || matches!(next_kind, Kind::Continuation) && r.lines > 1 && {

@@ -1445,13 +1445,23 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
     const NONE_AFTER: [&str; 10] = [
         "=0", ": 0", "=nil", "=null", "=none", "=false", ":null", ":0", ": none", "=\"\"",
     ];
-    // Most lines hold none of the words: one pass of a literal search says so.
+    const STEMS: [&str; 2] = ["fail", "deprecat"];
+    // Most lines hold none of the words: one pass of a literal search over all of them
+    // says so.
     static ANY: OnceLock<regex::Regex> = OnceLock::new();
     let any = ANY.get_or_init(|| {
-        regex::Regex::new(
-            "(?i)deprecat|fail|error|denied|refused|rejected|invalid|unable|cannot|can't|couldn't|fatal|panic|exception|unreachable|abort|crash|corrupt|mismatch|break-in|could not|timed out|not permitted|of memory",
-        )
-        .expect("literal alternation")
+        let words = WORDS.iter().chain(&STEMS).map(|w| regex::escape(w));
+        let phrases = PHRASES
+            .iter()
+            .map(|(a, b)| regex::escape(&format!("{a} {b}")));
+        let all: Vec<String> = words.chain(phrases).collect();
+        // A word that holds another (`errors`, `error`) adds nothing to the search.
+        let alternation: Vec<&String> = all
+            .iter()
+            .filter(|w| !all.iter().any(|o| o != *w && w.contains(o.as_str())))
+            .collect();
+        let alternation: Vec<&str> = alternation.iter().map(|w| w.as_str()).collect();
+        regex::Regex::new(&format!("(?i){}", alternation.join("|"))).expect("literal alternation")
     });
     if !any.is_match(line) {
         return None;
@@ -1478,35 +1488,16 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         }
         let word = &b[start..i];
         let is = |w: &str| word.eq_ignore_ascii_case(w.as_bytes());
-        if word.len() >= 8 && word[..8].eq_ignore_ascii_case(b"deprecat") {
+        let stem =
+            |s: &str| word.len() >= s.len() && word[..s.len()].eq_ignore_ascii_case(s.as_bytes());
+        if stem(STEMS[1]) {
             return Some("its message reports a deprecation");
         }
-        // Every word and phrase below starts with one of these letters.
-        let first = word[0].to_ascii_lowercase();
-        if !matches!(
-            first,
-            b'a' | b'b'
-                | b'c'
-                | b'd'
-                | b'e'
-                | b'f'
-                | b'i'
-                | b'm'
-                | b'n'
-                | b'o'
-                | b'p'
-                | b'r'
-                | b'u'
-        ) {
-            before = word;
-            continue;
-        }
-        let failure = (4..=11).contains(&word.len())
-            && (WORDS.iter().any(|w| is(w))
-                || (word[..4].eq_ignore_ascii_case(b"fail")
-                    && !["failover", "failsafe", "fail-safe", "failback", "fail-fast"]
-                        .iter()
-                        .any(|w| is(w))));
+        let failure = WORDS.iter().any(|w| is(w))
+            || (stem(STEMS[0])
+                && !["failover", "failsafe", "fail-safe", "failback", "fail-fast"]
+                    .iter()
+                    .any(|w| is(w)));
         if failure && quotes.is_multiple_of(2) {
             let after = line[i..].trim_start_matches([' ', '"', '\'']);
             let after = match after.get(..5) {
@@ -1749,10 +1740,7 @@ fn server_error_response(text: &str) -> bool {
         let Some(status) = rest.strip_prefix(b" ") else {
             return false;
         };
-        status.len() >= 3
-            && status[0] == b'5'
-            && status[1..3].iter().all(u8::is_ascii_digit)
-            && status.get(3).is_none_or(|c| !c.is_ascii_alphanumeric())
+        is_5xx(status)
     })
 }
 
@@ -1763,12 +1751,19 @@ fn rails_server_error(text: &str) -> bool {
     let Some(at) = memchr::memmem::find(first.as_bytes(), b"Completed 5") else {
         return false;
     };
-    let status = &first.as_bytes()[at + 10..];
-    status.len() > 5
-        && status[1..3].iter().all(u8::is_ascii_digit)
-        && status[3] == b' '
-        && status[4].is_ascii_uppercase()
+    let status = &first.as_bytes()[at + "Completed ".len()..];
+    is_5xx(status)
+        && status.get(3) == Some(&b' ')
+        && status.get(4).is_some_and(u8::is_ascii_uppercase)
         && (at == 0 || first.as_bytes()[at - 1] == b' ')
+}
+
+/// An HTTP status of the 5xx class opens `status`, with nothing of a word right after it.
+fn is_5xx(status: &[u8]) -> bool {
+    status.len() >= 3
+        && status[0] == b'5'
+        && status[1..3].iter().all(u8::is_ascii_digit)
+        && status.get(3).is_none_or(|c| !c.is_ascii_alphanumeric())
 }
 
 /// Rails' report of an exception a request raised: `Class::Name (message):` over the

@@ -173,26 +173,23 @@ pub fn read_header(line: &str) -> Header {
             // word): read its header too.
             // journald keeps the program's indentation (`qs[36187]:   WARN : ...`).
             let pad = line[msg..].len() - line[msg..].trim_start().len();
-            let inner = read_header(&line[msg + pad..]);
             let own = &line[msg + pad..];
+            // A kernel report's level is inferred from the report (see the
+            // seconds-since-boot case).
             let kernel_report = &line[program.0..program.1] == "kernel"
-                && super::kernel::report_level(super::kernel::message(own).unwrap_or(own))
+                && super::kernel::report_level(super::kernel::after_stamp(own).unwrap_or(own))
                     .is_some();
-            if kernel_report {
-                // The report's level is inferred from it (see the seconds-since-boot case).
-            } else if h.level.is_none() && inner.level.is_some() {
-                h.level = inner.level;
-                h.message_start = msg + pad + inner.message_start;
-            } else if h.level.is_none()
-                && let Some(f) = severity::header_level(&line[msg + pad..], false)
-            {
-                // A level among the message's first tokens: `level=error msg=...`.
-                h.level = Some(f.level);
-            }
-            if h.level.is_none()
-                && let Some(level) = component_level(own)
-            {
-                h.level = Some(level);
+            if h.level.is_none() && !kernel_report {
+                let inner = read_header(own);
+                if inner.level.is_some() {
+                    h.level = inner.level;
+                    h.message_start = msg + pad + inner.message_start;
+                } else if let Some(f) = severity::header_level(own, false) {
+                    // A level among the message's first tokens: `level=error msg=...`.
+                    h.level = Some(f.level);
+                } else {
+                    h.level = component_level(own);
+                }
             }
             // The kernel's seconds since boot inside (kern.log): not the message's.
             if h.message_start == msg
@@ -372,6 +369,12 @@ fn dated_erlang_report(rest: &str) -> Option<(Level, usize)> {
 /// `[ 36879.664] ` or `[   12.345678] `: seconds since boot, as the kernel (dmesg) and the
 /// X server stamp their lines. Returns where the rest of the line starts.
 fn uptime_stamp(b: &[u8]) -> Option<usize> {
+    let after = uptime_stamp_end(b)?;
+    Some(after + b[after..].iter().take_while(|&&c| c == b' ').count())
+}
+
+/// Where a leading seconds-since-boot stamp ends: just after its `]`.
+pub(super) fn uptime_stamp_end(b: &[u8]) -> Option<usize> {
     if b.first() != Some(&b'[') {
         return None;
     }
@@ -386,10 +389,7 @@ fn uptime_stamp(b: &[u8]) -> Option<usize> {
         .count();
     let close = dot + 1 + frac;
     (int > 0 && b.get(dot) == Some(&b'.') && (3..=9).contains(&frac) && b.get(close) == Some(&b']'))
-        .then(|| {
-            let rest = &b[close + 1..];
-            close + 1 + rest.iter().take_while(|&&c| c == b' ').count()
-        })
+        .then_some(close + 1)
 }
 
 /// Seconds since the program started, as `%8.3f` pads them, then a level word (Factorio:
@@ -753,12 +753,17 @@ fn uwsgi_header(line: &str) -> Header {
     h
 }
 
+/// A text's first line, and the lines after it if there are any.
+fn split_first_line(text: &str) -> (&str, Option<&str>) {
+    match text.split_once('\n') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (text, None),
+    }
+}
+
 /// Parses a joined text event. Everything after the first line is the stack/body.
 pub fn parse_event(text: &str) -> Event<'_> {
-    let (first, rest) = match text.find('\n') {
-        Some(i) => (&text[..i], Some(&text[i + 1..])),
-        None => (text, None),
-    };
+    let (first, rest) = split_first_line(text);
     let mut ev = Event::default();
     let header = read_header(first);
     ev.timestamp = header.timestamp;
@@ -775,10 +780,7 @@ pub fn parse_event(text: &str) -> Event<'_> {
         && header.has_timestamp
         && let Some(second) = rest
     {
-        let (line2, after) = match second.find('\n') {
-            Some(i) => (&second[..i], Some(&second[i + 1..])),
-            None => (second, None),
-        };
+        let (line2, after) = split_first_line(second);
         if let Some((level, end)) = severity::prefix_level(line2) {
             ev.level = Some(level);
             ev.origin = Some(Cow::Borrowed(msg.trim()));
@@ -790,10 +792,7 @@ pub fn parse_event(text: &str) -> Event<'_> {
     if ev.level.is_none()
         && let (Some(run), Some(second)) = (rule_run(first), rest)
     {
-        let (line2, after) = match second.find('\n') {
-            Some(i) => (&second[..i], Some(&second[i + 1..])),
-            None => (second, None),
-        };
+        let (line2, after) = split_first_line(second);
         if let Some(inner) = line2.strip_prefix(run) {
             let inner = inner.trim();
             msg = match severity::prefix_level(inner) {
@@ -818,10 +817,7 @@ pub fn parse_event(text: &str) -> Event<'_> {
     if super::kernel::message(msg).unwrap_or(msg).trim() == super::kernel::CUT_HERE
         && let Some(b) = body
     {
-        let (line2, after) = match b.find('\n') {
-            Some(i) => (&b[..i], Some(&b[i + 1..])),
-            None => (b, None),
-        };
+        let (line2, after) = split_first_line(b);
         msg = super::kernel::message(line2).unwrap_or(line2).trim();
         body = after;
     }
@@ -833,10 +829,7 @@ pub fn parse_event(text: &str) -> Event<'_> {
     {
         let skip = b.len() - b.trim_start_matches(['\n', '\r']).len();
         let b = &b[skip..];
-        let (line2, after) = match b.find('\n') {
-            Some(i) => (&b[..i], Some(&b[i + 1..])),
-            None => (b, None),
-        };
+        let (line2, after) = split_first_line(b);
         // A stack frame is the trace's, not a message.
         let next = line2.trim();
         if !(next.starts_with("at ") || next.starts_with("File \"")) {
