@@ -87,6 +87,74 @@ pub trait Tracker: Send + Sync {
     }
 }
 
+/// A tracker whose creates are at least `interval` apart, measured between the create
+/// requests themselves (the searches before each do not count). Trackers limit how fast
+/// content is created, and GitHub bans integrations that keep creating while limited.
+pub struct PacedCreates<'a> {
+    inner: &'a dyn Tracker,
+    interval: std::time::Duration,
+    last_create: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl<'a> PacedCreates<'a> {
+    pub fn new(inner: &'a dyn Tracker, interval: std::time::Duration) -> Self {
+        PacedCreates {
+            inner,
+            interval,
+            last_create: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl Tracker for PacedCreates<'_> {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+    fn markup(&self) -> Markup {
+        self.inner.markup()
+    }
+    fn body_limit(&self) -> usize {
+        self.inner.body_limit()
+    }
+    fn destination(&self) -> String {
+        self.inner.destination()
+    }
+    fn find_open(&self, title: &str) -> Result<Vec<TaskRef>, TrackerError> {
+        self.inner.find_open(title)
+    }
+    fn find_marker(&self, marker: &str, since: &str) -> Result<Option<TaskRef>, TrackerError> {
+        self.inner.find_marker(marker, since)
+    }
+    fn parent(&self, version: &str) -> Result<Option<TaskRef>, TrackerError> {
+        self.inner.parent(version)
+    }
+    fn create(
+        &self,
+        title: &str,
+        draft: &TaskDraft,
+        parent: Option<&TaskRef>,
+    ) -> Result<Created, TrackerError> {
+        let mut last = self
+            .last_create
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(at) = *last {
+            let since = at.elapsed();
+            if since < self.interval {
+                std::thread::sleep(self.interval - since);
+            }
+        }
+        *last = Some(std::time::Instant::now());
+        self.inner.create(title, draft, parent)
+    }
+    fn lookup(&self, task: &str) -> Result<Option<TaskRef>, TrackerError> {
+        self.inner.lookup(task)
+    }
+    fn is_open(&self, task: &str) -> Result<Option<bool>, TrackerError> {
+        self.inner.is_open(task)
+    }
+}
+
 /// How a filing ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -335,6 +403,7 @@ mod tests {
         /// loses the answer, `Err(false)` refuses.
         script: Mutex<Vec<Result<(), bool>>>,
         creates: Mutex<usize>,
+        created_at: Mutex<Vec<std::time::Instant>>,
     }
 
     impl Memory {
@@ -343,6 +412,7 @@ mod tests {
                 tasks: Mutex::default(),
                 script: Mutex::new(script),
                 creates: Mutex::new(0),
+                created_at: Mutex::default(),
             }
         }
     }
@@ -389,6 +459,10 @@ mod tests {
             _: Option<&TaskRef>,
         ) -> Result<Created, TrackerError> {
             *self.creates.lock().unwrap() += 1;
+            self.created_at
+                .lock()
+                .unwrap()
+                .push(std::time::Instant::now());
             let step = self.script.lock().unwrap().remove(0);
             if step == Err(false) {
                 return Err(TrackerError::new("422 title is invalid"));
@@ -485,5 +559,25 @@ mod tests {
         let dups = duplicates(&tracker, "Boom in Foo").unwrap();
         assert_eq!(dups.len(), 2);
         assert!(duplicates(&tracker, "Boom").unwrap().is_empty());
+    }
+
+    #[test]
+    fn paced_creates_are_spaced_between_the_creates_themselves() {
+        let inner = Memory::new(vec![Ok(()), Ok(()), Ok(())]);
+        let gap = std::time::Duration::from_millis(120);
+        let paced = PacedCreates::new(&inner, gap);
+        let d = draft();
+        paced.create("One", &d, None).unwrap();
+        // Time spent between the creates (searches) counts towards the gap, not on top.
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        assert_eq!(paced.find_open("One").unwrap().len(), 1);
+        paced.create("Two", &d, None).unwrap();
+        paced.create("Three", &d, None).unwrap();
+        let at = inner.created_at.lock().unwrap().clone();
+        assert_eq!(at.len(), 3);
+        for w in at.windows(2) {
+            assert!(w[1].duration_since(w[0]) >= gap, "{:?}", w[1] - w[0]);
+        }
+        assert_eq!(paced.name(), "memory");
     }
 }

@@ -7,6 +7,7 @@ use crate::{
     DecisionStore, Failure, FileArgs, KnownArgs, Mark, Op, base64, config, display_safe, trackers,
     versioned_report_without_default_decisions,
 };
+use logtriage::filing::Tracker as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -96,11 +97,11 @@ pub fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
             .collect::<Vec<_>>();
         return write_task_files(&drafts, markup, &a.out);
     };
-    let tracker = trackers::open(tracker_cfg).map_err(|e| Failure(e, 2))?;
+    let opened = trackers::open(tracker_cfg).map_err(|e| Failure(e, 2))?;
+    let tracker = logtriage::filing::PacedCreates::new(opened.as_ref(), CREATE_INTERVAL);
     let who = logtriage::decisions::current_user();
     // Looked up when the first task needs it.
     let mut parent_lookup = None;
-    let mut last_create: Option<std::time::Instant> = None;
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut code = 0;
     for g in groups {
@@ -145,13 +146,7 @@ pub fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
                 continue;
             }
             // An earlier attempt's answer was lost: find its task before anything else.
-            match logtriage::filing::reconcile(
-                tracker.as_ref(),
-                &mut store,
-                &g.fingerprint,
-                &title,
-                &who,
-            ) {
+            match logtriage::filing::reconcile(&tracker, &mut store, &g.fingerprint, &title, &who) {
                 Ok(Some(t)) => {
                     println!(
                         "{}: found the task an earlier attempt had filed: {} {}",
@@ -197,7 +192,7 @@ pub fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
             eprintln!("trimmed: {t}");
         }
         eprintln!("\n{}", draft.body(tracker.markup()));
-        let dups = logtriage::filing::duplicates(tracker.as_ref(), &title)
+        let dups = logtriage::filing::duplicates(&tracker, &title)
             .map_err(|e| Failure(format!("{e}; nothing was filed"), 2))?;
         if !dups.is_empty() && !a.duplicate_ok {
             eprintln!("open tasks with the same title:");
@@ -235,17 +230,8 @@ pub fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
         if !go {
             continue;
         }
-        // Trackers limit how fast content is created (GitHub bans integrations that keep
-        // creating while limited): at most one create a second.
-        if let Some(at) = last_create {
-            let since = std::time::Instant::now().duration_since(at);
-            if since < CREATE_INTERVAL {
-                std::thread::sleep(CREATE_INTERVAL - since);
-            }
-        }
-        last_create = Some(std::time::Instant::now());
         match logtriage::filing::file(
-            tracker.as_ref(),
+            &tracker,
             &mut store,
             &g.fingerprint,
             &title,
@@ -278,7 +264,7 @@ pub fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
     Ok(code)
 }
 
-/// The shortest time between two creates in a tracker.
+/// The shortest time between two create requests to a tracker.
 const CREATE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// One line typed by the user, trimmed.
