@@ -60,8 +60,11 @@ impl Level {
             // java.util.logging's SEVERE is its highest level, which the JUL bridges
             // (jul-to-slf4j, log4j-jul) map to ERROR: Tomcat logs a failed request at it.
             "error" | "err" | "e" | "eror" | "erro" | "fail" | "severe" => Level::Error,
-            "warning" | "warn" | "w" | "wrn" | "wrng" => Level::Warning,
-            "notice" | "n" | "deprecated" | "strict" => Level::Notice,
+            // A deprecation is a warning in every runtime's convention (Python's and Node's
+            // DeprecationWarning); PHP's `Deprecated:` and MediaWiki's `[deprecated]`
+            // channel too (Wikimedia's train is held for new deprecation messages).
+            "warning" | "warn" | "w" | "wrn" | "wrng" | "deprecated" => Level::Warning,
+            "notice" | "n" | "strict" => Level::Notice,
             // PostgreSQL's LOG, MySQL's Note.
             "info" | "information" | "informational" | "i" | "inf" | "log" | "note" => Level::Info,
             "debug" | "dbg" | "dbug" | "d" | "trace" | "trc" | "trce" | "fine" | "finer"

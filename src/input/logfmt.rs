@@ -191,6 +191,22 @@ mod tests {
     }
 
     #[test]
+    fn go_kit_error_without_a_level_is_an_inferred_warning() {
+        let map = FieldMap::default();
+        let paths = JsonPaths::new(&map);
+        let read = |line| parse_line(line, &map, &paths).unwrap();
+        let ev = read(
+            r#"ts=2019-11-02T02:50:01.3Z caller=memcached.go:136 component=memcached err="storing in memcache: connect timeout""#,
+        );
+        assert_eq!(ev.level, Some(Level::Warning));
+        assert_eq!(ev.level_inferred, Some("its record carries an error"));
+        let ev = read(r#"ts=2019-11-02T02:50:01.3Z caller=main.go:248 err=null version=1.15.0"#);
+        assert_eq!(ev.level, None);
+        let ev = read(r#"ts=2019-11-02T02:50:01.3Z level=info err="x" msg=retrying"#);
+        assert_eq!((ev.level, ev.level_inferred), (Some(Level::Info), None));
+    }
+
+    #[test]
     fn detection_and_garbage() {
         assert!(looks_like_logfmt("level=info msg=hi"));
         assert!(!looks_like_logfmt("2026-01-01 ERROR something a=b"));

@@ -519,6 +519,9 @@ impl Joiner {
         if !after_blank && in_box(r, line) {
             return true;
         }
+        if !after_blank && continues_header_list(r, line) {
+            return true;
+        }
         if !after_blank && continues_kernel_report(r, line) {
             return true;
         }
@@ -1055,6 +1058,40 @@ fn speaks_of_failure(message: &str) -> bool {
     WORDS.iter().any(|w| lower.contains(w))
 }
 
+/// A list of HTTP header fields that a record prints under a line announcing them:
+/// MediaWiki's debug log writes `Start request GET /wiki/X`, `HTTP HEADERS:` and one
+/// `NAME: value` line per field in one call ($wgDebugPrintHttpHeaders); HTTP clients'
+/// debug output prints `Request headers:` the same way. The announcing line and each field
+/// after it (a field name is an RFC 9110 token: letters, digits, `-`) are the record's.
+fn continues_header_list(r: &Building, line: &str) -> bool {
+    if announces_headers(line) {
+        return !read_header(line).has_timestamp;
+    }
+    let last = r.last_line();
+    is_header_field(line)
+        && (announces_headers(last)
+            || (is_header_field(last) && r.text.lines().any(announces_headers)))
+}
+
+/// `HTTP HEADERS:`, `Request headers:`, `Response Headers:`: a short line naming headers.
+fn announces_headers(line: &str) -> bool {
+    let t = line.trim();
+    t.len() <= 24
+        && t.len() >= 8
+        && t[t.len() - 8..].eq_ignore_ascii_case("headers:")
+        && t.split(' ').count() <= 2
+}
+
+/// An HTTP header field's line: `USER-AGENT: Mozilla/5.0 ...`, `dnt: 1`.
+fn is_header_field(line: &str) -> bool {
+    let Some((name, _)) = line.split_once(':') else {
+        return false;
+    };
+    (2..=64).contains(&name.len())
+        && name.as_bytes()[0].is_ascii_alphabetic()
+        && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+}
+
 /// The record's first line ends announcing what follows: `Health report failed:`.
 fn announces(r: &Building) -> bool {
     r.first_line().trim_end().ends_with(':')
@@ -1263,6 +1300,21 @@ mod tests {
 
     fn starts(input: &str) -> Vec<u64> {
         join(input).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn an_http_header_list_is_the_record_that_announced_it() {
+        // MediaWiki's debug log: one wfDebug call writes the request and its headers.
+        let input = "Start request GET /wiki/Main_Page\nHTTP HEADERS:\nHOST: example.org\n\
+                     USER-AGENT: curl/8.0 (x86_64)\nACCEPT-LANGUAGE: fr-CA,fr;q=0.8\n\
+                     [caches] main: MemcachedPeclBagOStuff\nFully initialised\n\
+                     Connected to database 0 at 10.0.0.29\n";
+        assert_eq!(starts(input), vec![1, 6, 7, 8]);
+        // A field-shaped line with no list announced is a line of its own.
+        assert_eq!(
+            starts("Fully initialised\nIP: 10.0.0.1\nUser: got user 7\n"),
+            vec![1, 2, 3]
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub struct Found {
 /// level word (`2024-05-01 10:00:00 error ...`) is a header field, not prose.
 pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
     let b = rest.as_bytes();
-    let limit = b.len().min(MAX_HEADER_BYTES);
+    let mut limit = b.len().min(MAX_HEADER_BYTES);
     let mut pos = 0;
     // Numbers right after the timestamp (a process and thread id) are still the header.
     let mut only_numbers_so_far = true;
@@ -43,6 +43,10 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         }
         let start = pos;
         let end = token_end(b, start, limit);
+        // A long bracketed field (a thread's name) does not use up the header's bytes.
+        if end - start > 24 {
+            limit = b.len().min(limit + (end - start));
+        }
         // winston's `<time> - error: ...`: a lone dash separates fields.
         if &rest[start..end] == "-" {
             pos = end;
@@ -236,8 +240,13 @@ fn keyed_level(tok: &str, after: &str) -> Option<Level> {
     .then_some(Level::Error)
 }
 
+/// Bytes a bracketed header field may span: log4j's `[%t]` holds a thread's name, which may
+/// have spaces and brackets of its own (`[Source: Kafka -> Calc(select=[id])]`).
+const MAX_FIELD_BYTES: usize = 256;
+
 /// The end of the token at `start`: the next space, tab or `|`; a bracket opened at the
-/// start closes the token, padding included (`[warning  ]`).
+/// start closes the token, padding included (`[warning  ]`); a square bracket closes at its
+/// matching bracket however far it is (up to [`MAX_FIELD_BYTES`]), past `limit`.
 fn token_end(b: &[u8], start: usize, limit: usize) -> usize {
     let close = match b[start] {
         b'[' => Some(b']'),
@@ -256,11 +265,34 @@ fn token_end(b: &[u8], start: usize, limit: usize) -> usize {
         }
         return end;
     }
+    if b[start] == b'['
+        && let Some(end) = matching_bracket(&b[start..b.len().min(start + MAX_FIELD_BYTES)])
+    {
+        return start + end + 1;
+    }
     let mut end = start;
     while end < b.len() && !matches!(b[end], b' ' | b'\t' | b'|') {
         end += 1;
     }
     end
+}
+
+/// The index of the `]` that closes the `[` at `b[0]`, nesting counted.
+fn matching_bracket(b: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The level a header token names, and how much of the token it takes: all of it, or up
@@ -1081,7 +1113,7 @@ fn php_level(s: &str) -> Option<(Level, usize)> {
         ("Recoverable fatal error:", Level::Error),
         ("Warning:", Level::Warning),
         ("Notice:", Level::Notice),
-        ("Deprecated:", Level::Notice),
+        ("Deprecated:", Level::Warning),
         ("Strict Standards:", Level::Notice),
         ("Core Warning:", Level::Warning),
     ];
@@ -1538,6 +1570,15 @@ pub fn infer_missing(ev: &mut crate::event::Event<'_>) {
         Some(stack) => infer(&[&ev.message, stack], ev.error_type.is_some()),
         None => infer(&[&ev.message], ev.error_type.is_some()),
     };
+    // A structured record that carries an error under its error key and states no level:
+    // go-kit's `logger.Log("err", err)` writes no level at all (Flux, Prometheus before its
+    // levels, Thanos); the error is reported, so it is at least a warning.
+    let found = found.or_else(|| {
+        ev.error_message
+            .as_deref()
+            .filter(|e| !is_empty_value(e))
+            .map(|_| (Level::Warning, "its record carries an error"))
+    });
     if let Some((level, reason)) = found {
         ev.level = Some(level);
         ev.level_inferred = Some(reason);
@@ -1892,9 +1933,19 @@ mod tests {
     }
 
     #[test]
-    fn long_bracketed_words_do_not_crash() {
-        let line = format!("[{}] [WARN] x", "a".repeat(130));
-        assert_eq!(prefix_level(&line), None);
+    fn long_bracketed_fields_are_one_field() {
+        // log4j's `[%t]` with a long thread name, nested brackets and spaces: one field,
+        // the level after it is read (Flink's source coordinator threads).
+        let line = format!(
+            "[{} -> Calc(select=[id AS a])] [org.x.Y] [WARN] x",
+            "a".repeat(130)
+        );
+        assert_eq!(
+            header_level(&line, true).map(|f| f.level),
+            Some(Level::Warning)
+        );
+        // Past the field's bound it is words again, and the header's bytes run out.
+        let line = format!("[{}] [WARN] x", "a ".repeat(150));
         assert_eq!(header_level(&line, true), None);
         let open = format!("[{}", "b".repeat(200));
         assert_eq!(prefix_level(&open), None);
@@ -2083,6 +2134,19 @@ mod tests {
         assert_eq!(
             p("PHP Warning:  Undefined variable $x"),
             Some(Level::Warning)
+        );
+        // A deprecation is a warning: PHP's label, MediaWiki's `[deprecated]` channel.
+        assert_eq!(
+            p("PHP Deprecated:  Function create_function() is deprecated in x.php on line 3"),
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            p("[deprecated] Use of wfMsg was deprecated in MediaWiki 1.21."),
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            p("PHP Strict Standards:  Non-static method"),
+            Some(Level::Notice)
         );
         assert_eq!(p("WARNING:root:disk low"), Some(Level::Warning));
         assert_eq!(p("ERROR something bad"), Some(Level::Error));

@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}(?:[T ]|, )\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{4}}\.\d{{2}}\.\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?::\d{{3}})?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}(?:-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})| \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?)|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{1,2}}:\d{{2}}[AP]M|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}(?::|\.\d{{3,9}}|\d{{3}}(?:\.\d+)?))(?:\][\s|:]*|[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}(?:[T ]|, )\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{4}}\.\d{{2}}\.\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?::\d{{3}})?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}(?:-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})| \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?)|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{1,2}}:\d{{2}}[AP]M|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}(?::|\.\d{{3,9}}|\d{{3}}(?:\.\d+)?|\]))(?:\][\s|:]*|[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -200,6 +200,14 @@ pub fn read_header(line: &str) -> Header {
             return h;
         }
         if h.level.is_none()
+            && line
+                .as_bytes()
+                .get(after)
+                .is_some_and(u8::is_ascii_uppercase)
+            && let Some(level) = monitoring_state(&line[after..])
+        {
+            h.level = Some(level);
+        } else if h.level.is_none()
             && let Some(f) = severity::header_level(&line[after..], true)
         {
             h.level = Some(f.level);
@@ -311,6 +319,51 @@ fn ceph_priority(rest: &str) -> Option<(Level, usize)> {
         _ => Level::Debug,
     };
     Some((level, rest.len() - message.len()))
+}
+
+/// Nagios' and Icinga 1's state lines, which state a check's result in a field of their own
+/// (`SERVICE ALERT: web01;HTTP;CRITICAL;HARD;3;Connection refused`): the fields are
+/// `host;service;state;...` for a service, `host;state;...` for a host, with the contact
+/// first in a notification. The state is the line's level: OK and UP are info, WARNING and
+/// UNKNOWN warnings, CRITICAL, DOWN and UNREACHABLE errors (`ACKNOWLEDGEMENT (CRITICAL)`
+/// and the like wrap it). The word ALERT is the event's kind, not syslog's level.
+fn monitoring_state(rest: &str) -> Option<Level> {
+    let (kind, fields) = rest.split_once(": ")?;
+    let (object, event) = kind.split_once(' ')?;
+    let object = match object {
+        "SERVICE" => 1,
+        "HOST" => 0,
+        "CURRENT" | "INITIAL" => match event {
+            "SERVICE STATE" => 1,
+            "HOST STATE" => 0,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let index = match event {
+        "ALERT" | "SERVICE STATE" | "HOST STATE" => 1 + object,
+        "NOTIFICATION" => 2 + object,
+        // A flapping or downtime alert states STARTED, STOPPED or DISABLED.
+        "FLAPPING ALERT" | "DOWNTIME ALERT" => {
+            let started = fields.split(';').nth(1 + object)? == "STARTED";
+            return Some(if started && event == "FLAPPING ALERT" {
+                Level::Warning
+            } else {
+                Level::Info
+            });
+        }
+        _ => return None,
+    };
+    let state = fields.split(';').nth(index)?;
+    let state = state
+        .split_once('(')
+        .map_or(state, |(_, inner)| inner.trim_end_matches(')'));
+    Some(match state {
+        "OK" | "UP" | "RECOVERY" => Level::Info,
+        "WARNING" | "UNKNOWN" => Level::Warning,
+        "CRITICAL" | "DOWN" | "UNREACHABLE" => Level::Error,
+        _ => Level::Notice,
+    })
 }
 
 /// A daemon's component, then its level as a capitalized word, each closed by a colon:
@@ -655,9 +708,53 @@ pub fn starts_record(line: &str) -> bool {
 }
 
 /// A CI runner's own line among a job's output: a workflow command (`##[group]Run tests`,
-/// `##[endgroup]`) or the command line it runs (`[command]/usr/bin/git version`).
+/// `##[endgroup]`) or the command line it runs (`[command]/usr/bin/git version`); a CLI's
+/// status line (`==> Newer Nomad version available`: HashiCorp's tools and Homebrew mark
+/// their own output so; `tail` heads each file's lines `==> x.log <==`); a shell prompt
+/// of a pasted terminal session.
 fn is_runner_line(line: &str) -> bool {
-    line.starts_with("##[") || line.starts_with("[command]")
+    line.starts_with("##[")
+        || line.starts_with("[command]")
+        || line.starts_with("==> ")
+        || is_shell_prompt(line)
+}
+
+/// bash's default prompt before a command: Debian's `user@host:~/dir$ cmd` and Red Hat's
+/// `[user@host dir]$ cmd` (`#` for root).
+fn is_shell_prompt(line: &str) -> bool {
+    let b = line.as_bytes();
+    let bracketed = b.first() == Some(&b'[');
+    let start = usize::from(bracketed);
+    let user = b[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+        .count();
+    if user == 0 || b.get(start + user) != Some(&b'@') {
+        return false;
+    }
+    let host_start = start + user + 1;
+    let host = b[host_start..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.'))
+        .count();
+    if host == 0 {
+        return false;
+    }
+    let after_host = host_start + host;
+    let (sep, ends): (u8, [&str; 2]) = if bracketed {
+        (b' ', ["]$ ", "]# "])
+    } else {
+        (b':', ["$ ", "# "])
+    };
+    if b.get(after_host) != Some(&sep) {
+        return false;
+    }
+    let head = &line[after_host + 1..];
+    let head = head.get(..head.len().min(200)).unwrap_or(head);
+    ends.iter().any(|end| {
+        head.find(end)
+            .is_some_and(|i| !head[..i].contains(['@', '\t']))
+    }) || head.trim_end().ends_with(ends[0].trim_end())
 }
 
 /// syslog's `<PRI>`, Ruby's Logger's `E, [` and Tornado's `[W 230101 ...` put a level
@@ -762,6 +859,16 @@ fn split_first_line(text: &str) -> (&str, Option<&str>) {
 }
 
 /// Parses a joined text event. Everything after the first line is the stack/body.
+/// An upper-case level word and a colon opening a message (`WARNING: x`): the level and
+/// where the rest starts.
+fn labelled_level(msg: &str) -> Option<(Level, usize)> {
+    let (word, _) = msg.get(..msg.len().min(10))?.split_once(':')?;
+    if word.len() < 3 || !word.bytes().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    Some((Level::from_name(word)?, word.len() + 1))
+}
+
 pub fn parse_event(text: &str) -> Event<'_> {
     let (first, rest) = split_first_line(text);
     let mut ev = Event::default();
@@ -770,6 +877,16 @@ pub fn parse_event(text: &str) -> Event<'_> {
     ev.level = header.level;
     let mut msg = first[header.message_start..].trim_start();
     let mut body = rest;
+    // A label of its own opening the message, above the header's level: MinIO prints its
+    // warnings through its info logger (`INFO: WARNING: MINIO_ACCESS_KEY ... deprecated`),
+    // a process manager relays a child's `ERROR: ...` at INFO.
+    if let Some(outer) = ev.level
+        && let Some((inner, end)) = labelled_level(msg)
+        && inner > outer
+    {
+        ev.level = Some(inner);
+        msg = msg[end..].trim_start();
+    }
     if let Some(((hs, he), (ps, pe))) = header.syslog {
         ev.set_dim(Dimension::Host, Cow::Borrowed(&first[hs..he]));
         ev.origin = Some(Cow::Borrowed(&first[ps..pe]));
@@ -958,6 +1075,77 @@ mod tests {
         let e = parse_event("1286536308.779    180 192.168.0.224 TCP_MISS/200 411 GET http://x/");
         assert_eq!((e.level, e.timestamp), (None, Some(1_286_536_308_779)));
         assert!(!starts_record("12865363087790 is not a time"));
+        // Seconds since the epoch in brackets: unbound's and Nagios/Icinga 1's stamp.
+        let e = parse_event("[1672567200] unbound[1234:0] error: can't bind socket");
+        assert_eq!(
+            (e.level, e.timestamp),
+            (Some(Level::Error), Some(1_672_567_200_000))
+        );
+        assert_eq!(
+            parse_event("[1672567200] unbound[1234:0] notice: init module 0: validator").level,
+            Some(Level::Notice)
+        );
+        assert!(starts_record(
+            "[1399999999] SERVICE ALERT: web01;HTTP;OK;HARD;1;HTTP OK"
+        ));
+        assert!(!starts_record("[12345] not a time"));
+        // A label above the header's level opening the message.
+        let e = parse_event("INFO: WARNING: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are deprecated.");
+        assert_eq!(e.level, Some(Level::Warning));
+        assert_eq!(
+            e.message,
+            "MINIO_ACCESS_KEY and MINIO_SECRET_KEY are deprecated."
+        );
+        assert_eq!(parse_event("ERROR: INFO: x").level, Some(Level::Error));
+        assert_eq!(parse_event("INFO: Note: x").level, Some(Level::Info));
+        // A CLI's status line and a pasted shell prompt are lines of their own.
+        assert!(starts_record("==> Newer Nomad version available: 0.5.2"));
+        assert!(starts_record(
+            "toby@consigliere:~/src/vector$ ls -l /tmp/vector/"
+        ));
+        assert!(starts_record("[root@web01 ~]# systemctl restart nginx"));
+        assert!(starts_record("user@host:~$"));
+        assert!(!starts_record("admin@example.com: mailbox full"));
+        assert!(!starts_record(
+            "git@github.com:org/repo.git is not reachable"
+        ));
+        // Nagios' state lines: the state field is the level, ALERT is not.
+        for (line, level) in [
+            (
+                "[1399999999] SERVICE ALERT: web01;HTTP;CRITICAL;HARD;3;Connection refused",
+                Level::Error,
+            ),
+            (
+                "[1399999999] SERVICE ALERT: web01;HTTP;OK;HARD;3;HTTP OK: 200",
+                Level::Info,
+            ),
+            (
+                "[1399999999] HOST ALERT: web01;DOWN;SOFT;1;PING CRITICAL - Packet loss = 100%",
+                Level::Error,
+            ),
+            (
+                "[1399999999] CURRENT SERVICE STATE: db;Disk;WARNING;HARD;3;DISK WARNING",
+                Level::Warning,
+            ),
+            (
+                "[1399999999] SERVICE NOTIFICATION: admin;web01;HTTP;ACKNOWLEDGEMENT (CRITICAL);notify;x",
+                Level::Error,
+            ),
+            (
+                "[1399999999] HOST NOTIFICATION: admin;web01;UP;notify-host;PING OK",
+                Level::Info,
+            ),
+            (
+                "[1399999999] SERVICE FLAPPING ALERT: web01;HTTP;STARTED; Service appears to have started flapping",
+                Level::Warning,
+            ),
+            (
+                "[1399999999] HOST DOWNTIME ALERT: web01;STARTED; Host has entered a period of scheduled downtime",
+                Level::Info,
+            ),
+        ] {
+            assert_eq!(parse_event(line).level, Some(level), "{line}");
+        }
         // What reported it, then its level.
         let e = parse_event(
             "JavaScript error: resource://gre/modules/XULStore.jsm, line 66: Error: Can't find profile directory.",
