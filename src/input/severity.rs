@@ -596,6 +596,17 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
             "Warning:" | "warning:" => Some(Level::Warning),
             "Error:" | "error:" => Some(Level::Error),
             "Fatal:" | "Panic:" | "fatal:" => Some(Level::Fatal),
+            // nginx writes what it says before its error log is open to stderr as
+            // `nginx: [emerg] bind() to 0.0.0.0:80 failed`, its levels in brackets.
+            _ if word.starts_with('[') && word.ends_with(']') => match &word[1..word.len() - 1] {
+                "debug" => Some(Level::Debug),
+                "info" => Some(Level::Info),
+                "notice" => Some(Level::Notice),
+                "warn" => Some(Level::Warning),
+                "error" => Some(Level::Error),
+                "crit" | "alert" | "emerg" => Some(Level::Fatal),
+                _ => None,
+            },
             _ => None,
         }
     {
@@ -2135,6 +2146,15 @@ mod tests {
             p("PHP Warning:  Undefined variable $x"),
             Some(Level::Warning)
         );
+        assert_eq!(
+            p("nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)"),
+            Some(Level::Fatal)
+        );
+        assert_eq!(
+            p("nginx: [warn] the \"user\" directive makes sense only if the master process runs"),
+            Some(Level::Warning)
+        );
+        assert_eq!(p("note: [1] see above"), None);
         // A deprecation is a warning: PHP's label, MediaWiki's `[deprecated]` channel.
         assert_eq!(
             p("PHP Deprecated:  Function create_function() is deprecated in x.php on line 3"),

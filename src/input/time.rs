@@ -200,7 +200,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
-        day_month: [Vec<Item<'static>>; 2],
+        day_month: [Vec<Item<'static>>; 3],
         glog: Vec<Item<'static>>,
         redis_no_year: Vec<Item<'static>>,
         day_month_no_year: Vec<Item<'static>>,
@@ -229,7 +229,12 @@ fn parse_text_header(s: &str) -> Option<i64> {
         syslog: items("%b %e %H:%M:%S%.f %Y"),
         jul: items("%b %d, %Y %I:%M:%S %p"),
         // PHP's error log `15-Jul-2024 10:00:00`, Redis `25 Apr 2024 05:32:35.018`.
-        day_month: [items("%d-%b-%Y %H:%M:%S%.f"), items("%d %b %Y %H:%M:%S%.f")],
+        // Minecraft Forge's log4j pattern `%d{ddMMMyyyy HH:mm:ss.SSS}`: `29Oct2024 17:00:31.096`.
+        day_month: [
+            items("%d-%b-%Y %H:%M:%S%.f"),
+            items("%d %b %Y %H:%M:%S%.f"),
+            items("%d%b%Y %H:%M:%S%.f"),
+        ],
         glog: items("%m%d %H:%M:%S%.f %Y"),
         redis_no_year: items("%d %b %H:%M:%S%.f %Y"),
         // log4j's `%d{dd-MMM HH:mm:ss}`: `20-Sep 19:18:43`.
