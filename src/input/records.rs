@@ -1067,14 +1067,18 @@ fn continues_header_list(r: &Building, line: &str) -> bool {
     if announces_headers(line) {
         return !read_header(line).has_timestamp;
     }
+    if !is_header_field(line) {
+        return false;
+    }
     let last = r.last_line();
-    is_header_field(line)
-        && (announces_headers(last)
-            || (is_header_field(last) && r.text.lines().any(announces_headers)))
+    announces_headers(last) || (is_header_field(last) && r.text.lines().any(announces_headers))
 }
 
 /// `HTTP HEADERS:`, `Request headers:`, `Response Headers:`: a short line naming headers.
 fn announces_headers(line: &str) -> bool {
+    if line.len() > 32 {
+        return false;
+    }
     let t = line.trim();
     t.len() <= 24
         && t.len() >= 8
@@ -1084,12 +1088,16 @@ fn announces_headers(line: &str) -> bool {
 
 /// An HTTP header field's line: `USER-AGENT: Mozilla/5.0 ...`, `dnt: 1`.
 fn is_header_field(line: &str) -> bool {
-    let Some((name, _)) = line.split_once(':') else {
+    let b = line.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_alphabetic) {
         return false;
-    };
-    (2..=64).contains(&name.len())
-        && name.as_bytes()[0].is_ascii_alphabetic()
-        && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+    }
+    let name = b
+        .iter()
+        .take(65)
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    name >= 2 && b.get(name) == Some(&b':')
 }
 
 /// The record's first line ends announcing what follows: `Health report failed:`.

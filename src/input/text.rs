@@ -328,7 +328,15 @@ fn ceph_priority(rest: &str) -> Option<(Level, usize)> {
 /// UNKNOWN warnings, CRITICAL, DOWN and UNREACHABLE errors (`ACKNOWLEDGEMENT (CRITICAL)`
 /// and the like wrap it). The word ALERT is the event's kind, not syslog's level.
 fn monitoring_state(rest: &str) -> Option<Level> {
-    let (kind, fields) = rest.split_once(": ")?;
+    if !["SERVICE ", "HOST ", "CURRENT ", "INITIAL "]
+        .iter()
+        .any(|p| rest.starts_with(p))
+    {
+        return None;
+    }
+    let head = rest.get(..rest.len().min(32)).unwrap_or(rest);
+    let (kind, _) = head.split_once(": ")?;
+    let fields = &rest[kind.len() + 2..];
     let (object, event) = kind.split_once(' ')?;
     let object = match object {
         "SERVICE" => 1,
