@@ -971,11 +971,20 @@ fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {
 /// with the rule, and the box has not been closed by a bare rule yet.
 fn in_box(r: &Building, line: &str) -> bool {
     if r.rule == 0 {
-        return false;
+        return line.as_bytes().first() == Some(&0xE2) && in_terraform_box(r, line);
     }
     let run = &r.text[..r.rule];
     let closed = r.lines > 1 && r.last_line().trim_end() == run;
     !closed && line.starts_with(run)
+}
+
+/// A line inside Terraform's diagnostic box (see [`text::TERRAFORM_BOX`]) that the record
+/// opened and that is not closed yet: a side line or the closing corner.
+fn in_terraform_box(r: &Building, line: &str) -> bool {
+    let (open, side, close) = text::TERRAFORM_BOX;
+    r.first_line().trim_end() == open
+        && !(r.lines > 1 && r.last_line().trim_end() == close)
+        && (line.starts_with(side) || line.trim_end() == close)
 }
 
 /// A trace with no header of its own (a Python `Traceback`, a Java exception's line) after a
@@ -1308,6 +1317,19 @@ mod tests {
 
     fn starts(input: &str) -> Vec<u64> {
         join(input).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn a_terraform_diagnostic_box_is_one_record() {
+        let input = "Initializing the backend...\n\u{2577}\n\u{2502} Error: Backend initialization required\n\
+                     \u{2502} \n\u{2502} Reason: Initial configuration of the backend \"s3\"\n\u{2575}\n\
+                     \u{2577}\n\u{2502} Warning: Argument is deprecated\n\u{2575}\nWorkspace created\n";
+        assert_eq!(starts(input), vec![1, 2, 7, 10]);
+        let records = join(input);
+        let e = parse_event(&records[1].1);
+        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(e.message, "Backend initialization required");
+        assert_eq!(parse_event(&records[2].1).level, Some(Level::Warning));
     }
 
     #[test]

@@ -1151,7 +1151,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 28] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 31] = [
     (
         "Traceback (most recent call last)",
         Level::Error,
@@ -1248,6 +1248,25 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 28] = [
     // `thread 'main' panicked at 'boom', src/main.rs:3:5`).
     ("' panicked at ", Level::Error, "a Rust panic", Opens::No),
     ("Kernel panic", Level::Fatal, "a kernel panic", Opens::No),
+    // libstdc++'s terminate handler before it aborts the process.
+    (
+        "terminate called after throwing an instance of ",
+        Level::Error,
+        "an uncaught C++ exception",
+        Opens::Record,
+    ),
+    (
+        "terminate called without an active exception",
+        Level::Error,
+        "a C++ program terminated",
+        Opens::Record,
+    ),
+    (
+        "pure virtual method called",
+        Level::Error,
+        "a C++ program terminated",
+        Opens::Record,
+    ),
     (
         "segfault at ",
         Level::Error,
@@ -1320,10 +1339,37 @@ pub fn opens(line: &str) -> Opens {
             return opens;
         }
     }
-    if is_ruby_crash(line) || is_rust_panic(line) {
+    if is_ruby_crash(line) || is_rust_panic(line) || loader_error(line).is_some() {
         return Opens::Record;
     }
     Opens::No
+}
+
+/// The dynamic linker's report that a program could not start (glibc's ld.so: `/usr/sbin/
+/// mysqld: symbol lookup error: /usr/sbin/mysqld: undefined symbol: SSL_library_init`,
+/// `app: error while loading shared libraries: libssl.so.1.1: cannot open shared object
+/// file: No such file or directory`): the program's path, then the kind of failure.
+fn loader_error(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    if !b
+        .first()
+        .is_some_and(|c| *c == b'/' || c.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let colon = memchr::memmem::find(&b[..b.len().min(160)], b": ")?;
+    if b[..colon].contains(&b' ') {
+        return None;
+    }
+    let rest = &line[colon + 2..];
+    [
+        "error while loading shared libraries: ",
+        "symbol lookup error: ",
+        "relocation error: ",
+    ]
+    .iter()
+    .any(|kind| rest.starts_with(kind))
+    .then_some(colon)
 }
 
 /// Rust's panic hook opens its own line: `thread 'main' panicked at src/main.rs:3:5:`.
@@ -1362,6 +1408,9 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
         {
             return Some(found);
         }
+    }
+    if parts.first().is_some_and(|p| loader_error(p).is_some()) {
+        return Some((Level::Error, "the dynamic linker could not start a program"));
     }
     if parts.first().is_some_and(|p| is_ruby_crash(p)) {
         return Some((Level::Error, "an uncaught Ruby exception"));
@@ -2187,6 +2236,17 @@ mod tests {
     #[test]
     fn inferred_only_from_what_runtimes_print() {
         let i = |t: &str| infer(&[t], false).map(|x| x.0);
+        // The dynamic linker and libstdc++'s terminate handler: lines of their own.
+        for line in [
+            "/usr/sbin/mysqld: symbol lookup error: /usr/sbin/mysqld: undefined symbol: SSL_library_init",
+            "node: error while loading shared libraries: libnode.so.72: cannot open shared object file: No such file or directory",
+            "terminate called after throwing an instance of 'std::runtime_error'",
+            "pure virtual method called",
+        ] {
+            assert_eq!(i(line), Some(Level::Error), "{line}");
+            assert_eq!(opens(line), Opens::Record, "{line}");
+        }
+        assert_eq!(opens("the build: symbol lookup error: x"), Opens::No);
         assert_eq!(
             i("Traceback (most recent call last):\n  File \"x\""),
             Some(Level::Error)

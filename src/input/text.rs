@@ -17,7 +17,7 @@ fn header_re() -> &'static Regex {
         let mon = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
         let zone = "(?: (?:UTC|GMT|WET|WEST|CET|CEST|MET|MEST|EET|EEST|MSK|PST|PDT|MST|MDT|CST|CDT|EST|EDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AWST|AEST|AEDT|NZST|NZDT|IST|BST))?";
         let pat = format!(
-            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}(?:[T ]|, )\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{4}}\.\d{{2}}\.\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?::\d{{3}})?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}{mon}\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}(?:-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})| \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?)|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{1,2}}:\d{{2}}[AP]M|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}(?::|\.\d{{3,9}}|\d{{3}}(?:\.\d+)?|\]))(?:\][\s|:]*|[\s|:]+|$)"
+            r"^\[?(?P<ts>\d{{4}}[-/]\d{{2}}[-/]\d{{2}}(?:[T ]|, )\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,:]\d+)?(?: ?(?:Z|[+-]\d{{2}}:?\d{{2}}))?{zone}|\d{{4}}-\d{{2}}-\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?:\.\d+)?|\d{{4}}\.\d{{2}}\.\d{{2}}-\d{{2}}\.\d{{2}}\.\d{{2}}(?::\d{{3}})?|\d{{4}}\.\d{{2}}\.\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}|\d{{2}}[-/.]\d{{2}}[-/.]\d{{2,4}}[ ,]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)? \d{{4}}|{mon} \d{{1,2}}, \d{{4}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M|{mon} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}{mon}\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{2}}/{mon}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}|\d{{2}}-{mon}(?:-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?: [A-Z][A-Za-z_]+(?:/[A-Za-z_+-]+)+|{zone})| \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?)|\d{{2}}:\d{{2}}:\d{{2}}(?:[,.]\d{{3}})?|\d{{1,2}}:\d{{2}}[AP]M|\d{{6}} \d{{6}}|\d{{6}} {{1,2}}\d{{1,2}}:\d{{2}}:\d{{2}}|\d{{8}}-\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?::\d+)?|1\d{{9}}(?::|\.\d{{3,9}}|\d{{3}}(?:\.\d+)?|\]))(?:\][\s|:]*|[\s|:]+|$)"
         );
         Regex::new(&pat).unwrap()
     })
@@ -812,6 +812,10 @@ fn glog_header(line: &str) -> Header {
 /// the top of a box that a start script
 /// or a runtime draws around a message (Erlang's run_erl `=====` / `===== LOGGING STARTED
 /// ...` / `=====`, a boxed `!!!! WARNING: ...`), whose lines all open with the rule.
+/// Terraform's diagnostic box (0.15 and later): `╷` on a line of its own opens it, each
+/// line inside starts with `│` (`│ Error: Backend initialization required`), `╵` closes it.
+pub const TERRAFORM_BOX: (&str, &str, &str) = ("\u{2577}", "\u{2502}", "\u{2575}");
+
 pub fn rule_run(line: &str) -> Option<&str> {
     let t = line.trim_end();
     let c = *t.as_bytes().first()?;
@@ -913,9 +917,15 @@ pub fn parse_event(text: &str) -> Event<'_> {
             body = after;
         }
     }
-    // A box: the message is on the line under the rule, after the rule's characters.
+    // A box: the message is on the line under the rule, after the rule's characters (or
+    // after the side of Terraform's diagnostic box).
+    let side = match rule_run(first) {
+        Some(run) => Some(run),
+        None if first.trim_end() == TERRAFORM_BOX.0 => Some(TERRAFORM_BOX.1),
+        None => None,
+    };
     if ev.level.is_none()
-        && let (Some(run), Some(second)) = (rule_run(first), rest)
+        && let (Some(run), Some(second)) = (side, rest)
     {
         let (line2, after) = split_first_line(second);
         if let Some(inner) = line2.strip_prefix(run) {
@@ -1106,6 +1116,14 @@ mod tests {
         );
         assert_eq!(parse_event("ERROR: INFO: x").level, Some(Level::Error));
         assert_eq!(parse_event("INFO: Note: x").level, Some(Level::Info));
+        // ClickHouse's server log: `yyyy.mm.dd hh:mm:ss.micros [ thread ] {query} <Level>`.
+        let e = parse_event(
+            "2025.01.27 16:36:22.089962 [ 1 ] {} <Error> Application: Caught exception while setting up access control.",
+        );
+        assert_eq!(
+            (e.level, e.timestamp),
+            (Some(Level::Error), Some(1_737_995_782_089))
+        );
         // Minecraft Forge's stamp; a thread name with spaces before its level.
         let e = parse_event(
             "[29Oct2024 17:00:48.348] [LanServerPinger #1/WARN] [net.minecraft.client.server.LanServerPinger/]: LanServerPinger: Network is unreachable",

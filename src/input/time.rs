@@ -196,7 +196,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
     struct Compiled {
         clf: Vec<Item<'static>>,
         ctime: Vec<Item<'static>>,
-        numeric: [Vec<Item<'static>>; 8],
+        numeric: [Vec<Item<'static>>; 9],
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
@@ -224,6 +224,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
             items("%d.%m.%Y %H:%M:%S%.f"),
             // Unreal Engine: `2025.01.31-08.09.38:221`.
             items("%Y.%m.%d-%H.%M.%S:%3f"),
+            // ClickHouse: `2025.01.27 16:36:21.973697`.
+            items("%Y.%m.%d %H:%M:%S%.f"),
         ],
         healthapp: items("%Y%m%d-%H:%M:%S"),
         syslog: items("%b %e %H:%M:%S%.f %Y"),
