@@ -808,7 +808,11 @@ fn relays_trace(r: &Building, line: &str) -> bool {
     let shared = &first.as_bytes()[..common];
     let mut from = 0;
     for _ in 0..4 {
-        let Some(i) = memchr::memmem::find(&shared[from..], b": ") else {
+        // The header ends at a colon or a bracket, then a space (vLLM's `INFO 08-14
+        // 19:24:47 [core.py:708] `).
+        let Some(i) = memchr::memchr2_iter(b':', b']', &shared[from..])
+            .find(|&i| shared.get(from + i + 1) == Some(&b' '))
+        else {
             return false;
         };
         let at = from + i + 2;
@@ -851,8 +855,21 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         }
         // A message logged with a throwable, each line of it under the message's prefix
         // (logcat's `Log.e(tag, msg, e)`): the exception's line right after the message,
-        // then its frames and causes.
+        // then its frames and causes. Python's the same (vLLM's formatter repeats the
+        // prefix on each line of `logger.exception(msg)`): the traceback right after the
+        // message, then its frames, its exception and the exceptions chained to it.
         let next_kind = classify(next);
+        let second = || r.text.split('\n').nth(1).and_then(|l| l.get(at..));
+        if next_kind == Kind::Traceback && r.lines == 1
+            || r.lines > 1
+                && second().is_some_and(|l| l.starts_with("Traceback (most recent call last)"))
+                && matches!(
+                    next_kind,
+                    Kind::Continuation | Kind::Exception | Kind::Chain | Kind::Traceback
+                )
+        {
+            return true;
+        }
         if next_kind == Kind::Exception && r.lines == 1
             || matches!(next_kind, Kind::Continuation) && r.lines > 1 && {
                 let second = r.text.split('\n').nth(1).unwrap_or("");
@@ -1411,6 +1428,18 @@ mod tests {
         // The same error logged twice, its trace unprefixed: two records, not a relay.
         let twice = "2019-01-23 18:30:06.8491 Error FileTarget: Failed write. Exception: System.UnauthorizedAccessException: denied\n   at NLog.Write()\n2019-01-23 18:30:06.8491 Error FileTarget: Failed write. Exception: System.UnauthorizedAccessException: denied\n   at NLog.Write()\n";
         assert_eq!(starts(twice), vec![1, 3]);
+        // vLLM's formatter repeats the header on each line of `logger.exception(msg)`.
+        let p = "ERROR 08-14 19:25:10 [core.py:708] ";
+        let input = format!(
+            "{p}EngineCore failed to start.\n\
+             {p}Traceback (most recent call last):\n\
+             {p}  File \"/vllm/core.py\", line 699, in run_engine_core\n\
+             {p}    engine_core = EngineCoreProc(*args, **kwargs)\n\
+             {p}Exception: WorkerProc initialization failed.\n\
+             {p}EngineCore failed to start.\n\
+             INFO 08-14 19:25:11 [core.py:77] Shutting down\n"
+        );
+        assert_eq!(starts(&input), vec![1, 6, 7]);
     }
 
     #[test]

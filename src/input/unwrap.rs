@@ -28,6 +28,9 @@ pub enum Wrapper {
     KubectlPrefix,
     /// skaffold's `[container] ` or `[pod container] ` before each line it relays.
     ContainerPrefix,
+    /// Ray's `(name pid=N, ip=A) ` before each line a worker process prints (vLLM writes
+    /// its workers' lines so too); the driver's own lines have none.
+    ProcessPrefix,
     LineTime,
     /// This many spaces before every line.
     Margin(u8),
@@ -42,6 +45,7 @@ impl Wrapper {
             Wrapper::Compose => "docker compose",
             Wrapper::KubectlPrefix => "kubectl --prefix",
             Wrapper::ContainerPrefix => "container prefix",
+            Wrapper::ProcessPrefix => "process prefix",
             Wrapper::LineTime => "runtime timestamps",
             Wrapper::Margin(_) => "margin",
             Wrapper::Otlp => "OTLP/JSON",
@@ -151,6 +155,32 @@ fn container_prefix(line: &str) -> Option<(&str, usize)> {
     (ok && Level::from_name(name).is_none() && name != "main").then_some((name, close + 3))
 }
 
+/// Ray's worker prefix: `(pid=1234) `, `(MyActor pid=1234) `, `(task pid=12, ip=10.0.0.1) `:
+/// parentheses holding a `pid=` and at most a name and an address. Returns the process's
+/// name as written and where the text starts.
+fn process_prefix(line: &str) -> Option<(&str, usize)> {
+    let inner = line.strip_prefix('(')?;
+    let close = inner.get(..inner.len().min(100))?.find(") ")?;
+    let name = &inner[..close];
+    let pid = name.find("pid=")?;
+    let digits = name[pid + 4..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let after = &name[pid + 4 + digits..];
+    let address = |ip: &str| {
+        !ip.is_empty()
+            && ip
+                .bytes()
+                .all(|c| c.is_ascii_hexdigit() || c == b'.' || c == b':')
+    };
+    let ok = digits > 0
+        && (pid == 0 || name.as_bytes()[pid - 1] == b' ')
+        && (after.is_empty() || after.strip_prefix(", ip=").is_some_and(address))
+        && !name[..pid].contains(['(', '[']);
+    ok.then_some((name, close + 3))
+}
+
 /// The text after a container prefix opens a record of its own kind: a JSON object or a
 /// date. (A program's own `[component] message` lines do not count towards the prefix.)
 fn after_container_prefix_is_record(line: &str) -> bool {
@@ -187,11 +217,22 @@ pub fn detect(sample: &str) -> Option<Wrapper> {
         prefixed_records += usize::from(after_container_prefix_is_record(&line));
     }
     let (best, &count) = counts.iter().enumerate().max_by_key(|(_, c)| **c)?;
+    // Worker processes' lines among the driver's: a fifth of them is enough, the prefix
+    // holds a pid.
+    let workers = sample
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(50)
+        .filter(|l| process_prefix(l).is_some())
+        .count();
     // A container prefix relays records (a quarter of its lines open one: the rest are
     // their traces); a program's own `[component] ` tags open its messages.
     let relays = LINE_WRAPPERS[best] != Wrapper::ContainerPrefix || prefixed_records * 4 >= count;
     if count > 0 && count * 2 > n && relays {
         return Some(LINE_WRAPPERS[best]);
+    }
+    if workers >= 3 && workers * 5 >= n {
+        return Some(Wrapper::ProcessPrefix);
     }
     if line_time_wrapped(sample) {
         return Some(Wrapper::LineTime);
@@ -332,6 +373,17 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 text: Cow::Borrowed(&line[at..]),
                 stream: Cow::Borrowed(name),
                 service: Some(Cow::Borrowed(name)),
+                timestamp: None,
+                partial: false,
+                level: None,
+            })
+        }
+        Wrapper::ProcessPrefix => {
+            let (name, at) = process_prefix(line)?;
+            Some(Unwrapped {
+                text: Cow::Borrowed(&line[at..]),
+                stream: Cow::Borrowed(name),
+                service: None,
                 timestamp: None,
                 partial: false,
                 level: None,
@@ -613,6 +665,22 @@ mod tests {
         ] {
             assert_eq!(detect(own), None, "{own}");
         }
+        let ray = "INFO 08-14 19:24:47 [__init__.py:36] Available plugins\n\
+                   (EngineCore_DP0 pid=275) INFO 08-14 19:24:51 [core.py:644] Waiting\n\
+                   (EngineCore_DP0 pid=275) WARNING 08-14 19:24:51 [registry.py:582] x\n\
+                   (pid=1234, ip=10.0.0.1) Traceback (most recent call last):\n\
+                   INFO 08-14 19:24:58 [__init__.py:36] Available plugins\n";
+        assert_eq!(detect(ray), Some(Wrapper::ProcessPrefix));
+        let u = unwrap(Wrapper::ProcessPrefix, "(EngineCore_DP0 pid=275) INFO x").unwrap();
+        assert_eq!(
+            (u.text.as_ref(), u.stream.as_ref()),
+            ("INFO x", "EngineCore_DP0 pid=275")
+        );
+        assert!(unwrap(Wrapper::ProcessPrefix, "INFO 08-14 x").is_none());
+        assert_eq!(
+            detect("(node:123) Warning: x\n(node:124) Warning: y\n(a) b\n"),
+            None
+        );
         let kubectl = "[pod/api-7d9f/app] started\n[pod/api-7d9f/app] ok\n";
         assert_eq!(detect(kubectl), Some(Wrapper::KubectlPrefix));
         let healthapp = "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579\n";
