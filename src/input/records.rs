@@ -522,6 +522,9 @@ impl Joiner {
         if !after_blank && continues_header_list(r, line) {
             return true;
         }
+        if in_gradle_report(r, line) {
+            return true;
+        }
         if !after_blank && continues_kernel_report(r, line) {
             return true;
         }
@@ -995,6 +998,16 @@ fn in_box(r: &Building, line: &str) -> bool {
     !closed && line.starts_with(run)
 }
 
+/// Gradle's failure report: `FAILURE: Build failed with an exception.`, then its sections
+/// (`* What went wrong:`, `* Where:`, `* Try:`, `* Exception is:`, `* Get more help at
+/// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it.
+fn in_gradle_report(r: &Building, line: &str) -> bool {
+    r.text.starts_with("FAILURE: Build ")
+        && !line.starts_with("BUILD FAILED")
+        && !line.starts_with("FAILURE: ")
+        && !starts_record(line)
+}
+
 /// A line inside Terraform's diagnostic box (see [`text::TERRAFORM_BOX`]) that the record
 /// opened and that is not closed yet: a side line or the closing corner.
 fn in_terraform_box(r: &Building, line: &str) -> bool {
@@ -1334,6 +1347,16 @@ mod tests {
 
     fn starts(input: &str) -> Vec<u64> {
         join(input).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn gradle_failure_report_is_one_record() {
+        let input = "2 errors\n FAILED\n\nFAILURE: Build failed with an exception.\n\n\
+                     * What went wrong:\nExecution failed for task ':app:compileJava'.\n\
+                     > Compilation failed; see the compiler error output for details.\n\n\
+                     * Try:\nRun with --stacktrace option to get the stack trace.\n\n\
+                     BUILD FAILED\n\nTotal time: 1.088 secs\n";
+        assert_eq!(starts(input), vec![1, 4, 13, 15]);
     }
 
     #[test]

@@ -1431,6 +1431,18 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
             return Some((Level::Error, "a failed systemd unit"));
         }
     }
+    // docker compose about a container whose process ended in failure: `web_1 exited with
+    // code 1` (code 0 is a clean exit).
+    if let Some(first) = parts.first() {
+        let line = first.lines().next().unwrap_or("").trim_end();
+        if let Some((name, code)) = line.split_once(" exited with code ")
+            && !name.is_empty()
+            && !name.contains(' ')
+            && code.parse::<u32>().is_ok_and(|c| c != 0)
+        {
+            return Some((Level::Error, "a container that exited with an error"));
+        }
+    }
     if is_rails_exception(parts) {
         return Some((Level::Error, "a Rails exception with its backtrace"));
     }
@@ -2247,6 +2259,11 @@ mod tests {
             assert_eq!(opens(line), Opens::Record, "{line}");
         }
         assert_eq!(opens("the build: symbol lookup error: x"), Opens::No);
+        assert_eq!(
+            i("loki-compose_loki_1 exited with code 1"),
+            Some(Level::Error)
+        );
+        assert_eq!(i("loki-compose_loki_1 exited with code 0"), None);
         assert_eq!(
             i("Traceback (most recent call last):\n  File \"x\""),
             Some(Level::Error)
