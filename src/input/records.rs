@@ -525,6 +525,14 @@ impl Joiner {
         if in_gradle_report(r, line) {
             return true;
         }
+        // BuildKit's plain progress output: each step's lines carry the step's number.
+        if let Some(step) = buildkit_step(line) {
+            match buildkit_step(r.first_line()) {
+                Some(open) => return open == step,
+                None if line[step.len() + 2..].starts_with('[') => return false,
+                None => {}
+            }
+        }
         if !after_blank && continues_kernel_report(r, line) {
             return true;
         }
@@ -998,6 +1006,20 @@ fn in_box(r: &Building, line: &str) -> bool {
     !closed && line.starts_with(run)
 }
 
+/// The step number of a line of BuildKit's plain progress output (`docker build
+/// --progress=plain`): `#5 [backend 2/4] RUN npm ci`, `#5 0.412 added 80 packages`, `#5 DONE
+/// 1.2s`. A PHP stack frame has the same `#N ` start and a path or `{main}` after it.
+fn buildkit_step(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix('#')?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let after = rest.get(digits..)?.strip_prefix(' ')?;
+    let php_frame = after.starts_with(['/', '{', '\\'])
+        || after.starts_with("[internal function]")
+        || after.as_bytes().get(1) == Some(&b':')
+        || after.contains(".php(");
+    (digits > 0 && !php_frame).then(|| &rest[..digits])
+}
+
 /// Gradle's failure report: `FAILURE: Build failed with an exception.`, then its sections
 /// (`* What went wrong:`, `* Where:`, `* Try:`, `* Exception is:`, `* Get more help at
 /// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it.
@@ -1347,6 +1369,21 @@ mod tests {
 
     fn starts(input: &str) -> Vec<u64> {
         join(input).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn buildkit_steps_are_records_of_their_own() {
+        let input = "#1 [internal] load local bake definitions\n#1 reading from stdin 1.20kB done\n\
+                     #1 DONE 0.0s\n\n#2 [frontend internal] load build definition from Dockerfile\n\
+                     #2 DONE 0.2s\n\n#8 [frontend builder 1/6] FROM docker.io/library/node:20\n\
+                     #8 ...\n\n#9 [frontend internal] load build context\n#9 DONE 0.0s\n\n\
+                     #8 [frontend builder 1/6] FROM docker.io/library/node:20\n#8 DONE 0.2s\n";
+        assert_eq!(starts(input), vec![1, 5, 8, 11, 14]);
+        // PHP's frames keep their record.
+        let php = "PHP Fatal error:  Uncaught Exception: boom in /app/x.php:3\nStack trace:\n\
+                   #0 /app/index.php(12): f()\n#1 [internal function]: g()\n#2 {main}\n\
+                   #3 C:\\www\\y.php(4): h()\n  thrown in /app/x.php on line 3\n";
+        assert_eq!(starts(php), vec![1]);
     }
 
     #[test]
