@@ -525,6 +525,9 @@ impl Joiner {
         if in_gradle_report(r, line) {
             return true;
         }
+        if let Some(continues) = celery_banner(r, line) {
+            return continues;
+        }
         // BuildKit's plain progress output: each step's lines carry the step's number.
         if let Some(step) = buildkit_step(line) {
             match buildkit_step(r.first_line()) {
@@ -1020,6 +1023,19 @@ fn buildkit_step(line: &str) -> Option<&str> {
     (digits > 0 && !php_frame).then(|| &rest[..digits])
 }
 
+/// Celery's worker banner: its ASCII art beside `celery@host vX.Y`, the platform and time,
+/// `[config]`, `[queues]` and, after a blank line, `[tasks]` with one `  . name` line per
+/// task (celery/apps/worker.py). Its first line opens a record; its lines, blank ones
+/// between them, are that record's until a line with a header. `None`: not the banner.
+fn celery_banner(r: &Building, line: &str) -> Option<bool> {
+    const OPENS: &str = "-------------- celery@";
+    let opens = |l: &str| l.starts_with([' ', '-']) && l.trim_start().starts_with(OPENS);
+    if opens(line) {
+        return Some(false);
+    }
+    opens(r.first_line()).then(|| !starts_record(line))
+}
+
 /// Gradle's failure report: `FAILURE: Build failed with an exception.`, then its sections
 /// (`* What went wrong:`, `* Where:`, `* Try:`, `* Exception is:`, `* Get more help at
 /// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it.
@@ -1384,6 +1400,16 @@ mod tests {
                    #0 /app/index.php(12): f()\n#1 [internal function]: g()\n#2 {main}\n\
                    #3 C:\\www\\y.php(4): h()\n  thrown in /app/x.php on line 3\n";
         assert_eq!(starts(php), vec![1]);
+    }
+
+    #[test]
+    fn celery_banner_is_one_record() {
+        let input = "worker: Warm shutdown (MainProcess)\n \n -------------- celery@host v4.4.7 (cliffs)\n\
+                     --- ***** ----- \n- ** ---------- [config]\n- ** ---------- .> app:         x:0x7f\n\
+                     \x20-------------- [queues]\n                .> celery           exchange=celery\n\n\
+                     [tasks]\n  . orders.tasks.order_created\n\n\
+                     [2021-04-29 19:20:58,030: INFO/MainProcess] Connected to amqp://guest@127.0.0.1//\n";
+        assert_eq!(starts(input), vec![1, 3, 13]);
     }
 
     #[test]
