@@ -528,6 +528,9 @@ impl Joiner {
         if let Some(continues) = celery_banner(r, line) {
             return continues;
         }
+        if !after_blank && in_powershell_error(r, line) {
+            return true;
+        }
         // BuildKit's plain progress output: each step's lines carry the step's number.
         if let Some(step) = buildkit_step(line) {
             match buildkit_step(r.first_line()) {
@@ -1036,6 +1039,22 @@ fn celery_banner(r: &Building, line: &str) -> Option<bool> {
     opens(r.first_line()).then(|| !starts_record(line))
 }
 
+/// PowerShell's view of an error record (a native command's stderr line shows so too):
+/// `python : <the line>`, then `At line:1 char:61`, the command with `+ ` before it and a
+/// `+ ~~~~` underline, and `    + CategoryInfo : ...`, `    + FullyQualifiedErrorId : ...`
+/// (lines longer than the console wrap onto indented lines).
+fn in_powershell_error(r: &Building, line: &str) -> bool {
+    if r.lines == 1 {
+        return line.starts_with("At line:") && line[8..].contains(" char:");
+    }
+    line.starts_with(['+', ' '])
+        && r.text
+            .split('\n')
+            .nth(1)
+            .is_some_and(|l| l.starts_with("At line:"))
+        && !r.last_line().contains("+ FullyQualifiedErrorId ")
+}
+
 /// Gradle's failure report: `FAILURE: Build failed with an exception.`, then its sections
 /// (`* What went wrong:`, `* Where:`, `* Try:`, `* Exception is:`, `* Get more help at
 /// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it.
@@ -1410,6 +1429,17 @@ mod tests {
                      [tasks]\n  . orders.tasks.order_created\n\n\
                      [2021-04-29 19:20:58,030: INFO/MainProcess] Connected to amqp://guest@127.0.0.1//\n";
         assert_eq!(starts(input), vec![1, 3, 13]);
+    }
+
+    #[test]
+    fn powershell_error_view_is_one_record() {
+        let input = "python : Watching for file changes with StatReloader\nAt line:1 char:61\n\
+                     + ... python manage.py runserver 8000 2>&1 | Out-F ...\n\
+                     +                              ~~~~~~~~~~~~~~~~~~~~~~\n\
+                     \x20   + CategoryInfo          : NotSpecified: (Watching for fi...:String) [], RemoteExc \n\
+                     \x20  eption\n    + FullyQualifiedErrorId : NativeCommandError\n \n\
+                     Exception in thread django-main-thread:\nTraceback (most recent call last):\n";
+        assert_eq!(starts(input), vec![1, 9]);
     }
 
     #[test]
