@@ -711,10 +711,24 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         // A bracketed tag, then a lower-case level word: AspectJ's weaver
         // `[AppClassLoader@1b6d3586] warning no match for this type name`.
         if first == b'[' && end + 1 < limit && b[end - 1] == b']' && b.get(end) == Some(&b' ') {
+            // traitlets' `[%(name)s] %(levelname)s | %(message)s`: Jupyter's kernel
+            // `[IPKernelApp] ERROR | Exception in message handler:`.
             let word = line[end + 1..].split(' ').next().unwrap_or("");
             if matches!(
                 word,
-                "error" | "warning" | "warn" | "info" | "debug" | "fatal"
+                "error"
+                    | "warning"
+                    | "warn"
+                    | "info"
+                    | "debug"
+                    | "fatal"
+                    | "ERROR"
+                    | "WARNING"
+                    | "WARN"
+                    | "INFO"
+                    | "DEBUG"
+                    | "CRITICAL"
+                    | "FATAL"
             ) && line.len() > end + 1 + word.len()
             {
                 return Some((Level::from_name(word)?, end + 1 + word.len()));
@@ -1339,10 +1353,27 @@ pub fn opens(line: &str) -> Opens {
             return opens;
         }
     }
-    if is_ruby_crash(line) || is_rust_panic(line) || loader_error(line).is_some() {
+    if is_ruby_crash(line)
+        || is_rust_panic(line)
+        || loader_error(line).is_some()
+        || is_python_process_report(line)
+    {
         return Opens::Record;
     }
     Opens::No
+}
+
+/// Python's multiprocessing names the process whose target raised before it prints the
+/// traceback: `Process SpawnProcess-1:`, `Process EngineCore_DP0:`.
+fn is_python_process_report(line: &str) -> bool {
+    line.strip_prefix("Process ")
+        .and_then(|name| name.strip_suffix(':'))
+        .is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        })
 }
 
 /// The dynamic linker's report that a program could not start (glibc's ld.so: `/usr/sbin/
@@ -2001,6 +2032,14 @@ mod tests {
             Some((Level::Error, 31))
         );
         assert_eq!(prefix_level("[main] errors were fixed"), None);
+        assert_eq!(
+            prefix_level("[IPKernelApp] ERROR | Exception in message handler:"),
+            Some((Level::Error, 19))
+        );
+        assert_eq!(
+            prefix_level("[IPKernelApp] WARNING | No such comm target registered: x"),
+            Some((Level::Warning, 21))
+        );
         assert_eq!(prefix_level("[main] error"), None);
     }
 
@@ -2259,6 +2298,8 @@ mod tests {
             assert_eq!(opens(line), Opens::Record, "{line}");
         }
         assert_eq!(opens("the build: symbol lookup error: x"), Opens::No);
+        assert_eq!(opens("Process SpawnProcess-1:"), Opens::Record);
+        assert_eq!(opens("Process exited with code 1:"), Opens::No);
         assert_eq!(
             i("loki-compose_loki_1 exited with code 1"),
             Some(Level::Error)
