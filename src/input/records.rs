@@ -678,6 +678,7 @@ impl Joiner {
                         && self.dated_record_seen
                         && (!self.dated_input || r.dated() || opens_trace(r.first))
                         && (!self.tagged(line) || announces(r))
+                        && !another_writers_failure(r, line)
                 }
             },
         }
@@ -1122,6 +1123,23 @@ fn takes_trace(r: &Building, trace_line: &str) -> bool {
     speaks_of_failure(message)
 }
 
+/// A plain line that states a failure right after a one-line record logged below warning
+/// whose message neither announces what follows nor speaks of a failure: another writer's
+/// line (CPython's `Could not find platform independent libraries` from a child process
+/// among uvicorn's INFO lines), as a trace there is in [`takes_trace`].
+fn another_writers_failure(r: &Building, line: &str) -> bool {
+    if r.lines > 1 || severity::warning_in_words(line).is_none() {
+        return false;
+    }
+    let first = r.first_line();
+    let header = read_header(first);
+    if header.level.is_none_or(|level| level >= Level::Warning) {
+        return false;
+    }
+    let message = first.get(header.message_start..).unwrap_or("").trim_end();
+    !message.ends_with([':', ';', ',', '-']) && !speaks_of_failure(message)
+}
+
 /// Words with which a message announces the failure whose trace follows it.
 fn speaks_of_failure(message: &str) -> bool {
     const WORDS: [&str; 24] = [
@@ -1419,6 +1437,19 @@ mod tests {
                    #0 /app/index.php(12): f()\n#1 [internal function]: g()\n#2 {main}\n\
                    #3 C:\\www\\y.php(4): h()\n  thrown in /app/x.php on line 3\n";
         assert_eq!(starts(php), vec![1]);
+    }
+
+    #[test]
+    fn another_writers_failure_after_an_info_line_is_its_own_record() {
+        let input = "INFO:     Started reloader process [22792] using WatchFiles\n\
+                     Could not find platform independent libraries <prefix>\n\
+                     INFO:     Started server process [25616]\n\
+                     INFO:     Loaded config:\nretries failed=3 before giving up\n";
+        assert_eq!(starts(input), vec![1, 2, 3, 4]);
+        // A message that speaks of the failure keeps its next line.
+        let failing = "INFO:     Retrying the upload\nupload failed: connection reset\n\
+                       INFO:     Started server process [25616]\n";
+        assert_eq!(starts(failing), vec![1, 3]);
     }
 
     #[test]
