@@ -1196,7 +1196,7 @@ fn announces_headers(line: &str) -> bool {
     let t = line.trim();
     t.len() <= 24
         && t.len() >= 8
-        && t[t.len() - 8..].eq_ignore_ascii_case("headers:")
+        && t.as_bytes()[t.len() - 8..].eq_ignore_ascii_case(b"headers:")
         && t.split(' ').count() <= 2
 }
 
@@ -1439,6 +1439,24 @@ mod tests {
         assert_eq!(starts(php), vec![1]);
     }
 
+    proptest::proptest! {
+        /// Any text, in any script, is cut into records and read without a panic: the
+        /// rules slice lines at byte offsets they found, never inside a character.
+        #[test]
+        fn any_text_is_read_without_a_panic(
+            lines in proptest::collection::vec(
+                "(\\PC|[ #:\\[\\]()|=*>~^+-]|INFO|ERROR|headers:|At line:|所需时间为|пример){0,40}",
+                1..12,
+            ),
+            prefix in "(|2024-05-01 10:00:00 INFO |\\(w pid=1\\) |App 7 output: |  |\\t)",
+        ) {
+            let input: String = lines.iter().map(|l| format!("{prefix}{l}\n")).collect();
+            for (_, text) in join(&input) {
+                let _ = parse_event(&text);
+            }
+        }
+    }
+
     #[test]
     fn another_writers_failure_after_an_info_line_is_its_own_record() {
         let input = "INFO:     Started reloader process [22792] using WatchFiles\n\
@@ -1504,6 +1522,8 @@ mod tests {
                      [caches] main: MemcachedPeclBagOStuff\nFully initialised\n\
                      Connected to database 0 at 10.0.0.29\n";
         assert_eq!(starts(input), vec![1, 6, 7, 8]);
+        // Short lines of other scripts are not cut inside a character.
+        assert_eq!(starts("所需时间为: 0\n处理时间为: 1\n"), vec![1, 2]);
         // A field-shaped line with no list announced is a line of its own.
         assert_eq!(
             starts("Fully initialised\nIP: 10.0.0.1\nUser: got user 7\n"),

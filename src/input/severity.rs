@@ -1775,6 +1775,19 @@ const SYSTEM_ERRORS: [&str; 24] = [
 /// relay's key (`stderr: ...`, `msg: ...`) is not a program's name.
 fn is_system_error_report(text: &str) -> bool {
     let line = text.lines().next().unwrap_or("").trim_end();
+    // uWSGI's `uwsgi_error()` adds where it was called: `bind(): Address already in use
+    // [core/socket.c line 769]`.
+    let line = match line.rsplit_once(" [") {
+        Some((report, place))
+            if place.strip_suffix(']').is_some_and(|p| {
+                p.rsplit_once(" line ")
+                    .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+            }) =>
+        {
+            report
+        }
+        _ => line,
+    };
     let Some((name, _)) = line.split_once(": ") else {
         return false;
     };
@@ -2305,6 +2318,10 @@ mod tests {
             Some(Level::Error)
         );
         assert_eq!(i("loki-compose_loki_1 exited with code 0"), None);
+        assert_eq!(
+            i("bind(): Address already in use [core/socket.c line 769]"),
+            Some(Level::Error)
+        );
         assert_eq!(
             i("Traceback (most recent call last):\n  File \"x\""),
             Some(Level::Error)

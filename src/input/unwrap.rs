@@ -29,7 +29,8 @@ pub enum Wrapper {
     /// skaffold's `[container] ` or `[pod container] ` before each line it relays.
     ContainerPrefix,
     /// Ray's `(name pid=N, ip=A) ` before each line a worker process prints (vLLM writes
-    /// its workers' lines so too); the driver's own lines have none.
+    /// its workers' lines so too; the driver's own lines have none), Passenger's `App PID
+    /// output: `.
     ProcessPrefix,
     LineTime,
     /// This many spaces before every line.
@@ -159,6 +160,16 @@ fn container_prefix(line: &str) -> Option<(&str, usize)> {
 /// parentheses holding a `pid=` and at most a name and an address. Returns the process's
 /// name as written and where the text starts.
 fn process_prefix(line: &str) -> Option<(&str, usize)> {
+    // Phusion Passenger relays each line an app process writes as `App 9076 output: ...`
+    // (Passenger 6: `App 9076 stdout: `, `App 9076 stderr: `).
+    if let Some(rest) = line.strip_prefix("App ") {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let kind = rest.get(digits..)?;
+        let label = [" output: ", " stdout: ", " stderr: "]
+            .into_iter()
+            .find(|k| kind.starts_with(k))?;
+        return (digits > 0).then(|| (&line[..4 + digits], 4 + digits + label.len()));
+    }
     let inner = line.strip_prefix('(')?;
     let close = inner.get(..inner.len().min(100))?.find(") ")?;
     let name = &inner[..close];
@@ -677,6 +688,14 @@ mod tests {
             ("INFO x", "EngineCore_DP0 pid=275")
         );
         assert!(unwrap(Wrapper::ProcessPrefix, "INFO 08-14 x").is_none());
+        let passenger = "App 9076 output: /app/index.js:1\nApp 9076 output: SyntaxError: x\n\
+                         App 9076 output:     at f (node:internal/vm:73:18)\n";
+        assert_eq!(detect(passenger), Some(Wrapper::ProcessPrefix));
+        let u = unwrap(Wrapper::ProcessPrefix, "App 9076 output: SyntaxError: x").unwrap();
+        assert_eq!(
+            (u.text.as_ref(), u.stream.as_ref()),
+            ("SyntaxError: x", "App 9076")
+        );
         assert_eq!(
             detect("(node:123) Warning: x\n(node:124) Warning: y\n(a) b\n"),
             None
