@@ -531,6 +531,9 @@ impl Joiner {
         if !after_blank && in_powershell_error(r, line) {
             return true;
         }
+        if !after_blank && continues_rust_panic(r, line) {
+            return true;
+        }
         // BuildKit's plain progress output: each step's lines carry the step's number.
         if let Some(step) = buildkit_step(line) {
             match buildkit_step(r.first_line()) {
@@ -1040,6 +1043,24 @@ fn celery_banner(r: &Building, line: &str) -> Option<bool> {
     opens(r.first_line()).then(|| !starts_record(line))
 }
 
+/// Rust's panic report after its `thread 'x' panicked at ...` line (and the message line
+/// that [`introduces`] joins): `stack backtrace:`, the numbered frames (`  12:
+/// tokio::runtime::task::raw::poll`) with their `at src/x.rs:3:5` lines, and the `note: ...`
+/// line under the frames (`note: Some details are omitted ...`), however the frames are
+/// indented. (Without a backtrace, the hook's `note: run with RUST_BACKTRACE=1` line is read
+/// as a line of its own, as annotators of earlier sets did.)
+fn continues_rust_panic(r: &Building, line: &str) -> bool {
+    if !severity::is_rust_panic(r.first_line()) {
+        return false;
+    }
+    let t = line.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    t == "stack backtrace:"
+        || (t.starts_with("note: ") && r.text.contains("\nstack backtrace:"))
+        || t.starts_with("at ")
+        || (digits > 0 && t[digits..].starts_with(": "))
+}
+
 /// PowerShell's view of an error record (a native command's stderr line shows so too):
 /// `python : <the line>`, then `At line:1 char:61`, the command with `+ ` before it and a
 /// `+ ~~~~` underline, and `    + CategoryInfo : ...`, `    + FullyQualifiedErrorId : ...`
@@ -1468,6 +1489,17 @@ mod tests {
         let failing = "INFO:     Retrying the upload\nupload failed: connection reset\n\
                        INFO:     Started server process [25616]\n";
         assert_eq!(starts(failing), vec![1, 3]);
+    }
+
+    #[test]
+    fn rust_panic_with_its_backtrace_is_one_record() {
+        let input = "Hi from start\n\
+                     thread 'actix-server worker 0' panicked at 'called `Option::unwrap()` on a `None` value', src/main.rs:9:5\n\
+                     stack backtrace:\n0: rust_begin_unwind\nat /rustc/x/library/std/src/panicking.rs:584:5\n\
+                     \x20 1: core::panicking::panic_fmt\n             at /rustc/x/library/core/src/panicking.rs:142:14\n\
+                     note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n\
+                     Hi from response\n";
+        assert_eq!(starts(input), vec![1, 2, 9]);
     }
 
     #[test]

@@ -1404,7 +1404,7 @@ fn loader_error(line: &str) -> Option<usize> {
 }
 
 /// Rust's panic hook opens its own line: `thread 'main' panicked at src/main.rs:3:5:`.
-fn is_rust_panic(line: &str) -> bool {
+pub fn is_rust_panic(line: &str) -> bool {
     line.strip_prefix("thread '")
         .and_then(|rest| rest.find("' panicked at "))
         .is_some()
