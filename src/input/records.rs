@@ -103,6 +103,8 @@ fn classify(line: &str) -> Kind {
             return Kind::Continuation;
         }
         b'W' if line.starts_with("Wrapped by: ") => return Kind::Continuation,
+        // Node's MODULE_NOT_FOUND error lists the modules that required it.
+        b'R' if line.starts_with("Require stack:") => return Kind::Continuation,
         b'[' if line.starts_with("[stacktrace]") || line.starts_with("[previous exception]") => {
             return Kind::Continuation;
         }
@@ -523,6 +525,9 @@ impl Joiner {
             return true;
         }
         if in_gradle_report(r, line) {
+            return true;
+        }
+        if in_sanitizer_report(r, line) {
             return true;
         }
         if let Some(continues) = celery_banner(r, line) {
@@ -1077,6 +1082,28 @@ fn in_powershell_error(r: &Building, line: &str) -> bool {
         && !r.last_line().contains("+ FullyQualifiedErrorId ")
 }
 
+/// A sanitizer's report (ASan, LSan, MSan, TSan): `AddressSanitizer:DEADLYSIGNAL` or a rule
+/// of `=`, then `==PID==ERROR: AddressSanitizer: ...`, the stacks (`    #0 0x... in f
+/// file.c:12`), blank lines between its sections, `SUMMARY: ...` and `==PID==ABORTING`, the
+/// line that ends it. A dated line ends it too.
+fn in_sanitizer_report(r: &Building, line: &str) -> bool {
+    let b = r.text.as_bytes();
+    if !matches!(b.first(), Some(b'=' | b'A' | b'W')) {
+        return false;
+    }
+    let reports = |l: &str| {
+        (l.starts_with("==") || l.starts_with("WARNING: ") || l.starts_with("AddressSanitizer:"))
+            && l.contains("Sanitizer")
+    };
+    let first = r.first_line();
+    if r.lines == 1 && text::rule_run(first).is_some_and(|run| run.starts_with('=')) {
+        return reports(line);
+    }
+    r.text.lines().take(3).any(reports)
+        && !r.last_line().ends_with("==ABORTING")
+        && !starts_record(line)
+}
+
 /// Gradle's failure report: `FAILURE: Build failed with an exception.`, then its sections
 /// (`* What went wrong:`, `* Where:`, `* Try:`, `* Exception is:`, `* Get more help at
 /// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it.
@@ -1235,9 +1262,10 @@ fn is_header_field(line: &str) -> bool {
     name >= 2 && b.get(name) == Some(&b':')
 }
 
-/// The record's first line ends announcing what follows: `Health report failed:`.
+/// The record's first or last line ends announcing what follows: `Health report failed:`,
+/// Node's `Require stack:` over its `- /app/x.js` lines.
 fn announces(r: &Building) -> bool {
-    r.first_line().trim_end().ends_with(':')
+    r.first_line().trim_end().ends_with(':') || r.last_line().trim_end().ends_with(':')
 }
 
 /// The record opens with a compiler's diagnostic (`file:line:col: warning: ...`).
@@ -1500,6 +1528,35 @@ mod tests {
                      note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n\
                      Hi from response\n";
         assert_eq!(starts(input), vec![1, 2, 9]);
+    }
+
+    #[test]
+    fn node_module_not_found_with_its_require_stack_is_one_record() {
+        let input = "Error: Cannot find module 'dayjs'\nRequire stack:\n- /app/src/utils/day.js\n\
+                     - /app/src/index.js\n    at Function.Module._resolveFilename (node:internal/modules/cjs/loader:1028:15)\n\
+                     \x20   at require (node:internal/modules/cjs/helpers:119:18) {\n  code: 'MODULE_NOT_FOUND',\n\
+                     \x20 requireStack: [ '/app/src/utils/day.js' ]\n}\nError: Cannot find module 'dayjs'\n";
+        assert_eq!(starts(input), vec![1, 10]);
+    }
+
+    #[test]
+    fn a_sanitizer_report_is_one_record() {
+        let input = "Running PAM authentication for user \"test\"\n\
+                     =================================================================\n\
+                     ==50747==ERROR: AddressSanitizer: attempting free on address which was not malloc()-ed: 0x6020 in thread T0\n\
+                     \x20   #0 0x7fd42dfa340f in __interceptor_free asan_malloc_linux.cc:122\n\
+                     \x20   #1 0x558283e89680 in auth_call_pam call_pam.c:173\n\n\
+                     0x602000000954 is located 4 bytes inside of 16-byte region\nallocated by thread T0 here:\n\
+                     \x20   #0 0x7fd42dfa3808 in __interceptor_malloc asan_malloc_linux.cc:144\n\n\
+                     SUMMARY: AddressSanitizer: bad-free asan_malloc_linux.cc:122 in __interceptor_free\n\
+                     ==50747==ABORTING\nchild 50747 ended: status=0x100\n";
+        assert_eq!(starts(input), vec![1, 2, 13]);
+        let records = join(input);
+        assert_eq!(parse_event(&records[1].1).level, Some(Level::Fatal));
+        let deadly = "YR\nAddressSanitizer:DEADLYSIGNAL\n=================================================================\n\
+                      ==138754==ERROR: AddressSanitizer: SEGV on unknown address 0x00004e7ffff1\n\
+                      \x20   #0 0x7f33cb739b46 in f x.c:1\n\nSUMMARY: AddressSanitizer: SEGV x.c:1\n==138754==ABORTING\n";
+        assert_eq!(starts(deadly), vec![1, 2]);
     }
 
     #[test]

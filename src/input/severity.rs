@@ -1165,7 +1165,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 31] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 36] = [
     (
         "Traceback (most recent call last)",
         Level::Error,
@@ -1262,6 +1262,37 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 31] = [
     // `thread 'main' panicked at 'boom', src/main.rs:3:5`).
     ("' panicked at ", Level::Error, "a Rust panic", Opens::No),
     ("Kernel panic", Level::Fatal, "a kernel panic", Opens::No),
+    // The compilers' sanitizers (ASan, LSan, MSan, TSan) report under `==PID==`.
+    (
+        "AddressSanitizer:DEADLYSIGNAL",
+        Level::Fatal,
+        "a sanitizer's crash report",
+        Opens::Record,
+    ),
+    (
+        "ERROR: AddressSanitizer: ",
+        Level::Fatal,
+        "a sanitizer's crash report",
+        Opens::No,
+    ),
+    (
+        "ERROR: MemorySanitizer: ",
+        Level::Fatal,
+        "a sanitizer's crash report",
+        Opens::No,
+    ),
+    (
+        "ERROR: LeakSanitizer: ",
+        Level::Error,
+        "a sanitizer's leak report",
+        Opens::No,
+    ),
+    (
+        "WARNING: ThreadSanitizer: ",
+        Level::Error,
+        "a sanitizer's data race report",
+        Opens::No,
+    ),
     // libstdc++'s terminate handler before it aborts the process.
     (
         "terminate called after throwing an instance of ",
