@@ -647,6 +647,17 @@ impl Joiner {
             Kind::Other if r.trace == Trace::PythonDone && closes_logging_error(r, line) => true,
             // The line a record's last line announced (see [`introduces`]).
             Kind::Other if r.introduces && !after_blank => true,
+            // Node's MODULE_NOT_FOUND lists the modules that required the missing one, a
+            // `- /app/x.js` line each, under `Require stack:`.
+            Kind::Other
+                if !after_blank
+                    && line.starts_with("- ")
+                    && (r.last_line() == "Require stack:"
+                        || (r.last_line().starts_with("- ")
+                            && r.text.contains("\nRequire stack:\n"))) =>
+            {
+                true
+            }
             Kind::Other if indented_under_prefix(r, line) => true,
             // The rows of a text table drawn line by line go on with its first border
             // (cloud-init's `ci-info: | Device |  Up  |`); a title bar (`ci-info:
@@ -1262,10 +1273,9 @@ fn is_header_field(line: &str) -> bool {
     name >= 2 && b.get(name) == Some(&b':')
 }
 
-/// The record's first or last line ends announcing what follows: `Health report failed:`,
-/// Node's `Require stack:` over its `- /app/x.js` lines.
+/// The record's first line ends announcing what follows: `Health report failed:`.
 fn announces(r: &Building) -> bool {
-    r.first_line().trim_end().ends_with(':') || r.last_line().trim_end().ends_with(':')
+    r.first_line().trim_end().ends_with(':')
 }
 
 /// The record opens with a compiler's diagnostic (`file:line:col: warning: ...`).
@@ -1537,6 +1547,12 @@ mod tests {
                      \x20   at require (node:internal/modules/cjs/helpers:119:18) {\n  code: 'MODULE_NOT_FOUND',\n\
                      \x20 requireStack: [ '/app/src/utils/day.js' ]\n}\nError: Cannot find module 'dayjs'\n";
         assert_eq!(starts(input), vec![1, 10]);
+        // Alone among plain lines too (no header makes the input headed).
+        let list: String = (0..9).map(|i| format!("- /app/src/m{i}.js\n")).collect();
+        let alone = format!(
+            "Error: Cannot find module 'dayjs'\nRequire stack:\n{list}    at require (node:internal/modules/cjs/helpers:119:18)\nNode.js v16.20.2\n"
+        );
+        assert_eq!(starts(&alone), vec![1, 13]);
     }
 
     #[test]
