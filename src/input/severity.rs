@@ -1635,7 +1635,16 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
     static REQUEST: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     let b = line.as_bytes();
     let request = REQUEST.get_or_init(|| memchr::memmem::Finder::new(b" HTTP/"));
-    if request.find(b).is_some() {
+    // An access log's request line, `"GET /path?q=error HTTP/1.1"`: the method, one space,
+    // the target, then the protocol (a message that names the protocol elsewhere, Puma's
+    // `HTTP parse error ... bad protocol HTTP/1.0`, still speaks).
+    if request.find_iter(b).any(|at| {
+        let before = &b[..at];
+        let open = before.iter().rposition(|&c| c == b'"').map_or(0, |i| i + 1);
+        let inside = &before[open..];
+        let method = inside.iter().take_while(|c| c.is_ascii_uppercase()).count();
+        method >= 3 && inside.get(method) == Some(&b' ') && !inside[method + 1..].contains(&b' ')
+    }) {
         return None;
     }
     let in_word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'_');
@@ -2349,6 +2358,18 @@ mod tests {
             Some(Level::Error)
         );
         assert_eq!(i("loki-compose_loki_1 exited with code 0"), None);
+        // An access log's request line states nothing; a message naming the protocol does.
+        assert_eq!(
+            i("10.0.0.1 - - [05/Feb/2026:02:19:37 +0300] \"GET /error?denied=1 HTTP/1.1\" 200 12"),
+            None
+        );
+        assert_eq!(i("GET /api/failed HTTP/1.1 200"), None);
+        assert_eq!(
+            i(
+                "HTTP parse error, malformed request (\"GET /index.php\" - (127.0.0.1)): #<Puma::HttpParserError: Invalid HTTP format, parsing fails. Bad protocol HTTP/1.0>"
+            ),
+            Some(Level::Warning)
+        );
         assert_eq!(
             i("bind(): Address already in use [core/socket.c line 769]"),
             Some(Level::Error)
