@@ -647,6 +647,15 @@ impl Joiner {
             Kind::Other if r.trace == Trace::PythonDone && closes_logging_error(r, line) => true,
             // The line a record's last line announced (see [`introduces`]).
             Kind::Other if r.introduces && !after_blank => true,
+            // The lines of a MediaWiki exception's message (a DBQueryError's `Function:`
+            // and `Query:`), before the blank line over its `#0` frames.
+            Kind::Other
+                if !after_blank
+                    && r.last != Kind::Continuation
+                    && is_mediawiki_exception(r.first_line()) =>
+            {
+                true
+            }
             // Node's MODULE_NOT_FOUND lists the modules that required the missing one, a
             // `- /app/x.js` line each, under `Require stack:`.
             Kind::Other
@@ -1093,6 +1102,20 @@ fn in_powershell_error(r: &Building, line: &str) -> bool {
         && !r.last_line().contains("+ FullyQualifiedErrorId ")
 }
 
+/// MediaWiki's line for an exception (MWExceptionHandler, as maintenance scripts print it and
+/// its exception log records it): `[reqId] ` first in logs, then `Type from line N of
+/// /path/File.php: message`.
+fn is_mediawiki_exception(first: &str) -> bool {
+    let Some((head, rest)) = first.split_once(" from line ") else {
+        return false;
+    };
+    let kind = head.rsplit(' ').next().unwrap_or(head);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (kind.ends_with("Error") || kind.ends_with("Exception"))
+        && digits > 0
+        && rest[digits..].starts_with(" of ")
+}
+
 /// A sanitizer's report (ASan, LSan, MSan, TSan): `AddressSanitizer:DEADLYSIGNAL` or a rule
 /// of `=`, then `==PID==ERROR: AddressSanitizer: ...`, the stacks (`    #0 0x... in f
 /// file.c:12`), blank lines between its sections, `SUMMARY: ...` and `==PID==ABORTING`, the
@@ -1537,7 +1560,7 @@ mod tests {
                      \x20 1: core::panicking::panic_fmt\n             at /rustc/x/library/core/src/panicking.rs:142:14\n\
                      note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n\
                      Hi from response\n";
-        assert_eq!(starts(input), vec![1, 2, 9]);
+        assert_eq!(starts(input), vec![1, 2, 8]);
     }
 
     #[test]
@@ -1573,6 +1596,16 @@ mod tests {
                       ==138754==ERROR: AddressSanitizer: SEGV on unknown address 0x00004e7ffff1\n\
                       \x20   #0 0x7f33cb739b46 in f x.c:1\n\nSUMMARY: AddressSanitizer: SEGV x.c:1\n==138754==ABORTING\n";
         assert_eq!(starts(deadly), vec![1, 2]);
+    }
+
+    #[test]
+    fn a_mediawiki_exception_is_one_record() {
+        let input = "Warning: wikis.yaml does not exist. Running general jobs.\n\
+                     JobQueueError from line 932 of /w/includes/jobqueue/JobQueueDB.php: Wikimedia\\Rdbms\\DBQueryError: Error 1146: Table 'wiki.job' doesn't exist\n\
+                     Function: JobQueueDB::claimRandom\nQuery: SELECT  job_id FROM `job`\n\n\
+                     #0 /w/includes/jobqueue/JobQueueDB.php(336): JobQueueDB->getDBException()\n#1 {main}\n\
+                     Job queue is empty.\n";
+        assert_eq!(starts(input), vec![1, 2, 8]);
     }
 
     #[test]
