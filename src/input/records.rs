@@ -1560,7 +1560,7 @@ mod tests {
                      \x20 1: core::panicking::panic_fmt\n             at /rustc/x/library/core/src/panicking.rs:142:14\n\
                      note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n\
                      Hi from response\n";
-        assert_eq!(starts(input), vec![1, 2, 8]);
+        assert_eq!(starts(input), vec![1, 2, 9]);
     }
 
     #[test]
