@@ -1505,6 +1505,16 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
             return Some((Level::Error, "a container that exited with an error"));
         }
     }
+    // PHP-FPM's slow log: a request that ran past request_slowlog_timeout, its script and
+    // its stack (`[pool www] pid 4242`, `script_filename = /var/www/x.php`, frames), the
+    // entry php-fpm's own log reports as a WARNING.
+    if parts.iter().take(2).any(|p| {
+        p.lines()
+            .take(2)
+            .any(|l| l.starts_with("script_filename = "))
+    }) {
+        return Some((Level::Warning, "a PHP-FPM slow request"));
+    }
     if is_rails_exception(parts) {
         return Some((Level::Error, "a Rails exception with its backtrace"));
     }
@@ -2358,6 +2368,12 @@ mod tests {
             Some(Level::Error)
         );
         assert_eq!(i("loki-compose_loki_1 exited with code 0"), None);
+        assert_eq!(
+            i(
+                "[17-Oct-2023 10:00:00]  [pool www] pid 4242\nscript_filename = /var/www/x.php\n[0x00007f] curl_exec() /var/www/x.php:12"
+            ),
+            Some(Level::Warning)
+        );
         // An access log's request line states nothing; a message naming the protocol does.
         assert_eq!(
             i("10.0.0.1 - - [05/Feb/2026:02:19:37 +0300] \"GET /error?denied=1 HTTP/1.1\" 200 12"),
