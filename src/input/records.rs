@@ -175,6 +175,8 @@ fn closes_python(line: &str) -> bool {
 struct Building {
     line: u64,
     text: String,
+    /// Where the first line ends in `text` (read for every line joined: not searched).
+    first_end: usize,
     /// The record's first line had a header.
     header: bool,
     lines: usize,
@@ -248,7 +250,7 @@ const MAX_KERNEL_REPORT_LINES: usize = 600;
 impl Building {
     /// The record's first line.
     fn first_line(&self) -> &str {
-        self.text.split('\n').next().unwrap_or("")
+        &self.text[..self.first_end]
     }
 
     /// The record's last line.
@@ -456,6 +458,7 @@ impl Joiner {
         let next = Building {
             line: line_no,
             text: line.to_string(),
+            first_end: line.len(),
             header: kind == Kind::Header,
             lines: 1,
             indent: indentation(line),

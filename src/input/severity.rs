@@ -1446,17 +1446,28 @@ pub fn is_rust_panic(line: &str) -> bool {
 /// OOM kills. `parts`: the event's text (a whole text record, or a structured record's
 /// message and stack); `has_error_type`: an exception type was found or given.
 pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
-    // One searcher per mark, built once: `str::contains` would build each on every call.
-    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    let finders = FINDERS.get_or_init(|| {
-        RUNTIME_MARKS
+    // Most events hold none of the marks: one pass of a search for all of them says so.
+    // Then one searcher per mark, built once, finds the first in the list's order.
+    static ANY: OnceLock<regex::Regex> = OnceLock::new();
+    let any = ANY.get_or_init(|| {
+        let marks: Vec<String> = RUNTIME_MARKS
             .iter()
-            .map(|(text, ..)| memchr::memmem::Finder::new(text.as_bytes()))
-            .collect()
+            .map(|(text, ..)| regex::escape(text))
+            .collect();
+        regex::Regex::new(&marks.join("|")).expect("literal alternation")
     });
-    for ((_, level, reason, _), finder) in RUNTIME_MARKS.iter().zip(finders) {
-        if parts.iter().any(|p| finder.find(p.as_bytes()).is_some()) {
-            return Some((*level, *reason));
+    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    if parts.iter().any(|p| any.is_match(p)) {
+        let finders = FINDERS.get_or_init(|| {
+            RUNTIME_MARKS
+                .iter()
+                .map(|(text, ..)| memchr::memmem::Finder::new(text.as_bytes()))
+                .collect()
+        });
+        for ((_, level, reason, _), finder) in RUNTIME_MARKS.iter().zip(finders) {
+            if parts.iter().any(|p| finder.find(p.as_bytes()).is_some()) {
+                return Some((*level, *reason));
+            }
         }
     }
     if let Some(first) = parts.first() {
