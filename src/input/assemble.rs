@@ -114,7 +114,7 @@ fn stream_samples(w: Wrapper, text: &str) -> Vec<(String, String)> {
 }
 
 enum Joining {
-    Text(Joiner),
+    Text(Box<Joiner>),
     Json(JsonJoiner),
     Lines,
 }
@@ -171,7 +171,9 @@ impl Assembler {
             _ => None,
         };
         let joining = match self.plan.format {
-            Format::Text => Joining::Text(Joiner::with_level_column(sample, level_column)),
+            Format::Text => {
+                Joining::Text(Box::new(Joiner::with_level_column(sample, level_column)))
+            }
             Format::Ndjson if self.plan.json_multiline => Joining::Json(JsonJoiner::default()),
             _ => Joining::Lines,
         };
