@@ -533,6 +533,9 @@ impl Joiner {
         if in_sanitizer_report(r, line) {
             return true;
         }
+        if in_node_crash(r, line) {
+            return true;
+        }
         if let Some(continues) = celery_banner(r, line) {
             return continues;
         }
@@ -1119,6 +1122,37 @@ fn is_mediawiki_exception(first: &str) -> bool {
         && rest[digits..].starts_with(" of ")
 }
 
+/// Node's report of an uncaught exception: the script and line where it was thrown
+/// (`/app/index.js:1`), that line of source, a caret under it, a blank line, the error and
+/// its stack, up to the blank line over `Node.js v18.16.0` (read as a line of its own, as
+/// annotators of earlier sets did). A dated line ends it too.
+fn in_node_crash(r: &Building, line: &str) -> bool {
+    is_script_location(r.first_line())
+        && r.lines < 200
+        && !line.starts_with("Node.js v")
+        && !starts_record(line)
+}
+
+/// A line that is only a script's path and a line number: `/app/index.js:1`,
+/// `file:///app/server.mjs:12`, `C:\app\x.ts:3`.
+fn is_script_location(line: &str) -> bool {
+    let line = line.trim_end();
+    // Read for every line joined: a last byte and a first space decide most.
+    if !line.as_bytes().last().is_some_and(u8::is_ascii_digit) || line.contains(' ') {
+        return false;
+    }
+    let Some((path, number)) = line.rsplit_once(':') else {
+        return false;
+    };
+    let script = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"]
+        .iter()
+        .any(|ext| path.ends_with(ext));
+    script
+        && !path.contains(' ')
+        && !number.is_empty()
+        && number.bytes().all(|c| c.is_ascii_digit())
+}
+
 /// A sanitizer's report (ASan, LSan, MSan, TSan): `AddressSanitizer:DEADLYSIGNAL` or a rule
 /// of `=`, then `==PID==ERROR: AddressSanitizer: ...`, the stacks (`    #0 0x... in f
 /// file.c:12`), blank lines between its sections, `SUMMARY: ...` and `==PID==ABORTING`, the
@@ -1609,6 +1643,16 @@ mod tests {
                      #0 /w/includes/jobqueue/JobQueueDB.php(336): JobQueueDB->getDBException()\n#1 {main}\n\
                      Job queue is empty.\n";
         assert_eq!(starts(input), vec![1, 2, 8]);
+    }
+
+    #[test]
+    fn node_uncaught_exception_report_is_one_record() {
+        let input = "Server listening on 3000\n/app/index.js:1\nimport { handler } from './handler.js';\n^^^^^^\n\n\
+                     SyntaxError: Cannot use import statement outside a module\n\
+                     \x20   at internalCompileFunction (node:internal/vm:73:18)\n\nNode.js v18.16.0\n\
+                     Server listening on 3000\n";
+        assert_eq!(starts(input), vec![1, 2, 9, 10]);
+        assert!(!is_script_location("Listening on localhost:3000"));
     }
 
     #[test]
