@@ -527,6 +527,10 @@ impl Joiner {
         if !after_blank && continues_header_list(r, line) {
             return true;
         }
+        // A block of W3C log directives (IIS's `#Software:` ... `#Fields:`) is one record.
+        if text::is_w3c_directive(line) {
+            return !after_blank && text::is_w3c_directive(r.first_line());
+        }
         if in_gradle_report(r, line) {
             return true;
         }
@@ -1653,6 +1657,16 @@ mod tests {
                      Server listening on 3000\n";
         assert_eq!(starts(input), vec![1, 2, 9, 10]);
         assert!(!is_script_location("Listening on localhost:3000"));
+    }
+
+    #[test]
+    fn w3c_directives_are_one_record_among_dated_lines() {
+        let input = "#Software: Microsoft Internet Information Services 8.5\n#Version: 1.0\n\
+                     #Date: 2015-01-13 00:32:17\n#Fields: date time s-ip cs-method cs-uri-stem sc-status\n\
+                     2015-01-13 00:32:17 10.0.0.1 GET /robots.txt 404\n\
+                     #Software: Microsoft Internet Information Services 8.5\n#Version: 1.0\n\
+                     2015-01-13 01:00:00 10.0.0.1 GET /x 200\n";
+        assert_eq!(starts(input), vec![1, 5, 6, 8]);
     }
 
     #[test]

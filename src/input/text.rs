@@ -724,7 +724,25 @@ fn is_runner_line(line: &str) -> bool {
     line.starts_with("##[")
         || line.starts_with("[command]")
         || line.starts_with("==> ")
+        || is_w3c_directive(line)
         || is_shell_prompt(line)
+}
+
+/// A directive of the W3C Extended Log File Format (IIS writes them whenever it opens or
+/// rolls a log): `#Software: ...`, `#Version: 1.0`, `#Date: ...`, `#Fields: date time ...`.
+pub fn is_w3c_directive(line: &str) -> bool {
+    line.starts_with('#')
+        && [
+            "#Software: ",
+            "#Version: ",
+            "#Date: ",
+            "#Fields: ",
+            "#Start-Date: ",
+            "#End-Date: ",
+            "#Remark: ",
+        ]
+        .iter()
+        .any(|d| line.starts_with(d))
 }
 
 /// bash's default prompt before a command: Debian's `user@host:~/dir$ cmd` and Red Hat's
