@@ -1622,11 +1622,13 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         "break-in",
     ];
     // Two-word phrases: the word before and the word.
-    const PHRASES: [(&str, &str); 4] = [
+    const PHRASES: [(&str, &str); 5] = [
         ("could", "not"),
         ("timed", "out"),
         ("not", "permitted"),
         ("of", "memory"),
+        // A server, link or backend stated to be down (HAProxy's `Server db/DB1 is DOWN`).
+        ("is", "down"),
     ];
     const NONE_BEFORE: [&str; 6] = ["0", "no", "zero", "without", "ignoring", "ignore"];
     const NONE_AFTER: [&str; 10] = [
@@ -2385,6 +2387,11 @@ mod tests {
             ),
             Some(Level::Warning)
         );
+        assert_eq!(
+            i("Server standby/DB2 is DOWN, reason: Layer7 wrong status, code: 503"),
+            Some(Level::Warning)
+        );
+        assert_eq!(i("Shutting down the server"), None);
         // An access log's request line states nothing; a message naming the protocol does.
         assert_eq!(
             i("10.0.0.1 - - [05/Feb/2026:02:19:37 +0300] \"GET /error?denied=1 HTTP/1.1\" 200 12"),
