@@ -657,6 +657,14 @@ impl Joiner {
             Kind::Other if r.trace == Trace::PythonDone && closes_logging_error(r, line) => true,
             // The line a record's last line announced (see [`introduces`]).
             Kind::Other if r.introduces && !after_blank => true,
+            // Django's request logger writes one line per failed response (`Not Found:
+            // /favicon.ico`), a record of its own among a server's request lines.
+            Kind::Other
+                if line.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                    && severity::django_response(line).is_some() =>
+            {
+                false
+            }
             // The lines of a MediaWiki exception's message (a DBQueryError's `Function:`
             // and `Query:`), before the blank line over its `#0` frames.
             Kind::Other
@@ -1667,6 +1675,14 @@ mod tests {
                      #Software: Microsoft Internet Information Services 8.5\n#Version: 1.0\n\
                      2015-01-13 01:00:00 10.0.0.1 GET /x 200\n";
         assert_eq!(starts(input), vec![1, 5, 6, 8]);
+    }
+
+    #[test]
+    fn django_response_lines_are_records_among_request_lines() {
+        let input = "[pid: 15059|app: 0|req: 3/6] 179.43.177.242 () {30 vars in 326 bytes} [Fri Feb 17 06:15:41 2023] GET / => generated 2063 bytes in 6 msecs (HTTP/1.1 404) 6 headers in 215 bytes (1 switches on core 0)\n\
+                     Not Found: /\n\
+                     [pid: 15059|app: 0|req: 4/7] 179.43.177.242 () {30 vars in 326 bytes} [Fri Feb 17 06:15:42 2023] GET /x => generated 2063 bytes in 6 msecs (HTTP/1.1 404) 6 headers in 215 bytes (1 switches on core 0)\n";
+        assert_eq!(starts(input), vec![1, 2, 3]);
     }
 
     #[test]

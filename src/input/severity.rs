@@ -1622,13 +1622,11 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         "break-in",
     ];
     // Two-word phrases: the word before and the word.
-    const PHRASES: [(&str, &str); 5] = [
+    const PHRASES: [(&str, &str); 4] = [
         ("could", "not"),
         ("timed", "out"),
         ("not", "permitted"),
         ("of", "memory"),
-        // A server, link or backend stated to be down (HAProxy's `Server db/DB1 is DOWN`).
-        ("is", "down"),
     ];
     const NONE_BEFORE: [&str; 6] = ["0", "no", "zero", "without", "ignoring", "ignore"];
     const NONE_AFTER: [&str; 10] = [
@@ -1911,7 +1909,7 @@ const SERVER_ERRORS: [&str; 6] = [
 /// 4xx and at ERROR for a 5xx: the reason phrase, `: `, the path (`Not Found: /favicon.ico`,
 /// `Forbidden (CSRF token missing.): /submit/`). Under runserver's bare `%(message)s` the
 /// level is not written.
-fn django_response(text: &str) -> Option<Level> {
+pub fn django_response(text: &str) -> Option<Level> {
     let line = text.lines().next()?;
     let (reason, path) = line.split_once(": ")?;
     if !path.starts_with('/') || path.contains(' ') {
@@ -1936,6 +1934,21 @@ fn django_response(text: &str) -> Option<Level> {
 fn server_error_response(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
     let b = first.as_bytes();
+    // uWSGI's request log: `[pid: 1|app: 0|req: 2/3] ... POST /x => generated 2063 bytes in
+    // 6 msecs (HTTP/1.1 500) 6 headers in 215 bytes ...`.
+    if let Some(at) = memchr::memmem::find(b, b" msecs (HTTP/") {
+        let after = &b[at + 13..];
+        let version = after
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == b'.')
+            .count();
+        if after[version..]
+            .strip_prefix(b" ")
+            .is_some_and(|status| is_5xx(status) && status.get(3) == Some(&b')'))
+        {
+            return true;
+        }
+    }
     memchr::memmem::find_iter(b, b" HTTP/").any(|at| {
         // The method before the path: `"GET /x HTTP/1.1"`.
         let before = &first[..at];
@@ -2387,11 +2400,11 @@ mod tests {
             ),
             Some(Level::Warning)
         );
-        assert_eq!(
-            i("Server standby/DB2 is DOWN, reason: Layer7 wrong status, code: 503"),
-            Some(Level::Warning)
-        );
-        assert_eq!(i("Shutting down the server"), None);
+        // A state is not a failure: the kernel logs `NIC Link is Down` at KERN_INFO.
+        assert_eq!(i("e1000e: eth0 NIC Link is Down"), None);
+        let uwsgi = "[pid: 15059|app: 0|req: 2/3] 81.69.101.193 () {38 vars in 716 bytes} [Fri Feb 17 06:15:16 2023] POST /config/ => generated 145 bytes in 3021 msecs (HTTP/1.1 500) 5 headers in 157 bytes (1 switches on core 0)";
+        assert_eq!(i(uwsgi), Some(Level::Error));
+        assert_eq!(i(&uwsgi.replace("1.1 500", "1.1 404")), None);
         // An access log's request line states nothing; a message naming the protocol does.
         assert_eq!(
             i("10.0.0.1 - - [05/Feb/2026:02:19:37 +0300] \"GET /error?denied=1 HTTP/1.1\" 200 12"),
