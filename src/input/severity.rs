@@ -1936,7 +1936,9 @@ fn server_error_response(text: &str) -> bool {
     let b = first.as_bytes();
     // uWSGI's request log: `[pid: 1|app: 0|req: 2/3] ... POST /x => generated 2063 bytes in
     // 6 msecs (HTTP/1.1 500) 6 headers in 215 bytes ...`.
-    if let Some(at) = memchr::memmem::find(b, b" msecs (HTTP/") {
+    if first.starts_with("[pid: ")
+        && let Some(at) = memchr::memmem::find(b, b" msecs (HTTP/")
+    {
         let after = &b[at + 13..];
         let version = after
             .iter()
