@@ -417,6 +417,31 @@ mod tests {
     }
 
     #[test]
+    fn worker_processes_are_joined_apart() {
+        // vLLM's driver and its engine process (Ray's prefix), interleaved: each process's
+        // traceback is one record of its stream.
+        let input = "INFO 08-14 19:24:47 [api.py:36] Starting\n\
+                     (EngineCore_DP0 pid=275) ERROR 08-14 19:25:10 [core.py:708] EngineCore failed to start.\n\
+                     (EngineCore_DP0 pid=275) Process EngineCore_DP0:\n\
+                     INFO 08-14 19:25:10 [api.py:40] Waiting for the engine\n\
+                     (EngineCore_DP0 pid=275) Traceback (most recent call last):\n\
+                     (EngineCore_DP0 pid=275)   File \"/vllm/core.py\", line 699, in run\n\
+                     (EngineCore_DP0 pid=275) RuntimeError: boom\n";
+        let (plan, out) = assemble(input);
+        assert_eq!(plan.wrapper, Some(Wrapper::ProcessPrefix));
+        let starts: Vec<u64> = out.iter().map(|a| a.line).collect();
+        assert_eq!(starts, vec![1, 2, 3, 4]);
+        assert!(
+            out[2]
+                .text
+                .starts_with("Process EngineCore_DP0:\nTraceback"),
+            "{}",
+            out[2].text
+        );
+        assert!(out[2].text.ends_with("RuntimeError: boom"));
+    }
+
+    #[test]
     fn a_margin_before_every_line_is_taken_off() {
         // Redis in a container, its lines relayed one space in.
         let lines = [

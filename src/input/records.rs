@@ -31,6 +31,7 @@ use super::text::{self, read_header, starts_record};
 use crate::fingerprint::stack;
 use crate::level::Level;
 use std::collections::VecDeque;
+use std::sync::OnceLock;
 
 /// A joined record: the line it starts on and its text (lines joined by `\n`).
 pub type Record = (u64, String);
@@ -197,6 +198,80 @@ struct Building {
     dated: std::cell::Cell<Option<bool>>,
     /// Where the record is in a kernel report that it opened (see [`super::kernel`]).
     kernel: KernelReport,
+    /// The report or block the record's first lines open (read once, not per line joined).
+    opening: Opening,
+}
+
+/// A report or block that a record's first line (or its first lines) opens, whose own rules
+/// say which lines after it are the record's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    Plain,
+    /// Terraform's diagnostic box (see [`text::TERRAFORM_BOX`]).
+    TerraformBox,
+    /// Gradle's `FAILURE: Build ...` report (see [`in_gradle_report`]).
+    GradleReport,
+    /// A rule of `=`: a sanitizer's report may follow it.
+    EqualsRule,
+    /// A sanitizer's report (see [`in_sanitizer_report`]).
+    SanitizerReport,
+    /// Node's uncaught-exception report (see [`in_node_crash`]).
+    NodeCrash,
+    /// Celery's worker banner (see [`celery_banner`]).
+    CeleryBanner,
+    /// A Rust panic (see [`continues_rust_panic`]).
+    RustPanic,
+    /// MediaWiki's `Type from line N of file:` (see [`is_mediawiki_exception`]).
+    MediaWikiException,
+    /// W3C log directives (IIS's `#Software:` ... `#Fields:`).
+    W3cDirectives,
+    /// PowerShell's view of an error record (see [`in_powershell_error`]).
+    PowerShellError,
+}
+
+impl Opening {
+    /// What a record's first line opens.
+    fn opened_by(line: &str) -> Opening {
+        let (open, ..) = text::TERRAFORM_BOX;
+        if line.trim_end() == open {
+            Opening::TerraformBox
+        } else if line.starts_with("FAILURE: Build ") {
+            Opening::GradleReport
+        } else if is_sanitizer_line(line) {
+            Opening::SanitizerReport
+        } else if text::rule_run(line).is_some_and(|run| run.starts_with('=')) {
+            Opening::EqualsRule
+        } else if is_script_location(line) {
+            Opening::NodeCrash
+        } else if opens_celery_banner(line) {
+            Opening::CeleryBanner
+        } else if severity::is_rust_panic(line) {
+            Opening::RustPanic
+        } else if is_mediawiki_exception(line) {
+            Opening::MediaWikiException
+        } else if text::is_w3c_directive(line) {
+            Opening::W3cDirectives
+        } else {
+            Opening::Plain
+        }
+    }
+
+    /// What the record opens once `line` has joined it as its line number `lines` (blank
+    /// lines counted): a sanitizer's report among its first three lines, PowerShell's
+    /// `At line:` second.
+    fn after(self, first: &str, lines: usize, line: &str) -> Opening {
+        match self {
+            Opening::Plain | Opening::EqualsRule
+                if lines <= 3 && first.starts_with(['=', 'A', 'W']) && is_sanitizer_line(line) =>
+            {
+                Opening::SanitizerReport
+            }
+            Opening::Plain if lines == 2 && is_powershell_position(line) => {
+                Opening::PowerShellError
+            }
+            other => other,
+        }
+    }
 }
 
 /// A record opened by a kernel report goes on over the report's lines until it closes.
@@ -449,6 +524,7 @@ impl Joiner {
             }
             r.last = kind;
             r.introduces = introduces(line);
+            r.opening = r.opening.after(&r.text[..r.first_end], r.lines, line);
             return self.ready.pop_front();
         }
         self.blanks = 0;
@@ -470,6 +546,7 @@ impl Joiner {
             rule: text::rule_run(line).map_or(0, str::len),
             dated: std::cell::Cell::new(None),
             kernel: KernelReport::opened_by(line),
+            opening: Opening::opened_by(line),
         };
         if let Some(done) = self.current.replace(next) {
             // Another program's line interrupts a relayed trace: park it.
@@ -529,7 +606,7 @@ impl Joiner {
         }
         // A block of W3C log directives (IIS's `#Software:` ... `#Fields:`) is one record.
         if text::is_w3c_directive(line) {
-            return !after_blank && text::is_w3c_directive(r.first_line());
+            return !after_blank && r.opening == Opening::W3cDirectives;
         }
         if in_gradle_report(r, line) {
             return true;
@@ -670,7 +747,7 @@ impl Joiner {
             Kind::Other
                 if !after_blank
                     && r.last != Kind::Continuation
-                    && is_mediawiki_exception(r.first_line()) =>
+                    && r.opening == Opening::MediaWikiException =>
             {
                 true
             }
@@ -923,22 +1000,19 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         // prefix on each line of `logger.exception(msg)`): the traceback right after the
         // message, then its frames, its exception and the exceptions chained to it.
         let next_kind = classify(next);
+        // The relayed second line, past the prefix: what the record's trace opened with.
         let second = || r.text.split('\n').nth(1).and_then(|l| l.get(at..));
-        if next_kind == Kind::Traceback && r.lines == 1
+        let python =
+            || second().is_some_and(|l| l.starts_with("Traceback (most recent call last)"));
+        let thrown = || second().is_some_and(stack::is_exception_line);
+        if r.lines == 1 && matches!(next_kind, Kind::Traceback | Kind::Exception)
             || r.lines > 1
-                && second().is_some_and(|l| l.starts_with("Traceback (most recent call last)"))
-                && matches!(
-                    next_kind,
-                    Kind::Continuation | Kind::Exception | Kind::Chain | Kind::Traceback
-                )
-        {
-            return true;
-        }
-        if next_kind == Kind::Exception && r.lines == 1
-            || matches!(next_kind, Kind::Continuation) && r.lines > 1 && {
-                let second = r.text.split('\n').nth(1).unwrap_or("");
-                second.get(at..).is_some_and(stack::is_exception_line)
-            }
+                && (python()
+                    && matches!(
+                        next_kind,
+                        Kind::Continuation | Kind::Exception | Kind::Chain | Kind::Traceback
+                    )
+                    || next_kind == Kind::Continuation && thrown())
         {
             return true;
         }
@@ -1052,7 +1126,7 @@ fn next_trace(t: Trace, kind: Kind, line: &str) -> Trace {
 /// with the rule, and the box has not been closed by a bare rule yet.
 fn in_box(r: &Building, line: &str) -> bool {
     if r.rule == 0 {
-        return line.as_bytes().first() == Some(&0xE2) && in_terraform_box(r, line);
+        return r.opening == Opening::TerraformBox && in_terraform_box(r, line);
     }
     let run = &r.text[..r.rule];
     let closed = r.lines > 1 && r.last_line().trim_end() == run;
@@ -1078,12 +1152,15 @@ fn buildkit_step(line: &str) -> Option<&str> {
 /// task (celery/apps/worker.py). Its first line opens a record; its lines, blank ones
 /// between them, are that record's until a line with a header. `None`: not the banner.
 fn celery_banner(r: &Building, line: &str) -> Option<bool> {
-    const OPENS: &str = "-------------- celery@";
-    let opens = |l: &str| l.starts_with([' ', '-']) && l.trim_start().starts_with(OPENS);
-    if opens(line) {
+    if opens_celery_banner(line) {
         return Some(false);
     }
-    opens(r.first_line()).then(|| !starts_record(line))
+    (r.opening == Opening::CeleryBanner).then(|| !starts_record(line))
+}
+
+/// The banner's first line: ` -------------- celery@host v4.4.7 (cliffs)`.
+fn opens_celery_banner(line: &str) -> bool {
+    line.starts_with([' ', '-']) && line.trim_start().starts_with("-------------- celery@")
 }
 
 /// Rust's panic report after its `thread 'x' panicked at ...` line (and the message line
@@ -1093,7 +1170,7 @@ fn celery_banner(r: &Building, line: &str) -> Option<bool> {
 /// indented. (Without a backtrace, the hook's `note: run with RUST_BACKTRACE=1` line is read
 /// as a line of its own, as annotators of earlier sets did.)
 fn continues_rust_panic(r: &Building, line: &str) -> bool {
-    if !severity::is_rust_panic(r.first_line()) {
+    if r.opening != Opening::RustPanic {
         return false;
     }
     let t = line.trim_start();
@@ -1110,23 +1187,29 @@ fn continues_rust_panic(r: &Building, line: &str) -> bool {
 /// (lines longer than the console wrap onto indented lines).
 fn in_powershell_error(r: &Building, line: &str) -> bool {
     if r.lines == 1 {
-        return line.starts_with("At line:") && line[8..].contains(" char:");
+        return is_powershell_position(line);
     }
-    line.starts_with(['+', ' '])
-        && r.text
-            .split('\n')
-            .nth(1)
-            .is_some_and(|l| l.starts_with("At line:"))
+    r.opening == Opening::PowerShellError
+        && line.starts_with(['+', ' '])
         && !r.last_line().contains("+ FullyQualifiedErrorId ")
+}
+
+/// PowerShell's position line under an error record's message: `At line:1 char:61`.
+fn is_powershell_position(line: &str) -> bool {
+    line.starts_with("At line:") && line[8..].contains(" char:")
 }
 
 /// MediaWiki's line for an exception (MWExceptionHandler, as maintenance scripts print it and
 /// its exception log records it): `[reqId] ` first in logs, then `Type from line N of
 /// /path/File.php: message`.
 fn is_mediawiki_exception(first: &str) -> bool {
-    let Some((head, rest)) = first.split_once(" from line ") else {
+    // Read for every record's first line: one searcher, built once.
+    static FROM_LINE: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FROM_LINE.get_or_init(|| memchr::memmem::Finder::new(" from line "));
+    let Some(at) = finder.find(first.as_bytes()) else {
         return false;
     };
+    let (head, rest) = (&first[..at], &first[at + " from line ".len()..]);
     let kind = head.rsplit(' ').next().unwrap_or(head);
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     (kind.ends_with("Error") || kind.ends_with("Exception"))
@@ -1139,7 +1222,7 @@ fn is_mediawiki_exception(first: &str) -> bool {
 /// its stack, up to the blank line over `Node.js v18.16.0` (read as a line of its own, as
 /// annotators of earlier sets did). A dated line ends it too.
 fn in_node_crash(r: &Building, line: &str) -> bool {
-    is_script_location(r.first_line())
+    r.opening == Opening::NodeCrash
         && r.lines < 200
         && !line.starts_with("Node.js v")
         && !starts_record(line)
@@ -1149,7 +1232,7 @@ fn in_node_crash(r: &Building, line: &str) -> bool {
 /// `file:///app/server.mjs:12`, `C:\app\x.ts:3`.
 fn is_script_location(line: &str) -> bool {
     let line = line.trim_end();
-    // Read for every line joined: a last byte and a first space decide most.
+    // Read for every record's first line: a last byte and a first space decide most.
     if !line.as_bytes().last().is_some_and(u8::is_ascii_digit) || line.contains(' ') {
         return false;
     }
@@ -1170,39 +1253,37 @@ fn is_script_location(line: &str) -> bool {
 /// file.c:12`), blank lines between its sections, `SUMMARY: ...` and `==PID==ABORTING`, the
 /// line that ends it. A dated line ends it too.
 fn in_sanitizer_report(r: &Building, line: &str) -> bool {
-    let b = r.text.as_bytes();
-    if !matches!(b.first(), Some(b'=' | b'A' | b'W')) {
-        return false;
+    match r.opening {
+        Opening::EqualsRule => r.lines == 1 && is_sanitizer_line(line),
+        Opening::SanitizerReport => !r.last_line().ends_with("==ABORTING") && !starts_record(line),
+        _ => false,
     }
-    let reports = |l: &str| {
-        (l.starts_with("==") || l.starts_with("WARNING: ") || l.starts_with("AddressSanitizer:"))
-            && l.contains("Sanitizer")
-    };
-    let first = r.first_line();
-    if r.lines == 1 && text::rule_run(first).is_some_and(|run| run.starts_with('=')) {
-        return reports(line);
-    }
-    r.text.lines().take(3).any(reports)
-        && !r.last_line().ends_with("==ABORTING")
-        && !starts_record(line)
+}
+
+/// A line of a sanitizer's own: `==50747==ERROR: AddressSanitizer: ...`,
+/// `WARNING: ThreadSanitizer: ...`, `AddressSanitizer:DEADLYSIGNAL`.
+fn is_sanitizer_line(line: &str) -> bool {
+    (line.starts_with("==")
+        || line.starts_with("WARNING: ")
+        || line.starts_with("AddressSanitizer:"))
+        && line.contains("Sanitizer")
 }
 
 /// Gradle's failure report: `FAILURE: Build failed with an exception.`, then its sections
 /// (`* What went wrong:`, `* Where:`, `* Try:`, `* Exception is:`, `* Get more help at
 /// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it.
 fn in_gradle_report(r: &Building, line: &str) -> bool {
-    r.text.starts_with("FAILURE: Build ")
+    r.opening == Opening::GradleReport
         && !line.starts_with("BUILD FAILED")
         && !line.starts_with("FAILURE: ")
         && !starts_record(line)
 }
 
-/// A line inside Terraform's diagnostic box (see [`text::TERRAFORM_BOX`]) that the record
-/// opened and that is not closed yet: a side line or the closing corner.
+/// A line inside the Terraform diagnostic box (see [`text::TERRAFORM_BOX`]) that the record
+/// opened, not closed yet: a side line or the closing corner.
 fn in_terraform_box(r: &Building, line: &str) -> bool {
-    let (open, side, close) = text::TERRAFORM_BOX;
-    r.first_line().trim_end() == open
-        && !(r.lines > 1 && r.last_line().trim_end() == close)
+    let (_, side, close) = text::TERRAFORM_BOX;
+    !(r.lines > 1 && r.last_line().trim_end() == close)
         && (line.starts_with(side) || line.trim_end() == close)
 }
 

@@ -598,15 +598,14 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
             "Fatal:" | "Panic:" | "fatal:" => Some(Level::Fatal),
             // nginx writes what it says before its error log is open to stderr as
             // `nginx: [emerg] bind() to 0.0.0.0:80 failed`, its levels in brackets.
-            _ if word.starts_with('[') && word.ends_with(']') => match &word[1..word.len() - 1] {
-                "debug" => Some(Level::Debug),
-                "info" => Some(Level::Info),
-                "notice" => Some(Level::Notice),
-                "warn" => Some(Level::Warning),
-                "error" => Some(Level::Error),
-                "crit" | "alert" | "emerg" => Some(Level::Fatal),
-                _ => None,
-            },
+            _ if word.starts_with('[') && word.ends_with(']') => {
+                let name = &word[1..word.len() - 1];
+                let nginx = matches!(
+                    name,
+                    "debug" | "info" | "notice" | "warn" | "error" | "crit" | "alert" | "emerg"
+                );
+                nginx.then(|| Level::from_name(name)).flatten()
+            }
             _ => None,
         }
     {
@@ -1386,7 +1385,7 @@ pub fn opens(line: &str) -> Opens {
     }
     if is_ruby_crash(line)
         || is_rust_panic(line)
-        || loader_error(line).is_some()
+        || is_loader_error(line)
         || is_python_process_report(line)
     {
         return Opens::Record;
@@ -1411,27 +1410,26 @@ fn is_python_process_report(line: &str) -> bool {
 /// mysqld: symbol lookup error: /usr/sbin/mysqld: undefined symbol: SSL_library_init`,
 /// `app: error while loading shared libraries: libssl.so.1.1: cannot open shared object
 /// file: No such file or directory`): the program's path, then the kind of failure.
-fn loader_error(line: &str) -> Option<usize> {
+fn is_loader_error(line: &str) -> bool {
     let b = line.as_bytes();
     if !b
         .first()
         .is_some_and(|c| *c == b'/' || c.is_ascii_alphanumeric())
     {
-        return None;
+        return false;
     }
-    let colon = memchr::memmem::find(&b[..b.len().min(160)], b": ")?;
-    if b[..colon].contains(&b' ') {
-        return None;
-    }
+    let Some(colon) = memchr::memmem::find(&b[..b.len().min(160)], b": ") else {
+        return false;
+    };
     let rest = &line[colon + 2..];
-    [
-        "error while loading shared libraries: ",
-        "symbol lookup error: ",
-        "relocation error: ",
-    ]
-    .iter()
-    .any(|kind| rest.starts_with(kind))
-    .then_some(colon)
+    !b[..colon].contains(&b' ')
+        && [
+            "error while loading shared libraries: ",
+            "symbol lookup error: ",
+            "relocation error: ",
+        ]
+        .iter()
+        .any(|kind| rest.starts_with(kind))
 }
 
 /// Rust's panic hook opens its own line: `thread 'main' panicked at src/main.rs:3:5:`.
@@ -1446,29 +1444,21 @@ pub fn is_rust_panic(line: &str) -> bool {
 /// OOM kills. `parts`: the event's text (a whole text record, or a structured record's
 /// message and stack); `has_error_type`: an exception type was found or given.
 pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
-    // Most events hold none of the marks: one pass of a search for all of them says so.
-    // Then one searcher per mark, built once, finds the first in the list's order.
-    static ANY: OnceLock<regex::Regex> = OnceLock::new();
-    let any = ANY.get_or_init(|| {
-        let marks: Vec<String> = RUNTIME_MARKS
-            .iter()
-            .map(|(text, ..)| regex::escape(text))
-            .collect();
-        regex::Regex::new(&marks.join("|")).expect("literal alternation")
+    // One set of literal searches, built once: most events hold none of the marks and are
+    // read once; the first mark in the list's order that any part holds decides.
+    static MARKS: OnceLock<regex::RegexSet> = OnceLock::new();
+    let marks = MARKS.get_or_init(|| {
+        regex::RegexSet::new(RUNTIME_MARKS.iter().map(|(text, ..)| regex::escape(text)))
+            .expect("literal marks")
     });
-    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    if parts.iter().any(|p| any.is_match(p)) {
-        let finders = FINDERS.get_or_init(|| {
-            RUNTIME_MARKS
-                .iter()
-                .map(|(text, ..)| memchr::memmem::Finder::new(text.as_bytes()))
-                .collect()
-        });
-        for ((_, level, reason, _), finder) in RUNTIME_MARKS.iter().zip(finders) {
-            if parts.iter().any(|p| finder.find(p.as_bytes()).is_some()) {
-                return Some((*level, *reason));
-            }
-        }
+    if let Some(first) = parts
+        .iter()
+        .filter(|p| marks.is_match(p))
+        .flat_map(|p| marks.matches(p).into_iter())
+        .min()
+    {
+        let (_, level, reason, _) = RUNTIME_MARKS[first];
+        return Some((level, reason));
     }
     if let Some(first) = parts.first() {
         let mut lines = first
@@ -1482,7 +1472,7 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
             return Some(found);
         }
     }
-    if parts.first().is_some_and(|p| loader_error(p).is_some()) {
+    if parts.first().is_some_and(|p| is_loader_error(p)) {
         return Some((Level::Error, "the dynamic linker could not start a program"));
     }
     if parts.first().is_some_and(|p| is_ruby_crash(p)) {
@@ -1492,6 +1482,8 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     // exited, code=exited, status=1/FAILURE`, `code=killed, status=9/KILL`.
     // (systemd before 236 wrote `main process exited`, `Unit x.service entered failed
     // state.` and `x.service failed.`)
+    // docker compose about a container whose process ended in failure: `web_1 exited with
+    // code 1` (code 0 is a clean exit).
     if let Some(first) = parts.first() {
         let line = first.lines().next().unwrap_or("");
         let exited = line
@@ -1503,12 +1495,7 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
         {
             return Some((Level::Error, "a failed systemd unit"));
         }
-    }
-    // docker compose about a container whose process ended in failure: `web_1 exited with
-    // code 1` (code 0 is a clean exit).
-    if let Some(first) = parts.first() {
-        let line = first.lines().next().unwrap_or("").trim_end();
-        if let Some((name, code)) = line.split_once(" exited with code ")
+        if let Some((name, code)) = line.trim_end().split_once(" exited with code ")
             && !name.is_empty()
             && !name.contains(' ')
             && code.parse::<u32>().is_ok_and(|c| c != 0)

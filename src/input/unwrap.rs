@@ -218,7 +218,7 @@ pub fn detect(sample: &str) -> Option<Wrapper> {
         return Some(Wrapper::Otlp);
     }
     let mut counts = [0usize; LINE_WRAPPERS.len()];
-    let (mut n, mut prefixed_records) = (0, 0);
+    let (mut n, mut prefixed_records, mut workers) = (0, 0, 0);
     for line in sample.lines().filter(|l| !l.trim().is_empty()).take(50) {
         n += 1;
         let line = strip_ansi(line);
@@ -226,22 +226,17 @@ pub fn detect(sample: &str) -> Option<Wrapper> {
             *count += usize::from(unwrap(w, &line).is_some());
         }
         prefixed_records += usize::from(after_container_prefix_is_record(&line));
+        workers += usize::from(process_prefix(&line).is_some());
     }
     let (best, &count) = counts.iter().enumerate().max_by_key(|(_, c)| **c)?;
-    // Worker processes' lines among the driver's: a fifth of them is enough, the prefix
-    // holds a pid.
-    let workers = sample
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(50)
-        .filter(|l| process_prefix(l).is_some())
-        .count();
     // A container prefix relays records (a quarter of its lines open one: the rest are
     // their traces); a program's own `[component] ` tags open its messages.
     let relays = LINE_WRAPPERS[best] != Wrapper::ContainerPrefix || prefixed_records * 4 >= count;
     if count > 0 && count * 2 > n && relays {
         return Some(LINE_WRAPPERS[best]);
     }
+    // Worker processes' lines among the driver's: a fifth of them is enough, the prefix
+    // holds a pid.
     if workers >= 3 && workers * 5 >= n {
         return Some(Wrapper::ProcessPrefix);
     }
