@@ -717,7 +717,7 @@ impl Joiner {
                 r.trace == Trace::Go || r.text.contains("panic") || r.text.contains("SIGQUIT")
             }
             Kind::TraceStart => false,
-            // An exception's line after a finished Java or Node trace (its frames, `... N
+            // An exception's line after a finished Java, Node or Ruby trace (its frames, `... N
             // more`) is another trace: a cause would say `Caused by:`.
             Kind::Exception if !r.introduces && ends_with_frame(r) => false,
             Kind::Exception => match r.trace {
@@ -802,6 +802,7 @@ impl Joiner {
                         && (!self.dated_input || r.dated() || opens_trace(r.first))
                         && (!self.tagged(line) || announces(r))
                         && !another_writers_failure(r, line)
+                        && !(ends_with_frame(r) && is_sentence(line))
                 }
             },
         }
@@ -885,12 +886,13 @@ fn postgres_field_at(line: &str) -> Option<usize> {
     severity::is_postgres_detail(&line[name_start..at]).then_some(name_start.saturating_sub(1))
 }
 
-/// The record's last line is a stack frame of a Java or Node trace.
+/// The record's last line is a stack frame of a Java, Node or Ruby trace.
 fn ends_with_frame(r: &Building) -> bool {
     let last = r.last_line().trim_start();
     r.lines > 1
         && ((last.starts_with("at ") && last.ends_with([')', ']']))
-            || (last.starts_with("... ") && last.ends_with(" more")))
+            || (last.starts_with("... ") && last.ends_with(" more"))
+            || severity::is_ruby_frame_line(r.last_line()))
 }
 
 /// A multi-line message that a logger prefixes line by line with its name, indenting the
@@ -1340,7 +1342,7 @@ fn takes_trace(r: &Building, trace_line: &str) -> bool {
 /// line (CPython's `Could not find platform independent libraries` from a child process
 /// among uvicorn's INFO lines), as a trace there is in [`takes_trace`].
 fn another_writers_failure(r: &Building, line: &str) -> bool {
-    if r.lines > 1 || severity::warning_in_words(line).is_none() {
+    if r.lines > 1 || (severity::warning_in_words(line).is_none() && !is_sentence(line)) {
         return false;
     }
     let first = r.first_line();
@@ -1350,6 +1352,14 @@ fn another_writers_failure(r: &Building, line: &str) -> bool {
     }
     let message = first.get(header.message_start..).unwrap_or("").trim_end();
     !message.ends_with([':', ';', ',', '-']) && !speaks_of_failure(message)
+}
+
+/// A line that reads as a sentence of its own: a capital letter, then words.
+fn is_sentence(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.get(1).is_some_and(u8::is_ascii_lowercase)
+        && line.split(' ').filter(|w| !w.is_empty()).count() >= 4
 }
 
 /// Words with which a message announces the failure whose trace follows it.
@@ -1680,6 +1690,18 @@ mod tests {
         let failing = "INFO:     Retrying the upload\nupload failed: connection reset\n\
                        INFO:     Started server process [25616]\n";
         assert_eq!(starts(failing), vec![1, 3]);
+        // Another writer's sentence among gunicorn's one-line records (Nautobot's startup
+        // notices under `nohup`): its own record, and so is the next.
+        let bare = "[2025-01-03 07:26:31 +0000] [2032380] [INFO] Booting worker with pid: 2032380\n\
+                    Something has changed the router's view. Please verify that class X is safe.\n\
+                    HTTP Token not found for secrets group grp1\n\
+                    [2025-01-03 07:26:32 +0000] [2032380] [INFO] Ready\n";
+        assert_eq!(starts(bare), vec![1, 2, 3, 4]);
+        // A value on the next line of a message is the message's.
+        let value = "[2025-01-03 07:26:31 +0000] [1] [INFO] Loaded settings from env\n\
+                     production\n\
+                     [2025-01-03 07:26:32 +0000] [1] [INFO] Ready\n";
+        assert_eq!(starts(value), vec![1, 3]);
     }
 
     #[test]
@@ -2054,6 +2076,20 @@ mod tests {
         assert_eq!(starts(input), vec![1, 3]);
         let joined = join(input);
         assert_eq!(parse_event(&joined[1].1).level, Some(Level::Error));
+        // Sinatra's `dump_errors!`: its dated line over the tab-indented backtrace (a
+        // script without `.rb` among the frames); the sentence after it is another record.
+        let sinatra = "I, [2016-09-13T09:10:44.403221 #1080]  INFO -- : worker=0 ready\n\
+                       2016-09-13 09:21:58 - App::PermissionDenied - App::PermissionDenied:\n\
+                       \t/home/isucon/webapp/ruby/app.rb:294:in `block in <class:WebApp>'\n\
+                       \t/home/isucon/.local/ruby/bin/bundle:23:in `load'\n\
+                       \t/home/isucon/.local/ruby/bin/bundle:23:in `<main>'\n\
+                       Sinatra::Templates#erubis is deprecated and will be removed, use #erb instead.\n";
+        assert_eq!(starts(sinatra), vec![1, 2, 6]);
+        let ev = join(sinatra);
+        let crash = parse_event(&ev[1].1);
+        assert_eq!(crash.level, Some(Level::Error));
+        assert!(crash.level_inferred.is_some());
+        assert_eq!(parse_event(&ev[2].1).level, Some(Level::Warning));
     }
 
     #[test]

@@ -1516,6 +1516,9 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     if is_rails_exception(parts) {
         return Some((Level::Error, "a Rails exception with its backtrace"));
     }
+    if ruby_backtrace(parts) {
+        return Some((Level::Error, "an exception with its Ruby backtrace"));
+    }
     // bash reporting a failed command of a script: `start.sh: line 13: cd: /x: No such
     // file or directory`, `bash: line 1: foo: command not found`.
     if parts.first().is_some_and(|p| is_shell_error(p)) {
@@ -1583,6 +1586,7 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
 /// `Deprecated:`, Node's and Python's `DeprecationWarning`).
 pub fn warning_in_words(line: &str) -> Option<Reason> {
     const FAILURE: Reason = "its message reports a failure";
+    const WARNED: Reason = "its message says it is a warning";
     const WORDS: [&str; 23] = [
         "error",
         "errors",
@@ -1609,7 +1613,8 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         "break-in",
     ];
     // Two-word phrases: the word before and the word.
-    const PHRASES: [(&str, &str); 4] = [
+    const PHRASES: [(&str, &str); 5] = [
+        ("not", "found"),
         ("could", "not"),
         ("timed", "out"),
         ("not", "permitted"),
@@ -1624,7 +1629,11 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
     // says so.
     static ANY: OnceLock<regex::Regex> = OnceLock::new();
     let any = ANY.get_or_init(|| {
-        let words = WORDS.iter().chain(&STEMS).map(|w| regex::escape(w));
+        let words = WORDS
+            .iter()
+            .chain(&STEMS)
+            .chain(&["warning"])
+            .map(|w| regex::escape(w));
         let phrases = PHRASES
             .iter()
             .map(|(a, b)| regex::escape(&format!("{a} {b}")));
@@ -1676,7 +1685,10 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         if stem(STEMS[1]) {
             return Some("its message reports a deprecation");
         }
-        let failure = WORDS.iter().any(|w| is(w))
+        // A count of warnings (`0 errors, 2 warnings`) is a summary, not one.
+        let warned = is("warning");
+        let failure = warned
+            || WORDS.iter().any(|w| is(w))
             || (stem(STEMS[0])
                 && !["failover", "failsafe", "fail-safe", "failback", "fail-fast"]
                     .iter()
@@ -1697,7 +1709,7 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
                     .is_some_and(|a| a.eq_ignore_ascii_case(z.as_bytes()))
             });
             if !none_before && !none_after {
-                return Some(FAILURE);
+                return Some(if warned { WARNED } else { FAILURE });
             }
         }
         if PHRASES
@@ -2008,6 +2020,37 @@ fn is_rails_exception(parts: &[&str]) -> bool {
         && parts
             .iter()
             .any(|p| ruby_source_line(p) && (p.contains(":in `") || p.contains(":in '")))
+}
+
+/// A message over the indented frames of a Ruby backtrace, as `Exception#full_message`
+/// and the frameworks that print `e.backtrace.join("\n\t")` under their own line
+/// (Sinatra's `dump_errors!`, Rack's `ShowExceptions`) write it: two frames or more.
+fn ruby_backtrace(parts: &[&str]) -> bool {
+    parts
+        .iter()
+        .flat_map(|p| p.lines())
+        .skip(1)
+        .filter(|l| is_ruby_frame_line(l))
+        .nth(1)
+        .is_some()
+}
+
+/// An indented frame of a Ruby backtrace: `\t/app/app.rb:294:in 'block in <class:App>'`
+/// (``in `m'`` before Ruby 3.4), `from` before it when the interpreter prints it.
+pub fn is_ruby_frame_line(line: &str) -> bool {
+    let frame = line.trim_start();
+    let frame = frame.strip_prefix("from ").unwrap_or(frame);
+    let at = frame.find(":in `").or_else(|| frame.find(":in '"));
+    frame.len() < line.len()
+        && at.is_some_and(|at| {
+            // `path:LINE:in`: a script without the `.rb` (`bin/bundle:23:in 'load'`) too.
+            let digits = frame[..at]
+                .bytes()
+                .rev()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            digits > 0 && frame[..at - digits].ends_with(':')
+        })
 }
 
 /// A line of a Ruby backtrace names a Ruby file or a template Rails compiles to Ruby
@@ -2490,8 +2533,12 @@ mod tests {
             ("stderr: mkdir: /mnt/x: File exists", None),
             ("sh: locale: not found", Some(Level::Error)),
             ("bash: gunicorn: command not found", Some(Level::Error)),
-            ("The page: not found", None),
-            ("stderr: /bin/sh: hpsum: command not found", None),
+            // Not a shell's error: a failure in words.
+            ("The page: not found", Some(Level::Warning)),
+            (
+                "stderr: /bin/sh: hpsum: command not found",
+                Some(Level::Warning),
+            ),
             // Django's request logger under runserver's `%(message)s`.
             ("Method Not Allowed: /submit/", Some(Level::Warning)),
             (
@@ -2499,7 +2546,7 @@ mod tests {
                 Some(Level::Warning),
             ),
             ("Bad Gateway: /api/", Some(Level::Error)),
-            ("Not Found: the page you asked for", None),
+            ("Gone: the page you asked for", None),
             ("checked: the file exists", None),
             (
                 "Disk check: no such file or directory found, creating it",

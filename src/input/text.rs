@@ -1385,7 +1385,9 @@ mod tests {
                 Some(Level::Error),
             ),
         ] {
-            assert_eq!(parse_event(line).level, level, "{line}");
+            let e = parse_event(line);
+            let written = e.level.filter(|_| e.level_inferred.is_none());
+            assert_eq!(written, level, "{line}");
         }
         assert!(starts_record(
             "         E:\\App\\Bid.cs(14,32): warning CS8618: x [E:\\App\\App.csproj]"
@@ -1907,7 +1909,10 @@ mod tests {
             (Some(Level::Error), "MySQL server could not be started")
         );
         assert_eq!(parse_event(" * Starting nginx nginx").level, None);
-        assert_eq!(parse_event(" * Warning about nothing").level, None);
+        // No level word with its colon: the word alone makes an inferred warning.
+        let bullet = parse_event(" * Warning about nothing");
+        assert_eq!(bullet.level, Some(Level::Warning));
+        assert!(bullet.level_inferred.is_some());
         // WebLogic's entries, in the JDK 8 and the JDK 9+ medium date format.
         for line in [
             "####<Mar 24, 2022 10:30:29,707 AM GMT> <Notice> <JMX> <wlsadmin> <AdminServer> <x> <<WLS Kernel>> <> <> <1648117829707> <BEA-149535> <done>",
