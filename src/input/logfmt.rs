@@ -196,7 +196,7 @@ mod tests {
         let paths = JsonPaths::new(&map);
         let read = |line| parse_line(line, &map, &paths).unwrap();
         let ev = read(
-            r#"ts=2019-11-02T02:50:01.3Z caller=memcached.go:136 component=memcached err="storing in memcache: connect timeout""#,
+            r#"ts=2019-11-02T02:50:01.3Z caller=memcached.go:136 component=memcached err="storing in memcache: EOF""#,
         );
         assert_eq!(ev.level, Some(Level::Warning));
         assert_eq!(ev.level_inferred, Some("its record carries an error"));

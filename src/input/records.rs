@@ -475,7 +475,7 @@ impl Joiner {
         if kind == Kind::Header
             && !self.indented_headers
             && line.starts_with([' ', '\t'])
-            && severity::msbuild_diagnostic(line.trim_start()).is_none()
+            && !severity::opens_indented(line)
         {
             kind = Kind::Continuation;
         }
@@ -649,12 +649,18 @@ impl Joiner {
             Kind::Header if !after_blank && continues_postgres_report(r, line) => true,
             // Node's `Error: boom` under the source excerpt's caret, a Python traceback's
             // exception line (`Error: boom` reads as a label): no time, so not a header.
+            // Next.js's ` ⨯ Failed to generate static paths for /x:` over the error.
             Kind::Header
-                if (r.introduces || r.trace == Trace::Python)
+                if (r.introduces
+                    || r.trace == Trace::Python
+                    || (r.lines == 1 && announces(r) && stack::is_exception_line(line)))
                     && !read_header(line).has_timestamp =>
             {
                 true
             }
+            // A time alone on the line after an undated line dates it (Hugo's `Change
+            // detected, rebuilding site (#1).` then `2026-02-23 13:19:46.304 -0500`).
+            Kind::Header if !after_blank && r.lines == 1 && !r.dated() && only_a_time(line) => true,
             // java.util.logging: `SEVERE: message` on the line after the timestamp line.
             Kind::Header => {
                 r.lines == 1
@@ -1018,10 +1024,35 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         {
             return true;
         }
+        // PHP's trace of a failure, each line under the message's prefix (Matomo's
+        // LineMessageFormatter): `Stack trace:`, then the `#N` frames.
+        if (next.starts_with("Stack trace:")
+            || (next.starts_with('#') && next.as_bytes().get(1).is_some_and(u8::is_ascii_digit)))
+            && speaks_of_failure(inner)
+        {
+            return true;
+        }
+        // A value dumped over lines under the message's prefix (PHP's `var_export`, a
+        // pretty-printed array or object): from the line that opens it to the one that
+        // closes it.
+        if inner.trim_end().ends_with(['(', '[', '{']) && r.lines < MAX_DUMP_LINES {
+            let depth = r.text[r.first_end..].bytes().fold(1i64, |d, c| match c {
+                b'(' | b'[' | b'{' => d + 1,
+                b')' | b']' | b'}' => d - 1,
+                _ => d,
+            });
+            if depth > 0 {
+                return true;
+            }
+        }
         from = at;
     }
     false
 }
+
+/// How many lines a dump relayed under a prefix may take (see [`relays_trace`]): its
+/// brackets are counted again for every line.
+const MAX_DUMP_LINES: usize = 500;
 
 /// A frame of a Ruby backtrace: `app/jobs/x.rb:62:in 'block in X#find'` (a path with no
 /// spaces, its line, then `:in `).
@@ -1352,6 +1383,17 @@ fn another_writers_failure(r: &Building, line: &str) -> bool {
     }
     let message = first.get(header.message_start..).unwrap_or("").trim_end();
     !message.ends_with([':', ';', ',', '-']) && !speaks_of_failure(message)
+}
+
+/// A line that holds a time and nothing else (Hugo's `2026-02-23 13:19:46.304 -0500` under
+/// `Change detected, rebuilding site`).
+fn only_a_time(line: &str) -> bool {
+    let header = read_header(line);
+    header.has_timestamp
+        && header.level.is_none()
+        && line
+            .get(header.message_start..)
+            .is_some_and(|m| m.trim().is_empty())
 }
 
 /// A line that reads as a sentence of its own: a capital letter, then words.
@@ -2090,6 +2132,74 @@ mod tests {
         assert_eq!(crash.level, Some(Level::Error));
         assert!(crash.level_inferred.is_some());
         assert_eq!(parse_event(&ev[2].1).level, Some(Level::Warning));
+    }
+
+    #[test]
+    fn next_js_marked_lines_and_request_lines() {
+        // `next dev`: a mark after one space opens each line of its own; the error under
+        // an announcing line is that line's.
+        let input = " \u{2713} Compiled in 236ms (1637 modules)\n \
+                     GET /producto/a 200 in 37ms\n \
+                     \u{2A2F} Failed to generate static paths for /producto/[slug]:\n\
+                     Error: Cannot find module './5994.js'\n\
+                     Require stack:\n\
+                     - /app/.next/server/webpack-runtime.js\n    \
+                     at __webpack_require__.f.require (.next/server/webpack-runtime.js:198:28) {\n  \
+                     code: 'MODULE_NOT_FOUND'\n\
+                     }\n \
+                     GET /producto/a 500 in 838ms\n \
+                     \u{26A0} Port 3000 is in use, trying 3001 instead.\n";
+        assert_eq!(starts(input), vec![1, 2, 3, 10, 11]);
+        let levels: Vec<_> = join(input)
+            .iter()
+            .map(|(_, t)| parse_event(t).level)
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                Some(Level::Info),
+                None,
+                Some(Level::Error),
+                Some(Level::Error),
+                Some(Level::Warning)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_time_alone_dates_the_line_before_it() {
+        // `hugo server`: the rebuild's line, its time, then lines of their own.
+        let input = "Watching for changes in /site/content\n\
+                     Change detected, rebuilding site (#1).\n\
+                     2026-02-23 13:19:46.304 -0500\n\
+                     Template changed /shortcodes/a.html\n\
+                     Total in 27 ms\n\
+                     \n\
+                     Change detected, rebuilding site (#2).\n\
+                     2026-02-23 13:31:52.336 -0500\n\
+                     Source changed /_index.md\n";
+        assert_eq!(starts(input), vec![1, 2, 4, 5, 7, 9]);
+    }
+
+    #[test]
+    fn a_trace_and_a_dump_under_the_prefix_of_each_line() {
+        // Matomo's LineMessageFormatter writes its prefix before every line of a message.
+        let p = "ERROR Piwik\\FrontController[2020-03-22 11:26:22 UTC] [85a5a] ";
+        let d = "DEBUG Piwik\\Tracker[2020-03-22 12:47:09 UTC] [745d7] ";
+        let input = format!(
+            "{p}Uncaught exception: Error: Class 'Db' not found in /app/API.php:12\n\
+             {p}Stack trace:\n\
+             {p}#0 [internal function]: API->get(true)\n\
+             {p}#1 {{main}}\n\
+             {d}Debug enabled - Input parameters: array (\n\
+             {d}'idsite' => '2',\n\
+             {d}'url' => 'https://example.org/?a[b]=1',\n\
+             {d})\n\
+             {d}Current datetime: 2020-03-22 12:47:09\n\
+             {d}Executing A::manipulateRequest()...\n\
+             {d}Executing B::manipulateRequest()...\n"
+        );
+        assert_eq!(starts(&input), vec![1, 5, 9, 10, 11]);
     }
 
     #[test]

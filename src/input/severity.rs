@@ -853,6 +853,55 @@ fn tool_prefix_level(line: &str) -> Option<(Level, usize)> {
     }
 }
 
+/// An indented line that opens a record of its own by what it starts with, not by a
+/// timestamp: MSBuild's diagnostic repeated in its summary, Next.js's marked lines and its
+/// request lines.
+pub fn opens_indented(line: &str) -> bool {
+    msbuild_diagnostic(line.trim_start()).is_some()
+        || next_js_mark(line).is_some()
+        || next_js_request_status(line).is_some()
+}
+
+/// The mark Next.js puts before each line of its own (`packages/next/src/build/output/
+/// log.ts`: ` ⨯ error`, ` ⚠ warn`, ` ✓ event`, ` ○ wait`, ` ▲ ready`, ` » trace`), after
+/// one space, with one space after it.
+pub fn next_js_mark(line: &str) -> Option<(Level, usize)> {
+    let rest = line.strip_prefix(' ')?;
+    let mark = rest.chars().next()?;
+    let level = match mark {
+        '\u{2A2F}' => Level::Error,
+        '\u{26A0}' => Level::Warning,
+        '\u{2713}' | '\u{25CB}' | '\u{25B2}' => Level::Info,
+        '\u{BB}' => Level::Debug,
+        _ => return None,
+    };
+    let at = 1 + mark.len_utf8();
+    (line.as_bytes().get(at) == Some(&b' ')).then_some((level, at + 1))
+}
+
+/// The status of the line a Next.js development server writes for each request: ` GET
+/// /producto/x 200 in 37ms` (one space, the method, the path, the status, the time; the
+/// space is gone from the message).
+pub fn next_js_request_status(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix(' ').unwrap_or(line);
+    let (method, rest) = rest.split_once(' ')?;
+    if !matches!(
+        method,
+        "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS"
+    ) || !rest.starts_with('/')
+    {
+        return None;
+    }
+    let (_, after_path) = rest.split_once(' ')?;
+    let (status, time) = after_path.split_once(" in ")?;
+    let digits = time.bytes().take_while(u8::is_ascii_digit).count();
+    (status.len() == 3
+        && status.bytes().all(|c| c.is_ascii_digit())
+        && digits > 0
+        && time[digits..].starts_with(|c: char| c.is_ascii_alphabetic()))
+    .then_some(status)
+}
+
 /// rustc's error with its code: `error[E0308]: mismatched types`.
 fn rustc_error(line: &str) -> Option<(Level, usize)> {
     let code = line.strip_prefix("error[E")?.get(..6)?;
@@ -1587,8 +1636,11 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
 pub fn warning_in_words(line: &str) -> Option<Reason> {
     const FAILURE: Reason = "its message reports a failure";
     const WARNED: Reason = "its message says it is a warning";
-    const WORDS: [&str; 23] = [
+    const WORDS: [&str; 26] = [
         "error",
+        "violation",
+        "incorrect",
+        "degraded",
         "errors",
         "errored",
         "denied",
@@ -1632,7 +1684,7 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         let words = WORDS
             .iter()
             .chain(&STEMS)
-            .chain(&["warning"])
+            .chain(&["warning", "timeout"])
             .map(|w| regex::escape(w));
         let phrases = PHRASES
             .iter()
@@ -1687,13 +1739,26 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         }
         // A count of warnings (`0 errors, 2 warnings`) is a summary, not one.
         let warned = is("warning");
+        // A timeout that happened, not one that is set (`timeout=30s`, `--timeout 5`,
+        // `Timeout: 10`).
+        let timed_out = is("timeout")
+            && !matches!(b.get(i), Some(b'=' | b':'))
+            && !line[i..]
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit())
+            && (start == 0 || b[start - 1] != b'-');
         let failure = warned
+            || timed_out
             || WORDS.iter().any(|w| is(w))
             || (stem(STEMS[0])
                 && !["failover", "failsafe", "fail-safe", "failback", "fail-fast"]
                     .iter()
                     .any(|w| is(w)));
-        if failure && quotes.is_multiple_of(2) {
+        // A word inside quotes is quoted text (a path, a request, a user's input), unless it
+        // is the whole value of a field (the kernel's audit records: `apparmor="DENIED"`).
+        let field_value =
+            || start >= 2 && &b[start - 2..start] == b"=\"" && b.get(i) == Some(&b'"');
+        if failure && (quotes.is_multiple_of(2) || field_value()) {
             let after = line[i..].trim_start_matches([' ', '"', '\'']);
             let after = match after.get(..5) {
                 Some(c) if c.eq_ignore_ascii_case("count") => after[5..].trim_start_matches(' '),
@@ -1950,6 +2015,9 @@ fn server_error_response(text: &str) -> bool {
             return true;
         }
     }
+    if next_js_request_status(first).is_some_and(|status| is_5xx(status.as_bytes())) {
+        return true;
+    }
     memchr::memmem::find_iter(b, b" HTTP/").any(|at| {
         // The method before the path: `"GET /x HTTP/1.1"`.
         let before = &first[..at];
@@ -2109,6 +2177,13 @@ mod tests {
             "lookup(file): lookup for foobar failed",
             "无效token error",
             "H=test.com [1.2.3.4]:53343 rejected RCPT <a@b.c>: \"JunkMail rejected\"",
+            "Auth: (4238) Login incorrect (eap: rlm_eap (EAP): No EAP session matching state)",
+            "127.0.1.1 (192.168.124.180[192.168.124.180]): SECURITY VIOLATION: Root login attempted",
+            "md/raid:md0: raid level 5 active with 2 out of 3 devices, algorithm 2: degraded",
+            "igor001/83.22.155.85:52937 [igor001] Inactivity timeout (--ping-restart), restarting",
+            "HTTP Token not found for secrets group secret-grp1",
+            // The whole value of a field, not quoted text.
+            "audit: type=1400 apparmor=\"DENIED\" operation=\"capable\" profile=\"x\"",
         ] {
             assert!(warning_in_words(line).is_some(), "{line}");
             assert_eq!(
@@ -2128,9 +2203,20 @@ mod tests {
             "无效",
             "grep -q \"BUILD FAILED\" build.out && echo retry",
             "Terminal error count: 0",
+            // A timeout that is set, not one that happened.
+            "proxy_read_timeout=60s keepalive_timeout: 75",
+            "starting worker with --timeout 30",
+            "Session timeout 300 seconds",
+            "audit: msg=\"the request was denied by policy\"",
         ] {
             assert!(warning_in_words(line).is_none(), "{line}");
         }
+        // The word itself; not a count of them.
+        assert_eq!(
+            warning_in_words("        SECURITY WARNING: No secret option provided"),
+            Some("its message says it is a warning")
+        );
+        assert_eq!(warning_in_words("Build finished with 3 warnings"), None);
         assert_eq!(
             infer(
                 &["Flag --port has been deprecated, see --secure-port instead."],

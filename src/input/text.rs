@@ -482,6 +482,7 @@ fn indented_header(line: &str) -> Header {
         // MSBuild's summary repeats each diagnostic indented under its target.
         let found = severity::msbuild_diagnostic(t)
             .map(|(level, end)| (level, indent + end))
+            .or_else(|| severity::next_js_mark(line))
             .or_else(|| elapsed_level(line));
         return match found {
             Some((level, message_start)) => Header {
@@ -691,7 +692,7 @@ pub fn starts_record(line: &str) -> bool {
     if b.first().is_some_and(u8::is_ascii_whitespace) {
         let t = line.trim_start();
         return (may_start_with_timestamp(t.as_bytes()) && header_re().is_match(t))
-            || severity::msbuild_diagnostic(t).is_some();
+            || severity::opens_indented(line);
     }
     if b.is_empty() {
         return false;
