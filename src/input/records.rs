@@ -660,7 +660,7 @@ impl Joiner {
             }
             // A time alone on the line after an undated line dates it (Hugo's `Change
             // detected, rebuilding site (#1).` then `2026-02-23 13:19:46.304 -0500`).
-            Kind::Header if !after_blank && r.lines == 1 && !r.dated() && only_a_time(line) => true,
+            Kind::Header if !after_blank && r.lines == 1 && only_a_time(line) && !r.dated() => true,
             // java.util.logging: `SEVERE: message` on the line after the timestamp line.
             Kind::Header => {
                 r.lines == 1
@@ -1352,6 +1352,10 @@ fn takes_trace(r: &Building, trace_line: &str) -> bool {
     // JVM's own stderr; a Python traceback after an INFO line (gunicorn's master). SLF4J's
     // `log.info(msg, e)` under a one-line header, and `exc_info=True` at DEBUG (botocore),
     // print their own trace there.
+    // A server's line for a request is whole: the trace after it is another writer's.
+    if level < Level::Warning && severity::is_request_line(message) {
+        return false;
+    }
     let python = trace_line.starts_with("Traceback (most recent call last)");
     if (python && level < Level::Info) || (!python && !jul) {
         return true;
@@ -1382,12 +1386,24 @@ fn another_writers_failure(r: &Building, line: &str) -> bool {
         return false;
     }
     let message = first.get(header.message_start..).unwrap_or("").trim_end();
-    !message.ends_with([':', ';', ',', '-']) && !speaks_of_failure(message)
+    // A message that ends as a statement ends (not a title's rule `== Plasma store: ==`,
+    // not a colon or a comma that leads on).
+    !message.is_empty()
+        && !message.ends_with([
+            ':', ';', ',', '-', '=', '*', '#', '~', '+', '|', '\\', '(', '[', '{',
+        ])
+        && !speaks_of_failure(message)
 }
+
+/// The longest line [`only_a_time`] reads: a date, a time to the nanosecond and a zone.
+const MAX_TIME_ALONE: usize = 48;
 
 /// A line that holds a time and nothing else (Hugo's `2026-02-23 13:19:46.304 -0500` under
 /// `Change detected, rebuilding site`).
 fn only_a_time(line: &str) -> bool {
+    if line.len() > MAX_TIME_ALONE {
+        return false;
+    }
     let header = read_header(line);
     header.has_timestamp
         && header.level.is_none()
@@ -2200,6 +2216,25 @@ mod tests {
              {d}Executing B::manipulateRequest()...\n"
         );
         assert_eq!(starts(&input), vec![1, 5, 9, 10, 11]);
+    }
+
+    #[test]
+    fn a_request_line_does_not_take_the_trace_after_it() {
+        // werkzeug's request line, then Flask's bare `HTTPException` and its traceback.
+        let input = "2025-09-21 22:55:58,731:INFO:werkzeug:127.0.0.1 - - [21/Sep/2025 22:55:58] \"GET /a.gif HTTP/1.1\" 200 -\n\
+                     HTTPException\n\
+                     Traceback (most recent call last):\n  \
+                     File \"/app/flask/app.py\", line 1823, in full_dispatch_request\n    \
+                     rv = self.dispatch_request()\n\
+                     werkzeug.exceptions.NotFound: 404 Not Found\n\
+                     2025-09-21 22:55:59,001:INFO:werkzeug:127.0.0.1 - - [21/Sep/2025 22:55:59] \"GET / HTTP/1.1\" 200 -\n";
+        assert_eq!(starts(input), vec![1, 2, 7]);
+        // A rule that titles what follows keeps it (Ray's plasma store report).
+        let report = "[2024-05-25 19:43:26,106 I 20500 17108] (raylet.exe) store.cc:564: ========== Plasma store: =================\n\
+                      Current usage: 0 / 1.99276 GB\n\
+                      - num bytes created total: 0\n\
+                      [2024-05-25 19:43:26,112 I 20500 20504] (raylet.exe) grpc_server.cc:134: started\n";
+        assert_eq!(starts(report), vec![1, 4]);
     }
 
     #[test]

@@ -459,13 +459,24 @@ fn single_letter_level(letter: u8, after: &str) -> Option<Level> {
         let after_tag = &after.trim_start()[t.len()..];
         after_tag.starts_with(' ') && after_tag.trim_start().starts_with(": ")
     };
-    let component = after.split_whitespace().next().is_some_and(|t| {
-        t.starts_with('[')
-            || (t.len() >= 2 && is_upper_word(t))
-            || (t.len() > 1 && t.ends_with(':'))
-            || glog_source(t)
-            || padded_tag(t)
-    });
+    // The rest of a bracketed header after it, only ids: Ray's `[2024-05-25 19:43:26,117 W
+    // 20500 20504] (raylet.exe) ...` (its spdlog pattern `[%Y-%m-%d %H:%M:%S,%e %L %P %t]`).
+    let ids_then_close = || {
+        after.split_once(']').is_some_and(|(ids, _)| {
+            !ids.trim().is_empty()
+                && ids
+                    .split(' ')
+                    .all(|id| id.bytes().all(|c| c.is_ascii_digit()))
+        })
+    };
+    let component = ids_then_close()
+        || after.split_whitespace().next().is_some_and(|t| {
+            t.starts_with('[')
+                || (t.len() >= 2 && is_upper_word(t))
+                || (t.len() > 1 && t.ends_with(':'))
+                || glog_source(t)
+                || padded_tag(t)
+        });
     if !component {
         return None;
     }
@@ -857,9 +868,14 @@ fn tool_prefix_level(line: &str) -> Option<(Level, usize)> {
 /// timestamp: MSBuild's diagnostic repeated in its summary, Next.js's marked lines and its
 /// request lines.
 pub fn opens_indented(line: &str) -> bool {
-    msbuild_diagnostic(line.trim_start()).is_some()
-        || next_js_mark(line).is_some()
-        || next_js_request_status(line).is_some()
+    // Next.js indents its lines by exactly one space.
+    let one_space = line
+        .as_bytes()
+        .get(1)
+        .is_some_and(|c| !c.is_ascii_whitespace())
+        && line.starts_with(' ');
+    (one_space && (next_js_mark(line).is_some() || next_js_request_status(line).is_some()))
+        || msbuild_diagnostic(line.trim_start()).is_some()
 }
 
 /// The mark Next.js puts before each line of its own (`packages/next/src/build/output/
@@ -884,6 +900,9 @@ pub fn next_js_mark(line: &str) -> Option<(Level, usize)> {
 /// space is gone from the message).
 pub fn next_js_request_status(line: &str) -> Option<&str> {
     let rest = line.strip_prefix(' ').unwrap_or(line);
+    if !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
     let (method, rest) = rest.split_once(' ')?;
     if !matches!(
         method,
@@ -1547,7 +1566,7 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
         if let Some((name, code)) = line.trim_end().split_once(" exited with code ")
             && !name.is_empty()
             && !name.contains(' ')
-            && code.parse::<u32>().is_ok_and(|c| c != 0)
+            && code.parse::<u64>().is_ok_and(failure_status)
         {
             return Some((Level::Error, "a container that exited with an error"));
         }
@@ -1617,12 +1636,57 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
     match (has_error_type, has_stack) {
         (true, true) => Some((Level::Error, "an exception with a stack trace")),
         (true, false) => Some((Level::Error, "an exception")),
-        _ => parts
-            .first()
-            .and_then(|p| p.lines().next())
-            .and_then(warning_in_words)
-            .map(|reason| (Level::Warning, reason)),
+        _ => {
+            let first = parts.first().and_then(|p| p.lines().next())?;
+            warning_in_words(first)
+                .or_else(|| {
+                    failed_exit(first).then_some("a process that exited with a failure status")
+                })
+                .map(|reason| (Level::Warning, reason))
+        }
     }
+}
+
+/// An exit status that reports a failure: not 0 (success), nor 130 and 143, the status a
+/// shell reports for a process that SIGINT or SIGTERM stopped (128 + the signal), as a
+/// stop or a restart asks (Heroku's `Process exited with status 143` after `Stopping all
+/// processes with SIGTERM`).
+pub fn failure_status(status: u64) -> bool {
+    !matches!(status, 0 | 130 | 143)
+}
+
+/// A line that reports a process's exit with a status other than 0, in the words runtimes
+/// and tools use: Go's `exec.ExitError` (`exit status 1`), Python's `CalledProcessError`
+/// (`returned non-zero exit status 2`), debuggers' and supervisors' `Process 5555 has exited
+/// with status 1`, `exited with code 137`, `exit code: 1`.
+pub fn failed_exit(line: &str) -> bool {
+    const SAID: [&str; 5] = [
+        "exit status ",
+        "exited with status ",
+        "exited with code ",
+        "exit code ",
+        "exit code: ",
+    ];
+    let b = line.as_bytes();
+    let Some(first) = memchr::memmem::find(b, b"exit") else {
+        return false;
+    };
+    let mut from = first;
+    while let Some(at) = memchr::memmem::find(&b[from..], b"exit").map(|i| from + i) {
+        let rest = &line[at..];
+        if let Some(said) = SAID.iter().find(|s| rest.starts_with(*s)) {
+            let number = rest[said.len()..].trim_start_matches('-');
+            let digits = number.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0
+                && !number[digits..].starts_with(|c: char| c.is_ascii_alphanumeric())
+                && number[..digits].parse::<u64>().is_ok_and(failure_status)
+            {
+                return true;
+            }
+        }
+        from = at + 4;
+    }
+    false
 }
 
 /// A message that states a failure or a deprecation in words (`authenticator failed for ...`, `query
@@ -1701,21 +1765,10 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
     if !any.is_match(line) {
         return None;
     }
-    static REQUEST: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    let b = line.as_bytes();
-    let request = REQUEST.get_or_init(|| memchr::memmem::Finder::new(b" HTTP/"));
-    // An access log's request line, `"GET /path?q=error HTTP/1.1"`: the method, one space,
-    // the target, then the protocol (a message that names the protocol elsewhere, Puma's
-    // `HTTP parse error ... bad protocol HTTP/1.0`, still speaks).
-    if request.find_iter(b).any(|at| {
-        let before = &b[..at];
-        let open = before.iter().rposition(|&c| c == b'"').map_or(0, |i| i + 1);
-        let inside = &before[open..];
-        let method = inside.iter().take_while(|c| c.is_ascii_uppercase()).count();
-        method >= 3 && inside.get(method) == Some(&b' ') && !inside[method + 1..].contains(&b' ')
-    }) {
+    if is_request_line(line) {
         return None;
     }
+    let b = line.as_bytes();
     let in_word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'_');
     let mut quotes = 0usize;
     let mut before: &[u8] = b"";
@@ -1786,6 +1839,22 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         before = word;
     }
     None
+}
+
+/// An access log's request line, `"GET /path?q=error HTTP/1.1"`: the method, one space, the
+/// target, then the protocol (a message that names the protocol elsewhere, Puma's `HTTP
+/// parse error ... bad protocol HTTP/1.0`, is not one).
+pub fn is_request_line(line: &str) -> bool {
+    static REQUEST: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let b = line.as_bytes();
+    let request = REQUEST.get_or_init(|| memchr::memmem::Finder::new(b" HTTP/"));
+    request.find_iter(b).any(|at| {
+        let before = &b[..at];
+        let open = before.iter().rposition(|&c| c == b'"').map_or(0, |i| i + 1);
+        let inside = &before[open..];
+        let method = inside.iter().take_while(|c| c.is_ascii_uppercase()).count();
+        method >= 3 && inside.get(method) == Some(&b' ') && !inside[method + 1..].contains(&b' ')
+    })
 }
 
 /// Sets an inferred level on an event that has none, from what its message and stack
@@ -2141,6 +2210,47 @@ pub fn is_ruby_crash(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_letter_among_ids_in_the_header_bracket() {
+        // Ray's spdlog pattern `[%Y-%m-%d %H:%M:%S,%e %L %P %t]`.
+        for (line, level) in [
+            (
+                "[2024-05-25 19:43:26,117 W 20500 20504] (raylet.exe) memory_monitor.cc:67: Not running MemoryMonitor.",
+                Some(Level::Warning),
+            ),
+            (
+                "[2024-05-25 19:43:26,112 I 20500 20504] (raylet.exe) grpc_server.cc:134: started",
+                Some(Level::Info),
+            ),
+            // Not ids: a word after the letter.
+            ("[2024-05-25 19:43:26,112 I am here] started", None),
+        ] {
+            assert_eq!(crate::input::text::parse_event(line).level, level, "{line}");
+        }
+    }
+
+    #[test]
+    fn an_exit_with_a_failure_status() {
+        for line in [
+            "Process 5555 has exited with status 1",
+            "exit status 2",
+            "Command '['make']' returned non-zero exit status 2.",
+            "worker exited with code 137",
+            "build step failed, exit code: 1",
+        ] {
+            assert!(failed_exit(line), "{line}");
+        }
+        for line in [
+            "Process 5555 has exited with status 0",
+            "Process exited with status 143",
+            "exit status 1a",
+            "exit code 00",
+            "the exit is closed",
+        ] {
+            assert!(!failed_exit(line), "{line}");
+        }
+    }
 
     #[test]
     fn a_bracketed_letter_after_the_caller() {
