@@ -388,6 +388,19 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
     {
         return Some(whole(level));
     }
+    // Asterisk's `NOTICE[1]:`, `WARNING[4521][C-00000012]:`: the level, then its thread's
+    // (and call's) ids in brackets.
+    if let Some(open) = tok.find('[')
+        && open >= 4
+        && tok.ends_with("]:")
+        && is_upper_word(&tok[..open])
+        && tok[open..]
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'[' | b']' | b'-' | b':'))
+        && let Some(level) = Level::from_name(&tok[..open])
+    {
+        return Some(whole(level));
+    }
     // Ansible's `ERROR!` too; Serilog's console `[10:00:00 WRN] ...`, whose bracket opened
     // before the time.
     let word = tok.trim_end_matches(':');
@@ -2225,6 +2238,15 @@ mod tests {
             ),
             // Not ids: a word after the letter.
             ("[2024-05-25 19:43:26,112 I am here] started", None),
+            // Asterisk: the level, then its thread's (and call's) ids.
+            (
+                "[2026-03-18 13:22:23] NOTICE[1]: res_statsd.c:399 load_module: Could not load statsd config; using defaults",
+                Some(Level::Notice),
+            ),
+            (
+                "[2026-03-18 13:22:23] WARNING[4521][C-00000012]: chan_sip.c:1 x: y",
+                Some(Level::Warning),
+            ),
         ] {
             assert_eq!(crate::input::text::parse_event(line).level, level, "{line}");
         }
