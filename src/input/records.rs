@@ -2183,6 +2183,57 @@ mod tests {
     }
 
     #[test]
+    fn test_runner_lines() {
+        // Jest's reporter: the file's result, a line per test, a failure's details.
+        let jest = "FAIL src/a.test.tsx\n  \
+                    telemetry wiring\n    \
+                    \u{2713} forwards card_selected (60 ms)\n    \
+                    \u{2715} reports the sort order (125 ms)\n\
+                    \n  \
+                    \u{25CF} telemetry wiring \u{203A} reports the sort order\n\
+                    \n    \
+                    expect(received).toMatchObject(expected)\n\
+                    \n      \
+                    at Object.<anonymous> (src/a.test.tsx:42:7)\n";
+        // (The describe block's name goes with the file's line above it.)
+        assert_eq!(starts(jest), vec![1, 3, 4, 6]);
+        let levels: Vec<_> = join(jest)
+            .iter()
+            .map(|(_, t)| parse_event(t).level)
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                Some(Level::Error),
+                Some(Level::Info),
+                Some(Level::Error),
+                Some(Level::Error)
+            ]
+        );
+        // `go test -v`: a subtest's result indented under its test's.
+        let go = "=== RUN   TestParse\n\
+                  --- FAIL: TestParse (0.00s)\n    \
+                  --- FAIL: TestParse/empty (0.00s)\n        \
+                  parse_test.go:12: got 1, want 0\n\
+                  FAIL\n\
+                  FAIL\texample.com/parse\t0.004s\n\
+                  ok  \texample.com/other\t0.002s\n";
+        let ev = join(go);
+        let levels: Vec<_> = ev.iter().map(|(_, t)| parse_event(t).level).collect();
+        assert_eq!(starts(go), vec![1, 2, 3, 5, 6, 7], "{ev:?}");
+        assert_eq!(
+            &levels[1..],
+            [
+                Some(Level::Error),
+                Some(Level::Error),
+                Some(Level::Error),
+                Some(Level::Error),
+                Some(Level::Info)
+            ]
+        );
+    }
+
+    #[test]
     fn a_time_alone_dates_the_line_before_it() {
         // `hugo server`: the rebuild's line, its time, then lines of their own.
         let input = "Watching for changes in /site/content\n\

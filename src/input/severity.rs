@@ -873,13 +873,14 @@ fn tool_prefix_level(line: &str) -> Option<(Level, usize)> {
             Some((level, line.len() - message.len() + time))
         }
         b'k' | b'u' | b'd' | b'm' | b'a' | b's' | b'l' | b'c' => dmesg_level(line),
+        b'P' | b'F' | b'o' | b'-' => test_runner_line(line),
         _ => None,
     }
 }
 
 /// An indented line that opens a record of its own by what it starts with, not by a
 /// timestamp: MSBuild's diagnostic repeated in its summary, Next.js's marked lines and its
-/// request lines.
+/// request lines, a test runner's line for a test.
 pub fn opens_indented(line: &str) -> bool {
     // Next.js indents its lines by exactly one space.
     let one_space = line
@@ -889,6 +890,53 @@ pub fn opens_indented(line: &str) -> bool {
         && line.starts_with(' ');
     (one_space && (next_js_mark(line).is_some() || next_js_request_status(line).is_some()))
         || msbuild_diagnostic(line.trim_start()).is_some()
+        || test_runner_line(line).is_some()
+}
+
+/// A test runner's line for a test or a test file, as its reporter documents it, and the
+/// level a person triaging reads in it (a failure is an error): Jest's `PASS src/a.test.ts`
+/// and `FAIL ...`, then `  ✓ name (5 ms)`, `  ✕ name`, `  ○ skipped name` and `  ● Suite ›
+/// name` over a failure's details (`√` and `×` on Windows consoles); `go test -v`'s `---
+/// FAIL: TestX (0.00s)`, `--- PASS:`, `--- SKIP:` (indented for subtests) and its package
+/// lines `FAIL\tpkg\t0.01s` and `ok  \tpkg\t0.01s`.
+pub fn test_runner_line(line: &str) -> Option<(Level, usize)> {
+    let t = line.trim_start_matches(' ');
+    let indent = line.len() - t.len();
+    if indent == 0 {
+        for (word, level) in [("PASS ", Level::Info), ("FAIL ", Level::Error)] {
+            if let Some(path) = t.strip_prefix(word)
+                && path.starts_with(|c: char| !c.is_whitespace())
+                && !path.trim_end().contains(' ')
+            {
+                return Some((level, word.len()));
+            }
+        }
+        for (word, level) in [("FAIL\t", Level::Error), ("ok  \t", Level::Info)] {
+            if t.starts_with(word) {
+                return Some((level, word.len()));
+            }
+        }
+    }
+    for (word, level) in [
+        ("--- FAIL: ", Level::Error),
+        ("--- PASS: ", Level::Info),
+        ("--- SKIP: ", Level::Info),
+    ] {
+        if t.starts_with(word) {
+            return Some((level, indent + word.len()));
+        }
+    }
+    if indent < 2 {
+        return None;
+    }
+    let mark = t.chars().next()?;
+    let level = match mark {
+        '\u{2713}' | '\u{221A}' | '\u{25CB}' => Level::Info,
+        '\u{2715}' | '\u{D7}' | '\u{25CF}' => Level::Error,
+        _ => return None,
+    };
+    let at = indent + mark.len_utf8();
+    (line.as_bytes().get(at) == Some(&b' ')).then_some((level, at + 1))
 }
 
 /// The mark Next.js puts before each line of its own (`packages/next/src/build/output/
