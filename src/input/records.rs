@@ -769,6 +769,10 @@ impl Joiner {
                 true
             }
             Kind::Other if indented_under_prefix(r, line) => true,
+            // Unity's log: a message's managed stack, then after a blank line the place it
+            // was logged from, `(Filename: Assets/X.cs Line: 125)` or `[Assets/X.cs line 16]`.
+            Kind::Other if !after_blank && is_unity_frame(line) => true,
+            Kind::Other if is_unity_frame(r.last_line()) && is_unity_trailer(line) => true,
             // The rows of a text table drawn line by line go on with its first border
             // (cloud-init's `ci-info: | Device |  Up  |`); a title bar (`ci-info:
             // +++++Route IPv4 info+++++`) opens the next table.
@@ -1393,6 +1397,35 @@ fn another_writers_failure(r: &Building, line: &str) -> bool {
             ':', ';', ',', '-', '=', '*', '#', '~', '+', '|', '\\', '(', '[', '{',
         ])
         && !speaks_of_failure(message)
+}
+
+/// A frame of the managed stack Unity prints under a log message: `Class:Method (params)`,
+/// then ` (at path:line)` when the frame has a source, `UnityEngine.Debug:Log (object)`.
+fn is_unity_frame(line: &str) -> bool {
+    let Some((head, params)) = line.split_once(" (") else {
+        return false;
+    };
+    let Some((class, method)) = head.split_once(':') else {
+        return false;
+    };
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.bytes().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'<' | b'>' | b'`' | b'$')
+            })
+    };
+    name(class) && name(method) && params.ends_with(')')
+}
+
+/// The line Unity writes under a message's stack, after a blank line: where it was logged.
+fn is_unity_trailer(line: &str) -> bool {
+    let t = line.trim_end();
+    (t.starts_with("(Filename: ") && t.ends_with(')'))
+        || (t.starts_with('[')
+            && t.ends_with(']')
+            && t[..t.len() - 1]
+                .rsplit_once(" line ")
+                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit())))
 }
 
 /// The longest line [`only_a_time`] reads: a date, a time to the nanosecond and a zone.
@@ -2231,6 +2264,26 @@ mod tests {
                 Some(Level::Info)
             ]
         );
+    }
+
+    #[test]
+    fn unity_messages_with_their_stack_and_where_they_were_logged() {
+        let input = "Entering SQSettings Init()\n\
+                     UnityEngine.StackTraceUtility:ExtractStackTrace () (at C:/build/StackTrace.cs:37)\n\
+                     UnityEngine.Debug:LogWarning (object)\n\
+                     SQSettings:Init () (at H:/Assets/SQSettings.cs:125)\n\
+                     \n\
+                     (Filename: H:/Assets/SQSettings.cs Line: 125)\n\
+                     \n\
+                     DontDestroyOnLoad only works for root GameObjects.\n\
+                     ChatManager:Start () (at H:/Assets/ChatManager.cs:169)\n\
+                     \n\
+                     [H:/Assets/ChatManager.cs line 169]\n\
+                     \n\
+                     Unloading 5 unused Assets / (43.2 KB). Loaded Objects now: 3073.\n";
+        assert_eq!(starts(input), vec![1, 8, 13]);
+        let ev = join(input);
+        assert_eq!(parse_event(&ev[0].1).level, Some(Level::Warning));
     }
 
     #[test]

@@ -777,6 +777,9 @@ pub fn is_tornado(b: &[u8]) -> bool {
 /// `dmesg -x`'s `kern  :warn  :`, kotlinc's `w: /path`, rustc's `error[E0308]:`.
 fn tool_prefix_level(line: &str) -> Option<(Level, usize)> {
     let b = line.as_bytes();
+    if let Some(found) = wine_debug_line(line) {
+        return Some(found);
+    }
     match *b.first()? {
         b'[' if is_tornado(b) => Some((Level::from_name(&line[1..2])?, 3)),
         b'D' | b'I' | b'W' | b'E' | b'F' | b'P' | b'T' if b.get(4) == Some(&b'[') => {
@@ -876,6 +879,45 @@ fn tool_prefix_level(line: &str) -> Option<(Level, usize)> {
         b'P' | b'F' | b'o' | b'-' => test_runner_line(line),
         _ => None,
     }
+}
+
+/// Wine's debug output (its Developer's Guide, \"Debug classes\"): the thread's id in hex
+/// (and the process's, with `+pid`), the class, the channel, then the function and the
+/// message: `0054:err:vulkan:vulkan_init_once Failed to load libvulkan.so.1`, `0150:fixme:
+/// ntdll:EtwEventSetInformation ... stub`. `err` is an error; `fixme` (something Wine does
+/// not implement) and `warn` are warnings; `trace` is debug.
+fn wine_debug_line(line: &str) -> Option<(Level, usize)> {
+    let b = line.as_bytes();
+    // Only the first bytes decide: up to two hex ids of four digits or more, then a class.
+    let mut at = 0;
+    for _ in 0..2 {
+        let hex = b[at..]
+            .iter()
+            .take(9)
+            .take_while(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+            .count();
+        if hex >= 4 && b.get(at + hex) == Some(&b':') {
+            at += hex + 1;
+        } else {
+            break;
+        }
+    }
+    let rest = &line[at..];
+    let (level, class) = [
+        (Level::Error, "err:"),
+        (Level::Warning, "fixme:"),
+        (Level::Warning, "warn:"),
+        (Level::Debug, "trace:"),
+    ]
+    .into_iter()
+    .find(|(_, class)| rest.starts_with(class))?;
+    let channel = rest[class.len()..]
+        .bytes()
+        .take(24)
+        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        .count();
+    (channel > 0 && rest.as_bytes().get(class.len() + channel) == Some(&b':'))
+        .then_some((level, at + class.len() + channel + 1))
 }
 
 /// An indented line that opens a record of its own by what it starts with, not by a
@@ -1293,7 +1335,33 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 36] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 40] = [
+    // Unity's player and editor logs print the managed stack of each Debug.Log* call: the
+    // call names the level the script logged at.
+    (
+        "UnityEngine.Debug:LogException (",
+        Level::Error,
+        "Unity's Debug.LogException",
+        Opens::No,
+    ),
+    (
+        "UnityEngine.Debug:LogError (",
+        Level::Error,
+        "Unity's Debug.LogError",
+        Opens::No,
+    ),
+    (
+        "UnityEngine.Debug:LogAssertion (",
+        Level::Error,
+        "Unity's Debug.LogAssertion",
+        Opens::No,
+    ),
+    (
+        "UnityEngine.Debug:LogWarning (",
+        Level::Warning,
+        "Unity's Debug.LogWarning",
+        Opens::No,
+    ),
     (
         "Traceback (most recent call last)",
         Level::Error,
@@ -2297,6 +2365,34 @@ mod tests {
             ),
         ] {
             assert_eq!(crate::input::text::parse_event(line).level, level, "{line}");
+        }
+    }
+
+    #[test]
+    fn wine_debug_classes() {
+        for (line, level) in [
+            (
+                "0054:err:vulkan:vulkan_init_once Failed to load libvulkan.so.1",
+                Some(Level::Error),
+            ),
+            (
+                "0150:fixme:ntdll:EtwEventSetInformation (deadbeef, 2, 00007F80828C5D98, 34) stub",
+                Some(Level::Warning),
+            ),
+            (
+                "0024:0028:warn:seh:dispatch_exception x",
+                Some(Level::Warning),
+            ),
+            ("trace:file:CreateFileW x", Some(Level::Debug)),
+            // Not one of Wine's classes.
+            ("0054:info:x y", None),
+        ] {
+            let e = crate::input::text::parse_event(line);
+            assert_eq!(
+                e.level.filter(|_| e.level_inferred.is_none()),
+                level,
+                "{line}"
+            );
         }
     }
 
