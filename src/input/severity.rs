@@ -875,10 +875,51 @@ fn tool_prefix_level(line: &str) -> Option<(Level, usize)> {
                 .map_or(0, |(t, _)| t.len() + 2);
             Some((level, line.len() - message.len() + time))
         }
+        b'm' if make_stopped(line).is_some() => make_stopped(line).map(|at| (Level::Error, at)),
+        b'c' if line.starts_with("cc1") => gcc_driver_level(line),
         b'k' | b'u' | b'd' | b'm' | b'a' | b's' | b'l' | b'c' => dmesg_level(line),
         b'P' | b'F' | b'o' | b'-' => test_runner_line(line),
         _ => None,
     }
+}
+
+/// GNU make's line when a recipe failed or it cannot go on, in any locale: `make: ***
+/// [Makefile:224: __sub-make] Error 2`, `make[2]: *** No rule to make target 'x'.  Stop.`
+/// (the `***` is make's mark for an error). Where the message starts.
+fn make_stopped(line: &str) -> Option<usize> {
+    let rest = line.strip_prefix("make")?;
+    let level = if rest.starts_with('[') {
+        let close = rest.find(']')?;
+        rest[1..close]
+            .bytes()
+            .all(|c| c.is_ascii_digit())
+            .then_some(close + 1)?
+    } else {
+        0
+    };
+    rest[level..].strip_prefix(": *** ").map(|_| 4 + level + 6)
+}
+
+/// The compiler proper's own lines, with no source location (`cc1: warning: x`, `cc1plus:
+/// error: x`, `cc1: some warnings being treated as errors`, `cc1: all warnings being treated
+/// as errors`, which stops the build).
+fn gcc_driver_level(line: &str) -> Option<(Level, usize)> {
+    let rest = line
+        .strip_prefix("cc1: ")
+        .or_else(|| line.strip_prefix("cc1plus: "))?;
+    let at = line.len() - rest.len();
+    for (label, level) in [
+        ("error: ", Level::Error),
+        ("fatal error: ", Level::Fatal),
+        ("warning: ", Level::Warning),
+        ("note: ", Level::Info),
+    ] {
+        if rest.starts_with(label) {
+            return Some((level, at + label.len()));
+        }
+    }
+    rest.ends_with("warnings being treated as errors")
+        .then_some((Level::Error, at))
 }
 
 /// Wine's debug output (its Developer's Guide, \"Debug classes\"): the thread's id in hex
@@ -1829,7 +1870,9 @@ pub fn failed_exit(line: &str) -> bool {
 pub fn warning_in_words(line: &str) -> Option<Reason> {
     const FAILURE: Reason = "its message reports a failure";
     const WARNED: Reason = "its message says it is a warning";
-    const WORDS: [&str; 26] = [
+    const WORDS: [&str; 28] = [
+        "refusing",
+        "rejecting",
         "error",
         "violation",
         "incorrect",
@@ -2368,6 +2411,12 @@ mod tests {
         }
     }
 
+    /// The level a line's text reader reads as written (not inferred).
+    fn written_level(line: &str) -> Option<Level> {
+        let e = crate::input::text::parse_event(line);
+        e.level.filter(|_| e.level_inferred.is_none())
+    }
+
     #[test]
     fn wine_debug_classes() {
         for (line, level) in [
@@ -2387,13 +2436,39 @@ mod tests {
             // Not one of Wine's classes.
             ("0054:info:x y", None),
         ] {
-            let e = crate::input::text::parse_event(line);
-            assert_eq!(
-                e.level.filter(|_| e.level_inferred.is_none()),
-                level,
-                "{line}"
-            );
+            assert_eq!(written_level(line), level, "{line}");
         }
+    }
+
+    #[test]
+    fn make_and_the_compiler_stopping_a_build() {
+        for (line, level) in [
+            (
+                "make[2]: *** [scripts/Makefile.build:244: r8125_n.o] \u{41e}\u{448}\u{438}\u{431}\u{43a}\u{430} 1",
+                Some(Level::Error),
+            ),
+            (
+                "make: *** No rule to make target 'x'.  Stop.",
+                Some(Level::Error),
+            ),
+            (
+                "cc1: some warnings being treated as errors",
+                Some(Level::Error),
+            ),
+            (
+                "cc1plus: warning: command-line option '-Wx' is valid for C",
+                Some(Level::Warning),
+            ),
+            ("make: Entering directory '/usr/src/linux'", None),
+            ("makes: *** x", None),
+        ] {
+            assert_eq!(written_level(line), level, "{line}");
+        }
+        // Refusing a client is a failure in words.
+        assert!(
+            warning_in_words("Refusing connection for address (IP ADDR:({1.2.3.4:49770})), username (x). PasswordMissing")
+                .is_some()
+        );
     }
 
     #[test]
