@@ -390,9 +390,9 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
     }
     // Asterisk's `NOTICE[1]:`, `WARNING[4521][C-00000012]:`: the level, then its thread's
     // (and call's) ids in brackets.
-    if let Some(open) = tok.find('[')
+    if tok.ends_with("]:")
+        && let Some(open) = tok.find('[')
         && open >= 4
-        && tok.ends_with("]:")
         && is_upper_word(&tok[..open])
         && tok[open..]
             .bytes()
@@ -482,14 +482,13 @@ fn single_letter_level(letter: u8, after: &str) -> Option<Level> {
                     .all(|id| id.bytes().all(|c| c.is_ascii_digit()))
         })
     };
-    let component = ids_then_close()
-        || after.split_whitespace().next().is_some_and(|t| {
-            t.starts_with('[')
-                || (t.len() >= 2 && is_upper_word(t))
-                || (t.len() > 1 && t.ends_with(':'))
-                || glog_source(t)
-                || padded_tag(t)
-        });
+    let component = after.split_whitespace().next().is_some_and(|t| {
+        t.starts_with('[')
+            || (t.len() >= 2 && is_upper_word(t))
+            || (t.len() > 1 && t.ends_with(':'))
+            || glog_source(t)
+            || padded_tag(t)
+    }) || ids_then_close();
     if !component {
         return None;
     }
@@ -984,6 +983,14 @@ pub fn opens_indented(line: &str) -> bool {
 /// lines `FAIL\tpkg\t0.01s` and `ok  \tpkg\t0.01s`.
 pub fn test_runner_line(line: &str) -> Option<(Level, usize)> {
     let t = line.trim_start_matches(' ');
+    // The first byte decides: `P`, `F`, `o`, `-`, or the lead byte of a mark (`✓✕○●√` are
+    // 0xE2 in UTF-8, `×` 0xC3).
+    if !matches!(
+        t.as_bytes().first(),
+        Some(b'P' | b'F' | b'o' | b'-' | 0xE2 | 0xC3)
+    ) {
+        return None;
+    }
     let indent = line.len() - t.len();
     if indent == 0 {
         for (word, level) in [("PASS ", Level::Info), ("FAIL ", Level::Error)] {
@@ -1837,26 +1844,20 @@ pub fn failed_exit(line: &str) -> bool {
         "exit code ",
         "exit code: ",
     ];
-    let b = line.as_bytes();
-    let Some(first) = memchr::memmem::find(b, b"exit") else {
-        return false;
-    };
-    let mut from = first;
-    while let Some(at) = memchr::memmem::find(&b[from..], b"exit").map(|i| from + i) {
+    static EXIT: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let exit = EXIT.get_or_init(|| memchr::memmem::Finder::new(b"exit"));
+    exit.find_iter(line.as_bytes()).any(|at| {
         let rest = &line[at..];
-        if let Some(said) = SAID.iter().find(|s| rest.starts_with(*s)) {
-            let number = rest[said.len()..].trim_start_matches('-');
-            let digits = number.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 0
-                && !number[digits..].starts_with(|c: char| c.is_ascii_alphanumeric())
-                && number[..digits].parse::<u64>().is_ok_and(failure_status)
-            {
-                return true;
-            }
-        }
-        from = at + 4;
-    }
-    false
+        SAID.iter()
+            .find(|s| rest.starts_with(*s))
+            .is_some_and(|said| {
+                let number = rest[said.len()..].trim_start_matches('-');
+                let digits = number.bytes().take_while(u8::is_ascii_digit).count();
+                digits > 0
+                    && !number[digits..].starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && number[..digits].parse::<u64>().is_ok_and(failure_status)
+            })
+    })
 }
 
 /// A message that states a failure or a deprecation in words (`authenticator failed for ...`, `query
