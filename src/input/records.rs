@@ -1758,10 +1758,10 @@ mod tests {
         #[test]
         fn any_text_is_read_without_a_panic(
             lines in proptest::collection::vec(
-                "(\\PC|[ #:\\[\\]()|=*>~^+-]|INFO|ERROR|headers:|At line:|所需时间为|пример){0,40}",
+                "(\\PC|[ #:\\[\\]()|=*>~^+-]|INFO|ERROR|headers:|At line:|所需时间为|пример|exit status |timeout|=\"|\u{2713} |\u{2A2F} |GET /|0054:err:x:|make\\[1\\]: \\*\\*\\* |cc1: |:in `|\\(Filename: |NOTICE\\[1\\]:|--- FAIL: |UnityEngine.Debug:LogError \\(){0,40}",
                 1..12,
             ),
-            prefix in "(|2024-05-01 10:00:00 INFO |\\(w pid=1\\) |App 7 output: |  |\\t)",
+            prefix in "(|2024-05-01 10:00:00 INFO |\\(w pid=1\\) |App 7 output: | |  |    |\\t|Fri Oct 21 16:51:12 2022)",
         ) {
             let input: String = lines.iter().map(|l| format!("{prefix}{l}\n")).collect();
             for (_, text) in join(&input) {
