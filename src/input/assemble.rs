@@ -467,6 +467,24 @@ mod tests {
             .map(|i| format!("   {i}.091 Info Main.cpp:1: x\n"))
             .collect();
         assert_eq!(assemble(&uptime).0.wrapper, None);
+        // Nor is Zabbix's `%6li` process id: each line its own record, dated.
+        let zabbix: String = [12480, 6720, 15356, 12480, 4092, 2456, 12480, 6720]
+            .iter()
+            .map(|pid| format!("{pid:>6}:20180217:212904.350 agent #0 started [collector]\n"))
+            .collect();
+        let (plan, out) = assemble(&zabbix);
+        assert_eq!(plan.wrapper, None);
+        assert_eq!(out.len(), 8);
+        let header = crate::input::text::read_header(&out[1].text);
+        assert!(header.has_timestamp);
+        assert_eq!(
+            header.timestamp.map(crate::input::time::format_ms),
+            Some("2018-02-17T21:29:04.350Z".into())
+        );
+        assert_eq!(
+            &out[1].text[header.message_start..],
+            "agent #0 started [collector]"
+        );
     }
 
     #[test]

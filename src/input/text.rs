@@ -261,6 +261,11 @@ pub fn read_header(line: &str) -> Header {
             ..Header::default()
         };
     }
+    if first.is_ascii_digit()
+        && let Some(h) = zabbix_header(line)
+    {
+        return h;
+    }
     if line.starts_with("[pid: ") {
         return uwsgi_header(line);
     }
@@ -427,6 +432,60 @@ fn dated_erlang_report(rest: &str) -> Option<(Level, usize)> {
     (tail.is_empty() || tail.starts_with([' ', '='])).then_some((level, end))
 }
 
+/// Zabbix's stamp (server, proxy and agent: `%6li:%Y%m%d:%H%M%S.%03ld`): the process id
+/// padded to six, the date and the time to the millisecond, `  2456:20180218:143525.832
+/// active check ...`. The time (local, as Zabbix writes it, read as UTC like every stamp
+/// without a zone) and where the message starts.
+fn zabbix_stamp(line: &str) -> Option<(Option<i64>, usize)> {
+    let all = line.as_bytes();
+    let spaces = all.iter().take(6).take_while(|&&c| c == b' ').count();
+    let b = &all[spaces..];
+    let pid = b.iter().take(10).take_while(|c| c.is_ascii_digit()).count();
+    // The first bytes decide: digits, then `:` and eight more.
+    if pid == 0 || b.get(pid) != Some(&b':') || !b.get(pid + 1).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let t = &line[spaces..];
+    let stamp = b.get(pid..pid + 21)?;
+    let digits = |r: std::ops::Range<usize>| stamp[r].iter().all(u8::is_ascii_digit);
+    if pid == 0
+        || stamp[0] != b':'
+        || !digits(1..9)
+        || stamp[9] != b':'
+        || !digits(10..16)
+        || stamp[16] != b'.'
+        || !digits(17..20)
+        || stamp[20] != b' '
+    {
+        return None;
+    }
+    // The stamp is ASCII digits and punctuation: every offset below is a char boundary.
+    let d = &t[pid + 1..pid + 20];
+    let iso = format!(
+        "{}-{}-{} {}:{}:{}.{}",
+        &d[0..4],
+        &d[4..6],
+        &d[6..8],
+        &d[9..11],
+        &d[11..13],
+        &d[13..15],
+        &d[16..19]
+    );
+    let start = line.len() - t.len() + pid + 21;
+    Some((super::time::parse_timestamp(&iso), start))
+}
+
+/// The header of a line that opens with Zabbix's stamp (see [`zabbix_stamp`]).
+fn zabbix_header(line: &str) -> Option<Header> {
+    let (timestamp, message_start) = zabbix_stamp(line)?;
+    Some(Header {
+        timestamp,
+        has_timestamp: true,
+        message_start,
+        ..Header::default()
+    })
+}
+
 /// `[ 36879.664] ` or `[   12.345678] `: seconds since boot, as the kernel (dmesg) and the
 /// X server stamp their lines. Returns where the rest of the line starts.
 fn uptime_stamp(b: &[u8]) -> Option<usize> {
@@ -476,6 +535,9 @@ fn elapsed_level(line: &str) -> Option<(Level, usize)> {
 /// banner. Only a timestamp makes an indented line a header: an indented level word or
 /// anything else is a record's continuation.
 fn indented_header(line: &str) -> Header {
+    if let Some(h) = zabbix_header(line) {
+        return h;
+    }
     let t = line.trim_start();
     let indent = line.len() - t.len();
     if !may_start_with_timestamp(t.as_bytes()) || !header_re().is_match(t) {
@@ -693,7 +755,8 @@ pub fn starts_record(line: &str) -> bool {
     if b.first().is_some_and(u8::is_ascii_whitespace) {
         let t = line.trim_start();
         return (may_start_with_timestamp(t.as_bytes()) && header_re().is_match(t))
-            || severity::opens_indented(line);
+            || severity::opens_indented(line)
+            || (b[0] == b' ' && zabbix_stamp(line).is_some());
     }
     if b.is_empty() {
         return false;
@@ -712,6 +775,7 @@ pub fn starts_record(line: &str) -> bool {
         || clf_timestamp(line).is_some()
         || super::logfmt::opens_line(line)
         || uptime_stamp(b).is_some()
+        || (b[0].is_ascii_digit() && zabbix_stamp(line).is_some())
         || (b[0] == b'=' && erlang_report(line).is_some())
         || (b[0] == b'#' && weblogic_header(line).is_some())
         || is_runner_line(line)

@@ -249,21 +249,26 @@ pub fn detect(sample: &str) -> Option<Wrapper> {
 /// The spaces every non-blank line of the sample starts with (at least eight lines): a
 /// margin the writer's lines did not have. Lines without it are read as they are. Spaces
 /// before a number are its padding, not a margin (Factorio's `%8.3f` uptime: `   0.091`
-/// grows to `  26.300`).
+/// grows to `  26.300`; Zabbix's `%6li` process id: ` 12480:20180217:...`, `  6720:...`):
+/// a number alone, or lines that open with a digit after spaces of varying width.
 fn margin(sample: &str) -> Option<u8> {
-    let mut width = usize::MAX;
-    let (mut n, mut numbers) = (0, 0);
+    let (mut width, mut widest) = (usize::MAX, 0);
+    let (mut n, mut numbers, mut digits) = (0, 0, 0);
     for line in sample.lines().filter(|l| !l.trim().is_empty()).take(50) {
         n += 1;
         let text = line.trim_start_matches(' ');
-        width = width.min(line.len() - text.len());
+        let spaces = line.len() - text.len();
+        width = width.min(spaces);
+        widest = widest.max(spaces);
         if width == 0 {
             return None;
         }
         let token = text.split(' ').next().unwrap_or("");
         numbers += usize::from(token.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+        digits += usize::from(text.starts_with(|c: char| c.is_ascii_digit()));
     }
-    (n >= 8 && numbers * 2 < n).then(|| u8::try_from(width).unwrap_or(u8::MAX))
+    let padded = widest != width && digits * 2 >= n;
+    (n >= 8 && numbers * 2 < n && !padded).then(|| u8::try_from(width).unwrap_or(u8::MAX))
 }
 
 /// A runtime stamps every line it relays: nine in ten of the sample's lines (blank ones
