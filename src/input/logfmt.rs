@@ -200,6 +200,12 @@ mod tests {
         );
         assert_eq!(ev.level, Some(Level::Warning));
         assert_eq!(ev.level_inferred, Some("its record carries an error"));
+        // An error field whose text states a failure: the words say so first.
+        let ev = read(
+            r#"ts=2019-11-02T02:50:01.3Z caller=memcached.go:136 component=memcached err="storing in memcache: connect timeout""#,
+        );
+        assert_eq!(ev.level, Some(Level::Warning));
+        assert!(ev.level_inferred.is_some());
         let ev = read(r#"ts=2019-11-02T02:50:01.3Z caller=main.go:248 err=null version=1.15.0"#);
         assert_eq!(ev.level, None);
         let ev = read(r#"ts=2019-11-02T02:50:01.3Z level=info err="x" msg=retrying"#);

@@ -772,7 +772,7 @@ impl Joiner {
             // Unity's log: a message's managed stack, then after a blank line the place it
             // was logged from, `(Filename: Assets/X.cs Line: 125)` or `[Assets/X.cs line 16]`.
             Kind::Other if !after_blank && is_unity_frame(line) => true,
-            Kind::Other if is_unity_frame(r.last_line()) && is_unity_trailer(line) => true,
+            Kind::Other if is_unity_trailer(line) && is_unity_frame(r.last_line()) => true,
             // The rows of a text table drawn line by line go on with its first border
             // (cloud-init's `ci-info: | Device |  Up  |`); a title bar (`ci-info:
             // +++++Route IPv4 info+++++`) opens the next table.
@@ -811,8 +811,8 @@ impl Joiner {
                         && self.dated_record_seen
                         && (!self.dated_input || r.dated() || opens_trace(r.first))
                         && (!self.tagged(line) || announces(r))
-                        && !another_writers_failure(r, line)
-                        && !(ends_with_frame(r) && is_sentence(line))
+                        && !another_writers_line(r, line)
+                        && !(is_sentence(line) && ends_with_frame(r))
                 }
             },
         }
@@ -1038,8 +1038,11 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         }
         // A value dumped over lines under the message's prefix (PHP's `var_export`, a
         // pretty-printed array or object): from the line that opens it to the one that
-        // closes it.
-        if inner.trim_end().ends_with(['(', '[', '{']) && r.lines < MAX_DUMP_LINES {
+        // closes it, each line after the prefix a dump's (a key, a quoted value, a bracket).
+        if inner.trim_end().ends_with(['(', '[', '{'])
+            && r.lines < MAX_DUMP_LINES
+            && next.starts_with(['\'', '"', '(', ')', '[', ']', '{', '}', ' ', '\t'])
+        {
             let depth = r.text[r.first_end..].bytes().fold(1i64, |d, c| match c {
                 b'(' | b'[' | b'{' => d + 1,
                 b')' | b']' | b'}' => d - 1,
@@ -1352,20 +1355,21 @@ fn takes_trace(r: &Building, trace_line: &str) -> bool {
     if level >= Level::Warning || r.lines > 2 {
         return true;
     }
+    // A server's access line for a request is whole: the trace after it is another
+    // writer's (werkzeug's line, then Flask's bare `HTTPException` and its traceback).
+    if severity::is_access_line(message) {
+        return false;
+    }
     // Where another writer is likely: JUL's two-line records share catalina.out with the
     // JVM's own stderr; a Python traceback after an INFO line (gunicorn's master). SLF4J's
     // `log.info(msg, e)` under a one-line header, and `exc_info=True` at DEBUG (botocore),
     // print their own trace there.
-    // A server's line for a request is whole: the trace after it is another writer's.
-    if level < Level::Warning && severity::is_request_line(message) {
-        return false;
-    }
     let python = trace_line.starts_with("Traceback (most recent call last)");
     if (python && level < Level::Info) || (!python && !jul) {
         return true;
     }
     let message = message.trim_end();
-    if message.ends_with([':', ';', ',', '-']) {
+    if leads_on(message) {
         return true;
     }
     // The exception's own message repeated as the record's (`log.info(e.getMessage(), e)`).
@@ -1376,11 +1380,14 @@ fn takes_trace(r: &Building, trace_line: &str) -> bool {
     speaks_of_failure(message)
 }
 
-/// A plain line that states a failure right after a one-line record logged below warning
-/// whose message neither announces what follows nor speaks of a failure: another writer's
-/// line (CPython's `Could not find platform independent libraries` from a child process
-/// among uvicorn's INFO lines), as a trace there is in [`takes_trace`].
-fn another_writers_failure(r: &Building, line: &str) -> bool {
+/// A plain line that states a failure, or reads as a sentence of its own, right after a
+/// one-line record logged below warning whose message is a whole statement (it neither
+/// leads on nor speaks of a failure): another writer's line (CPython's `Could not find
+/// platform independent libraries` from a child process among uvicorn's INFO lines,
+/// Nautobot's startup notices among gunicorn's), as a trace there is in [`takes_trace`].
+/// A logger's own message that goes on over a second sentence is cut in two by it; on the
+/// annotated held-out sets such lines were another writer's more often.
+fn another_writers_line(r: &Building, line: &str) -> bool {
     if r.lines > 1 || (severity::warning_in_words(line).is_none() && !is_sentence(line)) {
         return false;
     }
@@ -1390,18 +1397,24 @@ fn another_writers_failure(r: &Building, line: &str) -> bool {
         return false;
     }
     let message = first.get(header.message_start..).unwrap_or("").trim_end();
-    // A message that ends as a statement ends (not a title's rule `== Plasma store: ==`,
-    // not a colon or a comma that leads on).
-    !message.is_empty()
-        && !message.ends_with([
-            ':', ';', ',', '-', '=', '*', '#', '~', '+', '|', '\\', '(', '[', '{',
-        ])
-        && !speaks_of_failure(message)
+    !message.is_empty() && !leads_on(message) && !speaks_of_failure(message)
+}
+
+/// A message whose end leads on to the lines after it: a colon, a comma, a dash, an open
+/// bracket, or a title's rule (`== Plasma store: ==`).
+fn leads_on(message: &str) -> bool {
+    message.ends_with([
+        ':', ';', ',', '-', '=', '*', '#', '~', '+', '|', '\\', '(', '[', '{',
+    ])
 }
 
 /// A frame of the managed stack Unity prints under a log message: `Class:Method (params)`,
 /// then ` (at path:line)` when the frame has a source, `UnityEngine.Debug:Log (object)`.
 fn is_unity_frame(line: &str) -> bool {
+    // A class's name opens it.
+    if !line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return false;
+    }
     let Some((head, params)) = line.split_once(" (") else {
         return false;
     };
@@ -1414,7 +1427,10 @@ fn is_unity_frame(line: &str) -> bool {
                 c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'<' | b'>' | b'`' | b'$')
             })
     };
-    name(class) && name(method) && params.ends_with(')')
+    name(class)
+        && name(method)
+        && method.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '_' | '<' | '.'))
+        && params.ends_with(')')
 }
 
 /// The line Unity writes under a message's stack, after a blank line: where it was logged.
@@ -1450,7 +1466,7 @@ fn is_sentence(line: &str) -> bool {
     let b = line.as_bytes();
     b.first().is_some_and(u8::is_ascii_uppercase)
         && b.get(1).is_some_and(u8::is_ascii_lowercase)
-        && line.split(' ').filter(|w| !w.is_empty()).count() >= 4
+        && line.split(' ').filter(|w| !w.is_empty()).nth(3).is_some()
 }
 
 /// Words with which a message announces the failure whose trace follows it.
@@ -1771,7 +1787,7 @@ mod tests {
     }
 
     #[test]
-    fn another_writers_failure_after_an_info_line_is_its_own_record() {
+    fn another_writers_line_after_an_info_line_is_its_own_record() {
         let input = "INFO:     Started reloader process [22792] using WatchFiles\n\
                      Could not find platform independent libraries <prefix>\n\
                      INFO:     Started server process [25616]\n\
@@ -2230,6 +2246,13 @@ mod tests {
                     at Object.<anonymous> (src/a.test.tsx:42:7)\n";
         // (The describe block's name goes with the file's line above it.)
         assert_eq!(starts(jest), vec![1, 3, 4, 6]);
+        // A slow file's line carries its time, a project's its display name: the file's
+        // line after a failure's details is a record of its own.
+        let slow = "  \u{25CF} suite \u{203A} fails\n\n    expect(x).toBe(y)\n\n\
+                    PASS src/b.test.ts (12.1 s)\n\
+                    FAIL api src/c.test.ts (5.02 s, 81 MB heap size)\n";
+        assert_eq!(starts(slow), vec![1, 5, 6]);
+        assert_eq!(parse_event("  \u{25CF} Console").level, Some(Level::Info));
         let levels: Vec<_> = join(jest)
             .iter()
             .map(|(_, t)| parse_event(t).level)
@@ -2299,6 +2322,13 @@ mod tests {
                      2026-02-23 13:31:52.336 -0500\n\
                      Source changed /_index.md\n";
         assert_eq!(starts(input), vec![1, 2, 4, 5, 7, 9]);
+        let ev = join(input);
+        assert_eq!(
+            parse_event(&ev[1].1)
+                .timestamp
+                .map(crate::input::time::format_ms),
+            Some("2026-02-23T18:19:46.304Z".into())
+        );
     }
 
     #[test]
@@ -2333,6 +2363,17 @@ mod tests {
                      werkzeug.exceptions.NotFound: 404 Not Found\n\
                      2025-09-21 22:55:59,001:INFO:werkzeug:127.0.0.1 - - [21/Sep/2025 22:55:59] \"GET / HTTP/1.1\" 200 -\n";
         assert_eq!(starts(input), vec![1, 2, 7]);
+        // A message that quotes a request keeps the throwable logged with it.
+        let quoted = "2024-05-01 10:00:00,123 INFO c.e.Web - Handled \"GET /x HTTP/1.1\" with retry\n\
+                      java.io.IOException: reset\n\
+                      \tat c.e.Web.handle(Web.java:12)\n\
+                      2024-05-01 10:00:01,000 INFO c.e.Web - next\n";
+        assert_eq!(starts(quoted), vec![1, 4]);
+        // A message that ends with a bracket, then the logger's next records.
+        let brackets = "2024-05-01 10:00:00,123 INFO [main] app: Loading plugins [\n\
+                        2024-05-01 10:00:00,123 INFO [main] app: Loaded 3 plugins\n\
+                        2024-05-01 10:00:00,123 INFO [main] app: Ready\n";
+        assert_eq!(starts(brackets), vec![1, 2, 3]);
         // A rule that titles what follows keeps it (Ray's plasma store report).
         let report = "[2024-05-25 19:43:26,106 I 20500 17108] (raylet.exe) store.cc:564: ========== Plasma store: =================\n\
                       Current usage: 0 / 1.99276 GB\n\

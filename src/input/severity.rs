@@ -776,7 +776,9 @@ pub fn is_tornado(b: &[u8]) -> bool {
 /// `dmesg -x`'s `kern  :warn  :`, kotlinc's `w: /path`, rustc's `error[E0308]:`.
 fn tool_prefix_level(line: &str) -> Option<(Level, usize)> {
     let b = line.as_bytes();
-    if let Some(found) = wine_debug_line(line) {
+    if matches!(b.first(), Some(b'0'..=b'9' | b'a'..=b'f' | b't' | b'w'))
+        && let Some(found) = wine_debug_line(line)
+    {
         return Some(found);
     }
     match *b.first()? {
@@ -874,8 +876,8 @@ fn tool_prefix_level(line: &str) -> Option<(Level, usize)> {
                 .map_or(0, |(t, _)| t.len() + 2);
             Some((level, line.len() - message.len() + time))
         }
-        b'm' if make_stopped(line).is_some() => make_stopped(line).map(|at| (Level::Error, at)),
-        b'c' if line.starts_with("cc1") => gcc_driver_level(line),
+        b'm' if let Some(at) = make_stopped(line) => Some((Level::Error, at)),
+        b'c' if line.starts_with("cc1") => cc1_level(line),
         b'k' | b'u' | b'd' | b'm' | b'a' | b's' | b'l' | b'c' => dmesg_level(line),
         b'P' | b'F' | b'o' | b'-' => test_runner_line(line),
         _ => None,
@@ -902,7 +904,7 @@ fn make_stopped(line: &str) -> Option<usize> {
 /// The compiler proper's own lines, with no source location (`cc1: warning: x`, `cc1plus:
 /// error: x`, `cc1: some warnings being treated as errors`, `cc1: all warnings being treated
 /// as errors`, which stops the build).
-fn gcc_driver_level(line: &str) -> Option<(Level, usize)> {
+fn cc1_level(line: &str) -> Option<(Level, usize)> {
     let rest = line
         .strip_prefix("cc1: ")
         .or_else(|| line.strip_prefix("cc1plus: "))?;
@@ -993,12 +995,20 @@ pub fn test_runner_line(line: &str) -> Option<(Level, usize)> {
     }
     let indent = line.len() - t.len();
     if indent == 0 {
+        // The test file's path, after the project's display name if any, before the time
+        // a slow file took and the heap it used if any: `PASS api src/a.test.ts (12.1 s)`.
         for (word, level) in [("PASS ", Level::Info), ("FAIL ", Level::Error)] {
-            if let Some(path) = t.strip_prefix(word)
-                && path.starts_with(|c: char| !c.is_whitespace())
-                && !path.trim_end().contains(' ')
+            if let Some(rest) = t.strip_prefix(word)
+                && rest.starts_with(|c: char| !c.is_whitespace())
             {
-                return Some((level, word.len()));
+                let rest = rest.trim_end();
+                let named = rest.split_once(" (").map_or(rest, |(path, _)| path);
+                let words: Vec<&str> = named.split_whitespace().collect();
+                if (1..=2).contains(&words.len())
+                    && words.last().is_some_and(|p| p.contains(['/', '.']))
+                {
+                    return Some((level, word.len()));
+                }
             }
         }
         for (word, level) in [("FAIL\t", Level::Error), ("ok  \t", Level::Info)] {
@@ -1026,6 +1036,12 @@ pub fn test_runner_line(line: &str) -> Option<(Level, usize)> {
         _ => return None,
     };
     let at = indent + mark.len_utf8();
+    // `● Console`: the heading over what the tests printed, not a failure.
+    let level = if line[at..].trim_end() == " Console" {
+        Level::Info
+    } else {
+        level
+    };
     (line.as_bytes().get(at) == Some(&b' ')).then_some((level, at + 1))
 }
 
@@ -1049,7 +1065,7 @@ pub fn next_js_mark(line: &str) -> Option<(Level, usize)> {
 /// The status of the line a Next.js development server writes for each request: ` GET
 /// /producto/x 200 in 37ms` (one space, the method, the path, the status, the time; the
 /// space is gone from the message).
-pub fn next_js_request_status(line: &str) -> Option<&str> {
+fn next_js_request_status(line: &str) -> Option<&str> {
     let rest = line.strip_prefix(' ').unwrap_or(line);
     if !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
@@ -1828,15 +1844,16 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
 /// shell reports for a process that SIGINT or SIGTERM stopped (128 + the signal), as a
 /// stop or a restart asks (Heroku's `Process exited with status 143` after `Stopping all
 /// processes with SIGTERM`).
-pub fn failure_status(status: u64) -> bool {
+fn failure_status(status: u64) -> bool {
     !matches!(status, 0 | 130 | 143)
 }
 
-/// A line that reports a process's exit with a status other than 0, in the words runtimes
+/// A line that reports a process's exit with a failure status (see [`failure_status`]), in
+/// the words runtimes
 /// and tools use: Go's `exec.ExitError` (`exit status 1`), Python's `CalledProcessError`
 /// (`returned non-zero exit status 2`), debuggers' and supervisors' `Process 5555 has exited
 /// with status 1`, `exited with code 137`, `exit code: 1`.
-pub fn failed_exit(line: &str) -> bool {
+fn failed_exit(line: &str) -> bool {
     const SAID: [&str; 5] = [
         "exit status ",
         "exited with status ",
@@ -1909,7 +1926,7 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         ("not", "permitted"),
         ("of", "memory"),
     ];
-    const NONE_BEFORE: [&str; 6] = ["0", "no", "zero", "without", "ignoring", "ignore"];
+    const NONE_BEFORE: [&str; 7] = ["0", "no", "not", "zero", "without", "ignoring", "ignore"];
     const NONE_AFTER: [&str; 10] = [
         "=0", ": 0", "=nil", "=null", "=none", "=false", ":null", ":0", ": none", "=\"\"",
     ];
@@ -1963,16 +1980,24 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         if stem(STEMS[1]) {
             return Some("its message reports a deprecation");
         }
-        // A count of warnings (`0 errors, 2 warnings`) is a summary, not one.
-        let warned = is("warning");
-        // A timeout that happened, not one that is set (`timeout=30s`, `--timeout 5`,
-        // `Timeout: 10`).
-        let timed_out = is("timeout")
-            && !matches!(b.get(i), Some(b'=' | b':'))
-            && !line[i..]
-                .trim_start()
-                .starts_with(|c: char| c.is_ascii_digit())
-            && (start == 0 || b[start - 1] != b'-');
+        // A count of warnings (`0 errors, 2 warnings`, `with 1 warning`) is a summary, not
+        // one.
+        let counted = start >= 2 && b[start - 1] == b' ' && b[start - 2].is_ascii_digit();
+        let warned = is("warning") && !counted;
+        // A timeout that happened, not one that is set (`timeout=30s`, `Timeout: 10`,
+        // `--timeout 5`, `Setting socket timeout to 30 seconds`, `using a timeout of 60s`).
+        let timed_out = is("timeout") && {
+            let after = line[i..].trim_start();
+            let next_word = after.split(' ').next().unwrap_or("");
+            !matches!(b.get(i), Some(b'=' | b':'))
+                && !after.starts_with(|c: char| c.is_ascii_digit())
+                && !["to", "of", "is", "set", "for", "value"]
+                    .iter()
+                    .any(|w| next_word.eq_ignore_ascii_case(w))
+                && !["set", "setting", "using", "with", "default", "a", "the"]
+                    .iter()
+                    .any(|w| before.eq_ignore_ascii_case(w.as_bytes()))
+        };
         let failure = warned
             || timed_out
             || WORDS.iter().any(|w| is(w))
@@ -2028,6 +2053,23 @@ pub fn is_request_line(line: &str) -> bool {
         let method = inside.iter().take_while(|c| c.is_ascii_uppercase()).count();
         method >= 3 && inside.get(method) == Some(&b' ') && !inside[method + 1..].contains(&b' ')
     })
+}
+
+/// A server's access line: a request line in quotes followed by its response's status
+/// (`"GET /a.gif HTTP/1.1" 200 -`), not a message that quotes a request.
+pub fn is_access_line(line: &str) -> bool {
+    is_request_line(line)
+        && line.split("HTTP/").skip(1).any(|after| {
+            let version = after
+                .bytes()
+                .take_while(|c| c.is_ascii_digit() || *c == b'.')
+                .count();
+            after[version..].strip_prefix("\" ").is_some_and(|status| {
+                status.len() >= 3
+                    && status.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+                    && status.as_bytes().get(3).is_none_or(|c| *c == b' ')
+            })
+        })
 }
 
 /// Sets an inferred level on an event that has none, from what its message and stack
@@ -2556,9 +2598,15 @@ mod tests {
             "grep -q \"BUILD FAILED\" build.out && echo retry",
             "Terminal error count: 0",
             // A timeout that is set, not one that happened.
-            "proxy_read_timeout=60s keepalive_timeout: 75",
+            "timeout=60s",
+            "Timeout: 75",
             "starting worker with --timeout 30",
             "Session timeout 300 seconds",
+            "Setting socket timeout to 30 seconds",
+            "Using a timeout of 60s for health checks",
+            // A count of warnings; a failure denied.
+            "Build finished with 1 warning",
+            "md0: array is not degraded",
             "audit: msg=\"the request was denied by policy\"",
         ] {
             assert!(warning_in_words(line).is_none(), "{line}");
@@ -2569,6 +2617,8 @@ mod tests {
             Some("its message says it is a warning")
         );
         assert_eq!(warning_in_words("Build finished with 3 warnings"), None);
+        assert!(warning_in_words("Warning: disk almost full").is_some());
+        assert!(warning_in_words("upstream connection timeout while reading").is_some());
         assert_eq!(
             infer(
                 &["Flag --port has been deprecated, see --secure-port instead."],

@@ -535,7 +535,10 @@ fn elapsed_level(line: &str) -> Option<(Level, usize)> {
 /// banner. Only a timestamp makes an indented line a header: an indented level word or
 /// anything else is a record's continuation.
 fn indented_header(line: &str) -> Header {
-    if let Some(h) = zabbix_header(line) {
+    // Zabbix pads its process id with spaces, never a tab.
+    if line.starts_with(' ')
+        && let Some(h) = zabbix_header(line)
+    {
         return h;
     }
     let t = line.trim_start();
@@ -1027,6 +1030,24 @@ pub fn parse_event(text: &str) -> Event<'_> {
     if ev.level.is_none() {
         ev.level = severity::message_id_level(text);
     }
+    // A time alone on the record's second line dates it (Hugo's `Change detected,
+    // rebuilding site (#1).` over `2026-02-23 13:19:46.304 -0500`).
+    if ev.timestamp.is_none()
+        && let Some(second) = rest
+    {
+        let (line2, _) = split_first_line(second);
+        if line2.len() <= 48 {
+            let h = read_header(line2);
+            if h.has_timestamp
+                && h.level.is_none()
+                && line2
+                    .get(h.message_start..)
+                    .is_some_and(|m| m.trim().is_empty())
+            {
+                ev.timestamp = h.timestamp;
+            }
+        }
+    }
     if ev.origin.is_none() {
         let (origin, message) = split_logger(msg);
         ev.origin = origin.map(Cow::Borrowed);
@@ -1455,6 +1476,12 @@ mod tests {
             let written = e.level.filter(|_| e.level_inferred.is_none());
             assert_eq!(written, level, "{line}");
         }
+        // Not MSBuild's shape (no project after it): the word makes it an inferred warning.
+        let fxc = parse_event(
+            "C:\\fakepath(135,1): warning X4000: use of potentially uninitialized variable (f_i)",
+        );
+        assert_eq!(fxc.level, Some(Level::Warning));
+        assert!(fxc.level_inferred.is_some());
         assert!(starts_record(
             "         E:\\App\\Bid.cs(14,32): warning CS8618: x [E:\\App\\App.csproj]"
         ));
