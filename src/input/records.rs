@@ -1003,7 +1003,8 @@ fn relays_trace(r: &Building, line: &str) -> bool {
         }
         // A Ruby backtrace logged as one message (Sidekiq's `WARN: app/x.rb:70:in 'm'`),
         // its next frames under the relay's prefix only.
-        if is_ruby_frame(next) && r.last_line().rsplit(": ").any(is_ruby_frame) {
+        if severity::is_ruby_frame(next) && r.last_line().rsplit(": ").any(severity::is_ruby_frame)
+        {
             return true;
         }
         // A message logged with a throwable, each line of it under the message's prefix
@@ -1060,17 +1061,6 @@ fn relays_trace(r: &Building, line: &str) -> bool {
 /// How many lines a dump relayed under a prefix may take (see [`relays_trace`]): its
 /// brackets are counted again for every line.
 const MAX_DUMP_LINES: usize = 500;
-
-/// A frame of a Ruby backtrace: `app/jobs/x.rb:62:in 'block in X#find'` (a path with no
-/// spaces, its line, then `:in `).
-fn is_ruby_frame(text: &str) -> bool {
-    text.split_once(":in ").is_some_and(|(place, _)| {
-        !place.contains(' ')
-            && place.rsplit_once(".rb:").is_some_and(|(_, line)| {
-                !line.is_empty() && line.bytes().all(|c| c.is_ascii_digit())
-            })
-    })
-}
 
 /// Lines a parked trace waits for its next relayed line.
 const MAX_PARKED_LINES: usize = 16;

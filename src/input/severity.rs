@@ -2055,21 +2055,40 @@ pub fn is_request_line(line: &str) -> bool {
     })
 }
 
-/// A server's access line: a request line in quotes followed by its response's status
-/// (`"GET /a.gif HTTP/1.1" 200 -`), not a message that quotes a request.
+/// A server's access line: a request line followed by its response's status (`"GET
+/// /a.gif HTTP/1.1" 200 -`), not a message that quotes a request.
 pub fn is_access_line(line: &str) -> bool {
-    is_request_line(line)
-        && line.split("HTTP/").skip(1).any(|after| {
-            let version = after
-                .bytes()
-                .take_while(|c| c.is_ascii_digit() || *c == b'.')
-                .count();
-            after[version..].strip_prefix("\" ").is_some_and(|status| {
-                status.len() >= 3
-                    && status.as_bytes()[..3].iter().all(u8::is_ascii_digit)
-                    && status.as_bytes().get(3).is_none_or(|c| *c == b' ')
-            })
-        })
+    access_status(line).is_some()
+}
+
+/// The status after an access line's request (see [`is_access_line`]): the method before
+/// the target, the protocol's version, a closing quote if any, one space, then the status's
+/// bytes (and what follows them).
+fn access_status(line: &str) -> Option<&[u8]> {
+    let b = line.as_bytes();
+    memchr::memmem::find_iter(b, b" HTTP/").find_map(|at| {
+        let before = &line[..at];
+        let path = before.rfind(' ')?;
+        let method = before[..path].rsplit(['"', ' ']).next().unwrap_or("");
+        if !matches!(
+            method,
+            "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE"
+        ) {
+            return None;
+        }
+        let after = &b[at + 6..];
+        let version = after
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == b'.')
+            .count();
+        let rest = &after[version..];
+        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
+        let status = rest.strip_prefix(b" ")?;
+        (status.len() >= 3
+            && status[..3].iter().all(u8::is_ascii_digit)
+            && status.get(3).is_none_or(|c| !c.is_ascii_alphanumeric()))
+        .then_some(status)
+    })
 }
 
 /// Sets an inferred level on an event that has none, from what its message and stack
@@ -2302,32 +2321,7 @@ fn server_error_response(text: &str) -> bool {
     if next_js_request_status(first).is_some_and(|status| is_5xx(status.as_bytes())) {
         return true;
     }
-    memchr::memmem::find_iter(b, b" HTTP/").any(|at| {
-        // The method before the path: `"GET /x HTTP/1.1"`.
-        let before = &first[..at];
-        let Some(path) = before.rfind(' ') else {
-            return false;
-        };
-        let method = before[..path].rsplit(['"', ' ']).next().unwrap_or("");
-        if !matches!(
-            method,
-            "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE"
-        ) {
-            return false;
-        }
-        // The version, a closing quote if any, one space, then the status.
-        let after = &b[at + 6..];
-        let version = after
-            .iter()
-            .take_while(|c| c.is_ascii_digit() || **c == b'.')
-            .count();
-        let rest = &after[version..];
-        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
-        let Some(status) = rest.strip_prefix(b" ") else {
-            return false;
-        };
-        is_5xx(status)
-    })
+    access_status(first).is_some_and(is_5xx)
 }
 
 /// Rails' line that ends a request answered with a 5xx status: `Completed 500 Internal
@@ -2387,22 +2381,23 @@ fn ruby_backtrace(parts: &[&str]) -> bool {
         .is_some()
 }
 
-/// An indented frame of a Ruby backtrace: `\t/app/app.rb:294:in 'block in <class:App>'`
-/// (``in `m'`` before Ruby 3.4), `from` before it when the interpreter prints it.
+/// An indented frame of a Ruby backtrace (see [`is_ruby_frame`]): `\t/app/app.rb:294:in
+/// 'block in <class:App>'`, `from` before it when the interpreter prints it.
 pub fn is_ruby_frame_line(line: &str) -> bool {
     let frame = line.trim_start();
-    let frame = frame.strip_prefix("from ").unwrap_or(frame);
-    let at = frame.find(":in `").or_else(|| frame.find(":in '"));
-    frame.len() < line.len()
-        && at.is_some_and(|at| {
-            // `path:LINE:in`: a script without the `.rb` (`bin/bundle:23:in 'load'`) too.
-            let digits = frame[..at]
-                .bytes()
-                .rev()
-                .take_while(u8::is_ascii_digit)
-                .count();
-            digits > 0 && frame[..at - digits].ends_with(':')
-        })
+    frame.len() < line.len() && is_ruby_frame(frame.strip_prefix("from ").unwrap_or(frame))
+}
+
+/// A frame of a Ruby backtrace: a path with no spaces, its line, then `:in` and the method
+/// quoted (``in `m'`` before Ruby 3.4, `in 'm'` since): `app/jobs/x.rb:62:in 'block in
+/// X#find'`, a script without the `.rb` too (`bin/bundle:23:in 'load'`).
+pub fn is_ruby_frame(text: &str) -> bool {
+    let Some(at) = text.find(":in `").or_else(|| text.find(":in '")) else {
+        return false;
+    };
+    let place = &text[..at];
+    let digits = place.bytes().rev().take_while(u8::is_ascii_digit).count();
+    digits > 0 && place[..at - digits].ends_with(':') && !place.contains(' ')
 }
 
 /// A line of a Ruby backtrace names a Ruby file or a template Rails compiles to Ruby
