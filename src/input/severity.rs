@@ -1888,7 +1888,8 @@ fn failed_exit(line: &str) -> bool {
 pub fn warning_in_words(line: &str) -> Option<Reason> {
     const FAILURE: Reason = "its message reports a failure";
     const WARNED: Reason = "its message says it is a warning";
-    const WORDS: [&str; 28] = [
+    const WORDS: [&str; 29] = [
+        "unexpected",
         "refusing",
         "rejecting",
         "error",
@@ -1919,8 +1920,11 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         "break-in",
     ];
     // Two-word phrases: the word before and the word.
-    const PHRASES: [(&str, &str); 5] = [
+    const PHRASES: [(&str, &str); 8] = [
         ("not", "found"),
+        ("not", "available"),
+        ("not", "match"),
+        ("doesn't", "match"),
         ("could", "not"),
         ("timed", "out"),
         ("not", "permitted"),
@@ -2569,6 +2573,9 @@ mod tests {
             "Auth: (4238) Login incorrect (eap: rlm_eap (EAP): No EAP session matching state)",
             "127.0.1.1 (192.168.124.180[192.168.124.180]): SECURITY VIOLATION: Root login attempted",
             "md/raid:md0: raid level 5 active with 2 out of 3 devices, algorithm 2: degraded",
+            "spa.alsa: hw:1,0p: Channels doesn't match (requested 64, got 2)",
+            "BlueZ system service is not available",
+            "monitor: [unexpected] network state changed, but stringification didn't",
             "igor001/83.22.155.85:52937 [igor001] Inactivity timeout (--ping-restart), restarting",
             "HTTP Token not found for secrets group secret-grp1",
             // The whole value of a field, not quoted text.
