@@ -660,7 +660,11 @@ impl Joiner {
             }
             // A time alone on the line after an undated line dates it (Hugo's `Change
             // detected, rebuilding site (#1).` then `2026-02-23 13:19:46.304 -0500`).
-            Kind::Header if !after_blank && r.lines == 1 && only_a_time(line) && !r.dated() => true,
+            Kind::Header
+                if !after_blank && r.lines == 1 && text::is_time_alone(line) && !r.dated() =>
+            {
+                true
+            }
             // java.util.logging: `SEVERE: message` on the line after the timestamp line.
             Kind::Header => {
                 r.lines == 1
@@ -1429,26 +1433,7 @@ fn is_unity_trailer(line: &str) -> bool {
     (t.starts_with("(Filename: ") && t.ends_with(')'))
         || (t.starts_with('[')
             && t.ends_with(']')
-            && t[..t.len() - 1]
-                .rsplit_once(" line ")
-                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit())))
-}
-
-/// The longest line [`only_a_time`] reads: a date, a time to the nanosecond and a zone.
-const MAX_TIME_ALONE: usize = 48;
-
-/// A line that holds a time and nothing else (Hugo's `2026-02-23 13:19:46.304 -0500` under
-/// `Change detected, rebuilding site`).
-fn only_a_time(line: &str) -> bool {
-    if line.len() > MAX_TIME_ALONE {
-        return false;
-    }
-    let header = read_header(line);
-    header.has_timestamp
-        && header.level.is_none()
-        && line
-            .get(header.message_start..)
-            .is_some_and(|m| m.trim().is_empty())
+            && severity::ends_with_line_number(&t[..t.len() - 1]))
 }
 
 /// A line that reads as a sentence of its own: a capital letter, then words.
@@ -1741,6 +1726,14 @@ mod tests {
 
     fn starts(input: &str) -> Vec<u64> {
         join(input).into_iter().map(|r| r.0).collect()
+    }
+
+    /// The level each record of `input` is read at.
+    fn levels(input: &str) -> Vec<Option<Level>> {
+        join(input)
+            .iter()
+            .map(|(_, t)| parse_event(t).level)
+            .collect()
     }
 
     #[test]
@@ -2205,12 +2198,9 @@ mod tests {
                      GET /producto/a 500 in 838ms\n \
                      \u{26A0} Port 3000 is in use, trying 3001 instead.\n";
         assert_eq!(starts(input), vec![1, 2, 3, 10, 11]);
-        let levels: Vec<_> = join(input)
-            .iter()
-            .map(|(_, t)| parse_event(t).level)
-            .collect();
+        let read = levels(input);
         assert_eq!(
-            levels,
+            read,
             [
                 Some(Level::Info),
                 None,
@@ -2243,12 +2233,9 @@ mod tests {
                     FAIL api src/c.test.ts (5.02 s, 81 MB heap size)\n";
         assert_eq!(starts(slow), vec![1, 5, 6]);
         assert_eq!(parse_event("  \u{25CF} Console").level, Some(Level::Info));
-        let levels: Vec<_> = join(jest)
-            .iter()
-            .map(|(_, t)| parse_event(t).level)
-            .collect();
+        let read = levels(jest);
         assert_eq!(
-            levels,
+            read,
             [
                 Some(Level::Error),
                 Some(Level::Info),
@@ -2264,11 +2251,10 @@ mod tests {
                   FAIL\n\
                   FAIL\texample.com/parse\t0.004s\n\
                   ok  \texample.com/other\t0.002s\n";
-        let ev = join(go);
-        let levels: Vec<_> = ev.iter().map(|(_, t)| parse_event(t).level).collect();
-        assert_eq!(starts(go), vec![1, 2, 3, 5, 6, 7], "{ev:?}");
+        let read = levels(go);
+        assert_eq!(starts(go), vec![1, 2, 3, 5, 6, 7], "{:?}", join(go));
         assert_eq!(
-            &levels[1..],
+            &read[1..],
             [
                 Some(Level::Error),
                 Some(Level::Error),

@@ -1003,9 +1003,12 @@ pub fn test_runner_line(line: &str) -> Option<(Level, usize)> {
             {
                 let rest = rest.trim_end();
                 let named = rest.split_once(" (").map_or(rest, |(path, _)| path);
-                let words: Vec<&str> = named.split_whitespace().collect();
-                if (1..=2).contains(&words.len())
-                    && words.last().is_some_and(|p| p.contains(['/', '.']))
+                let words = named.split_whitespace().count();
+                if (1..=2).contains(&words)
+                    && named
+                        .split_whitespace()
+                        .last()
+                        .is_some_and(|p| p.contains(['/', '.']))
                 {
                     return Some((level, word.len()));
                 }
@@ -1071,11 +1074,7 @@ fn next_js_request_status(line: &str) -> Option<&str> {
         return None;
     }
     let (method, rest) = rest.split_once(' ')?;
-    if !matches!(
-        method,
-        "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS"
-    ) || !rest.starts_with('/')
-    {
+    if !is_http_method(method) || !rest.starts_with('/') {
         return None;
     }
     let (_, after_path) = rest.split_once(' ')?;
@@ -1849,8 +1848,7 @@ fn failure_status(status: u64) -> bool {
 }
 
 /// A line that reports a process's exit with a failure status (see [`failure_status`]), in
-/// the words runtimes
-/// and tools use: Go's `exec.ExitError` (`exit status 1`), Python's `CalledProcessError`
+/// the words runtimes and tools use: Go's `exec.ExitError` (`exit status 1`), Python's `CalledProcessError`
 /// (`returned non-zero exit status 2`), debuggers' and supervisors' `Process 5555 has exited
 /// with status 1`, `exited with code 137`, `exit code: 1`.
 fn failed_exit(line: &str) -> bool {
@@ -2059,6 +2057,22 @@ pub fn is_request_line(line: &str) -> bool {
     })
 }
 
+/// A request method HTTP defines (RFC 9110).
+fn is_http_method(word: &str) -> bool {
+    matches!(
+        word,
+        "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE"
+    )
+}
+
+/// A place in source that ends with its line's number: uWSGI's `core/socket.c line 769`,
+/// Unity's `Assets/X.cs line 16` (both in brackets after a message).
+pub fn ends_with_line_number(place: &str) -> bool {
+    place
+        .rsplit_once(" line ")
+        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+}
+
 /// A server's access line: a request line followed by its response's status (`"GET
 /// /a.gif HTTP/1.1" 200 -`), not a message that quotes a request.
 pub fn is_access_line(line: &str) -> bool {
@@ -2074,10 +2088,7 @@ fn access_status(line: &str) -> Option<&[u8]> {
         let before = &line[..at];
         let path = before.rfind(' ')?;
         let method = before[..path].rsplit(['"', ' ']).next().unwrap_or("");
-        if !matches!(
-            method,
-            "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE"
-        ) {
+        if !is_http_method(method) {
             return None;
         }
         let after = &b[at + 6..];
@@ -2210,12 +2221,7 @@ fn is_system_error_report(text: &str) -> bool {
     // uWSGI's `uwsgi_error()` adds where it was called: `bind(): Address already in use
     // [core/socket.c line 769]`.
     let line = match line.rsplit_once(" [") {
-        Some((report, place))
-            if place.strip_suffix(']').is_some_and(|p| {
-                p.rsplit_once(" line ")
-                    .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
-            }) =>
-        {
+        Some((report, place)) if place.strip_suffix(']').is_some_and(ends_with_line_number) => {
             report
         }
         _ => line,
@@ -2453,11 +2459,7 @@ mod tests {
         }
     }
 
-    /// The level a line's text reader reads as written (not inferred).
-    fn written_level(line: &str) -> Option<Level> {
-        let e = crate::input::text::parse_event(line);
-        e.level.filter(|_| e.level_inferred.is_none())
-    }
+    use crate::input::text::written_level;
 
     #[test]
     fn wine_debug_classes() {

@@ -441,38 +441,44 @@ fn zabbix_stamp(line: &str) -> Option<(Option<i64>, usize)> {
     let spaces = all.iter().take(6).take_while(|&&c| c == b' ').count();
     let b = &all[spaces..];
     let pid = b.iter().take(10).take_while(|c| c.is_ascii_digit()).count();
-    // The first bytes decide: digits, then `:` and eight more.
+    // The first bytes decide: digits, then `:` and a digit.
     if pid == 0 || b.get(pid) != Some(&b':') || !b.get(pid + 1).is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    let t = &line[spaces..];
-    let stamp = b.get(pid..pid + 21)?;
-    let digits = |r: std::ops::Range<usize>| stamp[r].iter().all(u8::is_ascii_digit);
-    if pid == 0
-        || stamp[0] != b':'
-        || !digits(1..9)
-        || stamp[9] != b':'
-        || !digits(10..16)
-        || stamp[16] != b'.'
-        || !digits(17..20)
-        || stamp[20] != b' '
-    {
+    // `:` `20180217:212904.350` then a space: ASCII, so every offset is a char boundary.
+    if b.get(pid + 20) != Some(&b' ') {
         return None;
     }
-    // The stamp is ASCII digits and punctuation: every offset below is a char boundary.
-    let d = &t[pid + 1..pid + 20];
-    let iso = format!(
-        "{}-{}-{} {}:{}:{}.{}",
-        &d[0..4],
-        &d[4..6],
-        &d[6..8],
-        &d[9..11],
-        &d[11..13],
-        &d[13..15],
-        &d[16..19]
-    );
-    let start = line.len() - t.len() + pid + 21;
-    Some((super::time::parse_timestamp(&iso), start))
+    let start = spaces + pid + 1;
+    let stamp = &line[start..start + 19];
+    let time = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d:%H%M%S%.3f").ok()?;
+    Some((Some(time.and_utc().timestamp_millis()), start + 20))
+}
+
+/// The longest line [`is_time_alone`] reads: a date, a time to the nanosecond and a zone.
+const MAX_TIME_ALONE: usize = 48;
+
+/// A line that holds a time and nothing else (Hugo's `2026-02-23 13:19:46.304 -0500` under
+/// `Change detected, rebuilding site`): it dates the line before it.
+#[inline]
+pub fn is_time_alone(line: &str) -> bool {
+    if line.len() > MAX_TIME_ALONE {
+        return false;
+    }
+    let header = read_header(line);
+    header.has_timestamp
+        && header.level.is_none()
+        && line
+            .get(header.message_start..)
+            .is_some_and(|m| m.trim().is_empty())
+}
+
+/// The level a line's reader reads as written there (not inferred): what the tests of
+/// level conventions compare.
+#[cfg(test)]
+pub fn written_level(line: &str) -> Option<Level> {
+    let e = parse_event(line);
+    e.level.filter(|_| e.level_inferred.is_none())
 }
 
 /// The header of a line that opens with Zabbix's stamp (see [`zabbix_stamp`]).
@@ -1036,16 +1042,8 @@ pub fn parse_event(text: &str) -> Event<'_> {
         && let Some(second) = rest
     {
         let (line2, _) = split_first_line(second);
-        if line2.len() <= 48 {
-            let h = read_header(line2);
-            if h.has_timestamp
-                && h.level.is_none()
-                && line2
-                    .get(h.message_start..)
-                    .is_some_and(|m| m.trim().is_empty())
-            {
-                ev.timestamp = h.timestamp;
-            }
+        if is_time_alone(line2) {
+            ev.timestamp = read_header(line2).timestamp;
         }
     }
     if ev.origin.is_none() {
@@ -1316,9 +1314,7 @@ mod tests {
             ("No error: x", None),
         ] {
             // The level the line writes (a failure in words may still infer a warning).
-            let e = parse_event(line);
-            let written = e.level.filter(|_| e.level_inferred.is_none());
-            assert_eq!(written, level, "{line}");
+            assert_eq!(written_level(line), level, "{line}");
         }
         // Python's warnings module; banners' levels.
         let e = parse_event(
@@ -1439,9 +1435,7 @@ mod tests {
             ),
             ("/srv/app/main.go:23 DeprecationWarning: not Python", None),
         ] {
-            let e = parse_event(line);
-            let written = e.level.filter(|_| e.level_inferred.is_none());
-            assert_eq!(written, level, "{line}");
+            assert_eq!(written_level(line), level, "{line}");
         }
         assert_eq!(
             parse_event("[2025.01.31-08.09.38:221][368]LogHttp: Display: x")
@@ -1472,9 +1466,7 @@ mod tests {
                 Some(Level::Error),
             ),
         ] {
-            let e = parse_event(line);
-            let written = e.level.filter(|_| e.level_inferred.is_none());
-            assert_eq!(written, level, "{line}");
+            assert_eq!(written_level(line), level, "{line}");
         }
         // Not MSBuild's shape (no project after it): the word makes it an inferred warning.
         let fxc = parse_event(
