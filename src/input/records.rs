@@ -1346,6 +1346,15 @@ fn takes_trace(r: &Building, trace_line: &str) -> bool {
             None => return true,
         },
     };
+    let python = trace_line.starts_with("Traceback (most recent call last)");
+    // A one-line warning that states no failure (torchrun's `W... Sending process 9868
+    // closing signal SIGTERM`) does not introduce a Python traceback: the traceback is the
+    // error the process printed next, which joined would read as a warning. (SLF4J's
+    // `log.warn(msg, e)` prints the JVM's trace under any message: it stays.)
+    if level == Level::Warning && python && r.lines == 1 {
+        let message = message.trim_end();
+        return message.is_empty() || leads_on(message) || speaks_of_failure(message);
+    }
     if level >= Level::Warning || r.lines > 2 {
         return true;
     }
@@ -1358,7 +1367,6 @@ fn takes_trace(r: &Building, trace_line: &str) -> bool {
     // JVM's own stderr; a Python traceback after an INFO line (gunicorn's master). SLF4J's
     // `log.info(msg, e)` under a one-line header, and `exc_info=True` at DEBUG (botocore),
     // print their own trace there.
-    let python = trace_line.starts_with("Traceback (most recent call last)");
     if (python && level < Level::Info) || (!python && !jul) {
         return true;
     }
@@ -1381,25 +1389,81 @@ fn takes_trace(r: &Building, trace_line: &str) -> bool {
 /// Nautobot's startup notices among gunicorn's), as a trace there is in [`takes_trace`].
 /// A logger's own message that goes on over a second sentence is cut in two by it; on the
 /// annotated held-out sets such lines were another writer's more often.
+///
+/// After a record of any level, a failure reported in the shape of a program's own
+/// diagnostic (`prog: message`, `func(args): message`, `zsh:1: message`, as the GNU coding
+/// standards and C's `__func__` prefix write them) is another writer's too: a desktop
+/// session's or a container's stderr interleaves many programs.
 fn another_writers_line(r: &Building, line: &str) -> bool {
-    if r.lines > 1 || (severity::warning_in_words(line).is_none() && !is_sentence(line)) {
+    if r.lines > 1 {
+        return false;
+    }
+    let failure = severity::warning_in_words(line).is_some();
+    if !failure && !is_sentence(line) {
         return false;
     }
     let first = r.first_line();
     let header = read_header(first);
-    if header.level.is_none_or(|level| level >= Level::Warning) {
+    let message = first.get(header.message_start..).unwrap_or("").trim_end();
+    if message.is_empty() || leads_on(message) {
         return false;
     }
-    let message = first.get(header.message_start..).unwrap_or("").trim_end();
-    !message.is_empty() && !leads_on(message) && !speaks_of_failure(message)
+    if failure && program_diagnostic(line) {
+        return true;
+    }
+    header.level.is_some_and(|level| level < Level::Warning) && !speaks_of_failure(message)
+}
+
+/// A line in the shape of a program's diagnostic: a name (an identifier, `::` paths and
+/// dots allowed), then optionally its arguments in parentheses or a line number, then `: `
+/// and the message (`conky: Invalid value`, `glx_bind_pixmap(0x6072da): Failed to query`,
+/// `zsh:1: command not found`). An all-capital name is a label of the record above
+/// (PostgreSQL's `DETAIL:`), not a program.
+fn program_diagnostic(line: &str) -> bool {
+    const MAX_NAME: usize = 48;
+    let b = line.as_bytes();
+    if !b
+        .first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() && i <= MAX_NAME {
+        match b[i] {
+            c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-') => i += 1,
+            b':' if b.get(i + 1) == Some(&b':') => i += 2,
+            _ => break,
+        }
+    }
+    if i > MAX_NAME || !line[..i].bytes().any(|c| c.is_ascii_lowercase()) {
+        return false;
+    }
+    let mut rest = &line[i..];
+    if rest.starts_with('(') {
+        match rest.find(')') {
+            Some(close) => rest = &rest[close + 1..],
+            None => return false,
+        }
+    }
+    // A line number after the name: `zsh:1: ...`.
+    if let Some(after) = rest.strip_prefix(':') {
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && after[digits..].starts_with(':') {
+            rest = &after[digits..];
+        }
+    }
+    rest.starts_with(": ")
 }
 
 /// A message whose end leads on to the lines after it: a colon, a comma, a dash, an open
-/// bracket, or a title's rule (`== Plasma store: ==`).
+/// bracket, `>>`, or a title's rule (`== Plasma store: ==`).
 fn leads_on(message: &str) -> bool {
-    message.ends_with([
-        ':', ';', ',', '-', '=', '*', '#', '~', '+', '|', '\\', '(', '[', '{',
-    ])
+    // Ansible's `FAILED | rc=1 >>` over the command's output.
+    message.ends_with(">>")
+        || message.ends_with([
+            ':', ';', ',', '-', '=', '*', '#', '~', '+', '|', '\\', '(', '[', '{',
+        ])
 }
 
 /// A frame of the managed stack Unity prints under a log message: `Class:Method (params)`,
@@ -1446,8 +1510,9 @@ fn is_sentence(line: &str) -> bool {
 
 /// Words with which a message announces the failure whose trace follows it.
 fn speaks_of_failure(message: &str) -> bool {
-    const WORDS: [&str; 24] = [
+    const WORDS: [&str; 25] = [
         "exception",
+        "unavailable",
         "error",
         "fail",
         "unexpected",
@@ -1737,6 +1802,79 @@ mod tests {
     }
 
     #[test]
+    fn another_programs_diagnostic_after_any_record_is_its_own_record() {
+        // A desktop session's stderr: Chromium's ERROR lines, compton's `func(args): ...`,
+        // zsh's `zsh:1: ...`, a C++ `Class::method: ...`.
+        let input = "[3030:3030:1114/001325.547557:ERROR:account_tracker.cc(328)] OnGetTokenFailure: Connection failed (-130).\n\
+                     glx_bind_pixmap(0x006072da): Failed to query Pixmap info.\n\
+                     win_paint_win(0x02400019): Failed to bind texture. Expect troubles.\n\
+                     [3030:3079:1114/001528.823018:ERROR:connection_factory_impl.cc(386)] Failed to connect\n\
+                     zsh:1: command not found: wmname\n\
+                     [3030:3079:1114/001528.823018:ERROR:connection_factory_impl.cc(386)] Failed to connect\n\
+                     PluginRegistry::load_plugins: Importing plugin ae.py failed: bad path\n";
+        assert_eq!(starts(input), vec![1, 2, 3, 4, 5, 6, 7]);
+        let levels = levels(input);
+        assert!(
+            levels
+                .iter()
+                .all(|l| l.is_some_and(|l| l >= Level::Warning)),
+            "{levels:?}"
+        );
+        // After a message that leads on, or an output that `>>` introduces: the record's
+        // own lines.
+        let own = "2024-01-01 10:00:01 UTC [1] LOG:  Running the check:\n\
+                   pg_check: cannot open file\n\
+                   2017-04-05 10:47:08,357 p=24955 u=ejos |  192.168.10.61 | FAILED | rc=1 >>\n\
+                   modprobe: FATAL: Module aufs not found.\n";
+        assert_eq!(starts(own), vec![1, 3]);
+        // An all-capital label is not a program's name.
+        assert!(!program_diagnostic("CONTEXT: cannot open file"));
+        assert!(program_diagnostic(
+            "cat: can't open '/local/out.txt': No such file"
+        ));
+        assert!(!program_diagnostic("http://example.org: failed"));
+    }
+
+    #[test]
+    fn a_trace_after_a_warning_that_states_no_failure_is_its_own_record() {
+        let input = "W1212 12:11:31.725000 9724 torch/distributed/elastic/multiprocessing/api.py:908] Sending process 9868 closing signal SIGTERM\n\
+                     Traceback (most recent call last):\n  File \"/a.py\", line 717, in run\n\
+                     \x20   result = self._invoke_run(role)\nSignalException: Process 9724 got signal: 15\n";
+        assert_eq!(starts(input), vec![1, 2]);
+        assert_eq!(
+            levels(input),
+            vec![Some(Level::Warning), Some(Level::Error)]
+        );
+        // `logger.warning(msg, exc_info=True)` about a failure, and a warning with an empty
+        // message over its exception, keep their trace.
+        let own = "2020-12-16 02:01:25,504 - googleapiclient - WARNING - file_cache is unavailable\n\
+                   Traceback (most recent call last):\n  File \"/f.py\", line 33, in <module>\n\
+                   ModuleNotFoundError: No module named 'x'\n\
+                   2020-05-07 15:40:46 [ main:4000 ] - [ WARN ] \n\
+                   java.lang.NullPointerException\n\tat java.lang.ProcessBuilder.start(ProcessBuilder.java:1012)\n";
+        assert_eq!(starts(own), vec![1, 5]);
+    }
+
+    #[test]
+    fn levels_of_network_and_framework_lines() {
+        // Cisco's `%FACILITY-SEVERITY-MNEMONIC:`: syslog's severity, whatever the words say.
+        let cisco = "Mar 24 12:09:35 198.51.100.2 1991217: Mar 24 12:09:35.367: %OSPF-4-NOVALIDKEY: No valid authentication send key\n\
+                     Mar 24 12:09:36 198.51.100.2 1991218: Mar 24 12:09:36.367: %SEC-6-IPACCESSLOGP: list 101 denied tcp 10.0.0.1(1) -> 10.0.0.2(2), 1 packet\n\
+                     Mar 24 12:09:37 198.51.100.2 1991219: *Mar 24 12:09:37.367: %SYS-2-MALLOCFAIL: Memory allocation of 65536 bytes failed\n";
+        assert_eq!(
+            levels(cisco),
+            vec![Some(Level::Warning), Some(Level::Info), Some(Level::Fatal)]
+        );
+        // Gin's request line answered with a 5xx is the server's failure; a 2xx is not.
+        let gin = "[GIN] 2025/07/24 - 18:43:56 | 500 | 30.003153853s |       127.0.0.1 | POST     \"/api/generate\"\n\
+                   [GIN] 2025/07/24 - 18:43:57 | 200 |  1.2ms |       127.0.0.1 | GET      \"/api/tags\"\n";
+        assert_eq!(levels(gin), vec![Some(Level::Error), None]);
+        // A padded level column closed by a bar: the level is written, not inferred.
+        let bar = "Apr 02 11:24:16 warning| Unit scylla-jmx.service entered dead state.";
+        assert_eq!(text::written_level(bar), Some(Level::Warning));
+    }
+
+    #[test]
     fn buildkit_steps_are_records_of_their_own() {
         let input = "#1 [internal] load local bake definitions\n#1 reading from stdin 1.20kB done\n\
                      #1 DONE 0.0s\n\n#2 [frontend internal] load build definition from Dockerfile\n\
@@ -1897,6 +2035,21 @@ mod tests {
                      \x20  eption\n    + FullyQualifiedErrorId : NativeCommandError\n \n\
                      Exception in thread django-main-thread:\nTraceback (most recent call last):\n";
         assert_eq!(starts(input), vec![1, 9]);
+    }
+
+    #[test]
+    fn python_thread_exception_after_warnings_is_its_own_record() {
+        // The warnings module's records (`file:line: Category: message` over the source
+        // line) make the input headed; threading.excepthook's report is still a record.
+        let warning =
+            "/x/rq/utils.py:128: DeprecationWarning: utcnow() is deprecated\n  return utcnow()\n";
+        let input = format!(
+            "{warning}{warning}Exception in thread Thread-1 (run):\nTraceback (most recent call last):\n\
+             \x20 File \"/t.py\", line 1, in run\n    self.run()\nredis.exceptions.ConnectionError: closed.\n\
+             Exception ignored in: <function Pool.__del__ at 0x7f>\nTraceback (most recent call last):\n\
+             \x20 File \"/p.py\", line 2, in __del__\nOSError: handle is closed\n"
+        );
+        assert_eq!(starts(&input), vec![1, 3, 5, 10]);
     }
 
     #[test]

@@ -91,6 +91,11 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         if let Some(level) = glib_level(&rest[start..end], &rest[end..]) {
             return Some(Found { level, start, end });
         }
+        if b[start] == b'%'
+            && let Some(level) = cisco_mnemonic_level(&rest[start..end])
+        {
+            return Some(Found { level, start, end });
+        }
         let tab_delimited =
             (start > 0 && b[start - 1] == b'\t') && (end == b.len() || b[end] == b'\t');
         let first_after_ts = only_numbers_so_far && after_timestamp;
@@ -199,6 +204,28 @@ fn pid_tid_before(head: &str) -> bool {
                 && q.bytes().all(|c| c.is_ascii_digit())
         })
     })
+}
+
+/// The system message of Cisco IOS, NX-OS and ASA: `%FACILITY-SEVERITY-MNEMONIC:`
+/// (`%OSPF-4-NOVALIDKEY:`, `%ASA-6-302013:`), whose severity is syslog's, 0 emergencies to
+/// 7 debugging, as Cisco's system message guides define it.
+fn cisco_mnemonic_level(tok: &str) -> Option<Level> {
+    let mut parts = tok.strip_prefix('%')?.strip_suffix(':')?.split('-');
+    let facility = parts.next()?;
+    let severity = parts.next()?;
+    let mnemonic = parts.next()?;
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+    };
+    if !(name(facility) && name(mnemonic) && parts.next().is_none()) {
+        return None;
+    }
+    match severity.as_bytes() {
+        [d @ b'0'..=b'7'] => Level::from_syslog(i64::from(d - b'0')),
+        _ => None,
+    }
 }
 
 /// GLib's log line (`(gnome-shell:6966): Gjs-WARNING **: 16:52:58.123: msg`): the log
@@ -402,8 +429,8 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
         return Some(whole(level));
     }
     // Ansible's `ERROR!` too; Serilog's console `[10:00:00 WRN] ...`, whose bracket opened
-    // before the time.
-    let word = tok.trim_end_matches(':');
+    // before the time; a column rule after a padded level (`warning| ...`).
+    let word = tok.trim_end_matches([':', '|']);
     let word = word.strip_suffix('!').unwrap_or(word);
     let word = match word.strip_suffix(']') {
         Some(w) if !w.contains('[') => w,
@@ -1398,7 +1425,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 40] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 41] = [
     // Unity's player and editor logs print the managed stack of each Debug.Log* call: the
     // call names the level the script logged at.
     (
@@ -1474,10 +1501,20 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 40] = [
         "a Go runtime signal",
         Opens::GoDump,
     ),
+    // Java's default handler prints `Exception in thread "main" java.lang.X: ...`, Python's
+    // threading.excepthook `Exception in thread Thread-1 (run):` over the traceback.
     (
-        "Exception in thread \"",
+        "Exception in thread ",
         Level::Error,
-        "an uncaught Java exception",
+        "an uncaught exception in a thread",
+        Opens::Record,
+    ),
+    // Python's sys.unraisablehook: an exception raised where it could not propagate (a
+    // destructor, a callback), printed over its traceback.
+    (
+        "Exception ignored in: ",
+        Level::Error,
+        "an exception Python could not raise",
         Opens::Record,
     ),
     (
@@ -2081,29 +2118,62 @@ pub fn is_access_line(line: &str) -> bool {
 
 /// The status after an access line's request (see [`is_access_line`]): the method before
 /// the target, the protocol's version, a closing quote if any, one space, then the status's
-/// bytes (and what follows them).
+/// bytes (and what follows them). Or the status column of a request line drawn as a table
+/// (see [`table_access_status`]).
 fn access_status(line: &str) -> Option<&[u8]> {
     let b = line.as_bytes();
-    memchr::memmem::find_iter(b, b" HTTP/").find_map(|at| {
-        let before = &line[..at];
-        let path = before.rfind(' ')?;
-        let method = before[..path].rsplit(['"', ' ']).next().unwrap_or("");
-        if !is_http_method(method) {
-            return None;
+    memchr::memmem::find_iter(b, b" HTTP/")
+        .find_map(|at| {
+            let before = &line[..at];
+            let path = before.rfind(' ')?;
+            let method = before[..path].rsplit(['"', ' ']).next().unwrap_or("");
+            if !is_http_method(method) {
+                return None;
+            }
+            let after = &b[at + 6..];
+            let version = after
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == b'.')
+                .count();
+            let rest = &after[version..];
+            let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
+            let status = rest.strip_prefix(b" ")?;
+            (status.len() >= 3
+                && status[..3].iter().all(u8::is_ascii_digit)
+                && status.get(3).is_none_or(|c| !c.is_ascii_alphanumeric()))
+            .then_some(status)
+        })
+        .or_else(|| table_access_status(line))
+}
+
+/// A request line whose columns a web framework's default logger separates with ` | `:
+/// Gin's `[GIN] 2025/07/24 - 18:43:56 | 500 | 30.0s | 127.0.0.1 | POST "/api/generate"`,
+/// Fiber's `12:00:00 | 500 | 1ms | 127.0.0.1 | GET | /api | -`. A column that is a status
+/// (three digits, 1xx to 5xx) and a column that is a method, alone or before its path.
+fn table_access_status(line: &str) -> Option<&[u8]> {
+    const MIN_COLUMNS: usize = 4;
+    if memchr::memmem::find_iter(line.as_bytes(), b" | ").count() + 1 < MIN_COLUMNS {
+        return None;
+    }
+    let mut status = None;
+    let mut method = false;
+    for column in line.split('|') {
+        let t = column.trim();
+        let b = t.as_bytes();
+        if status.is_none()
+            && b.len() == 3
+            && b.iter().all(u8::is_ascii_digit)
+            && (b'1'..=b'5').contains(&b[0])
+        {
+            status = Some(b);
+        } else if !method {
+            let word = t.split([' ', '\t']).next().unwrap_or("");
+            let rest = t[word.len()..].trim_start();
+            method = is_http_method(word)
+                && (rest.is_empty() || rest.starts_with('/') || rest.starts_with("\"/"));
         }
-        let after = &b[at + 6..];
-        let version = after
-            .iter()
-            .take_while(|c| c.is_ascii_digit() || **c == b'.')
-            .count();
-        let rest = &after[version..];
-        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
-        let status = rest.strip_prefix(b" ")?;
-        (status.len() >= 3
-            && status[..3].iter().all(u8::is_ascii_digit)
-            && status.get(3).is_none_or(|c| !c.is_ascii_alphanumeric()))
-        .then_some(status)
-    })
+    }
+    status.filter(|_| method)
 }
 
 /// Sets an inferred level on an event that has none, from what its message and stack
