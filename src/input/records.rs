@@ -687,11 +687,12 @@ impl Joiner {
                 // Without headers, a line indented no deeper than the record's first line
                 // is its sibling, not part of it (` * Running on ...` after ` * Debug ...`).
                 // A bullet is an item of its own also after a record that has no header, or
-                // no date in a dated input, unless it announced a list (werkzeug's ` * Running
-                // on ...` among its dated request lines or a script's `mkdir:` errors).
+                // no date in a dated input, unless the record announced a list (werkzeug's
+                // ` * Running on ...` among its dated request lines or a script's `mkdir:`
+                // errors; Skaffold's `Checking cache...` over ` - app: Found Locally`).
                 let indent = indentation(line);
-                if (!self.headers
-                    || ((!r.header || (self.dated_input && !r.dated())) && !announces(r)))
+                if (!self.headers || !r.header || (self.dated_input && !r.dated()))
+                    && !announces_list(r)
                     && r.trace == Trace::None
                     && is_bullet(line)
                 {
@@ -1588,6 +1589,14 @@ fn announces(r: &Building) -> bool {
     r.first_line().trim_end().ends_with(':')
 }
 
+/// The record's first line announces the list of items under it: it ends with a colon,
+/// or with an ellipsis as a step in progress does (`Generating tags...`), and is not itself
+/// an item.
+fn announces_list(r: &Building) -> bool {
+    let first = r.first_line().trim_end();
+    (announces(r) || first.ends_with("...")) && !is_bullet(first)
+}
+
 /// The record opens with a compiler's diagnostic (`file:line:col: warning: ...`).
 fn is_diagnostic(r: &Building) -> bool {
     severity::prefix_level(r.first_line()).is_some()
@@ -1872,6 +1881,45 @@ mod tests {
         // A padded level column closed by a bar: the level is written, not inferred.
         let bar = "Apr 02 11:24:16 warning| Unit scylla-jmx.service entered dead state.";
         assert_eq!(text::written_level(bar), Some(Level::Warning));
+    }
+
+    #[test]
+    fn right_aligned_levels_open_records() {
+        // SSHKit's formatter (Capistrano) pads the level to six columns; log4j's `%5p` to five.
+        let input = "  INFO START 2021-04-16 10:02:26 +0100 cap production deploy\n\
+                     \x20DEBUG [02985c2a] Running /usr/bin/env which passenger as root@h\n\
+                     \x20DEBUG [4336ff7a] \t53e9b2fa995367601a4dc22c4de2f68778f1b06d\tHEAD\n\
+                     \x20 WARN [4336ff7a] Finished in 1.194 seconds with exit status 1 (failed).\n\
+                     \x20WARN [main] c.e.App - pool exhausted\n\
+                     ERROR [main] c.e.App - gave up\n";
+        assert_eq!(starts(input), vec![1, 2, 3, 4, 5, 6]);
+        use Level::{Debug, Error, Info, Warning};
+        let read: Vec<_> = join(input)
+            .iter()
+            .map(|(_, t)| text::written_level(t))
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                Some(Info),
+                Some(Debug),
+                Some(Debug),
+                Some(Warning),
+                Some(Warning),
+                Some(Error)
+            ]
+        );
+        // Deeper, or not a level's width: a message's own lines.
+        assert_eq!(severity::right_aligned_level("    INFO x"), None);
+        assert_eq!(severity::right_aligned_level(" Info x"), None);
+    }
+
+    #[test]
+    fn a_step_in_progress_takes_its_list_of_items() {
+        let input = "Generating tags...\n - bookservice -> bookservice:v0.1.1\n - frontend -> frontend:v0.1.1\n\
+                     Tags used in deployment:\n - bookservice -> bookservice:2fcc\n\
+                     Starting deploy\n - deployment.apps/bookservice configured\n";
+        assert_eq!(starts(input), vec![1, 4, 6, 7]);
     }
 
     #[test]

@@ -1002,6 +1002,29 @@ pub fn opens_indented(line: &str) -> bool {
     (one_space && (next_js_mark(line).is_some() || next_js_request_status(line).is_some()))
         || msbuild_diagnostic(line.trim_start()).is_some()
         || test_runner_line(line).is_some()
+        || right_aligned_level(line).is_some()
+}
+
+/// A level name padded on the left to a fixed width, as log4j's `%5p` and SSHKit's
+/// formatter (`%6s`) write it: ` INFO`, ` WARN` and `ERROR` in five columns, `  INFO` and
+/// ` DEBUG` in six; then a space and the message (where it starts, after the level).
+pub fn right_aligned_level(line: &str) -> Option<(Level, usize)> {
+    let word = line.trim_start_matches(' ');
+    let pad = line.len() - word.len();
+    if !(1..=2).contains(&pad) {
+        return None;
+    }
+    let end = word.as_bytes().iter().take(6).position(|&c| c == b' ')?;
+    let name = &word[..end];
+    if !matches!(pad + name.len(), 5 | 6) || !is_upper_word(name) {
+        return None;
+    }
+    match name {
+        "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL" => {
+            Level::from_name(name).map(|level| (level, pad + end + 1))
+        }
+        _ => None,
+    }
 }
 
 /// A test runner's line for a test or a test file, as its reporter documents it, and the

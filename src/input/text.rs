@@ -555,6 +555,7 @@ fn indented_header(line: &str) -> Header {
             .map(|(level, end)| (level, indent + end))
             .or_else(|| severity::next_js_mark(line))
             .or_else(|| severity::test_runner_line(line))
+            .or_else(|| severity::right_aligned_level(line))
             .or_else(|| elapsed_level(line));
         return match found {
             Some((level, message_start)) => Header {
