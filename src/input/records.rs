@@ -1923,6 +1923,31 @@ mod tests {
     }
 
     #[test]
+    fn websphere_basic_format_records_and_levels() {
+        let input = "[6/1/12 10:39:11:828 EDT] 00000000 WsServerImpl  A   WSVR0001I: Server server1 open for e-business\n\
+                     [2022-06-09, 13:03:35:570 PDT] 0000002f com.ibm.ws.session.WASSessionCore          I SESN8501I: No store\n\
+                     [2022-06-09, 13:03:51:281 PDT] 00000033 org.apache.myfaces.webapp.AbstractFacesInitializer E An error occured\n\
+                     java.lang.NullPointerException\n\tat a.b.C.d(C.java:1)\n\
+                     [2022-06-09, 13:03:52:001 PDT] 00000033 com.ibm.ws.x.Y   W CWWKZ0014W: The application could not be started\n\
+                     [2022-06-09, 13:03:52:002 PDT] 00000033 SystemOut   O hello from the app\n";
+        assert_eq!(starts(input), vec![1, 2, 3, 6, 7]);
+        use Level::{Error, Info, Notice, Warning};
+        let read: Vec<_> = join(input)
+            .iter()
+            .map(|(_, t)| text::written_level(t))
+            .collect();
+        assert_eq!(
+            read,
+            vec![Some(Notice), Some(Info), Some(Error), Some(Warning), None]
+        );
+        // 2012-06-01 10:39:11.828 EDT is 14:39:11.828 UTC.
+        assert_eq!(
+            parse_event(input.lines().next().unwrap()).timestamp,
+            Some(1_338_561_551_828)
+        );
+    }
+
+    #[test]
     fn buildkit_steps_are_records_of_their_own() {
         let input = "#1 [internal] load local bake definitions\n#1 reading from stdin 1.20kB done\n\
                      #1 DONE 0.0s\n\n#2 [frontend internal] load build definition from Dockerfile\n\

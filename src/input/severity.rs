@@ -26,6 +26,9 @@ pub struct Found {
 /// line). `after_timestamp`: the first token directly follows a timestamp, where a lower-case
 /// level word (`2024-05-01 10:00:00 error ...`) is a header field, not prose.
 pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
+    if after_timestamp && let Some(found) = websphere_event_type(rest) {
+        return Some(found);
+    }
     let b = rest.as_bytes();
     let mut limit = b.len().min(MAX_HEADER_BYTES);
     let mut pos = 0;
@@ -203,6 +206,42 @@ fn pid_tid_before(head: &str) -> bool {
                 && p.bytes().all(|c| c.is_ascii_digit())
                 && q.bytes().all(|c| c.is_ascii_digit())
         })
+    })
+}
+
+/// WebSphere's and Open Liberty's basic log format, after the bracketed time: the thread's
+/// id in eight hex digits, the logger's short name, then the event type in one letter
+/// (`[6/1/12 10:39:11:828 EDT] 00000000 WsServerImpl  A   WSVR0001I: Server open`). The
+/// types are IBM's: F fatal, E error, W warning, A audit, I info, C configuration, D detail,
+/// 1 to 3 trace levels; O and R are a program's System.out and System.err, no level.
+fn websphere_event_type(rest: &str) -> Option<Found> {
+    let b = rest.as_bytes();
+    let start = b.iter().position(|c| *c != b' ')?;
+    let id = b.get(start..start + 8)?;
+    if !id.iter().all(u8::is_ascii_hexdigit) || b.get(start + 8) != Some(&b' ') {
+        return None;
+    }
+    let after_id = &rest[start + 8..];
+    let name_start = start + 8 + (after_id.len() - after_id.trim_start_matches(' ').len());
+    let name_end = name_start + rest[name_start..].find(' ')?;
+    let after_name = &rest[name_end..];
+    let letter = name_end + (after_name.len() - after_name.trim_start_matches(' ').len());
+    if name_end == name_start || !matches!(b.get(letter + 1), None | Some(b' ')) {
+        return None;
+    }
+    let level = match b.get(letter)? {
+        b'F' => Level::Fatal,
+        b'E' => Level::Error,
+        b'W' => Level::Warning,
+        b'A' => Level::Notice,
+        b'I' | b'C' => Level::Info,
+        b'D' | b'1' | b'2' | b'3' => Level::Debug,
+        _ => return None,
+    };
+    Some(Found {
+        level,
+        start: letter,
+        end: letter + 1,
     })
 }
 

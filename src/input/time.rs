@@ -196,7 +196,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
     struct Compiled {
         clf: Vec<Item<'static>>,
         ctime: Vec<Item<'static>>,
-        numeric: [Vec<Item<'static>>; 9],
+        numeric: [Vec<Item<'static>>; 10],
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
@@ -226,6 +226,9 @@ fn parse_text_header(s: &str) -> Option<i64> {
             items("%Y.%m.%d-%H.%M.%S:%3f"),
             // ClickHouse: `2025.01.27 16:36:21.973697`.
             items("%Y.%m.%d %H:%M:%S%.f"),
+            // WebSphere's basic format in the US locale: `6/1/12 10:39:11:828` (the zone
+            // is split off before).
+            items("%m/%d/%y %H:%M:%S:%3f"),
         ],
         healthapp: items("%Y%m%d-%H:%M:%S"),
         syslog: items("%b %e %H:%M:%S%.f %Y"),
