@@ -1803,6 +1803,14 @@ mod tests {
     }
 
     /// The level each record of `input` is read at.
+    /// The level each record writes (not inferred).
+    fn written_levels(input: &str) -> Vec<Option<Level>> {
+        join(input)
+            .iter()
+            .map(|(_, t)| text::written_level(t))
+            .collect()
+    }
+
     fn levels(input: &str) -> Vec<Option<Level>> {
         join(input)
             .iter()
@@ -1894,10 +1902,7 @@ mod tests {
                      ERROR [main] c.e.App - gave up\n";
         assert_eq!(starts(input), vec![1, 2, 3, 4, 5, 6]);
         use Level::{Debug, Error, Info, Warning};
-        let read: Vec<_> = join(input)
-            .iter()
-            .map(|(_, t)| text::written_level(t))
-            .collect();
+        let read = written_levels(input);
         assert_eq!(
             read,
             vec![
@@ -1932,10 +1937,7 @@ mod tests {
                      [2022-06-09, 13:03:52:002 PDT] 00000033 SystemOut   O hello from the app\n";
         assert_eq!(starts(input), vec![1, 2, 3, 6, 7]);
         use Level::{Error, Info, Notice, Warning};
-        let read: Vec<_> = join(input)
-            .iter()
-            .map(|(_, t)| text::written_level(t))
-            .collect();
+        let read = written_levels(input);
         assert_eq!(
             read,
             vec![Some(Notice), Some(Info), Some(Error), Some(Warning), None]
