@@ -817,6 +817,7 @@ impl Joiner {
                         && (!self.dated_input || r.dated() || opens_trace(r.first))
                         && (!self.tagged(line) || announces(r))
                         && !another_writers_line(r, line)
+                        && !same_programs_next_diagnostic(r, line)
                         && !(is_sentence(line) && ends_with_frame(r))
                 }
             },
@@ -1415,19 +1416,31 @@ fn another_writers_line(r: &Building, line: &str) -> bool {
     header.level.is_some_and(|level| level < Level::Warning) && !speaks_of_failure(message)
 }
 
+/// A program's diagnostic after a record that opened with another of the same program's
+/// (`conky: Invalid value ...` then `conky: desktop window (4a0) is root window`): such a
+/// program writes one line per message, so each line is a record.
+fn same_programs_next_diagnostic(r: &Building, line: &str) -> bool {
+    diagnostic_program(line).is_some_and(|name| diagnostic_program(r.first_line()) == Some(name))
+}
+
 /// A line in the shape of a program's diagnostic: a name (an identifier, `::` paths and
 /// dots allowed), then optionally its arguments in parentheses or a line number, then `: `
 /// and the message (`conky: Invalid value`, `glx_bind_pixmap(0x6072da): Failed to query`,
 /// `zsh:1: command not found`). An all-capital name is a label of the record above
 /// (PostgreSQL's `DETAIL:`), not a program.
 fn program_diagnostic(line: &str) -> bool {
+    diagnostic_program(line).is_some()
+}
+
+/// The program's name of a line in the shape of [`program_diagnostic`].
+fn diagnostic_program(line: &str) -> Option<&str> {
     const MAX_NAME: usize = 48;
     let b = line.as_bytes();
     if !b
         .first()
         .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
     {
-        return false;
+        return None;
     }
     let mut i = 0;
     while i < b.len() && i <= MAX_NAME {
@@ -1438,13 +1451,13 @@ fn program_diagnostic(line: &str) -> bool {
         }
     }
     if i > MAX_NAME || !line[..i].bytes().any(|c| c.is_ascii_lowercase()) {
-        return false;
+        return None;
     }
     let mut rest = &line[i..];
     if rest.starts_with('(') {
         match rest.find(')') {
             Some(close) => rest = &rest[close + 1..],
-            None => return false,
+            None => return None,
         }
     }
     // A line number after the name: `zsh:1: ...`.
@@ -1454,7 +1467,7 @@ fn program_diagnostic(line: &str) -> bool {
             rest = &after[digits..];
         }
     }
-    rest.starts_with(": ")
+    rest.starts_with(": ").then(|| &line[..i])
 }
 
 /// A message whose end leads on to the lines after it: a colon, a comma, a dash, an open
@@ -1837,6 +1850,13 @@ mod tests {
                 .all(|l| l.is_some_and(|l| l >= Level::Warning)),
             "{levels:?}"
         );
+        // A program that writes one line per message: each of its lines is a record, with
+        // or without a failure in it.
+        let conky = "2017-11-14 00:05:52 W: awesome: a_glib_poll:432: Last main loop iteration took 1.5 seconds!\n\
+                     conky: Invalid value 'left_left' for setting 'alignment'\n\
+                     conky: desktop window (4a0) is root window\n\
+                     conky: drawing to double buffer\n";
+        assert_eq!(starts(conky), vec![1, 2, 3, 4]);
         // After a message that leads on, or an output that `>>` introduces: the record's
         // own lines.
         let own = "2024-01-01 10:00:01 UTC [1] LOG:  Running the check:\n\
