@@ -2017,7 +2017,13 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         "break-in",
     ];
     // Two-word phrases: the word before and the word.
-    const PHRASES: [(&str, &str); 8] = [
+    // `missing` as what is said of a thing (`The referenced script ... is missing!`), not as
+    // its adjective (`Creating missing swap directories`).
+    const PHRASES: [(&str, &str); 12] = [
+        ("is", "missing"),
+        ("are", "missing"),
+        ("was", "missing"),
+        ("were", "missing"),
         ("not", "found"),
         ("not", "available"),
         ("not", "match"),
@@ -2755,6 +2761,17 @@ mod tests {
         assert_eq!(warning_in_words("Build finished with 3 warnings"), None);
         assert!(warning_in_words("Warning: disk almost full").is_some());
         assert!(warning_in_words("upstream connection timeout while reading").is_some());
+        // What is said of a thing, not its adjective.
+        assert!(
+            warning_in_words(
+                "The referenced script on this Behaviour (Game Object 'X') is missing!"
+            )
+            .is_some()
+        );
+        assert_eq!(
+            warning_in_words("kid1| Creating missing swap directories"),
+            None
+        );
         assert_eq!(
             infer(
                 &["Flag --port has been deprecated, see --secure-port instead."],
