@@ -56,6 +56,8 @@ impl Level {
         Some(match lower {
             "fatal" | "critical" | "crit" | "emerg" | "emergency" | "alert" | "panic"
             | "dpanic" | "fatl" | "ftl" | "pnc" | "f" | "c" => Level::Fatal,
+            // syslog's severities in three letters, as Motion writes them (`[ALR]`, `[NTC]`).
+            "emg" | "alr" | "crt" => Level::Fatal,
             // .NET's console logger writes `fail:` for errors, `dbug:` and `trce:` below.
             // java.util.logging's SEVERE is its highest level, which the JUL bridges
             // (jul-to-slf4j, log4j-jul) map to ERROR: Tomcat logs a failed request at it.
@@ -64,7 +66,7 @@ impl Level {
             // DeprecationWarning); PHP's `Deprecated:` and MediaWiki's `[deprecated]`
             // channel too (Wikimedia's train is held for new deprecation messages).
             "warning" | "warn" | "w" | "wrn" | "wrng" | "deprecated" => Level::Warning,
-            "notice" | "n" | "strict" => Level::Notice,
+            "notice" | "n" | "strict" | "ntc" => Level::Notice,
             // PostgreSQL's LOG, MySQL's Note.
             "info" | "information" | "informational" | "i" | "inf" | "log" | "note" => Level::Info,
             "debug" | "dbg" | "dbug" | "d" | "trace" | "trc" | "trce" | "fine" | "finer"

@@ -1906,6 +1906,14 @@ mod tests {
         let gin = "[GIN] 2025/07/24 - 18:43:56 | 500 | 30.003153853s |       127.0.0.1 | POST     \"/api/generate\"\n\
                    [GIN] 2025/07/24 - 18:43:57 | 200 |  1.2ms |       127.0.0.1 | GET      \"/api/tags\"\n";
         assert_eq!(levels(gin), vec![Some(Level::Error), None]);
+        // Motion's syslog severities in three letters; Sparksee's `Name[LEVEL]`.
+        let motion = "[1] [ALR] [VID] [Jul 24 16:25:16] mmalcam_start: MMAL Camera thread starting\n\
+                      [-1242463392] [NTC] [ALL] [Jul 24 16:25:16] motion_startup: Using log type (ALL)\n\
+                      2013-04-15 18:35:11.766|Tx[SEVERE] Objects references still active when closing.\n";
+        assert_eq!(
+            written_levels(motion),
+            vec![Some(Level::Fatal), Some(Level::Notice), Some(Level::Error)]
+        );
         // A padded level column closed by a bar: the level is written, not inferred.
         let bar = "Apr 02 11:24:16 warning| Unit scylla-jmx.service entered dead state.";
         assert_eq!(text::written_level(bar), Some(Level::Warning));

@@ -443,11 +443,13 @@ fn token_level(tok: &str, loose: bool) -> Option<(Level, usize)> {
     {
         return Some(whole(level));
     }
-    // cloud-init's `cc_final_message.py[WARNING]:` (`%(filename)s[%(levelname)s]:`): a
-    // name, then the level in brackets.
+    // cloud-init's `cc_final_message.py[WARNING]:` (`%(filename)s[%(levelname)s]:`),
+    // Sparksee's `Graph[SEVERE]`: a name, then the level in brackets.
     if let Some(open) = tok.find('[')
         && open > 0
-        && let Some(inner) = tok[open + 1..].strip_suffix("]:")
+        && let Some(inner) = tok[open + 1..]
+            .strip_suffix("]:")
+            .or_else(|| tok[open + 1..].strip_suffix(']'))
         && inner.len() >= 4
         && is_upper_word(inner)
         && let Some(level) = Level::from_name(inner)
@@ -2105,8 +2107,17 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
                     .iter()
                     .any(|w| before.eq_ignore_ascii_case(w.as_bytes()))
         };
+        // An exception rendered as `Type: message` inside the text (`erä 1/30 epäonnistui
+        // (JSONDecodeError: Expecting ',' delimiter)`): the type names a failure in any
+        // language the message is written in.
+        let exception_type = b.get(i) == Some(&b':')
+            && word.first().is_some_and(u8::is_ascii_uppercase)
+            && ["Error", "Exception"]
+                .iter()
+                .any(|t| word.len() > t.len() && word.ends_with(t.as_bytes()));
         let failure = warned
             || timed_out
+            || exception_type
             || WORDS.iter().any(|w| is(w))
             || (stem(STEMS[0])
                 && !["failover", "failsafe", "fail-safe", "failback", "fail-fast"]
