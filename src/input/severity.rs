@@ -226,7 +226,10 @@ fn websphere_event_type(rest: &str) -> Option<Found> {
     let name_end = name_start + rest[name_start..].find(' ')?;
     let after_name = &rest[name_end..];
     let letter = name_end + (after_name.len() - after_name.trim_start_matches(' ').len());
-    if name_end == name_start || !matches!(b.get(letter + 1), None | Some(b' ')) {
+    if name_end == name_start
+        || Level::from_name(&rest[name_start..name_end]).is_some()
+        || !matches!(b.get(letter + 1), None | Some(b' '))
+    {
         return None;
     }
     let level = match b.get(letter)? {
