@@ -691,10 +691,10 @@ impl Joiner {
                 // ` * Running on ...` among its dated request lines or a script's `mkdir:`
                 // errors; Skaffold's `Checking cache...` over ` - app: Found Locally`).
                 let indent = indentation(line);
-                if (!self.headers || !r.header || (self.dated_input && !r.dated()))
-                    && !announces_list(r)
-                    && r.trace == Trace::None
+                if r.trace == Trace::None
                     && is_bullet(line)
+                    && (!self.headers || !r.header || (self.dated_input && !r.dated()))
+                    && !announces_list(r)
                 {
                     return false;
                 }
@@ -1400,22 +1400,26 @@ fn another_writers_line(r: &Building, line: &str) -> bool {
     if r.lines > 1 {
         return false;
     }
-    let failure = severity::warning_in_words(line).is_some();
-    if !failure && !is_sentence(line) {
-        return false;
-    }
     let first = r.first_line();
     let header = read_header(first);
+    // Not under a warning or an error: their detail lines (`reason: upstream returned
+    // invalid payload`) are theirs.
+    let below_warning = match header.level {
+        Some(level) if level >= Level::Warning => return false,
+        level => level.is_some(),
+    };
     let message = first.get(header.message_start..).unwrap_or("").trim_end();
     if message.is_empty() || leads_on(message) {
         return false;
     }
-    // Not under a warning or an error: their detail lines (`reason: upstream returned
-    // invalid payload`) are theirs.
-    if failure && header.level.is_none_or(|l| l < Level::Warning) && program_diagnostic(line) {
-        return true;
+    let diagnostic = diagnostic_program(line).is_some();
+    // After a line with no level, only a program's own diagnostic is another writer's.
+    if !below_warning && !diagnostic {
+        return false;
     }
-    header.level.is_some_and(|level| level < Level::Warning) && !speaks_of_failure(message)
+    let failure = severity::warning_in_words(line).is_some();
+    (failure && diagnostic)
+        || (below_warning && (failure || is_sentence(line)) && !speaks_of_failure(message))
 }
 
 /// A program's diagnostic after a record that opened with another of the same program's
@@ -1425,16 +1429,11 @@ fn same_programs_next_diagnostic(r: &Building, line: &str) -> bool {
     diagnostic_program(line).is_some_and(|name| diagnostic_program(r.first_line()) == Some(name))
 }
 
-/// A line in the shape of a program's diagnostic: a name (an identifier, `::` paths and
+/// The program's name of a line in the shape of a program's diagnostic: a name (an identifier, `::` paths and
 /// dots allowed), then optionally its arguments in parentheses or a line number, then `: `
 /// and the message (`conky: Invalid value`, `glx_bind_pixmap(0x6072da): Failed to query`,
 /// `zsh:1: command not found`). An all-capital name is a label of the record above
 /// (PostgreSQL's `DETAIL:`), not a program.
-fn program_diagnostic(line: &str) -> bool {
-    diagnostic_program(line).is_some()
-}
-
-/// The program's name of a line in the shape of [`program_diagnostic`].
 fn diagnostic_program(line: &str) -> Option<&str> {
     const MAX_NAME: usize = 48;
     let b = line.as_bytes();
@@ -1865,11 +1864,12 @@ mod tests {
                    modprobe: FATAL: Module aufs not found.\n";
         assert_eq!(starts(own), vec![1, 3]);
         // An all-capital label is not a program's name.
-        assert!(!program_diagnostic("CONTEXT: cannot open file"));
-        assert!(program_diagnostic(
-            "cat: can't open '/local/out.txt': No such file"
-        ));
-        assert!(!program_diagnostic("http://example.org: failed"));
+        assert_eq!(diagnostic_program("CONTEXT: cannot open file"), None);
+        assert_eq!(
+            diagnostic_program("cat: can't open '/local/out.txt': No such file"),
+            Some("cat")
+        );
+        assert_eq!(diagnostic_program("http://example.org: failed"), None);
     }
 
     #[test]
