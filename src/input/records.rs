@@ -455,6 +455,17 @@ impl Joiner {
         }
     }
 
+    /// A record that announced a list (`Captured log:`) and has taken only indented lines
+    /// since takes this indented line too, though it opens with a padded level (` INFO x`):
+    /// the lines of a log quoted inside a message are the message's.
+    fn lists_indented_lines(&self, line: &str) -> bool {
+        self.current.as_ref().is_some_and(|r| {
+            announces(r)
+                && (r.lines == 1 || r.last_line().starts_with([' ', '\t']))
+                && severity::right_aligned_level(line).is_some()
+        })
+    }
+
     /// The line opens with one of the sample's recurring tags.
     fn tagged(&self, line: &str) -> bool {
         !self.tags.is_empty() && bracket_tag(line).is_some_and(|t| self.tags.iter().any(|x| x == t))
@@ -475,7 +486,7 @@ impl Joiner {
         if kind == Kind::Header
             && !self.indented_headers
             && line.starts_with([' ', '\t'])
-            && !severity::opens_indented(line)
+            && (!severity::opens_indented(line) || self.lists_indented_lines(line))
         {
             kind = Kind::Continuation;
         }
@@ -1902,6 +1913,14 @@ mod tests {
             levels(cisco),
             vec![Some(Level::Warning), Some(Level::Info), Some(Level::Fatal)]
         );
+        // IOS XR's, as a syslog collector writes it: a subfacility, and the colon spaced off.
+        let xr = "Jan 15 10:21:20 10.0.0.1 301: RP/0/RSP0/CPU0:Jan 15 10:21:20.123 : ifmgr[227]: %PKT_INFRA-LINK-3-UPDOWN : Interface GigabitEthernet0/0/0/0, changed state to Down\n\
+                  Jan 15 10:21:21 10.0.0.1 302: RP/0/RSP0/CPU0:Jan 15 10:21:21.123 : ifmgr[227]: %PKT_INFRA-LINEPROTO-5-UPDOWN : Line protocol on Interface GigabitEthernet0/0/0/0, changed state to Down\n\
+                  Jan 15 10:21:22 10.0.0.1 303: RP/0/RSP0/CPU0:Jan 15 10:21:22.123 : ifmgr[227]: %PKT-INFRA-5-UPDOWN is a name\n";
+        assert_eq!(
+            levels(xr),
+            vec![Some(Level::Error), Some(Level::Notice), None]
+        );
         // Gin's request line answered with a 5xx is the server's failure; a 2xx is not.
         let gin = "[GIN] 2025/07/24 - 18:43:56 | 500 | 30.003153853s |       127.0.0.1 | POST     \"/api/generate\"\n\
                    [GIN] 2025/07/24 - 18:43:57 | 200 |  1.2ms |       127.0.0.1 | GET      \"/api/tags\"\n";
@@ -1941,6 +1960,13 @@ mod tests {
                 Some(Error)
             ]
         );
+        // A log quoted under a message that announced it is the message's.
+        let quoted = "ERROR [main] c.e.Test - captured log:\n\
+                      \x20INFO starting pool\n\
+                      \x20WARN pool slow\n\
+                      \x20 at c.e.Pool.start(Pool.java:10)\n\
+                      ERROR [main] c.e.Test - next\n";
+        assert_eq!(starts(quoted), vec![1, 5]);
         // Deeper, or not a level's width: a message's own lines.
         assert_eq!(severity::right_aligned_level("    INFO x"), None);
         assert_eq!(severity::right_aligned_level(" Info x"), None);

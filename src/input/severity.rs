@@ -95,7 +95,7 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
             return Some(Found { level, start, end });
         }
         if b[start] == b'%'
-            && let Some(level) = cisco_mnemonic_level(&rest[start..end])
+            && let Some(level) = cisco_mnemonic_level(&rest[start..end], &rest[end..])
         {
             return Some(Found { level, start, end });
         }
@@ -249,19 +249,29 @@ fn websphere_event_type(rest: &str) -> Option<Found> {
 }
 
 /// The system message of Cisco IOS, NX-OS and ASA: `%FACILITY-SEVERITY-MNEMONIC:`
-/// (`%OSPF-4-NOVALIDKEY:`, `%ASA-6-302013:`), whose severity is syslog's, 0 emergencies to
-/// 7 debugging, as Cisco's system message guides define it.
-fn cisco_mnemonic_level(tok: &str) -> Option<Level> {
-    let mut parts = tok.strip_prefix('%')?.strip_suffix(':')?.split('-');
-    let facility = parts.next()?;
-    let severity = parts.next()?;
-    let mnemonic = parts.next()?;
+/// (`%OSPF-4-NOVALIDKEY:`, `%ASA-6-302013:`), and IOS XR's with a subfacility and a
+/// spaced colon (`%PKT_INFRA-LINK-3-UPDOWN : ...`), whose severity is syslog's, 0
+/// emergencies to 7 debugging, as Cisco's system message guides define it. `after` is what
+/// follows the token.
+fn cisco_mnemonic_level(tok: &str, after: &str) -> Option<Level> {
+    let tok = tok.strip_prefix('%')?;
+    let tok = match tok.strip_suffix(':') {
+        Some(t) => t,
+        None if after.starts_with(" : ") => tok,
+        None => return None,
+    };
+    let parts: Vec<&str> = tok.split('-').collect();
     let name = |s: &str| {
         !s.is_empty()
             && s.bytes()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
     };
-    if !(name(facility) && name(mnemonic) && parts.next().is_none()) {
+    let (severity, names) = match parts.as_slice() {
+        [facility, severity, mnemonic] => (*severity, vec![*facility, *mnemonic]),
+        [facility, sub, severity, mnemonic] => (*severity, vec![*facility, *sub, *mnemonic]),
+        _ => return None,
+    };
+    if !names.into_iter().all(name) {
         return None;
     }
     match severity.as_bytes() {
@@ -2039,9 +2049,12 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         ("of", "memory"),
     ];
     const NONE_BEFORE: [&str; 7] = ["0", "no", "not", "zero", "without", "ignoring", "ignore"];
-    const NONE_AFTER: [&str; 10] = [
+    const NONE_AFTER: [&str; 14] = [
         "=0", ": 0", "=nil", "=null", "=none", "=false", ":null", ":0", ": none", "=\"\"",
+        ": null", ": nil", ": false", ":false",
     ];
+    // What says of a whole that none of it is so (`none are missing`, `nothing is missing`).
+    const NONE_SUBJECT: [&str; 3] = ["none", "nothing", "nobody"];
     const STEMS: [&str; 2] = ["fail", "deprecat"];
     // Most lines hold none of the words: one pass of a literal search over all of them
     // says so.
@@ -2074,6 +2087,7 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
     let in_word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'\'' | b'-' | b'_');
     let mut quotes = 0usize;
     let mut before: &[u8] = b"";
+    let mut before_that: &[u8] = b"";
     let mut i = 0;
     while i < b.len() {
         if !in_word(b[i]) {
@@ -2113,11 +2127,14 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         // An exception rendered as `Type: message` inside the text (`erä 1/30 epäonnistui
         // (JSONDecodeError: Expecting ',' delimiter)`): the type names a failure in any
         // language the message is written in.
+        // A key named like one whose value is a flag or a count (`LastError: null`,
+        // `retry on TimeoutError: true`) is a setting, not a failure.
         let exception_type = b.get(i) == Some(&b':')
             && word.first().is_some_and(u8::is_ascii_uppercase)
             && ["Error", "Exception"]
                 .iter()
-                .any(|t| word.len() > t.len() && word.ends_with(t.as_bytes()));
+                .any(|t| word.len() > t.len() && word.ends_with(t.as_bytes()))
+            && !scalar_value(&line[i + 1..]);
         let failure = warned
             || timed_out
             || exception_type
@@ -2152,12 +2169,30 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         if PHRASES
             .iter()
             .any(|(first, second)| before.eq_ignore_ascii_case(first.as_bytes()) && is(second))
+            && !NONE_SUBJECT
+                .iter()
+                .any(|w| before_that.eq_ignore_ascii_case(w.as_bytes()))
         {
             return Some(FAILURE);
         }
+        before_that = before;
         before = word;
     }
     None
+}
+
+/// The text after a key's colon is one flag or null and nothing more (`: true`, `: null,`,
+/// `: false}`). A number stays a message (Python's `KeyError: 5`).
+fn scalar_value(after: &str) -> bool {
+    let value = after.trim_start_matches(' ');
+    let end = value
+        .find([',', ';', '}', ')', ']', ' '])
+        .unwrap_or(value.len());
+    let (token, rest) = value.split_at(end);
+    ["true", "false", "null", "nil", "none"]
+        .iter()
+        .any(|w| token.trim_matches('"').eq_ignore_ascii_case(w))
+        && (rest.is_empty() || !rest.starts_with(' '))
 }
 
 /// An access log's request line, `"GET /path?q=error HTTP/1.1"`: the method, one space, the
@@ -2785,6 +2820,20 @@ mod tests {
             warning_in_words("kid1| Creating missing swap directories"),
             None
         );
+        // Said of none of them, or a key whose value is a flag or a null: no failure.
+        assert_eq!(
+            warning_in_words("checked 12 modules, none are missing"),
+            None
+        );
+        assert_eq!(warning_in_words("Sync state: LastError: null"), None);
+        assert_eq!(
+            warning_in_words("policy: retry on TimeoutError: true, max 3"),
+            None
+        );
+        assert_eq!(warning_in_words("status={LastError: false}"), None);
+        // A type that names a failure, then its message, is one.
+        assert!(warning_in_words("step 3 (KeyError: 5)").is_some());
+        assert!(warning_in_words("two files are missing").is_some());
         assert_eq!(
             infer(
                 &["Flag --port has been deprecated, see --secure-port instead."],
