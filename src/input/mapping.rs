@@ -153,6 +153,9 @@ impl Role {
                 "body",
                 "@mt",
                 "MessageTemplate",
+                // Google Cloud Logging's LogEntry.
+                "textPayload",
+                "jsonPayload.message",
             ],
             Role::Template => &[
                 "normalized_message",
@@ -237,6 +240,7 @@ impl Role {
                 "labels.servergroup",
                 "kubernetes.labels.app",
                 "component",
+                "resource.labels.service_name",
             ],
             Role::Wiki => &["wiki", "labels.wiki"],
             Role::Url => &[
@@ -248,6 +252,7 @@ impl Role {
                 "request.url",
                 "path",
                 "http.request.path",
+                "httpRequest.requestUrl",
             ],
             Role::Channel => &["channel", "labels.channel", "log.logger", "logger"],
         }

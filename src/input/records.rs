@@ -619,7 +619,7 @@ impl Joiner {
         if text::is_w3c_directive(line) {
             return !after_blank && r.opening == Opening::W3cDirectives;
         }
-        if in_gradle_report(r, line) {
+        if in_gradle_report(r, line, after_blank) {
             return true;
         }
         if in_sanitizer_report(r, line) {
@@ -651,6 +651,11 @@ impl Joiner {
         // A structured logger's record among text lines (a proxy's JSON access log beside
         // its text log, a library that logs JSON in a text program's output).
         if kind == Kind::Other && r.trace == Trace::None && is_json_log_line(line) {
+            return false;
+        }
+        // A server's access line for a request is whole: the undated lines after it are
+        // another writer's (SAM CLI's own lines among its API server's dated requests).
+        if kind != Kind::Header && r.lines == 1 && r.header && severity::is_access_line(&r.text) {
             return false;
         }
         match kind {
@@ -1318,12 +1323,24 @@ fn is_sanitizer_line(line: &str) -> bool {
 
 /// Gradle's failure report: `FAILURE: Build failed with an exception.`, then its sections
 /// (`* What went wrong:`, `* Where:`, `* Try:`, `* Exception is:`, `* Get more help at
-/// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it.
-fn in_gradle_report(r: &Building, line: &str) -> bool {
+/// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it. After a
+/// blank line only a section's heading, a numbered failure (`2: Task failed with an
+/// exception.`) or a rule (`-----------`, `=====`) goes on with it: a paragraph after the
+/// report (`Deprecated Gradle features were used in this build, ...`) is a message of its
+/// own.
+fn in_gradle_report(r: &Building, line: &str, after_blank: bool) -> bool {
+    let section = || {
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        line.starts_with("* ")
+            || line.starts_with("---")
+            || line.starts_with("===")
+            || (digits > 0 && line[digits..].starts_with(": "))
+    };
     r.opening == Opening::GradleReport
         && !line.starts_with("BUILD FAILED")
         && !line.starts_with("FAILURE: ")
         && !starts_record(line)
+        && (!after_blank || section())
 }
 
 /// A line inside the Terraform diagnostic box (see [`text::TERRAFORM_BOX`]) that the record
@@ -1733,10 +1750,30 @@ pub struct JsonJoiner {
 /// Lines one JSON record may span.
 pub const MAX_JSON_RECORD_LINES: usize = 10_000;
 
+/// A closed record of a JSON array without the comma or the array's end after it
+/// (`{...},`, `{...}]`).
+fn without_array_punctuation(mut text: String) -> String {
+    let kept = text
+        .trim_end_matches(|c: char| c == ',' || c == ']' || c.is_ascii_whitespace())
+        .len();
+    if kept < text.len() && text[..kept].ends_with('}') {
+        text.truncate(kept);
+    }
+    text
+}
+
 impl JsonJoiner {
     /// True when some record in the sample spans lines and closes: then the input needs
     /// joining. A torn line (a record cut off, the next line a new record) does not count.
     pub fn needed(sample: &str) -> bool {
+        // An array of records: its punctuation is taken off by the joiner.
+        if sample
+            .trim_start()
+            .strip_prefix('[')
+            .is_some_and(|rest| rest.trim_start().starts_with('{'))
+        {
+            return true;
+        }
         let mut j = JsonJoiner::default();
         let mut lines = sample.lines().peekable();
         let mut no = 0;
@@ -1759,6 +1796,21 @@ impl JsonJoiner {
     /// record can flush an unclosed one).
     pub fn push(&mut self, line_no: u64, line: &str) -> Vec<Record> {
         let mut out = Vec::new();
+        // A JSON array of records, as log services export them (Cloud Logging's and
+        // CloudWatch's JSON downloads: `[`, then `{ ... },` per record, then `]`): the
+        // array's brackets and the commas between records belong to no record.
+        let line = if self.current.is_none() {
+            let t = line.trim();
+            if matches!(t, "[" | "]" | "]," | ",") {
+                return out;
+            }
+            match t.strip_prefix('[').map(str::trim_start) {
+                Some(rest) if rest.starts_with('{') => rest,
+                _ => line,
+            }
+        } else {
+            line
+        };
         // A line opening at column 0 with `{` is a new record: the one before was torn.
         if self.current.is_some() && line.starts_with('{') {
             let (no, text, _) = self.current.take().expect("checked");
@@ -1776,7 +1828,7 @@ impl JsonJoiner {
                 let (no, text, _) = self.current.take().expect("checked");
                 self.closed_last = self.depth <= 0;
                 self.depth = 0;
-                out.push((no, text));
+                out.push((no, without_array_punctuation(text)));
             }
             return out;
         }
@@ -1790,6 +1842,8 @@ impl JsonJoiner {
                 return out;
             }
             self.depth = 0;
+            out.push((line_no, without_array_punctuation(line.to_string())));
+            return out;
         }
         out.push((line_no, line.to_string()));
         out
@@ -2188,6 +2242,17 @@ mod tests {
                      * Try:\nRun with --stacktrace option to get the stack trace.\n\n\
                      BUILD FAILED\n\nTotal time: 1.088 secs\n";
         assert_eq!(starts(input), vec![1, 4, 13, 15]);
+        // Numbered failures and their rules are the report's; the paragraph after it is not.
+        let input = "FAILURE: Build completed with 2 failures.\n\n\
+                     1: Task failed with an exception.\n-----------\n* What went wrong:\n\
+                     Execution failed for task ':a:test'.\n\n\
+                     * Try:\n> Run with --scan to get full insights.\n\
+                     ==============================================================================\n\n\
+                     2: Task failed with an exception.\n-----------\n* What went wrong:\n\
+                     Execution failed for task ':b:test'.\n\n\
+                     Deprecated Gradle features were used in this build, making it incompatible with Gradle 10.\n\n\
+                     BUILD FAILED in 2s\n";
+        assert_eq!(starts(input), vec![1, 17, 19]);
     }
 
     #[test]
@@ -2960,6 +3025,34 @@ main 2011-05-01 11:00:49  INFO ~ Starting app";
         assert_eq!(starts(input), vec![1, 3]);
         assert_eq!(parse_event(&ev[1].1).level, Some(Level::Error));
         assert_eq!(parse_event(&ev[0].1).level, Some(Level::Debug));
+    }
+
+    #[test]
+    fn a_json_array_of_records_is_read_as_its_records() {
+        // Cloud Logging's JSON download: pretty-printed entries in an array.
+        let pretty = "[\n  {\n    \"severity\": \"ERROR\",\n    \"textPayload\": \"boom\"\n  },\n  \
+                      {\n    \"severity\": \"INFO\",\n    \"textPayload\": \"ok\"\n  }\n]\n";
+        // One entry per line, the first on the array's line.
+        let compact = "[{\"level\":\"warn\",\"msg\":\"a\"},\n{\"level\":\"info\",\"msg\":\"b\"}]\n";
+        for (input, first, second) in [(pretty, 2, 6), (compact, 1, 2)] {
+            assert!(JsonJoiner::needed(input));
+            let mut j = JsonJoiner::default();
+            let mut out = Vec::new();
+            for (i, l) in input.lines().enumerate() {
+                out.extend(j.push(i as u64 + 1, l));
+            }
+            out.extend(j.finish());
+            assert_eq!(
+                out.iter().map(|r| r.0).collect::<Vec<_>>(),
+                vec![first, second]
+            );
+            for (_, text) in &out {
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(text).is_ok(),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

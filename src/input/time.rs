@@ -200,6 +200,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
         healthapp: Vec<Item<'static>>,
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
+        month_day_year: Vec<Item<'static>>,
         day_month: [Vec<Item<'static>>; 3],
         glog: Vec<Item<'static>>,
         redis_no_year: Vec<Item<'static>>,
@@ -233,6 +234,8 @@ fn parse_text_header(s: &str) -> Option<i64> {
         healthapp: items("%Y%m%d-%H:%M:%S"),
         syslog: items("%b %e %H:%M:%S%.f %Y"),
         jul: items("%b %d, %Y %I:%M:%S %p"),
+        // Aerospike: `Jun 07 2021 16:48:02 GMT`, the year before the time.
+        month_day_year: items("%b %e %Y %H:%M:%S%.f"),
         // PHP's error log `15-Jul-2024 10:00:00`, Redis `25 Apr 2024 05:32:35.018`.
         // Minecraft Forge's log4j pattern `%d{ddMMMyyyy HH:mm:ss.SSS}`: `29Oct2024 17:00:31.096`.
         day_month: [
@@ -265,6 +268,9 @@ fn parse_text_header(s: &str) -> Option<i64> {
         {
             return Some(t);
         }
+        if let Some(t) = naive(s, &c.month_day_year) {
+            return Some(t);
+        }
         return without_year(s, &c.syslog);
     }
     let b = s.as_bytes();
@@ -280,6 +286,12 @@ fn parse_text_header(s: &str) -> Option<i64> {
         && let Ok(dt) = p.to_datetime()
     {
         return Some(dt.timestamp_millis());
+    }
+    // Db2's db2diag.log: `2025-09-01-04.01.42.935663-240`, the offset from UTC in minutes.
+    if b.len() >= 23 && b[10] == b'-' && matches!(b[b.len() - 4], b'+' | b'-') {
+        let (head, offset) = s.split_at(s.len() - 4);
+        let minutes: i64 = offset.parse().ok()?;
+        return Some(naive(head, &c.numeric[0])? - minutes * 60_000);
     }
     if let Some(t) = c.numeric.iter().find_map(|items| naive(s, items)) {
         return Some(t);
@@ -488,6 +500,20 @@ mod tests {
     #[test]
     fn more_text_headers_and_zones() {
         let at = |s: &str| parse_timestamp(s).map(format_ms);
+        // Aerospike writes the year after the day.
+        assert_eq!(
+            at("Jun 07 2021 16:48:02 GMT").as_deref(),
+            Some("2021-06-07T16:48:02.000Z")
+        );
+        // Db2 writes the offset in minutes.
+        assert_eq!(
+            at("2025-09-01-04.01.42.935663-240").as_deref(),
+            Some("2025-09-01T08:01:42.935Z")
+        );
+        assert_eq!(
+            at("2025-09-01-04.01.42.935663+000").as_deref(),
+            Some("2025-09-01T04:01:42.935Z")
+        );
         // PostgreSQL writes its zone's abbreviation: PDT is UTC-7.
         assert_eq!(
             at("2025-08-13 01:45:01.123 PDT").as_deref(),

@@ -33,6 +33,8 @@ pub enum Wrapper {
     /// output: `.
     ProcessPrefix,
     LineTime,
+    /// Fly.io's log stream (`fly logs`): `<time> app[<machine>] <region> [info]<text>`.
+    Fly,
     /// This many spaces before every line.
     Margin(u8),
     Otlp,
@@ -48,6 +50,7 @@ impl Wrapper {
             Wrapper::ContainerPrefix => "container prefix",
             Wrapper::ProcessPrefix => "process prefix",
             Wrapper::LineTime => "runtime timestamps",
+            Wrapper::Fly => "fly logs",
             Wrapper::Margin(_) => "margin",
             Wrapper::Otlp => "OTLP/JSON",
         }
@@ -203,13 +206,25 @@ fn after_container_prefix_is_record(line: &str) -> bool {
     })
 }
 
+/// Fly.io's log line, as `fly logs` prints it: the time, the source and its instance
+/// (`app[d896035c719e28]`, `proxy[...]`, `runner[...]`, `health[...]`), the region, and the
+/// level Fly gives the line in brackets (`[info]` for whatever the app printed), directly
+/// before the app's text.
+fn fly_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z) ([a-z]+)\[([0-9a-f]+)\] ([a-z]{3}) \[([a-z]+)\]").unwrap()
+    })
+}
+
 /// The wrappers that wrap one line each, tried on a sample's lines.
-const LINE_WRAPPERS: [Wrapper; 5] = [
+const LINE_WRAPPERS: [Wrapper; 6] = [
     Wrapper::DockerJson,
     Wrapper::Cri,
     Wrapper::Compose,
     Wrapper::KubectlPrefix,
     Wrapper::ContainerPrefix,
+    Wrapper::Fly,
 ];
 
 /// The wrapper most of the sample's lines are in, if any.
@@ -348,6 +363,20 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 timestamp: None,
                 partial: false,
                 level: None,
+            })
+        }
+        Wrapper::Fly => {
+            let c = fly_re().captures(line)?;
+            let whole = c.get(0).expect("match");
+            // The app's own level, where it wrote one, outranks Fly's: Fly says `info`
+            // of anything the app printed.
+            Some(Unwrapped {
+                text: Cow::Borrowed(&line[whole.end()..]),
+                stream: Cow::Borrowed(c.get(3).expect("instance").as_str()),
+                service: Some(Cow::Borrowed(c.get(2).expect("source").as_str())),
+                timestamp: parse_timestamp(&c[1]),
+                partial: false,
+                level: Level::from_name(&c[5]),
             })
         }
         Wrapper::LineTime => {
@@ -702,6 +731,21 @@ mod tests {
         );
         let kubectl = "[pod/api-7d9f/app] started\n[pod/api-7d9f/app] ok\n";
         assert_eq!(detect(kubectl), Some(Wrapper::KubectlPrefix));
+        let fly = "2025-11-07T19:57:49Z app[d896035c719e28] sjc [info]Error: P3008\n\
+                   2025-11-07T19:57:49Z app[d896035c719e28] sjc [info]The migration `x` is already recorded as applied in the database.\n\
+                   2025-11-07T19:57:49Z app[d896035c719e28] sjc [info] WARN Reaped child process with pid: 717 and signal: SIGTERM, core dumped? false\n\
+                   2025-11-07T19:57:50Z proxy[d896035c719e28] sjc [error]could not find a good candidate within 90 attempts at load balancing\n";
+        assert_eq!(detect(fly), Some(Wrapper::Fly));
+        let u = unwrap(Wrapper::Fly, fly.lines().nth(2).unwrap()).unwrap();
+        assert_eq!(
+            u.text,
+            " WARN Reaped child process with pid: 717 and signal: SIGTERM, core dumped? false"
+        );
+        assert_eq!(u.level, Some(Level::Info));
+        assert_eq!(u.service.as_deref(), Some("app"));
+        assert_eq!(u.timestamp, parse_timestamp("2025-11-07T19:57:49Z"));
+        let u = unwrap(Wrapper::Fly, fly.lines().nth(3).unwrap()).unwrap();
+        assert_eq!(u.level, Some(Level::Error));
         let healthapp = "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579\n";
         assert_eq!(detect(healthapp), None);
         assert_eq!(detect("2024-01-01 10:00:00 INFO x | y\n"), None);
