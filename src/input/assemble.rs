@@ -97,8 +97,15 @@ fn stream_samples(w: Wrapper, text: &str) -> Vec<(String, String)> {
         samples[i].1.push_str(line);
         samples[i].1.push('\n');
     };
-    for line in text.lines() {
+    let mut rows = super::csv::CsvRows::default();
+    for (i, line) in text.lines().enumerate() {
         let clean = unwrap::strip_ansi(line);
+        if w == Wrapper::Csv {
+            for l in rows.push(i as u64 + 1, &clean) {
+                add(&l.stream, &l.text);
+            }
+            continue;
+        }
         if w == Wrapper::Otlp {
             for r in unwrap::otlp_records(&clean).unwrap_or_default() {
                 add("", &r);
@@ -136,6 +143,8 @@ pub struct Assembler {
     streams: Vec<Stream>,
     /// The stream used last.
     last: Option<usize>,
+    /// Rows of a CSV export being joined.
+    csv: super::csv::CsvRows,
 }
 
 impl Assembler {
@@ -144,6 +153,7 @@ impl Assembler {
             plan,
             streams: Vec::new(),
             last: None,
+            csv: Default::default(),
         }
     }
 
@@ -187,6 +197,18 @@ impl Assembler {
         self.streams.last_mut().expect("pushed")
     }
 
+    /// Feeds one line of a CSV export's message on the row's stream, with the row's time,
+    /// level and service as a wrapper's.
+    fn feed_csv_line(&mut self, l: super::csv::CsvLine, out: &mut Vec<Assembled>) {
+        let meta = Meta {
+            timestamp: l.timestamp,
+            service: l.service,
+            wrapper_level: l.level,
+            column_level: None,
+        };
+        self.stream(&l.stream).feed(l.line, &l.text, meta, out);
+    }
+
     /// Feeds one physical line; completed records are appended to `out`.
     pub fn push(&mut self, line_no: u64, line: &str, out: &mut Vec<Assembled>) {
         let clean = unwrap::strip_ansi(line);
@@ -194,6 +216,12 @@ impl Assembler {
             self.stream("").feed(line_no, &clean, Meta::default(), out);
             return;
         };
+        if w == Wrapper::Csv {
+            for l in self.csv.push(line_no, &clean) {
+                self.feed_csv_line(l, out);
+            }
+            return;
+        }
         if w == Wrapper::Otlp {
             match unwrap::otlp_records(&clean) {
                 Some(records) => {
@@ -240,6 +268,9 @@ impl Assembler {
 
     /// Flushes every stream once the input has ended.
     pub fn finish(&mut self, out: &mut Vec<Assembled>) {
+        for l in self.csv.finish() {
+            self.feed_csv_line(l, out);
+        }
         for s in &mut self.streams {
             if let Some((first, text, meta)) = s.partial.take() {
                 s.feed(first, &text, meta, out);

@@ -3,6 +3,7 @@
 //! and the per-format parsers. Bad input never stops a run: it is counted and reported.
 
 pub mod assemble;
+pub mod csv;
 pub mod json;
 pub mod kernel;
 pub mod level_column;

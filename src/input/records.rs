@@ -615,6 +615,16 @@ impl Joiner {
         if !after_blank && continues_header_list(r, line) {
             return true;
         }
+        if let Some(continues) = julia_box(r, line) {
+            return continues && !after_blank;
+        }
+        // Lambda's own lines are whole, but for the X-Ray line of a traced invocation's
+        // `REPORT`; what follows `START` is the function's output.
+        if r.lines == 1 && text::is_lambda_platform_line(r.first_line()) {
+            return !after_blank
+                && r.first_line().starts_with("REPORT ")
+                && line.starts_with("XRAY TraceId: ");
+        }
         // A block of W3C log directives (IIS's `#Software:` ... `#Fields:`) is one record.
         if text::is_w3c_directive(line) {
             return !after_blank && r.opening == Opening::W3cDirectives;
@@ -1183,6 +1193,18 @@ fn in_box(r: &Building, line: &str) -> bool {
     let run = &r.text[..r.rule];
     let closed = r.lines > 1 && r.last_line().trim_end() == run;
     !closed && line.starts_with(run)
+}
+
+/// Julia's ConsoleLogger draws a record of several lines as a box: `┌ Warning: msg`, then
+/// `│ key = value` lines, then `└ @ Module file:line`. Inside a record that opened so, a
+/// line of the box goes on with it (`Some(true)`) and any other line does not
+/// (`Some(false)`); `None` elsewhere.
+fn julia_box(r: &Building, line: &str) -> Option<bool> {
+    if !r.first_line().starts_with("\u{250c} ") {
+        return None;
+    }
+    let closed = r.lines > 1 && r.last_line().starts_with('\u{2514}');
+    Some(!closed && line.starts_with(['\u{2502}', '\u{2514}']))
 }
 
 /// The step number of a line of BuildKit's plain progress output (`docker build
@@ -3025,6 +3047,38 @@ main 2011-05-01 11:00:49  INFO ~ Starting app";
         assert_eq!(starts(input), vec![1, 3]);
         assert_eq!(parse_event(&ev[1].1).level, Some(Level::Error));
         assert_eq!(parse_event(&ev[0].1).level, Some(Level::Debug));
+    }
+
+    #[test]
+    fn lambda_platform_lines_are_records_of_their_own() {
+        // A dated app line, then Lambda's own undated lines: not the app line's.
+        let input = "2023-07-20T18:37:39.961Z 7a1 Task timed out after 2.02 seconds\n\
+                     END RequestId: 7a1\n\
+                     REPORT RequestId: 7a1\tDuration: 2019.16 ms\tBilled Duration: 2187 ms\n\
+                     XRAY TraceId: 1-abc\tSegmentId: 9f\tSampled: true\n\
+                     INIT_START Runtime Version: java:17.v9\n\
+                     START RequestId: 8b2 Version: 9\n\
+                     2023-07-20T18:37:41.000Z 8b2 ERROR boom\n\
+                     java.lang.IllegalStateException: boom\n\
+                     \tat a.B.c(B.java:1)\n";
+        assert_eq!(starts(input), vec![1, 2, 3, 5, 6, 7]);
+    }
+
+    #[test]
+    fn julia_console_logger_records() {
+        let input = "\u{250c} Warning: `info()` is deprecated, use `@info` instead.\n\
+                     \u{2502}   caller = top-level scope at none:0\n\
+                     \u{2514} @ Core none:0\n\
+                     [ Info: Precompiling CoolProp\n\
+                     \u{250c} Error: build failed\n\
+                     \u{2514} @ Main build.jl:3\n\
+                     CoolProp latestVersion = 6.1.0 ...\n";
+        assert_eq!(starts(input), vec![1, 4, 5, 7]);
+        use Level::{Error, Info, Warning};
+        assert_eq!(
+            written_levels(input),
+            vec![Some(Warning), Some(Info), Some(Error), None]
+        );
     }
 
     #[test]

@@ -735,6 +735,33 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
             return Some((level, prefix + word.len()));
         }
     }
+    // Julia's ConsoleLogger: `[ Info: msg` on one line, `┌ Warning: msg` over a box.
+    if let Some(rest) = line
+        .strip_prefix("[ ")
+        .or_else(|| line.strip_prefix("\u{250c} "))
+        && let Some((word, _)) = rest.split_once(": ")
+        && matches!(word, "Debug" | "Info" | "Warning" | "Error")
+    {
+        return Some((
+            Level::from_name(word)?,
+            line.len() - rest.len() + word.len() + 1,
+        ));
+    }
+    // A source's name and its level in one bracket: RetroArch's cores write `[libretro
+    // WARN] ...`, `[libretro ERROR] ...`.
+    if first == b'['
+        && let Some(close) = memchr::memchr(b']', &b[..b.len().min(40)])
+        && let Some((name, word)) = line[1..close].split_once(' ')
+        && !name.is_empty()
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+        && !word.is_empty()
+        && is_upper_word(word)
+        && let Some(level) = Level::from_name(word)
+    {
+        return Some((level, close + 1));
+    }
     if first.is_ascii_uppercase() || first == b'[' || first == b'<' {
         let limit = b.len().min(MAX_HEADER_BYTES);
         let end = token_end(b, 0, limit);
@@ -1502,7 +1529,7 @@ pub enum Opens {
 /// What runtimes and the kernel print when something fails and no logger gave it a level,
 /// as their documentation shows it: the text, the level it states, why, and whether a line
 /// starting with it opens a record.
-const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 41] = [
+const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 46] = [
     // Unity's player and editor logs print the managed stack of each Debug.Log* call: the
     // call names the level the script logged at.
     (
@@ -1605,6 +1632,42 @@ const RUNTIME_MARKS: [(&str, Level, Reason, Opens); 41] = [
         Level::Error,
         "an unhandled .NET exception",
         Opens::Record,
+    ),
+    // The .NET runtime's own failure (`Fatal error. Internal CLR error. (0x80131506)`),
+    // over the managed stack.
+    (
+        "Fatal error. ",
+        Level::Error,
+        "the .NET runtime failed",
+        Opens::Record,
+    ),
+    // Wine's crash lines (`wine: Unhandled page fault on read access to ...`), winedbg's
+    // (`Unhandled exception: page fault on read access to ... in 32-bit code`).
+    (
+        "wine: Unhandled ",
+        Level::Error,
+        "a program crashed under Wine",
+        Opens::Record,
+    ),
+    (
+        "Unhandled exception: ",
+        Level::Error,
+        "a program crashed under Wine",
+        Opens::Record,
+    ),
+    // Windows' structured exception that crashed a program, by its documented name
+    // (Blender's and other crash handlers print it).
+    (
+        "EXCEPTION_ACCESS_VIOLATION",
+        Level::Error,
+        "a Windows access violation",
+        Opens::No,
+    ),
+    (
+        "EXCEPTION_STACK_OVERFLOW",
+        Level::Error,
+        "a Windows stack overflow",
+        Opens::No,
     ),
     (
         "Uncaught ",
@@ -2846,6 +2909,16 @@ mod tests {
     #[test]
     fn a_lower_case_level_after_a_bracketed_tag() {
         assert_eq!(
+            prefix_level("[libretro WARN] [FindBIOSImageInDirectory] Skipping 'x.ini'"),
+            Some((Level::Warning, 15))
+        );
+        assert_eq!(
+            prefix_level("[libretro ERROR] [ReportError] No BIOS"),
+            Some((Level::Error, 16))
+        );
+        assert_eq!(prefix_level("[some thing] x"), None);
+        assert_eq!(prefix_level("[a ] x"), None);
+        assert_eq!(
             prefix_level(
                 "[ParallelWebappClassLoader@77aad23b] warning javax.* types are not being woven"
             ),
@@ -3175,6 +3248,19 @@ mod tests {
         assert_eq!(
             i("kernel: Out of memory: Killed process 4242 (java) total-vm:1kB"),
             Some(Level::Error)
+        );
+        // Crashes under Wine and Windows' exception names; the .NET runtime's own failure.
+        for crash in [
+            "wine: Unhandled exception 0xe0434352 in thread 150 at address 00006FFFFF37D887",
+            "Unhandled exception: page fault on read access to 0x00000000 in 32-bit code",
+            "Error   : EXCEPTION_ACCESS_VIOLATION",
+            "Fatal error. 0x80131506\n   at System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw()",
+        ] {
+            assert_eq!(i(crash), Some(Level::Error), "{crash}");
+        }
+        assert_eq!(
+            opens("wine: Unhandled page fault on read access to 0x00000000"),
+            Opens::Record
         );
         assert_eq!(
             i(

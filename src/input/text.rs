@@ -789,6 +789,34 @@ pub fn starts_record(line: &str) -> bool {
         || (b[0] == b'=' && erlang_report(line).is_some())
         || (b[0] == b'#' && weblogic_header(line).is_some())
         || is_runner_line(line)
+        || is_lambda_platform_line(line)
+}
+
+/// AWS Lambda's own lines around each invocation, as its runtime writes them to the
+/// function's log stream: `START RequestId: ...`, `END RequestId: ...`, `REPORT RequestId:
+/// ...`, `INIT_START Runtime Version: ...`, `INIT_REPORT ...`, SnapStart's
+/// `RESTORE_START`/`RESTORE_REPORT`, and the extensions' `EXTENSION\tName: ...`,
+/// `TELEMETRY\tName: ...`.
+pub fn is_lambda_platform_line(line: &str) -> bool {
+    if !matches!(
+        line.as_bytes().first(),
+        Some(b'S' | b'E' | b'R' | b'I' | b'T')
+    ) {
+        return false;
+    }
+    [
+        "START RequestId: ",
+        "END RequestId: ",
+        "REPORT RequestId: ",
+        "INIT_START ",
+        "INIT_REPORT ",
+        "RESTORE_START ",
+        "RESTORE_REPORT ",
+        "EXTENSION\t",
+        "TELEMETRY\t",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
 }
 
 /// A CI runner's own line among a job's output: a workflow command (`##[group]Run tests`,

@@ -38,6 +38,8 @@ pub enum Wrapper {
     /// This many spaces before every line.
     Margin(u8),
     Otlp,
+    /// A log service's CSV export (src/input/csv.rs): rows, not lines, are records.
+    Csv,
 }
 
 impl Wrapper {
@@ -53,6 +55,7 @@ impl Wrapper {
             Wrapper::Fly => "fly logs",
             Wrapper::Margin(_) => "margin",
             Wrapper::Otlp => "OTLP/JSON",
+            Wrapper::Csv => "CSV export",
         }
     }
 }
@@ -232,6 +235,13 @@ pub fn detect(sample: &str) -> Option<Wrapper> {
     if sample.starts_with("{\"resourceLogs\"") {
         return Some(Wrapper::Otlp);
     }
+    if sample
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(super::csv::is_header)
+    {
+        return Some(Wrapper::Csv);
+    }
     let mut counts = [0usize; LINE_WRAPPERS.len()];
     let (mut n, mut prefixed_records, mut workers) = (0, 0, 0);
     for line in sample.lines().filter(|l| !l.trim().is_empty()).take(50) {
@@ -405,8 +415,9 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
                 level: None,
             })
         }
-        // Many records to a line: see [`otlp_records`].
-        Wrapper::Otlp => None,
+        // Many records to a line: see [`otlp_records`]; rows over lines: see
+        // src/input/csv.rs.
+        Wrapper::Otlp | Wrapper::Csv => None,
         Wrapper::ContainerPrefix => {
             let (name, at) = container_prefix(line)?;
             Some(Unwrapped {
