@@ -618,6 +618,18 @@ impl Joiner {
         if let Some(continues) = julia_box(r, line) {
             return continues && !after_blank;
         }
+        // Snort's full alert: `[**] [gid:sid:rev] msg [**]` over its lines, up to a blank.
+        if r.first_line().starts_with("[**] [") {
+            return !after_blank;
+        }
+        // ModSecurity's serial audit log: a transaction from its `--id-A--` boundary to its
+        // `--id-Z--`, blank lines and all.
+        if severity::is_modsecurity_boundary(r.first_line()) {
+            let last = r.last_line().trim_end();
+            return !(r.lines > 1
+                && severity::is_modsecurity_boundary(last)
+                && last.as_bytes()[11] == b'Z');
+        }
         // Lambda's own lines are whole, but for the X-Ray line of a traced invocation's
         // `REPORT`; what follows `START` is the function's output.
         if r.lines == 1 && text::is_lambda_platform_line(r.first_line()) {
@@ -771,6 +783,16 @@ impl Joiner {
             Kind::Other if r.trace == Trace::PythonDone && closes_logging_error(r, line) => true,
             // The line a record's last line announced (see [`introduces`]).
             Kind::Other if r.introduces && !after_blank => true,
+            // Rails' logger writes a backtrace's frames unindented under the exception's
+            // line (`ActionController::RoutingError (No route matches [GET] "/x")`).
+            Kind::Other
+                if !after_blank
+                    && severity::is_ruby_frame(line)
+                    && (severity::is_ruby_frame(r.last_line())
+                        || (r.lines == 1 && severity::is_rails_exception_line(r.first_line()))) =>
+            {
+                true
+            }
             // Django's request logger writes one line per failed response (`Not Found:
             // /favicon.ico`), a record of its own among a server's request lines.
             Kind::Other
@@ -3047,6 +3069,32 @@ main 2011-05-01 11:00:49  INFO ~ Starting app";
         assert_eq!(starts(input), vec![1, 3]);
         assert_eq!(parse_event(&ev[1].1).level, Some(Level::Error));
         assert_eq!(parse_event(&ev[0].1).level, Some(Level::Debug));
+    }
+
+    #[test]
+    fn security_tools_multi_line_records() {
+        let snort = "[**] [1:1000006:0] TCP connection [**]\n[Priority: 0] \n\
+                     09/04-21:42:42.860730 10.100.20.59:57263 -> 10.100.10.190:22\n\
+                     TCP TTL:127 TOS:0x0 ID:53730 IpLen:20 DgmLen:108 DF\n\n\
+                     [**] [1:1000005:0] UDP Connection [**]\n\
+                     [Classification: A Network Trojan was Detected] [Priority: 1] \n";
+        assert_eq!(starts(snort), vec![1, 6]);
+        let modsec = "--d67af501-A--\n[07/Jun/2023:17:45:31 --0400] Z 1.2.3.4 1 5.6.7.8 80\n\
+                      --d67af501-B--\nGET / HTTP/1.1\nHost: x\n\n--d67af501-H--\n\
+                      Message: Warning. Pattern match\n\n--d67af501-Z--\n\n\
+                      --e00bf501-A--\n[07/Jun/2023:17:45:32 --0400] Y 1.2.3.4 1 5.6.7.8 80\n\
+                      --e00bf501-Z--\n";
+        assert_eq!(starts(modsec), vec![1, 12]);
+    }
+
+    #[test]
+    fn a_rails_backtrace_is_the_exception_line_s() {
+        let input = "Started GET \"/contact\" for 5.255.103.132 at 2023-03-07 08:31:34 +0000\n\
+                     ActionController::RoutingError (No route matches [GET] \"/contact\")\n\
+                     config/initializers/100-quiet_logger.rb:20:in `call'\n\
+                     lib/middleware/request_tracker.rb:228:in `call'\n\
+                     start\n";
+        assert_eq!(starts(input), vec![1, 2, 5]);
     }
 
     #[test]

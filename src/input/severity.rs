@@ -151,6 +151,7 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         }
         if let Some((level, used)) =
             token_level(&rest[start..end], first_after_ts || tab_delimited || tag)
+            && !negated(&rest[..start])
         {
             return Some(Found {
                 level,
@@ -161,6 +162,61 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
         pos = end;
     }
     None
+}
+
+/// The level a security tool's record states in its own terms, by the tool's
+/// documentation: a Snort or Suricata alert's `[Priority: N]` (1 high, 2 medium, 3 low, 4
+/// very low), a ModSecurity audit record's outcome (`Message: Warning.` for a rule that
+/// matched, `Access denied` or `Action: Intercepted` for a request it blocked), and a
+/// packet logged by netfilter's `LOG` target (`IN=eth0 OUT= ... SRC=... DST=...`, as UFW
+/// writes it), which the kernel logs at warning unless the rule says otherwise.
+fn security_record_level(text: &str) -> Option<(Level, Reason)> {
+    let first = text.lines().next().unwrap_or("");
+    if first.contains("[**] [") {
+        let at = text.find("[Priority: ")? + "[Priority: ".len();
+        let level = match text.as_bytes().get(at)? {
+            b'1' => Level::Error,
+            b'2' => Level::Warning,
+            b'3' => Level::Notice,
+            b'4' => Level::Info,
+            _ => return None,
+        };
+        return Some((level, "the alert's priority"));
+    }
+    if is_modsecurity_boundary(first) {
+        if text.contains("Action: Intercepted") || text.contains("Message: Access denied") {
+            return Some((Level::Error, "ModSecurity blocked the request"));
+        }
+        if text.contains("Message: Warning.") {
+            return Some((Level::Warning, "a ModSecurity rule matched the request"));
+        }
+        return None;
+    }
+    static IN: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let inbound = IN.get_or_init(|| memchr::memmem::Finder::new(b"IN="));
+    let at = inbound.find(first.as_bytes())?;
+    let rest = &first[at..];
+    (rest.contains(" OUT=") && rest.contains(" SRC=") && rest.contains(" DST="))
+        .then_some((Level::Warning, "a packet netfilter's LOG target logged"))
+}
+
+/// A section boundary of ModSecurity's serial audit log: `--d67af501-A--`.
+pub fn is_modsecurity_boundary(line: &str) -> bool {
+    let b = line.trim_end().as_bytes();
+    b.len() == 14
+        && b.starts_with(b"--")
+        && b.ends_with(b"--")
+        && b[10] == b'-'
+        && b[2..10].iter().all(u8::is_ascii_hexdigit)
+        && b[11].is_ascii_uppercase()
+}
+
+/// The word before a level word denies it (ClamAV's `DON'T PANIC! Read ...`).
+fn negated(before: &str) -> bool {
+    let word = before.trim_end().rsplit(' ').next().unwrap_or("");
+    ["don't", "dont", "not", "never", "no"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// A source location as a logger's caller field writes it: `cmd/web.go:206`,
@@ -1909,6 +1965,9 @@ pub fn infer(parts: &[&str], has_error_type: bool) -> Option<(Level, Reason)> {
             return Some(found);
         }
     }
+    if let Some(found) = parts.first().and_then(|p| security_record_level(p)) {
+        return Some(found);
+    }
     if parts.first().is_some_and(|p| is_loader_error(p)) {
         return Some((Level::Error, "the dynamic linker could not start a program"));
     }
@@ -2611,7 +2670,17 @@ fn is_rails_exception(parts: &[&str]) -> bool {
     let Some(first) = parts.first().and_then(|p| p.lines().next()) else {
         return false;
     };
-    let first = first.trim();
+    is_rails_exception_line(first)
+        && parts
+            .iter()
+            .any(|p| ruby_source_line(p) && (p.contains(":in `") || p.contains(":in '")))
+}
+
+/// The line Rails' `DebugExceptions` logs over a backtrace: the exception's class, then its
+/// message in parentheses (`ActionController::RoutingError (No route matches [GET] "/x"):`;
+/// Rails 7 leaves the colon out).
+pub fn is_rails_exception_line(line: &str) -> bool {
+    let first = line.trim();
     let Some((class, rest)) = first.split_once(" (") else {
         return false;
     };
@@ -2619,12 +2688,9 @@ fn is_rails_exception(parts: &[&str]) -> bool {
         c.starts_with(|ch: char| ch.is_ascii_uppercase())
             && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     };
-    rest.ends_with("):")
+    (rest.ends_with("):") || rest.ends_with(')'))
         && !class.is_empty()
         && class.split("::").all(constant)
-        && parts
-            .iter()
-            .any(|p| ruby_source_line(p) && (p.contains(":in `") || p.contains(":in '")))
 }
 
 /// A message over the indented frames of a Ruby backtrace, as `Exception#full_message`
@@ -2909,6 +2975,13 @@ mod tests {
     #[test]
     fn a_lower_case_level_after_a_bracketed_tag() {
         assert_eq!(
+            header_level(
+                "DON'T PANIC! Read https://docs.clamav.net/manual/Installing.html",
+                true
+            ),
+            None
+        );
+        assert_eq!(
             prefix_level("[libretro WARN] [FindBIOSImageInDirectory] Skipping 'x.ini'"),
             Some((Level::Warning, 15))
         );
@@ -2987,6 +3060,9 @@ mod tests {
             Some((Level::Error, "a Rails exception with its backtrace"))
         );
         assert_eq!(infer(&["Started GET (x):"], false), None);
+        // Rails 7 leaves the colon out, and its frames are not indented.
+        let rails7 = "ActionController::RoutingError (No route matches [GET] \"/contact\")\nconfig/initializers/100-quiet_logger.rb:20:in `call'";
+        assert_eq!(infer(&[rails7], false).map(|x| x.0), Some(Level::Error));
         // A template's error: its backtrace names the template.
         let template = "ActionView::Template::Error (theme/avatar.png isn't precompiled):\n    160:   <%= image_tag \"theme/avatar.png\" %>\n  app/views/static_pages/home.html.erb:160:in `_app_views_home'";
         assert_eq!(infer(&[template], false).map(|x| x.0), Some(Level::Error));
@@ -3249,6 +3325,16 @@ mod tests {
             i("kernel: Out of memory: Killed process 4242 (java) total-vm:1kB"),
             Some(Level::Error)
         );
+        // Security tools' records, by their own terms.
+        let snort = "[**] [1:1000005:0] UDP Connection [**]\n[Classification: A Network Trojan was Detected] [Priority: 1] \n09/04-21:42:43.1 10.0.0.1:1 -> 10.0.0.2:2";
+        assert_eq!(i(snort), Some(Level::Error));
+        let fast = "09/04-21:42:43.1 [**] [1:2000:1] ET SCAN x [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 1.2.3.4:5 -> 6.7.8.9:80";
+        assert_eq!(i(fast), Some(Level::Warning));
+        let modsec = "--d67af501-A--\n[07/Jun/2023:17:45:31 --0400] Z 1.2.3.4 1 5.6.7.8 80\n--d67af501-H--\nMessage: Warning. Pattern match at REQUEST_HEADERS:Host.\n--d67af501-Z--";
+        assert_eq!(i(modsec), Some(Level::Warning));
+        let ufw = "Aug 20 00:01:05 localhost kernel: [3217909.838554] [UFW BLOCK] IN=eth0 OUT= MAC=52:54 SRC=109.205.213.90 DST=194.58.102.129 LEN=40 PROTO=TCP SPT=51638 DPT=48580";
+        assert_eq!(i(ufw), Some(Level::Warning));
+        assert_eq!(i("user logged IN=yes"), None);
         // Crashes under Wine and Windows' exception names; the .NET runtime's own failure.
         for crash in [
             "wine: Unhandled exception 0xe0434352 in thread 150 at address 00006FFFFF37D887",

@@ -201,6 +201,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
         syslog: Vec<Item<'static>>,
         jul: Vec<Item<'static>>,
         month_day_year: Vec<Item<'static>>,
+        month_dash_day: Vec<Item<'static>>,
         day_month: [Vec<Item<'static>>; 3],
         glog: Vec<Item<'static>>,
         redis_no_year: Vec<Item<'static>>,
@@ -236,6 +237,7 @@ fn parse_text_header(s: &str) -> Option<i64> {
         jul: items("%b %d, %Y %I:%M:%S %p"),
         // Aerospike: `Jun 07 2021 16:48:02 GMT`, the year before the time.
         month_day_year: items("%b %e %Y %H:%M:%S%.f"),
+        month_dash_day: items("%b-%d %H:%M:%S%.f %Y"),
         // PHP's error log `15-Jul-2024 10:00:00`, Redis `25 Apr 2024 05:32:35.018`.
         // Minecraft Forge's log4j pattern `%d{ddMMMyyyy HH:mm:ss.SSS}`: `29Oct2024 17:00:31.096`.
         day_month: [
@@ -268,7 +270,15 @@ fn parse_text_header(s: &str) -> Option<i64> {
         {
             return Some(t);
         }
-        if let Some(t) = naive(s, &c.month_day_year) {
+        // Nextflow's logback pattern: `Jul-13 15:13:03.823`.
+        if s.as_bytes().get(3) == Some(&b'-') {
+            return without_year(s, &c.month_dash_day);
+        }
+        let year_third = s
+            .split_ascii_whitespace()
+            .nth(2)
+            .is_some_and(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()));
+        if year_third && let Some(t) = naive(s, &c.month_day_year) {
             return Some(t);
         }
         return without_year(s, &c.syslog);
@@ -500,6 +510,8 @@ mod tests {
     #[test]
     fn more_text_headers_and_zones() {
         let at = |s: &str| parse_timestamp(s).map(format_ms);
+        // Nextflow writes the month, a dash and the day, and no year.
+        assert!(at("Jul-13 15:13:03.823").is_some_and(|t| t.ends_with("-07-13T15:13:03.823Z")));
         // Aerospike writes the year after the day.
         assert_eq!(
             at("Jun 07 2021 16:48:02 GMT").as_deref(),
