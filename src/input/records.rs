@@ -227,6 +227,14 @@ enum Opening {
     W3cDirectives,
     /// PowerShell's view of an error record (see [`in_powershell_error`]).
     PowerShellError,
+    /// Julia's ConsoleLogger box (see [`julia_box`]).
+    JuliaBox,
+    /// Snort's full alert: `[**] [gid:sid:rev] msg [**]`, its lines up to a blank.
+    SnortAlert,
+    /// A ModSecurity audit transaction, `--id-A--` to `--id-Z--`.
+    ModSecurityAudit,
+    /// One of Lambda's own lines (see [`text::is_lambda_platform_line`]).
+    LambdaPlatform,
 }
 
 impl Opening {
@@ -251,6 +259,14 @@ impl Opening {
             Opening::MediaWikiException
         } else if text::is_w3c_directive(line) {
             Opening::W3cDirectives
+        } else if line.starts_with("\u{250c} ") {
+            Opening::JuliaBox
+        } else if line.starts_with("[**] [") {
+            Opening::SnortAlert
+        } else if severity::is_modsecurity_boundary(line) {
+            Opening::ModSecurityAudit
+        } else if text::is_lambda_platform_line(line) {
+            Opening::LambdaPlatform
         } else {
             Opening::Plain
         }
@@ -615,27 +631,27 @@ impl Joiner {
         if !after_blank && continues_header_list(r, line) {
             return true;
         }
-        if let Some(continues) = julia_box(r, line) {
-            return continues && !after_blank;
-        }
-        // Snort's full alert: `[**] [gid:sid:rev] msg [**]` over its lines, up to a blank.
-        if r.first_line().starts_with("[**] [") {
-            return !after_blank;
-        }
-        // ModSecurity's serial audit log: a transaction from its `--id-A--` boundary to its
-        // `--id-Z--`, blank lines and all.
-        if severity::is_modsecurity_boundary(r.first_line()) {
-            let last = r.last_line().trim_end();
-            return !(r.lines > 1
-                && severity::is_modsecurity_boundary(last)
-                && last.as_bytes()[11] == b'Z');
-        }
-        // Lambda's own lines are whole, but for the X-Ray line of a traced invocation's
-        // `REPORT`; what follows `START` is the function's output.
-        if r.lines == 1 && text::is_lambda_platform_line(r.first_line()) {
-            return !after_blank
-                && r.first_line().starts_with("REPORT ")
-                && line.starts_with("XRAY TraceId: ");
+        match r.opening {
+            Opening::JuliaBox => return julia_box(r, line) && !after_blank,
+            // Snort's full alert goes on over its lines up to a blank one.
+            Opening::SnortAlert => return !after_blank,
+            // ModSecurity's serial audit log: a transaction from its `--id-A--` boundary to
+            // its `--id-Z--`, blank lines and all.
+            Opening::ModSecurityAudit => {
+                let last = r.last_line().trim_end();
+                return !(r.lines > 1
+                    && severity::is_modsecurity_boundary(last)
+                    && last.as_bytes()[11] == b'Z');
+            }
+            // Lambda's own lines are whole, but for the X-Ray line of a traced invocation's
+            // `REPORT`; what follows `START` is the function's output.
+            Opening::LambdaPlatform => {
+                return r.lines == 1
+                    && !after_blank
+                    && r.first_line().starts_with("REPORT ")
+                    && line.starts_with("XRAY TraceId: ");
+            }
+            _ => {}
         }
         // A block of W3C log directives (IIS's `#Software:` ... `#Fields:`) is one record.
         if text::is_w3c_directive(line) {
@@ -1219,14 +1235,10 @@ fn in_box(r: &Building, line: &str) -> bool {
 
 /// Julia's ConsoleLogger draws a record of several lines as a box: `┌ Warning: msg`, then
 /// `│ key = value` lines, then `└ @ Module file:line`. Inside a record that opened so, a
-/// line of the box goes on with it (`Some(true)`) and any other line does not
-/// (`Some(false)`); `None` elsewhere.
-fn julia_box(r: &Building, line: &str) -> Option<bool> {
-    if !r.first_line().starts_with("\u{250c} ") {
-        return None;
-    }
+/// line of the box goes on with it and any other line does not.
+fn julia_box(r: &Building, line: &str) -> bool {
     let closed = r.lines > 1 && r.last_line().starts_with('\u{2514}');
-    Some(!closed && line.starts_with(['\u{2502}', '\u{2514}']))
+    !closed && line.starts_with(['\u{2502}', '\u{2514}'])
 }
 
 /// The step number of a line of BuildKit's plain progress output (`docker build

@@ -172,7 +172,9 @@ pub fn header_level(rest: &str, after_timestamp: bool) -> Option<Found> {
 /// writes it), which the kernel logs at warning unless the rule says otherwise.
 fn security_record_level(text: &str) -> Option<(Level, Reason)> {
     let first = text.lines().next().unwrap_or("");
-    if first.contains("[**] [") {
+    static ALERT: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let alert = ALERT.get_or_init(|| memchr::memmem::Finder::new(b"[**] ["));
+    if alert.find(first.as_bytes()).is_some() {
         let at = text.find("[Priority: ")? + "[Priority: ".len();
         let level = match text.as_bytes().get(at)? {
             b'1' => Level::Error,
@@ -196,7 +198,8 @@ fn security_record_level(text: &str) -> Option<(Level, Reason)> {
     let inbound = IN.get_or_init(|| memchr::memmem::Finder::new(b"IN="));
     let at = inbound.find(first.as_bytes())?;
     let rest = &first[at..];
-    (rest.contains(" OUT=") && rest.contains(" SRC=") && rest.contains(" DST="))
+    let has = |field: &str| memchr::memmem::find(rest.as_bytes(), field.as_bytes()).is_some();
+    (has(" OUT=") && has(" SRC=") && has(" DST="))
         .then_some((Level::Warning, "a packet netfilter's LOG target logged"))
 }
 
@@ -792,9 +795,10 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         }
     }
     // Julia's ConsoleLogger: `[ Info: msg` on one line, `┌ Warning: msg` over a box.
-    if let Some(rest) = line
-        .strip_prefix("[ ")
-        .or_else(|| line.strip_prefix("\u{250c} "))
+    if matches!(first, b'[' | 0xE2)
+        && let Some(rest) = line
+            .strip_prefix("[ ")
+            .or_else(|| line.strip_prefix("\u{250c} "))
         && let Some((word, _)) = rest.split_once(": ")
         && matches!(word, "Debug" | "Info" | "Warning" | "Error")
     {

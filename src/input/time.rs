@@ -274,10 +274,18 @@ fn parse_text_header(s: &str) -> Option<i64> {
         if s.as_bytes().get(3) == Some(&b'-') {
             return without_year(s, &c.month_dash_day);
         }
-        let year_third = s
-            .split_ascii_whitespace()
-            .nth(2)
-            .is_some_and(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()));
+        // `Mmm d YYYY ...`: the day's digits, one space, four digits and a space.
+        let b = s.as_bytes();
+        let day = b
+            .iter()
+            .skip(3)
+            .position(|c| *c != b' ')
+            .map_or(b.len(), |p| p + 3);
+        let after_day = day + b[day..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let year_third = b.get(after_day) == Some(&b' ')
+            && b.get(after_day + 1..after_day + 5)
+                .is_some_and(|y| y.iter().all(u8::is_ascii_digit))
+            && b.get(after_day + 5) == Some(&b' ');
         if year_third && let Some(t) = naive(s, &c.month_day_year) {
             return Some(t);
         }
