@@ -305,6 +305,49 @@ fn fingerprint_output_for_each_shape() {
 }
 
 #[test]
+fn log_service_exports_are_read_as_their_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // CloudWatch Logs' CSV download: a Java trace written line by line is one row per line.
+    let csv = write(
+        d,
+        "log-events-viewer-result.csv",
+        b"timestamp,message\n\
+          1689878257942,\"START RequestId: 7a1 Version: 9\n\"\n\
+          1689878259961,\"2023-07-20T18:37:39.961Z 7a1 ERROR poc.App - save failed\n\"\n\
+          1689878259962,\"java.lang.IllegalStateException: store closed\n\"\n\
+          1689878259962,\"\tat poc.Store.save(Store.java:12)\n\"\n\
+          1689878259963,\"END RequestId: 7a1\n\"\n",
+    );
+    let evs = fingerprints(&["fingerprint", "--min-level", "any", &csv]);
+    let lines: Vec<i64> = evs.iter().map(|e| e["line"].as_i64().unwrap()).collect();
+    assert_eq!(lines, vec![2, 4, 10]);
+    assert_eq!(evs[1]["level"], "error");
+    assert!(
+        evs[1]["title"]
+            .as_str()
+            .unwrap()
+            .contains("IllegalStateException")
+    );
+    // Cloud Logging's JSON download: an array of pretty-printed entries.
+    let array = write(
+        d,
+        "downloaded-logs.json",
+        b"[\n  {\n    \"severity\": \"ERROR\",\n    \"textPayload\": \"upstream timed out\",\n    \"timestamp\": \"2026-03-26T19:51:53.793081Z\"\n  },\n  {\n    \"severity\": \"INFO\",\n    \"textPayload\": \"ready\",\n    \"timestamp\": \"2026-03-26T19:51:54Z\"\n  }\n]\n",
+    );
+    let o = run(&["fingerprint", "--min-level", "any", &array]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("malformed"), "{}", stderr(&o));
+    let evs: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(evs.len(), 2);
+    assert_eq!(evs[0]["level"], "error");
+    assert_eq!(evs[0]["title"], "upstream timed out");
+}
+
+#[test]
 fn stdin_gzip_and_zstd_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let body = b"{\"level\":\"error\",\"message\":\"disk full on sda1\"}\n";

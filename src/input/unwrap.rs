@@ -7,7 +7,8 @@
 //! (`docker logs --timestamps`, `kubectl logs --timestamps`, a GitHub Actions or Azure
 //! Pipelines job log: `<RFC 3339 time with fraction> <text>`), a margin of spaces before
 //! every line (a log pasted or relayed indented: ` 1:M 14 Mar 15:58:22.129 * Ready`), and
-//! OpenTelemetry's
+//! Fly.io's `fly logs` (`<time> app[<machine>] <region> [info]<text>`), a log service's CSV
+//! export (src/input/csv.rs), and OpenTelemetry's
 //! OTLP/JSON export (one line holds `resourceLogs[].scopeLogs[].logRecords[]`: each log
 //! record is an event, with its resource's and scope's attributes). ANSI escape sequences
 //! (colours, cursor moves) are removed from text before it is read, so they never reach the
