@@ -691,8 +691,16 @@ fn apply_meta<'a>(ev: &mut Event<'a>, meta: &'a Meta) {
         ev.level = meta.column_level;
         ev.level_inferred = None;
     }
-    if ev.level.is_none() {
-        ev.level = meta.wrapper_level;
+    // A wrapper's level stands where the record wrote none: over no level, and over an
+    // inferred one it outranks (Fly's `[error]` over `failed` read as a warning; its
+    // `[info]` for whatever an app printed does not lower what the words say).
+    match (ev.level, meta.wrapper_level) {
+        (None, w) => ev.level = w,
+        (Some(inferred), Some(w)) if ev.level_inferred.is_some() && w > inferred => {
+            ev.level = Some(w);
+            ev.level_inferred = None;
+        }
+        _ => {}
     }
     if let Some(s) = &meta.service
         && ev.dim(crate::event::Dimension::Service).is_none()

@@ -345,6 +345,18 @@ fn log_service_exports_are_read_as_their_records() {
     assert_eq!(evs.len(), 2);
     assert_eq!(evs[0]["level"], "error");
     assert_eq!(evs[0]["title"], "upstream timed out");
+    // `fly logs`: the app's own level first; Fly's `[error]` over what words would infer;
+    // Fly's proxy is not the app's record.
+    let fly = write(
+        d,
+        "fly.log",
+        b"2025-11-07T19:57:49Z app[d896035c719e28] sjc [info] WARN Slow query took 5s:\n\
+          2025-11-07T19:57:50Z proxy[d896035c719e28] sjc [error]could not find a good candidate within 90 attempts at load balancing\n\
+          2025-11-07T19:57:51Z app[d896035c719e28] sjc [info]listening on 0.0.0.0:8080\n",
+    );
+    let evs = fingerprints(&["fingerprint", "--min-level", "any", &fly]);
+    let levels: Vec<&str> = evs.iter().map(|e| e["level"].as_str().unwrap()).collect();
+    assert_eq!(levels, vec!["warning", "error", "info"]);
 }
 
 #[test]

@@ -111,6 +111,8 @@ pub struct CsvLine {
 /// Where each role's column is, by the header's names.
 #[derive(Default)]
 struct Columns {
+    /// How many columns the header names.
+    count: usize,
     message: usize,
     time: Option<usize>,
     level: Option<usize>,
@@ -126,6 +128,7 @@ impl Columns {
                 .position(|n| set.contains(&n.to_ascii_lowercase().as_str()))
         };
         Columns {
+            count: names.len(),
             message: find(&MESSAGE_COLUMNS).unwrap_or(names.len().saturating_sub(1)),
             time: find(&TIME_COLUMNS),
             level: find(&LEVEL_COLUMNS),
@@ -195,7 +198,10 @@ impl CsvRows {
             .map(str::to_string);
         let stream = column(columns.stream).unwrap_or("").to_string();
         // A row too short for its message column (a stray line) is read whole.
-        let message = if columns.message < values.len() {
+        let message = if columns.message + 1 == columns.count && values.len() > columns.count {
+            // The last column, unquoted, holding commas of its own.
+            values[columns.message..].join(",")
+        } else if columns.message < values.len() {
             std::mem::take(&mut values[columns.message])
         } else {
             values.join(",")
@@ -262,6 +268,14 @@ mod tests {
         assert_eq!(line.service.as_deref(), Some("api"));
         assert_eq!(line.stream, "web-1");
         assert_eq!(line.text, "boom");
+        // The last column unquoted, with commas of its own.
+        let line = rows
+            .push(
+                3,
+                "2024-05-01T10:00:00Z,web-1,api,warn,retry 2, backing off",
+            )
+            .remove(0);
+        assert_eq!(line.text, "retry 2, backing off");
     }
 
     #[test]

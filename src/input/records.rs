@@ -471,17 +471,6 @@ impl Joiner {
         }
     }
 
-    /// A record that announced a list (`Captured log:`) and has taken only indented lines
-    /// since takes this indented line too, though it opens with a padded level (` INFO x`):
-    /// the lines of a log quoted inside a message are the message's.
-    fn lists_indented_lines(&self, line: &str) -> bool {
-        self.current.as_ref().is_some_and(|r| {
-            announces(r)
-                && (r.lines == 1 || r.last_line().starts_with([' ', '\t']))
-                && severity::right_aligned_level(line).is_some()
-        })
-    }
-
     /// The line opens with one of the sample's recurring tags.
     fn tagged(&self, line: &str) -> bool {
         !self.tags.is_empty() && bracket_tag(line).is_some_and(|t| self.tags.iter().any(|x| x == t))
@@ -502,7 +491,7 @@ impl Joiner {
         if kind == Kind::Header
             && !self.indented_headers
             && line.starts_with([' ', '\t'])
-            && (!severity::opens_indented(line) || self.lists_indented_lines(line))
+            && !severity::opens_indented(line)
         {
             kind = Kind::Continuation;
         }
@@ -657,7 +646,7 @@ impl Joiner {
         if text::is_w3c_directive(line) {
             return !after_blank && r.opening == Opening::W3cDirectives;
         }
-        if in_gradle_report(r, line, after_blank) {
+        if in_gradle_report(r, line) {
             return true;
         }
         if in_sanitizer_report(r, line) {
@@ -693,7 +682,16 @@ impl Joiner {
         }
         // A server's access line for a request is whole: the undated lines after it are
         // another writer's (SAM CLI's own lines among its API server's dated requests).
-        if kind != Kind::Header && r.lines == 1 && r.header && severity::is_access_line(&r.text) {
+        if kind == Kind::Other
+            && r.lines == 1
+            && r.header
+            && read_header(&r.text).level.is_none()
+            && severity::is_access_line(&r.text)
+        {
+            return false;
+        }
+        // Lambda's own lines open records of their own wherever they come.
+        if text::is_lambda_platform_line(line) {
             return false;
         }
         match kind {
@@ -1379,24 +1377,12 @@ fn is_sanitizer_line(line: &str) -> bool {
 
 /// Gradle's failure report: `FAILURE: Build failed with an exception.`, then its sections
 /// (`* What went wrong:`, `* Where:`, `* Try:`, `* Exception is:`, `* Get more help at
-/// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it. After a
-/// blank line only a section's heading, a numbered failure (`2: Task failed with an
-/// exception.`) or a rule (`-----------`, `=====`) goes on with it: a paragraph after the
-/// report (`Deprecated Gradle features were used in this build, ...`) is a message of its
-/// own.
-fn in_gradle_report(r: &Building, line: &str, after_blank: bool) -> bool {
-    let section = || {
-        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-        line.starts_with("* ")
-            || line.starts_with("---")
-            || line.starts_with("===")
-            || (digits > 0 && line[digits..].starts_with(": "))
-    };
+/// ...`), blank lines between them, up to the `BUILD FAILED` line that follows it.
+fn in_gradle_report(r: &Building, line: &str) -> bool {
     r.opening == Opening::GradleReport
         && !line.starts_with("BUILD FAILED")
         && !line.starts_with("FAILURE: ")
         && !starts_record(line)
-        && (!after_blank || section())
 }
 
 /// A line inside the Terraform diagnostic box (see [`text::TERRAFORM_BOX`]) that the record
@@ -2070,13 +2056,6 @@ mod tests {
                 Some(Error)
             ]
         );
-        // A log quoted under a message that announced it is the message's.
-        let quoted = "ERROR [main] c.e.Test - captured log:\n\
-                      \x20INFO starting pool\n\
-                      \x20WARN pool slow\n\
-                      \x20 at c.e.Pool.start(Pool.java:10)\n\
-                      ERROR [main] c.e.Test - next\n";
-        assert_eq!(starts(quoted), vec![1, 5]);
         // Deeper, or not a level's width: a message's own lines.
         assert_eq!(severity::right_aligned_level("    INFO x"), None);
         assert_eq!(severity::right_aligned_level(" Info x"), None);
@@ -2298,17 +2277,6 @@ mod tests {
                      * Try:\nRun with --stacktrace option to get the stack trace.\n\n\
                      BUILD FAILED\n\nTotal time: 1.088 secs\n";
         assert_eq!(starts(input), vec![1, 4, 13, 15]);
-        // Numbered failures and their rules are the report's; the paragraph after it is not.
-        let input = "FAILURE: Build completed with 2 failures.\n\n\
-                     1: Task failed with an exception.\n-----------\n* What went wrong:\n\
-                     Execution failed for task ':a:test'.\n\n\
-                     * Try:\n> Run with --scan to get full insights.\n\
-                     ==============================================================================\n\n\
-                     2: Task failed with an exception.\n-----------\n* What went wrong:\n\
-                     Execution failed for task ':b:test'.\n\n\
-                     Deprecated Gradle features were used in this build, making it incompatible with Gradle 10.\n\n\
-                     BUILD FAILED in 2s\n";
-        assert_eq!(starts(input), vec![1, 17, 19]);
     }
 
     #[test]
@@ -3081,6 +3049,36 @@ main 2011-05-01 11:00:49  INFO ~ Starting app";
         assert_eq!(starts(input), vec![1, 3]);
         assert_eq!(parse_event(&ev[1].1).level, Some(Level::Error));
         assert_eq!(parse_event(&ev[0].1).level, Some(Level::Debug));
+    }
+
+    #[test]
+    fn rules_of_this_session_stay_within_their_shapes() {
+        // A log4j `%5p` log: a message ending in a colon does not take the padded lines
+        // after it.
+        let padded = " INFO [main] o.a.k.c.c.ConsumerConfig - ConsumerConfig values:\n\
+                      \tauto.commit.interval.ms = 5000\n\
+                      \tbootstrap.servers = [localhost:9092]\n\
+                      \x20INFO [main] o.a.k.c.u.AppInfoParser - Kafka version: 3.0.0\n\
+                      \x20WARN [main] o.a.k.c.NetworkClient - Connection to node -1 could not be established.\n\
+                      ERROR [main] c.e.App - failed\n";
+        assert_eq!(starts(padded), vec![1, 4, 5, 6]);
+        // A message that quotes a request keeps its traceback.
+        let quoted = "2024-01-01 10:00:00,000 ERROR app: \"GET /x HTTP/1.1\" 500 handler raised\n\
+                      Traceback (most recent call last):\n  File \"/app/x.py\", line 10, in boom\n\
+                      \x20   raise ValueError(\"x\")\nValueError: x\n";
+        assert_eq!(starts(quoted), vec![1]);
+        // Lambda's lines do not make a function's prints continue the line before them.
+        let lambda = "START RequestId: 8b2 Version: $LATEST\n\
+                      [WARNING]\t2024-01-01T10:00:00.000Z\t8b2\tcache miss for key user:42\n\
+                      processing order 17\norder 17 saved\nEND RequestId: 8b2\n";
+        assert_eq!(starts(lambda), vec![1, 2, 3, 4, 5]);
+        // Gradle's report keeps the paragraphs of its sections.
+        let gradle = "FAILURE: Build failed with an exception.\n\n* What went wrong:\n\
+                      Configuration cache problems found in this build.\n\n\
+                      1 problem was found storing the configuration cache.\n\n\
+                      * Try:\n> Run with --stacktrace option to get the stack trace.\n\n\
+                      BUILD FAILED in 2s\n";
+        assert_eq!(starts(gradle), vec![1, 11]);
     }
 
     #[test]

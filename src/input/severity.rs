@@ -622,6 +622,19 @@ fn single_letter_level(letter: u8, after: &str) -> Option<Level> {
                     .all(|id| id.bytes().all(|c| c.is_ascii_digit()))
         })
     };
+    // CoreOS capnslog (etcd 2/3.3, Rook): `<time> I | pkg: message`, its letters C(ritical),
+    // E, W, N(otice), I, D, T(race).
+    if after.starts_with(" | ") {
+        return match letter {
+            b'C' => Some(Level::Fatal),
+            b'E' => Some(Level::Error),
+            b'W' => Some(Level::Warning),
+            b'N' => Some(Level::Notice),
+            b'I' => Some(Level::Info),
+            b'D' | b'T' => Some(Level::Debug),
+            _ => None,
+        };
+    }
     let component = after.split_whitespace().next().is_some_and(|t| {
         t.starts_with('[')
             || (t.len() >= 2 && is_upper_word(t))
@@ -816,7 +829,7 @@ pub fn prefix_level(line: &str) -> Option<(Level, usize)> {
         && name
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
-        && !word.is_empty()
+        && word.len() >= 4
         && is_upper_word(word)
         && let Some(level) = Level::from_name(word)
     {
@@ -2175,9 +2188,8 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
         ("of", "memory"),
     ];
     const NONE_BEFORE: [&str; 7] = ["0", "no", "not", "zero", "without", "ignoring", "ignore"];
-    const NONE_AFTER: [&str; 14] = [
+    const NONE_AFTER: [&str; 10] = [
         "=0", ": 0", "=nil", "=null", "=none", "=false", ":null", ":0", ": none", "=\"\"",
-        ": null", ": nil", ": false", ":false",
     ];
     // What says of a whole that none of it is so (`none are missing`, `nothing is missing`).
     const NONE_SUBJECT: [&str; 3] = ["none", "nothing", "nobody"];
@@ -2307,15 +2319,16 @@ pub fn warning_in_words(line: &str) -> Option<Reason> {
     None
 }
 
-/// The text after a key's colon is one flag or null and nothing more (`: true`, `: null,`,
-/// `: false}`). A number stays a message (Python's `KeyError: 5`).
+/// The text after a key's colon is one flag and nothing more (`: true`, `: false}`). A
+/// null stays a message: Java renders an exception without one as `NullPointerException:
+/// null`; a number too (Python's `KeyError: 5`).
 fn scalar_value(after: &str) -> bool {
     let value = after.trim_start_matches(' ');
     let end = value
         .find([',', ';', '}', ')', ']', ' '])
         .unwrap_or(value.len());
     let (token, rest) = value.split_at(end);
-    ["true", "false", "null", "nil", "none"]
+    ["true", "false"]
         .iter()
         .any(|w| token.trim_matches('"').eq_ignore_ascii_case(w))
         && (rest.is_empty() || !rest.starts_with(' '))
@@ -2958,7 +2971,10 @@ mod tests {
             warning_in_words("checked 12 modules, none are missing"),
             None
         );
-        assert_eq!(warning_in_words("Sync state: LastError: null"), None);
+        assert_eq!(warning_in_words("Sync state: LastError: false"), None);
+        // Java's rendering of an exception without a message is still a failure.
+        assert!(warning_in_words("Upload failed: null").is_some());
+        assert!(warning_in_words("Task 17 ended with NullPointerException: null").is_some());
         assert_eq!(
             warning_in_words("policy: retry on TimeoutError: true, max 3"),
             None
@@ -2985,6 +3001,20 @@ mod tests {
             ),
             None
         );
+        // capnslog's letter before ` | `.
+        let level = |rest: &str| header_level(rest, true).map(|f| f.level);
+        assert_eq!(
+            level("E | clusterdisruption-controller: seems to be deleted"),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            level("N | etcdserver/membership: set the initial cluster version"),
+            Some(Level::Notice)
+        );
+        assert_eq!(
+            level("I | op-k8sutil: removing deployment"),
+            Some(Level::Info)
+        );
         assert_eq!(
             prefix_level("[libretro WARN] [FindBIOSImageInDirectory] Skipping 'x.ini'"),
             Some((Level::Warning, 15))
@@ -2995,6 +3025,8 @@ mod tests {
         );
         assert_eq!(prefix_level("[some thing] x"), None);
         assert_eq!(prefix_level("[a ] x"), None);
+        // One letter names a level only where a format defines it: not in a bracket.
+        assert_eq!(prefix_level("[Part C] Configuring network"), None);
         assert_eq!(
             prefix_level(
                 "[ParallelWebappClassLoader@77aad23b] warning javax.* types are not being woven"

@@ -789,7 +789,6 @@ pub fn starts_record(line: &str) -> bool {
         || (b[0] == b'=' && erlang_report(line).is_some())
         || (b[0] == b'#' && weblogic_header(line).is_some())
         || is_runner_line(line)
-        || is_lambda_platform_line(line)
 }
 
 /// AWS Lambda's own lines around each invocation, as its runtime writes them to the

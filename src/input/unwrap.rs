@@ -388,7 +388,10 @@ pub fn unwrap(w: Wrapper, line: &str) -> Option<Unwrapped<'_>> {
             // of anything the app printed.
             Some(Unwrapped {
                 text: Cow::Borrowed(&line[whole.end()..]),
-                stream: Cow::Borrowed(c.get(3).expect("instance").as_str()),
+                // `app[id]`, `proxy[id]`: Fly's own components share the machine's id.
+                stream: Cow::Borrowed(
+                    &line[c.get(2).expect("source").start()..c.get(3).expect("instance").end() + 1],
+                ),
                 service: Some(Cow::Borrowed(c.get(2).expect("source").as_str())),
                 timestamp: parse_timestamp(&c[1]),
                 partial: false,
@@ -763,6 +766,8 @@ mod tests {
         assert_eq!(u.timestamp, parse_timestamp("2025-11-07T19:57:49Z"));
         let u = unwrap(Wrapper::Fly, fly.lines().nth(3).unwrap()).unwrap();
         assert_eq!(u.level, Some(Level::Error));
+        // Fly's proxy is another writer than the app on the same machine.
+        assert_eq!(u.stream, "proxy[d896035c719e28]");
         let healthapp = "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579\n";
         assert_eq!(detect(healthapp), None);
         assert_eq!(detect("2024-01-01 10:00:00 INFO x | y\n"), None);
