@@ -3082,6 +3082,21 @@ main 2011-05-01 11:00:49  INFO ~ Starting app";
     }
 
     #[test]
+    fn codeigniter_records_keep_their_sql() {
+        let input = "<?php defined('BASEPATH') OR exit('No direct script access allowed'); ?>\n\n\
+                     ERROR - 2025-07-26 12:31:12 --> Query error: You have an error in your SQL syntax - Invalid query: SELECT *\n\
+                     FROM `maxwell_esi_master`\nWHERE `mxesi_status` = 1\n\
+                     ERROR - 2025-07-26 13:15:19 --> Severity: Warning --> Cannot modify header information\n\
+                     DEBUG - 2025-07-26 13:15:20 --> Session: Class initialized\n";
+        assert_eq!(starts(input), vec![1, 3, 6, 7]);
+        let records = join(input);
+        let e = parse_event(&records[1].1);
+        assert_eq!(e.level, Some(Level::Error));
+        assert!(e.timestamp.is_some());
+        assert!(e.message.starts_with("Query error"));
+    }
+
+    #[test]
     fn security_tools_multi_line_records() {
         let snort = "[**] [1:1000006:0] TCP connection [**]\n[Priority: 0] \n\
                      09/04-21:42:42.860730 10.100.20.59:57263 -> 10.100.10.190:22\n\

@@ -77,6 +77,11 @@ pub fn read_header(line: &str) -> Header {
             ..Header::default()
         };
     }
+    if first.is_ascii_uppercase()
+        && let Some(h) = level_dash_time(line)
+    {
+        return h;
+    }
     if let Some(after) = uptime_stamp(b) {
         // The kernel's and X.Org's seconds since boot: a header, but no time of day.
         let mut h = Header {
@@ -789,6 +794,27 @@ pub fn starts_record(line: &str) -> bool {
         || (b[0] == b'=' && erlang_report(line).is_some())
         || (b[0] == b'#' && weblogic_header(line).is_some())
         || is_runner_line(line)
+}
+
+/// CodeIgniter's (and Kohana's) header: the level, ` - `, the time, then ` --> ` before the
+/// message (`ERROR - 2025-07-26 12:31:12 --> Query error: ...`).
+fn level_dash_time(line: &str) -> Option<Header> {
+    let b = line.as_bytes();
+    let dash = b.iter().take(8).position(|&c| c == b' ')?;
+    if b.get(dash..dash + 3) != Some(b" - ") || !b.get(dash + 3)?.is_ascii_digit() {
+        return None;
+    }
+    let level = Level::from_name(&line[..dash])?;
+    let rest = &line[dash + 3..];
+    let arrow = rest.find(" --> ")?;
+    let timestamp = parse_timestamp(&rest[..arrow]);
+    timestamp.map(|t| Header {
+        timestamp: Some(t),
+        has_timestamp: true,
+        level: Some(level),
+        message_start: dash + 3 + arrow + 5,
+        ..Header::default()
+    })
 }
 
 /// AWS Lambda's own lines around each invocation, as its runtime writes them to the
