@@ -414,7 +414,9 @@ pub struct DecisionStore {
 impl DecisionStore {
     /// Opens `path`; a missing file is an empty store (created on the first save).
     pub fn open(path: impl Into<PathBuf>) -> Result<DecisionStore, DecisionsError> {
-        let path = path.into();
+        // A decisions file kept elsewhere and linked in (a shared checkout, dotfiles) is
+        // locked and written where it lives: replacing the link would fork the file.
+        let path = through_symlinks(&path.into());
         let data = read(&path)?;
         Ok(DecisionStore { path, data })
     }
@@ -573,11 +575,36 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// The file a path names once its symbolic links are followed (at most 40, as the kernel
+/// allows), the last link's target even when it does not exist yet. Relative targets are
+/// read from the link's directory.
+pub fn through_symlinks(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(meta) if meta.file_type().is_symlink() => match fs::read_link(&p) {
+                Ok(target) if target.is_absolute() => p = target,
+                Ok(target) => {
+                    p = p
+                        .parent()
+                        .map_or_else(|| target.clone(), |dir| dir.join(&target))
+                }
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
+    p
+}
+
 /// Replaces `path` with `bytes` atomically and durably: a temp file in the same directory,
 /// written and fsynced, renamed over the target, then the directory fsynced. On any error
 /// the old file is intact and the temp file removed. A new file is created 0600 (notes may
 /// hold personal data); an existing file keeps its permissions.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DecisionsError> {
+    // Through a symbolic link to its target: the link stays a link.
+    let target = through_symlinks(path);
+    let path = target.as_path();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -627,6 +654,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = DecisionStore::open(dir.path().join("d.json")).unwrap();
         (dir, s)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_decisions_file_is_written_where_it_lives() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        let target = shared.join("decisions.json");
+        let link = dir.path().join("decisions.json");
+        // A relative link, as a checkout or dotfiles manager makes it.
+        std::os::unix::fs::symlink("shared/decisions.json", &link).unwrap();
+        let mut s = DecisionStore::open(&link).unwrap();
+        let mark = Op::SetMark {
+            mark: Some(Mark::Known),
+            train: None,
+        };
+        s.apply("fp1", Some("x"), &mark, "ann").unwrap();
+        // The link is still a link, the decision is in its target, the lock beside it.
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(fs::read_to_string(&target).unwrap().contains("fp1"));
+        assert!(shared.join("decisions.json.lock").exists());
+        assert!(!dir.path().join("decisions.json.lock").exists());
+        // A second instance through the link sees it.
+        let again = DecisionStore::open(&link).unwrap();
+        assert_eq!(again.data.get("fp1").unwrap().mark, Some(Mark::Known));
+        // A link loop ends.
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink(&a, &b).unwrap();
+        let _ = through_symlinks(&a);
     }
 
     #[test]

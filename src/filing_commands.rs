@@ -287,8 +287,8 @@ fn write_task_files(
     for (fp, t) in drafts {
         let path = out.join(format!("task-{fp}.txt"));
         let text = format!("{}\n\n{}", t.title, t.body(markup));
-        std::fs::write(&path, &text)
-            .map_err(|e| format!("{}: cannot write the task: {e}", path.display()))?;
+        logtriage::decisions::write_atomic(&path, text.as_bytes())
+            .map_err(|e| format!("cannot write the task: {e}"))?;
         let redacted = match t.redacted.summary() {
             s if s.is_empty() => "nothing redacted".to_string(),
             s => format!("redacted {s}"),

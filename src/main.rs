@@ -656,8 +656,10 @@ fn blind_message(a: &Analysis, e: &str) -> String {
 fn write_output(text: &str, output: Option<&PathBuf>) -> Result<(), Failure> {
     match output {
         Some(p) => {
-            std::fs::write(p, text)
-                .map_err(|e| format!("{}: cannot write report: {e}", p.display()))?;
+            // Atomically: a full disk or a kill leaves the previous report whole, never a
+            // truncated one.
+            logtriage::decisions::write_atomic(p, text.as_bytes())
+                .map_err(|e| format!("cannot write report: {e}"))?;
             eprintln!("logtriage: report written to {}", p.display());
         }
         None => {

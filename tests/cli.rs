@@ -359,6 +359,49 @@ fn log_service_exports_are_read_as_their_records() {
     assert_eq!(levels, vec!["warning", "error", "info"]);
 }
 
+#[cfg(unix)]
+#[test]
+fn reports_are_replaced_whole_and_through_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let a = write(d, "a.json", b"{\"level\":\"error\",\"message\":\"boom\"}\n");
+    let b = write(d, "b.json", b"{\"level\":\"error\",\"message\":\"bang\"}\n");
+    // The report's place is a link into a shared directory, holding an older, longer report.
+    std::fs::create_dir(d.join("shared")).unwrap();
+    let target = d.join("shared/report.md");
+    std::fs::write(&target, "x".repeat(100_000)).unwrap();
+    let link = d.join("report.md");
+    std::os::unix::fs::symlink("shared/report.md", &link).unwrap();
+    let o = run(&[
+        "diff",
+        "--format",
+        "markdown",
+        "-o",
+        link.to_str().unwrap(),
+        &a,
+        &b,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        !written.contains("xxxx"),
+        "the old report is replaced whole"
+    );
+    assert!(written.contains("bang"));
+    // Nothing is left beside it.
+    let names: Vec<String> = std::fs::read_dir(d.join("shared"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["report.md"]);
+}
+
 #[test]
 fn stdin_gzip_and_zstd_inputs() {
     let dir = tempfile::tempdir().unwrap();
