@@ -89,7 +89,10 @@ fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         named_secret: Regex::new(
-            r#"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|authorization|cookie|session(?:id)?)(["']?\s*[:=]\s*["']?)((?:bearer|basic|token)\s+)?([^\s"'&,;]+)"#,
+            // The name may be a part of a longer key joined by `_`, `.` or `-`, in any case
+            // (`aws_secret_access_key`, `AWS_SECRET_ACCESS_KEY`, `client_secret`,
+            // `refresh_token`, `db.password`), where `\b` alone does not split it.
+            r#"(?i)\b((?:[a-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|authorization|cookie|session(?:id)?|phpsessid)(?:[_.-][a-z0-9]+)*)(["']?\s*[:=]\s*["']?)((?:bearer|basic|token)\s+)?([^\s"'&,;]+)"#,
         )
         .unwrap(),
         scheme_secret: Regex::new(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})").unwrap(),
@@ -248,6 +251,35 @@ mod tests {
         );
         assert!(r.text.contains("password=[secret]"), "{}", r.text);
         assert_eq!(r.removed[&Kind::Secret], 4, "{}", r.text);
+    }
+
+    #[test]
+    fn secrets_under_longer_key_names() {
+        for (line, secret) in [
+            (
+                "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG",
+                "wJalrXUtnFEMI",
+            ),
+            (
+                "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG",
+                "wJalrXUtnFEMI",
+            ),
+            ("client_secret=9f8e7d6c5b4a", "9f8e7d6c5b4a"),
+            ("grant access_token=ya29.a0AfH6SM refresh", "ya29.a0AfH6SM"),
+            ("refresh_token: 1//0gLk2-xyz", "1//0gLk2-xyz"),
+            ("private_key=MIIEvQIBADANBgkq", "MIIEvQIBADANBgkq"),
+            ("Cookie PHPSESSID=8vb1h2m5q0c3", "8vb1h2m5q0c3"),
+            ("db.password: \"s3cr3t!\"", "s3cr3t!"),
+        ] {
+            let r = redact(line);
+            assert!(!r.text.contains(secret), "{line} -> {}", r.text);
+            assert!(r.text.contains(Kind::Secret.mark()), "{line} -> {}", r.text);
+        }
+        // The key's name stays, so a reader sees what was removed.
+        assert_eq!(
+            redact("aws_secret_access_key=wJalrXUtnFEMI").text,
+            format!("aws_secret_access_key={}", Kind::Secret.mark())
+        );
     }
 
     #[test]
