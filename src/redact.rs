@@ -74,6 +74,11 @@ struct Patterns {
     scheme_secret: Regex,
     /// Secrets recognisable by their shape alone.
     shaped_secret: Regex,
+    /// A PEM private key's whole block.
+    pem_key: Regex,
+    /// The password in a URL's userinfo (`postgres://app:pw@db/x`, `redis://:pw@cache`),
+    /// for every scheme; RFC 3986 allows no raw `/` or `@` in it.
+    url_password: Regex,
     email: Regex,
     ipv4: Regex,
     ipv6: Regex,
@@ -92,14 +97,22 @@ fn patterns() -> &'static Patterns {
             // The name may be a part of a longer key joined by `_`, `.` or `-`, in any case
             // (`aws_secret_access_key`, `AWS_SECRET_ACCESS_KEY`, `client_secret`,
             // `refresh_token`, `db.password`), where `\b` alone does not split it.
-            r#"(?i)\b((?:[a-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|authorization|cookie|session(?:id)?|phpsessid)(?:[_.-][a-z0-9]+)*)(["']?\s*[:=]\s*["']?)((?:bearer|basic|token)\s+)?([^\s"'&,;]+)"#,
+            r#"(?i)\b((?:[a-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|authorization|cookie|session(?:id)?|phpsessid)(?:[_.-][a-z0-9]+)*)(["']?\s*[:=]\s*["']?|\s+(?:is|was)\s+["']?)((?:bearer|basic|token)\s+)?([^\s"'&,;]+)"#,
         )
         .unwrap(),
         scheme_secret: Regex::new(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})").unwrap(),
         shaped_secret: Regex::new(
-            r"\b(?:eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|AKIA[0-9A-Z]{16}|api-[a-z0-9]{28}|cli-[a-z0-9]{28})\b",
+            // JWTs, GitHub, GitLab and Slack tokens, AWS access key ids, Phabricator's
+            // API and CLI tokens, Stripe's secret and restricted keys, Google API keys,
+            // Slack's incoming-webhook URLs.
+            r"\b(?:eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|AKIA[0-9A-Z]{16}|api-[a-z0-9]{28}|cli-[a-z0-9]{28}|[sr]k_(?:live|test)_[0-9A-Za-z]{16,}|AIza[0-9A-Za-z_-]{35}|hooks\.slack\.com/services/[A-Za-z0-9/_-]+)\b",
         )
         .unwrap(),
+        pem_key: Regex::new(
+            r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|\z)",
+        )
+        .unwrap(),
+        url_password: Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*):([^@\s/]+)@").unwrap(),
         email: Regex::new(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
             .unwrap(),
         ipv4: Regex::new(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
@@ -137,8 +150,15 @@ fn replace_counted(
 pub fn redact(text: &str) -> Redacted {
     let p = patterns();
     let mut counts = BTreeMap::new();
-    let mut s = replace_counted(text, &p.shaped_secret, &mut counts, |_| {
+    let mut s = replace_counted(text, &p.pem_key, &mut counts, |_| {
         Some((Kind::Secret, Kind::Secret.mark().into()))
+    });
+    s = replace_counted(&s, &p.shaped_secret, &mut counts, |_| {
+        Some((Kind::Secret, Kind::Secret.mark().into()))
+    });
+    s = replace_counted(&s, &p.url_password, &mut counts, |c| {
+        (&c[2] != Kind::Secret.mark())
+            .then(|| (Kind::Secret, format!("{}:{}@", &c[1], Kind::Secret.mark())))
     });
     s = replace_counted(&s, &p.body, &mut counts, |c| {
         (&c[3] != Kind::RequestBody.mark()).then(|| {
@@ -280,6 +300,46 @@ mod tests {
             redact("aws_secret_access_key=wJalrXUtnFEMI").text,
             format!("aws_secret_access_key={}", Kind::Secret.mark())
         );
+    }
+
+    #[test]
+    fn secrets_by_family() {
+        for (line, secret) in [
+            (
+                "dsn=postgres://app:hunter2pass@db1001:5432/wiki",
+                "hunter2pass",
+            ),
+            ("connecting to redis://:s3cretpw@cache:6379/0", "s3cretpw"),
+            ("amqp://guest:p%40ss@rabbit/vhost failed", "p%40ss"),
+            (
+                "charge with sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+                "4eC39HqLyjWDarjtT1zdp7dc",
+            ),
+            (
+                "maps key AIzaSyA1234567890abcdefghijklmnopqrstuv",
+                "AIzaSyA1234567890",
+            ),
+            (
+                "post to https://hooks.slack.com/services/T000/B000/XXXXXXXX failed",
+                "T000/B000",
+            ),
+            ("the admin password is Tr0ub4dor&3", "Tr0ub4dor"),
+            (
+                "key: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc\n-----END RSA PRIVATE KEY----- loaded",
+                "MIIEowIBAAKCAQEA7",
+            ),
+        ] {
+            let r = redact(line);
+            assert!(!r.text.contains(secret), "{line} -> {}", r.text);
+            assert!(r.text.contains(Kind::Secret.mark()), "{line} -> {}", r.text);
+        }
+        // The user and the host stay; a URL without a password is untouched.
+        assert_eq!(
+            redact("postgres://app:pw1@db1001/wiki").text,
+            format!("postgres://app:{}@db1001/wiki", Kind::Secret.mark())
+        );
+        let plain = "GET https://en.wikipedia.org:443/wiki/Main_Page";
+        assert_eq!(redact(plain).text, plain);
     }
 
     #[test]
