@@ -872,6 +872,25 @@ fn reports_redact_what_they_quote_unless_asked_not_to() {
 }
 
 #[test]
+fn an_error_type_is_redacted_like_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = concat!(
+        "{\"level\":\"error\",\"message\":\"db down\",\"error.type\":\"DbError(password=hunter2)\",\"service.version\":\"1.0\"}\n",
+        "{\"level\":\"error\",\"message\":\"db down\",\"error.type\":\"DbError(password=hunter2)\",\"service.version\":\"1.1\"}\n",
+    );
+    let p = write(dir.path(), "e.json", body.as_bytes());
+    let o = run(&["report", "--format", "json", &p]);
+    assert!(
+        o.status.success() || o.status.code() == Some(1),
+        "{}",
+        stderr(&o)
+    );
+    let text = stdout(&o);
+    assert!(text.contains("\"error_type\""), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+}
+
+#[test]
 fn a_version_field_of_another_name_is_found_and_named() {
     let dir = tempfile::tempdir().unwrap();
     let body = concat!(

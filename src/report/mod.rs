@@ -304,8 +304,8 @@ impl Report {
         self.verdict = verdict::evaluate(self);
     }
 
-    /// Redacts what the report quotes from the logs (titles, templates, samples and their
-    /// fields, stack traces, top values) before it leaves the machine: secrets, emails,
+    /// Redacts what the report quotes from the logs (titles, templates, error types, samples
+    /// and their fields, stack traces, top values) before it leaves the machine: secrets, emails,
     /// IP addresses, URL query values except `action`, quoted trace arguments. Returns how
     /// many of each kind were removed.
     pub fn redact(&mut self) -> crate::redact::Redacted {
@@ -322,6 +322,12 @@ impl Report {
             take(&mut g.title, t);
             let t = redact(&g.template);
             take(&mut g.template, t);
+            // An exception's type can carry values (a structured logger's `error.type`
+            // holding a message, a DSN in a class name's argument).
+            if let Some(et) = &mut g.error_type {
+                let t = redact(et);
+                take(et, t);
+            }
             if let Some(st) = &mut g.stack_trace {
                 let t = redact_trace(st);
                 take(st, t);
