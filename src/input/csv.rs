@@ -7,16 +7,23 @@
 //! line by line, join again; a JSON message is a JSON record), with the row's time, level
 //! and service as a wrapper's, and rows of different log streams or hosts joined apart.
 
-/// Column names that hold a record's message in the exports this reads.
-const MESSAGE_COLUMNS: [&str; 7] = [
-    "message",
-    "@message",
-    "msg",
-    "log",
-    "textpayload",
-    "content",
-    "body",
-];
+use super::mapping::Role;
+
+/// The column a role is read from: one of the names a JSON record's field is known by for
+/// that role (src/input/mapping.rs), in any case, or a name only exports use (Datadog's
+/// `status` for the level, Logs Insights' `@logStream`).
+fn names_role(name: &str, role: Role) -> bool {
+    let extra: &[&str] = match role {
+        Role::Message => &["@message", "textPayload", "content"],
+        Role::Level => &["status", "severity"],
+        Role::Host => &["@logStream", "logStream", "log_stream"],
+        _ => &[],
+    };
+    role.defaults()
+        .iter()
+        .chain(extra)
+        .any(|n| n.eq_ignore_ascii_case(name))
+}
 
 /// The longest row taken: a row whose quotes never close is cut here.
 const MAX_ROW_LINES: usize = 10_000;
@@ -78,23 +85,8 @@ pub fn is_header(line: &str) -> bool {
                     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'@' | b'.' | b'-' | b' ')
                 })
         })
-        && names
-            .iter()
-            .any(|n| MESSAGE_COLUMNS.contains(&n.to_ascii_lowercase().as_str()))
+        && names.iter().any(|n| names_role(n, Role::Message))
 }
-
-/// Column names that hold the time, the level, the service and the stream of a row.
-const TIME_COLUMNS: [&str; 6] = ["timestamp", "@timestamp", "time", "date", "datetime", "ts"];
-const LEVEL_COLUMNS: [&str; 5] = ["level", "severity", "status", "loglevel", "log.level"];
-const SERVICE_COLUMNS: [&str; 3] = ["service", "app", "service.name"];
-const STREAM_COLUMNS: [&str; 6] = [
-    "@logstream",
-    "logstream",
-    "log_stream",
-    "host",
-    "hostname",
-    "host.name",
-];
 
 /// One line of a row's message, with what the row's other columns say of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,18 +114,14 @@ struct Columns {
 
 impl Columns {
     fn new(names: &[String]) -> Columns {
-        let find = |set: &[&str]| {
-            names
-                .iter()
-                .position(|n| set.contains(&n.to_ascii_lowercase().as_str()))
-        };
+        let find = |role: Role| names.iter().position(|n| names_role(n, role));
         Columns {
             count: names.len(),
-            message: find(&MESSAGE_COLUMNS).unwrap_or(names.len().saturating_sub(1)),
-            time: find(&TIME_COLUMNS),
-            level: find(&LEVEL_COLUMNS),
-            service: find(&SERVICE_COLUMNS),
-            stream: find(&STREAM_COLUMNS),
+            message: find(Role::Message).unwrap_or(names.len().saturating_sub(1)),
+            time: find(Role::Timestamp),
+            level: find(Role::Level),
+            service: find(Role::Service),
+            stream: find(Role::Host),
         }
     }
 }

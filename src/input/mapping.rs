@@ -75,7 +75,7 @@ impl Role {
     }
 
     /// Built-in candidates, most specific first.
-    fn defaults(self) -> &'static [&'static str] {
+    pub(crate) fn defaults(self) -> &'static [&'static str] {
         match self {
             // MediaWiki legacy, ECS, logfmt/generic, OpenTelemetry-ish.
             Role::Version => &[
