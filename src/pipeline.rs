@@ -9,6 +9,7 @@ use crate::fingerprint::Fingerprinter;
 use crate::input::assemble::{Assembled, Assembler, Meta, Plan, take_meta};
 use crate::input::json::JsonPaths;
 use crate::input::mapping::FieldMap;
+use crate::input::oversize::JsonShrinker;
 use crate::input::records::Joiner;
 use crate::input::text;
 use crate::input::{self, Format, Input, LineReader, Malformed};
@@ -150,9 +151,14 @@ fn split_block(data: &[u8], first_line: u64) -> Vec<Item> {
         } else {
             nl
         };
-        // A block can hold a line somewhat over the cap; cut it like the reader would.
+        // A block can hold a line somewhat over the cap: the worker shrinks a JSON one,
+        // other lines are cut like the reader would.
         let truncated = (end - start > input::MAX_LINE_BYTES).then_some(end - start);
-        let end = end.min(start + input::MAX_LINE_BYTES);
+        let end = if truncated.is_some() && JsonShrinker::applies_to(&data[start..end]) {
+            end
+        } else {
+            end.min(start + input::MAX_LINE_BYTES)
+        };
         items.push((line, start, end, truncated));
         start = nl + 1;
     }
@@ -320,8 +326,9 @@ fn each_record(
             }
         };
         let mut line = String::from_utf8_lossy(&buf);
-        // A cut JSON line is reported malformed; other shapes keep the event, marked cut.
+        // A JSON line was shrunk and still parses; other shapes keep the event, marked cut.
         if let Some(n) = info.truncated_from
+            && !info.shrunk
             && format != Format::Ndjson
         {
             line = Cow::Owned(truncation_marker(&line, n));
@@ -425,8 +432,9 @@ fn read_blocks(
 ) -> Option<String> {
     let mut line_no: u64 = 1; // number of the first line in `buf`
     let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES * 2);
-    // While skipping the rest of an over-long line: its number, start and length so far.
-    let mut oversize: Option<(u64, Vec<u8>, usize)> = None;
+    // While reading the rest of an over-long line: its number, what is kept of it, and
+    // its length so far.
+    let mut oversize: Option<(u64, Oversize, usize)> = None;
     let mut send = |data: Vec<u8>, items: Vec<Item>, first_line: u64| {
         send_batch(
             Batch {
@@ -456,19 +464,24 @@ fn read_blocks(
             break;
         }
         let n = chunk.len();
-        if let Some((no, head, total)) = oversize.as_mut() {
+        if let Some((no, kept, total)) = oversize.as_mut() {
             match memchr::memchr(b'\n', chunk) {
                 Some(i) => {
                     *total += i;
-                    let (no, head, total) = (*no, std::mem::take(head), *total);
-                    let len = head.len();
-                    send(head, vec![(no, 0, len, Some(total))], no);
-                    oversize = None;
+                    kept.feed(&chunk[..i]);
+                    let (no, total) = (*no, *total);
+                    let Some((_, kept, _)) = oversize.take() else {
+                        unreachable!()
+                    };
+                    let line = kept.finish();
+                    let len = line.len();
+                    send(line, vec![(no, 0, len, Some(total))], no);
                     line_no = no + 1;
                     reader.consume(i + 1);
                 }
                 None => {
                     *total += n;
+                    kept.feed(chunk);
                     reader.consume(n);
                 }
             }
@@ -492,19 +505,53 @@ fn read_blocks(
             }
             None if buf.len() > input::MAX_LINE_BYTES => {
                 let total = buf.len();
-                buf.truncate(input::MAX_LINE_BYTES);
-                oversize = Some((line_no, std::mem::take(&mut buf), total));
+                let kept = Oversize::start(std::mem::take(&mut buf));
+                oversize = Some((line_no, kept, total));
             }
             None => {}
         }
     }
-    if let Some((no, head, total)) = oversize {
-        let len = head.len();
-        send(head, vec![(no, 0, len, Some(total))], no);
+    if let Some((no, kept, total)) = oversize {
+        let line = kept.finish();
+        let len = line.len();
+        send(line, vec![(no, 0, len, Some(total))], no);
     } else if !buf.is_empty() {
         send(buf, Vec::new(), line_no);
     }
     None
+}
+
+/// What is kept of a line over [`input::MAX_LINE_BYTES`] while the rest of it is read: a
+/// JSON object shrunk (see [`JsonShrinker`]), any other line's first bytes.
+enum Oversize {
+    Json(JsonShrinker),
+    Head(Vec<u8>),
+}
+
+impl Oversize {
+    fn start(mut head: Vec<u8>) -> Oversize {
+        if JsonShrinker::applies_to(&head) {
+            let mut s = JsonShrinker::new();
+            s.feed(&head);
+            Oversize::Json(s)
+        } else {
+            head.truncate(input::MAX_LINE_BYTES);
+            Oversize::Head(head)
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        if let Oversize::Json(s) = self {
+            s.feed(bytes);
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        match self {
+            Oversize::Json(s) => s.finish(),
+            Oversize::Head(h) => h,
+        }
+    }
 }
 
 /// Where the run of text lines (see [`input::is_stray_text`]) that ends `block` (whole
@@ -772,7 +819,12 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
             }
         };
         for (index, &(line, start, end, truncated)) in items.iter().enumerate() {
-            let bytes = &batch.data[start..end];
+            let mut bytes = &batch.data[start..end];
+            let shrunk;
+            if bytes.len() > input::MAX_LINE_BYTES && JsonShrinker::applies_to(bytes) {
+                shrunk = input::oversize::shrink(bytes);
+                bytes = &shrunk;
+            }
             let mut text = match std::str::from_utf8(bytes) {
                 Ok(s) => Cow::Borrowed(s),
                 Err(_) => String::from_utf8_lossy(bytes),
@@ -782,10 +834,11 @@ fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[Strin
             if is_text {
                 continue;
             }
-            // A cut JSON line is reported malformed below; other shapes keep the event and
-            // say it was cut.
+            // A JSON line was shrunk and still parses; other shapes keep the event and say
+            // it was cut.
             if let Some(n) = truncated
                 && batch.format != Format::Ndjson
+                && !JsonShrinker::applies_to(bytes)
             {
                 text = Cow::Owned(truncation_marker(&text, n));
             }

@@ -438,7 +438,7 @@ fn bad_input_is_counted_and_named_never_fatal() {
     body.extend_from_slice(&b"[".repeat(5000)); // line 4: too deep
     body.push(b'\n');
     body.extend_from_slice(b"{\"level\":\"error\",\"message\":\"");
-    body.extend_from_slice(&b"x".repeat(2 << 20)); // line 5: 2 MiB
+    body.extend_from_slice(&b"x".repeat(2 << 20)); // line 5: 2 MiB, kept shrunk
     body.extend_from_slice(b"\"}\n");
     body.extend_from_slice(b"{\"level\":\"error\",\"message\":\"last\"}\n"); // line 6
     let p = write(dir.path(), "bad.json", &body);
@@ -451,23 +451,86 @@ fn bad_input_is_counted_and_named_never_fatal() {
     let lines: Vec<u64> = evs.iter().map(|e| e["line"].as_u64().unwrap()).collect();
     assert_eq!(
         lines,
-        vec![1, 3, 6],
-        "valid lines survive, invalid UTF-8 is decoded lossily"
+        vec![1, 3, 5, 6],
+        "valid lines survive, invalid UTF-8 is decoded lossily, a long one is shrunk"
     );
     assert!(evs[1]["template"].as_str().unwrap().contains('\u{fffd}'));
     let err = stderr(&o);
-    assert!(err.contains("3 malformed line(s) skipped"), "{err}");
+    assert!(err.contains("2 malformed line(s) skipped"), "{err}");
     assert!(err.contains(&format!("{p}:2: invalid JSON")), "{err}");
     assert!(
         err.contains(&format!("{p}:4: JSON nested too deeply")),
         "{err}"
     );
-    assert!(
-        err.contains(&format!(
-            "{p}:5: line of 2097182 bytes truncated to 1048576 bytes"
-        )),
-        "{err}"
+    assert!(!err.contains(&format!("{p}:5:")), "{err}");
+}
+
+/// Issue 10 (a): a FATAL line that carries a field over the line cap is an event of its
+/// version, not a malformed line, so the gate sees it.
+#[test]
+fn the_gate_sees_events_that_carry_huge_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = String::new();
+    for v in ["1.0", "1.1"] {
+        for i in 0..100 {
+            body.push_str(&format!(
+                "{{\"level\":\"error\",\"version\":\"{v}\",\"message\":\"steady failure {i}\"}}\n"
+            ));
+        }
+    }
+    let big = "x".repeat((1 << 20) + 10);
+    for _ in 0..50 {
+        body.push_str(&format!(
+            "{{\"level\":\"FATAL\",\"payload\":\"{big}\",\"version\":\"1.1\",\"message\":\"database exploded\"}}\n"
+        ));
+    }
+    let p = write(dir.path(), "huge.json", body.as_bytes());
+    // Also as text among text lines, and through stdin (the assembled reader).
+    let text = write(
+        dir.path(),
+        "huge-text.log",
+        format!("2026-01-01 10:00:00 INFO starting\n{body}").as_bytes(),
     );
+    for (args, src) in [(vec![], &p), (vec!["--input-format", "text"], &text)] {
+        let mut a = vec!["check"];
+        a.extend(args);
+        a.push(src);
+        let o = run(&a);
+        let out = stdout(&o);
+        assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+        assert!(out.contains("50 now"), "{out}");
+        assert!(out.contains("database exploded"), "{out}");
+        assert!(!out.contains("malformed"), "{out}");
+    }
+}
+
+/// Issue 10 (b): a banner before NDJSON does not turn the file into text.
+#[test]
+fn a_banner_before_json_lines_keeps_the_file_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = String::new();
+    for i in 0..30 {
+        body.push_str(&format!("logrotate: rotating /var/log/app.log ({i})\n"));
+    }
+    for (v, msg, level, n) in [
+        ("1.0", "steady failure", "error", 200),
+        ("1.1", "steady failure", "error", 200),
+        ("1.1", "database exploded on shard", "fatal", 200),
+    ] {
+        for i in 0..n {
+            body.push_str(&format!(
+                "{{\"log.level\":\"{level}\",\"service.version\":\"{v}\",\"message\":\"{msg} {i}\"}}\n"
+            ));
+        }
+    }
+    let p = write(dir.path(), "banner.json", body.as_bytes());
+    let o = run(&["check", &p]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(out.contains("database exploded on shard"), "{out}");
+    let o = run(&["report", "--format", "json", &p]);
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["sources"][0]["format"], "ndjson", "{}", r["sources"]);
 }
 
 #[test]

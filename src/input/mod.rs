@@ -9,6 +9,7 @@ pub mod kernel;
 pub mod level_column;
 pub mod logfmt;
 pub mod mapping;
+pub mod oversize;
 pub mod records;
 pub mod resolve;
 pub mod severity;
@@ -186,6 +187,9 @@ pub struct LineInfo {
     pub no: u64,
     /// Original length when the line was truncated.
     pub truncated_from: Option<usize>,
+    /// The over-long line was a JSON object, shrunk by [`oversize::JsonShrinker`] rather
+    /// than cut: it still parses.
+    pub shrunk: bool,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -206,6 +210,7 @@ impl<R: BufRead> LineReader<R> {
         let start = out.len();
         let mut total = 0usize;
         let mut saw_any = false;
+        let mut shrinker: Option<oversize::JsonShrinker> = None;
         loop {
             let buf = self.inner.fill_buf()?;
             if buf.is_empty() {
@@ -220,12 +225,28 @@ impl<R: BufRead> LineReader<R> {
                 None => (buf, buf.len(), false),
             };
             let room = self.max.saturating_sub(total);
-            out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            match shrinker.as_mut() {
+                Some(s) => s.feed(chunk),
+                None => {
+                    out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if chunk.len() > room && oversize::JsonShrinker::applies_to(&out[start..]) {
+                        let mut s = oversize::JsonShrinker::new();
+                        s.feed(&out[start..]);
+                        s.feed(&chunk[room..]);
+                        out.truncate(start);
+                        shrinker = Some(s);
+                    }
+                }
+            }
             total += chunk.len();
             self.inner.consume(consumed);
             if done {
                 break;
             }
+        }
+        let shrunk = shrinker.is_some();
+        if let Some(s) = shrinker {
+            out.extend_from_slice(&s.finish());
         }
         if out.len() > start && out.last() == Some(&b'\r') {
             out.pop();
@@ -235,45 +256,92 @@ impl<R: BufRead> LineReader<R> {
         Ok(Some(LineInfo {
             no: self.line_no,
             truncated_from: (total > self.max).then_some(total),
+            shrunk,
         }))
     }
 }
 
-/// Guesses the format from the first lines of an input.
+/// Guesses the format from the first lines of an input. A preamble of text lines before
+/// structured ones (a logrotate or container banner, a shell's echo) is looked past: when
+/// the 50 lines after the first one-line JSON object (or logfmt line) are at least three
+/// quarters of that shape, and at least ten, the input is of it, and the preamble is read
+/// as the text lines a structured input may have (see [`is_stray_text`]).
 pub fn detect_format(sample: &[u8]) -> Format {
     let text = String::from_utf8_lossy(sample);
-    let mut json = 0;
-    // Lines inside a JSON record that spans lines (`"key": ...`, closing brackets).
-    let mut json_inside = 0;
-    let mut logfmt_n = 0;
-    let mut n = 0;
-    for line in text
+    let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .take(50)
-    {
-        n += 1;
-        if line.starts_with('{') {
-            json += 1;
-        } else if line.starts_with(['"', '}', ']']) {
-            json_inside += 1;
-        } else if logfmt::opens_line(line) {
-            // A logfmt line is pairs from its start (logrus, slog, go-kit write `time=` or
-            // `ts=` first); a text header with pairs after its message (Rust tracing's
-            // `2026-01-01T00:00:00Z  WARN target: msg key=value`) is a text record.
-            logfmt_n += 1;
-        }
+        .collect();
+    let head = &lines[..lines.len().min(50)];
+    let counts = ShapeCounts::of(head);
+    let format = counts.format();
+    if format != Format::Text {
+        return format;
     }
-    if n == 0 {
+    let structured = |l: &&str| (l.starts_with('{') && l.ends_with('}')) || logfmt::opens_line(l);
+    let Some(first) = lines.iter().position(|l| structured(&l)) else {
+        return Format::Text;
+    };
+    if first == 0 {
         return Format::Text;
     }
-    if json * 2 > n || (json > 0 && (json + json_inside) * 2 > n) {
+    let after = &lines[first..lines.len().min(first + 50)];
+    let c = ShapeCounts::of(after);
+    let most = |k: usize| k >= 10 && k * 4 >= c.n * 3;
+    if most(c.json) {
         Format::Ndjson
-    } else if logfmt_n * 2 > n {
+    } else if most(c.logfmt) {
         Format::Logfmt
     } else {
         Format::Text
+    }
+}
+
+/// How many lines of a sample have each shape.
+struct ShapeCounts {
+    n: usize,
+    json: usize,
+    /// Lines inside a JSON record that spans lines (`"key": ...`, closing brackets).
+    json_inside: usize,
+    logfmt: usize,
+}
+
+impl ShapeCounts {
+    fn of(lines: &[&str]) -> ShapeCounts {
+        let mut c = ShapeCounts {
+            n: lines.len(),
+            json: 0,
+            json_inside: 0,
+            logfmt: 0,
+        };
+        for line in lines {
+            if line.starts_with('{') {
+                c.json += 1;
+            } else if line.starts_with(['"', '}', ']']) {
+                c.json_inside += 1;
+            } else if logfmt::opens_line(line) {
+                // A logfmt line is pairs from its start (logrus, slog, go-kit write `time=`
+                // or `ts=` first); a text header with pairs after its message (Rust
+                // tracing's `2026-01-01T00:00:00Z  WARN target: msg key=value`) is a text
+                // record.
+                c.logfmt += 1;
+            }
+        }
+        c
+    }
+
+    fn format(&self) -> Format {
+        let n = self.n;
+        if n == 0 {
+            Format::Text
+        } else if self.json * 2 > n || (self.json > 0 && (self.json + self.json_inside) * 2 > n) {
+            Format::Ndjson
+        } else if self.logfmt * 2 > n {
+            Format::Logfmt
+        } else {
+            Format::Text
+        }
     }
 }
 
@@ -438,6 +506,14 @@ mod tests {
             Format::Text
         );
         assert_eq!(detect_format(b""), Format::Text);
+        // A banner before JSON lines; a text log that prints a few JSON lines stays text.
+        let mut banner = "logrotate: rotating app.log\n".repeat(30);
+        banner.push_str(&"{\"level\":\"error\",\"msg\":\"x\"}\n".repeat(20));
+        assert_eq!(detect_format(banner.as_bytes()), Format::Ndjson);
+        let mut text = "2026-01-01 10:00:00 INFO starting\n".repeat(30);
+        text.push_str(&"{\"config\":1}\n".repeat(3));
+        text.push_str(&"2026-01-01 10:00:01 INFO serving\n".repeat(30));
+        assert_eq!(detect_format(text.as_bytes()), Format::Text);
         // Rust tracing's fields after the message do not make a line logfmt.
         assert_eq!(
             detect_format(
