@@ -280,7 +280,7 @@ pub fn detect_format(sample: &[u8]) -> Format {
         return format;
     }
     let structured = |l: &&str| (l.starts_with('{') && l.ends_with('}')) || logfmt::opens_line(l);
-    let Some(first) = lines.iter().position(|l| structured(l)) else {
+    let Some(first) = lines.iter().position(structured) else {
         return Format::Text;
     };
     if first == 0 {
