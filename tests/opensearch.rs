@@ -385,3 +385,79 @@ fn groups_without_a_usable_key_are_read_event_by_event() {
         serde_json::json!([1_794_880_850_000_i64, "c2"])
     );
 }
+
+/// Issue 10 (c): an answer with HTTP 200 that does not answer the query (no aggregations,
+/// no shard counts) or that contradicts the totals never passes the gate.
+#[test]
+fn answers_that_do_not_answer_the_query_make_the_gate_blind() {
+    use support::{Reply, serve_replies};
+    let totals = std::fs::read_to_string(format!(
+        "{}/tests/recorded/opensearch/totals.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let no_aggs = r#"{"took":1,"timed_out":false,"_shards":{"total":3,"successful":3,"skipped":0,"failed":0},"hits":{"total":{"value":0,"relation":"eq"},"hits":[]}}"#;
+    let no_shards = totals.replace(
+        r#""_shards":{"total":3,"successful":3,"skipped":0,"failed":0},"#,
+        "",
+    );
+    // The totals say 5 and 7 events; these groups count 50 of the current version.
+    let page1 = std::fs::read_to_string(format!(
+        "{}/tests/recorded/opensearch/groups-page1.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replacen(r#""doc_count":3,"#, r#""doc_count":50,"#, 1);
+    let cases: Vec<(Vec<Reply>, &str)> = vec![
+        (
+            vec![Reply::inline(200, no_aggs.to_string())],
+            "the answer has no aggregations.versions.buckets",
+        ),
+        (
+            vec![
+                Reply::new(200, "totals.json"),
+                Reply::inline(200, no_aggs.to_string()),
+            ],
+            "the answer has no aggregations.groups.buckets",
+        ),
+        (
+            vec![
+                Reply::inline(200, no_shards),
+                Reply::new(200, "groups-page1.json"),
+                Reply::new(200, "groups-page2.json"),
+                Reply::new(200, "groups-page3.json"),
+            ],
+            "cannot tell that every shard answered",
+        ),
+        (
+            vec![
+                Reply::new(200, "totals.json"),
+                Reply::inline(200, page1),
+                Reply::new(200, "groups-page2.json"),
+                Reply::new(200, "groups-page3.json"),
+            ],
+            "the groups of version 1.46.0-wmf.4 count 51 events but the totals only 5",
+        ),
+    ];
+    for (replies, says) in cases {
+        let (addr, _) = serve_replies("opensearch", replies);
+        let o = run(
+            &[
+                "check",
+                "--max-new",
+                "100",
+                "--max-regressed",
+                "100",
+                &format!("opensearch://{addr}/logstash-*"),
+            ],
+            &[],
+        );
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(o.status.code(), Some(2), "{all}");
+        assert!(all.contains(says), "{says}: {all}");
+    }
+}

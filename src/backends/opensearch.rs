@@ -243,18 +243,21 @@ impl Client {
     }
 }
 
-/// Problems with completeness: failed shards or a timed-out search.
+/// Problems with completeness: failed shards or a timed-out search. An answer that does
+/// not say how many shards answered cannot be trusted to be complete.
 fn partial(v: &Value) -> Option<String> {
-    let failed = v
-        .pointer("/_shards/failed")
-        .and_then(Value::as_u64)
-        .unwrap_or(0);
-    let total = v
-        .pointer("/_shards/total")
-        .and_then(Value::as_u64)
-        .unwrap_or(0);
+    let shards = |k: &str| v.pointer(&format!("/_shards/{k}")).and_then(Value::as_u64);
+    let (Some(total), Some(successful)) = (shards("total"), shards("successful")) else {
+        return Some(
+            "the answer has no _shards.total/successful: cannot tell that every shard answered"
+                .to_string(),
+        );
+    };
+    let failed = shards("failed").unwrap_or(0);
+    let skipped = shards("skipped").unwrap_or(0);
+    let missing = total.saturating_sub(successful + skipped).max(failed);
     let timed_out = v.get("timed_out").and_then(Value::as_bool).unwrap_or(false);
-    match (failed, timed_out) {
+    match (missing, timed_out) {
         (0, false) => None,
         (f, false) => Some(format!("partial results: {f} of {total} shards failed")),
         (0, true) => Some("partial results: the search timed out".to_string()),
@@ -262,6 +265,42 @@ fn partial(v: &Value) -> Option<String> {
             "partial results: the search timed out and {f} of {total} shards failed"
         )),
     }
+}
+
+/// The array at `pointer` in an answer, or why the answer is not one to what was asked: a
+/// proxy's 200 page, an aggregation the query named but the answer lacks. Never read as
+/// "no buckets".
+fn required<'v>(v: &'v Value, pointer: &str) -> Result<&'v Vec<Value>, String> {
+    v.pointer(pointer).and_then(Value::as_array).ok_or_else(|| {
+        format!(
+            "the answer has no {}: it does not answer the query, so nothing can be concluded from it",
+            pointer.trim_start_matches('/').replace('/', ".")
+        )
+    })
+}
+
+/// Versions whose groups count more events than the totals answer gave them (or that it
+/// did not name): the answers disagree, so one of them is wrong.
+fn inconsistent(totals: &[VersionTotal], rows: &[CoarseRow]) -> Vec<String> {
+    let mut grouped: std::collections::BTreeMap<&str, u64> = Default::default();
+    for r in rows {
+        *grouped.entry(r.version.as_str()).or_default() += r.count;
+    }
+    grouped
+        .into_iter()
+        .filter_map(|(version, n)| {
+            let total = totals.iter().find(|t| t.version == version).map(|t| t.events);
+            match total {
+                Some(t) if n <= t => None,
+                Some(t) => Some(format!(
+                    "the groups of version {version} count {n} events but the totals only {t}: the answers disagree"
+                )),
+                None => Some(format!(
+                    "the groups name version {version} ({n} events), which the totals do not: the answers disagree"
+                )),
+            }
+        })
+        .collect()
 }
 
 /// Level names as the index stores them, for levels at or above `min`.
@@ -335,11 +374,19 @@ pub fn analyze(
     restrict_since(&mut totals_query, fields, opts.since_ms)?;
     let totals_resp = client.search(&totals_query)?;
     problems.extend(partial(&totals_resp));
-    let totals: Vec<VersionTotal> = totals_resp
-        .pointer("/aggregations/versions/buckets")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let version_buckets = required(&totals_resp, "/aggregations/versions/buckets")
+        .map_err(|e| format!("{t}: totals: {e}"))?;
+    if let Some(other) = totals_resp
+        .pointer("/aggregations/versions/sum_other_doc_count")
+        .and_then(Value::as_u64)
+        .filter(|&n| n > 0)
+    {
+        problems.push(format!(
+            "{other} events are of versions beyond the 1000 the totals list: the newest may be among them"
+        ));
+    }
+    let totals: Vec<VersionTotal> = version_buckets
+        .iter()
         .map(|b| VersionTotal {
             version: b
                 .get("key")
@@ -371,11 +418,9 @@ pub fn analyze(
     loop {
         let resp = client.search(&query)?;
         problems.extend(partial(&resp));
-        let buckets = resp
-            .pointer("/aggregations/groups/buckets")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let buckets = required(&resp, "/aggregations/groups/buckets")
+            .map_err(|e| format!("{t}: groups: {e}"))?
+            .clone();
         for b in &buckets {
             let r = row(b, &opts.fields, &paths, &mut memo);
             // No template and no exception class: the cluster cannot tell these events
@@ -436,11 +481,9 @@ pub fn analyze(
         loop {
             let resp = client.search(&q)?;
             problems.extend(partial(&resp));
-            let hits = resp
-                .pointer("/hits/hits")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+            let hits = required(&resp, "/hits/hits")
+                .map_err(|e| format!("{t}: events: {e}"))?
+                .clone();
             for h in &hits {
                 let source = h
                     .get("_source")
@@ -469,6 +512,7 @@ pub fn analyze(
             rows.push(r);
         }
     }
+    problems.extend(inconsistent(&totals, &rows));
     let mut a = logtriage::coarse::analysis(&t.to_string(), "opensearch", totals, rows);
     problems.dedup();
     if !problems.is_empty() {
