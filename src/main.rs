@@ -189,9 +189,10 @@ struct ReadArgs {
     /// Configuration file (TOML). Default: $LOGTRIAGE_CONFIG or $XDG_CONFIG_HOME/logtriage/config.toml.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Stop decompressing a file past this many bytes.
-    #[arg(long, default_value_t = input::DEFAULT_MAX_DECOMPRESSED)]
-    max_decompressed: u64,
+    /// Stop decompressing a file past this many bytes (default: 200 times the compressed
+    /// file's size, at least 256 MiB; 64 GiB for stdin).
+    #[arg(long, value_name = "BYTES")]
+    max_decompressed: Option<u64>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -869,7 +870,7 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
             min_level: "warning".into(),
             since: None,
             config: None,
-            max_decompressed: input::DEFAULT_MAX_DECOMPRESSED,
+            max_decompressed: None,
             threads: None,
             decisions: None,
         },

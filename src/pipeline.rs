@@ -36,7 +36,8 @@ pub struct Options {
     /// Events stamped before this instant (ms since the epoch) are left out, as a backend
     /// asked for the same window would leave them out. Events without a timestamp stay.
     pub since_ms: Option<i64>,
-    pub max_decompressed: u64,
+    /// Cap on what a compressed input may decompress to (default: see [`input::open`]).
+    pub max_decompressed: Option<u64>,
     pub threads: usize,
     /// Keep one record per grouped event (for `logtriage fingerprint`).
     pub record_events: bool,
@@ -51,7 +52,7 @@ impl Default for Options {
             fields: FieldMap::default(),
             min_level: Some(Level::Warning),
             since_ms: None,
-            max_decompressed: input::DEFAULT_MAX_DECOMPRESSED,
+            max_decompressed: None,
             threads: std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
                 .clamp(1, 8),

@@ -25,7 +25,8 @@ fn names_role(name: &str, role: Role) -> bool {
         .any(|n| n.eq_ignore_ascii_case(name))
 }
 
-/// The longest row taken: a row whose quotes never close is cut here.
+/// The longest row taken: a row whose quotes never close is cut here (or past
+/// `records::MAX_RECORD_BYTES`).
 const MAX_ROW_LINES: usize = 10_000;
 
 /// The fields of one CSV line or row, unquoted; `None` while a quoted field is still open
@@ -154,7 +155,7 @@ impl CsvRows {
         };
         self.quotes += memchr::memchr_iter(b'"', line.as_bytes()).count();
         if self.quotes % 2 == 1 {
-            if lines < MAX_ROW_LINES {
+            if lines < MAX_ROW_LINES && text.len() < super::records::MAX_RECORD_BYTES {
                 self.open = Some((first, text, lines));
                 return Vec::new();
             }

@@ -28,8 +28,13 @@ use std::str::FromStr;
 /// breaks it).
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
-/// Default cap on the bytes one compressed file may decompress to.
-pub const DEFAULT_MAX_DECOMPRESSED: u64 = 64 << 30;
+/// Default cap on the bytes a compressed file may decompress to, as a multiple of its own
+/// size: logs compress 10-50x with gzip or zstd, a decompression bomb thousands of times.
+pub const DECOMPRESSION_RATIO: u64 = 200;
+/// The default cap is never below this (a small file of very repetitive lines).
+pub const MIN_MAX_DECOMPRESSED: u64 = 256 << 20;
+/// Default cap on what compressed stdin may decompress to (its size is not known).
+pub const STDIN_MAX_DECOMPRESSED: u64 = 64 << 30;
 
 /// The shape of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,11 +122,25 @@ pub fn expand_inputs(args: &[String]) -> Result<Vec<Input>, String> {
 }
 
 /// Opens an input, decompressing gzip (any number of members) or zstd when its first bytes
-/// say so, whatever its name. Decompressed output is capped at `max_decompressed` bytes.
-pub fn open(input: &Input, max_decompressed: u64) -> io::Result<Box<dyn BufRead + Send>> {
-    let raw: Box<dyn Read + Send> = match input {
-        Input::Path(p) => Box::new(File::open(p)?),
-        Input::Stdin => Box::new(io::stdin()),
+/// say so, whatever its name. Decompressed output is capped at `max_decompressed` bytes,
+/// by default [`DECOMPRESSION_RATIO`] times the file's size (at least
+/// [`MIN_MAX_DECOMPRESSED`]). A file that ends before the size it had when opened (cut
+/// by a rotation while it was read) fails the read: what was not read must not look read.
+pub fn open(input: &Input, max_decompressed: Option<u64>) -> io::Result<Box<dyn BufRead + Send>> {
+    let (raw, max_decompressed): (Box<dyn Read + Send>, u64) = match input {
+        Input::Path(p) => {
+            let file = File::open(p)?;
+            let len = file.metadata()?.len();
+            let max = max_decompressed.unwrap_or_else(|| {
+                len.saturating_mul(DECOMPRESSION_RATIO)
+                    .max(MIN_MAX_DECOMPRESSED)
+            });
+            (Box::new(WholeFile { file, len, read: 0 }), max)
+        }
+        Input::Stdin => (
+            Box::new(io::stdin()),
+            max_decompressed.unwrap_or(STDIN_MAX_DECOMPRESSED),
+        ),
     };
     let mut buffered = BufReader::with_capacity(256 << 10, raw);
     let head = buffered.fill_buf()?;
@@ -141,6 +160,27 @@ pub fn open(input: &Input, max_decompressed: u64) -> io::Result<Box<dyn BufRead 
         Box::new(buffered)
     };
     Ok(reader)
+}
+
+/// A file read to the size it had when opened: ending short of it is an error.
+struct WholeFile {
+    file: File,
+    len: u64,
+    read: u64,
+}
+
+impl Read for WholeFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.read += n as u64;
+        if n == 0 && !buf.is_empty() && self.read < self.len {
+            return Err(io::Error::other(format!(
+                "the file shrank while it was read: {} bytes when opened, it ended after {} (truncated or rotated)",
+                self.len, self.read
+            )));
+        }
+        Ok(n)
+    }
 }
 
 /// A reader that fails once more than `limit` bytes have come out of it.
@@ -452,6 +492,69 @@ mod tests {
     }
 
     #[test]
+    fn a_file_cut_while_it_is_read_fails_the_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.log");
+        std::fs::write(&p, "ERROR one\n".repeat(100_000)).unwrap();
+        let mut r = open(&Input::Path(p.clone()), None).unwrap();
+        // logrotate's copytruncate between the open and the end of the read.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(1000)
+            .unwrap();
+        let mut s = String::new();
+        let err = r.read_to_string(&mut s).unwrap_err().to_string();
+        assert!(err.contains("the file shrank while it was read"), "{err}");
+        // A file that grows is read to where it was when opened, and more.
+        std::fs::write(&p, "ERROR one\n").unwrap();
+        let mut r = open(&Input::Path(p.clone()), None).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .unwrap()
+            .write_all(b"ERROR two\n")
+            .unwrap();
+        let mut s = String::new();
+        r.read_to_string(&mut s).unwrap();
+        assert!(s.starts_with("ERROR one\n"));
+    }
+
+    #[test]
+    fn the_default_decompression_cap_follows_the_file_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bomb.zst");
+        let mut enc = zstd::stream::write::Encoder::new(File::create(&p).unwrap(), 3).unwrap();
+        let zeros = vec![b'0'; 1 << 20];
+        for _ in 0..(MIN_MAX_DECOMPRESSED >> 20) + 1 {
+            enc.write_all(&zeros).unwrap();
+        }
+        enc.finish().unwrap();
+        assert!(std::fs::metadata(&p).unwrap().len() * DECOMPRESSION_RATIO < MIN_MAX_DECOMPRESSED);
+        let mut sink = Vec::new();
+        let err = open(&Input::Path(p.clone()), None)
+            .unwrap()
+            .read_to_end(&mut sink)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("exceeds the limit of 268435456 bytes"),
+            "{err}"
+        );
+        let mut n = 0u64;
+        let mut r = open(&Input::Path(p), Some(1 << 30)).unwrap();
+        let mut buf = vec![0; 1 << 16];
+        loop {
+            match r.read(&mut buf).unwrap() {
+                0 => break,
+                k => n += k as u64,
+            }
+        }
+        assert_eq!(n, MIN_MAX_DECOMPRESSED + (1 << 20));
+    }
+
+    #[test]
     fn gzip_multi_member_and_zstd_by_magic() {
         let dir = tempfile::tempdir().unwrap();
         let gz = dir.path().join("x.log");
@@ -463,7 +566,7 @@ mod tests {
         }
         drop(f);
         let mut s = String::new();
-        open(&Input::Path(gz), 1 << 20)
+        open(&Input::Path(gz), Some(1 << 20))
             .unwrap()
             .read_to_string(&mut s)
             .unwrap();
@@ -471,7 +574,7 @@ mod tests {
         let zs = dir.path().join("y.zst");
         std::fs::write(&zs, zstd::encode_all(&b"three\n"[..], 3).unwrap()).unwrap();
         let mut s = String::new();
-        open(&Input::Path(zs), 1 << 20)
+        open(&Input::Path(zs), Some(1 << 20))
             .unwrap()
             .read_to_string(&mut s)
             .unwrap();
@@ -486,7 +589,7 @@ mod tests {
         e.write_all(&vec![b'a'; 10 << 20]).unwrap();
         std::fs::write(&p, e.finish().unwrap()).unwrap();
         let mut s = Vec::new();
-        let err = open(&Input::Path(p), 1 << 20)
+        let err = open(&Input::Path(p), Some(1 << 20))
             .unwrap()
             .read_to_end(&mut s)
             .unwrap_err();

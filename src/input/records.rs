@@ -26,6 +26,7 @@
 //! joined by counting brackets outside strings.
 
 use super::kernel;
+use super::oversize::JsonShrinker;
 use super::severity::{self, Opens};
 use super::text::{self, read_header, starts_record};
 use crate::fingerprint::stack;
@@ -198,6 +199,9 @@ struct Building {
     dated: std::cell::Cell<Option<bool>>,
     /// Where the record is in a kernel report that it opened (see [`super::kernel`]).
     kernel: KernelReport,
+    /// Lines joined past [`MAX_RECORD_LINES`] or [`MAX_RECORD_BYTES`]: read for the
+    /// joining rules, not kept.
+    dropped: usize,
     /// The report or block the record's first lines open (read once, not per line joined).
     opening: Opening,
 }
@@ -497,8 +501,7 @@ impl Joiner {
         }
         if let Some(p) = self.parked.as_mut() {
             if kind == Kind::Header && relays_trace(p, line) {
-                p.text.push('\n');
-                p.text.push_str(line);
+                p.keep(0, line);
                 p.lines += 1;
                 self.parked_for = 0;
                 return self.ready.pop_front();
@@ -526,11 +529,7 @@ impl Joiner {
             let blanks = std::mem::take(&mut self.blanks);
             let r = self.current.as_mut().expect("checked");
             r.relayed &= relayed;
-            for _ in 0..blanks {
-                r.text.push('\n');
-            }
-            r.text.push('\n');
-            r.text.push_str(line);
+            r.keep(blanks, line);
             r.lines += 1 + blanks;
             r.trace = next_trace(r.trace, kind, line);
             if r.kernel != KernelReport::No
@@ -561,6 +560,7 @@ impl Joiner {
             relayed: true,
             rule: text::rule_run(line).map_or(0, str::len),
             dated: std::cell::Cell::new(None),
+            dropped: 0,
             kernel: KernelReport::opened_by(line),
             opening: Opening::opened_by(line),
         };
@@ -1774,7 +1774,36 @@ fn finish(r: Building) -> Record {
     while text.ends_with(char::is_whitespace) {
         text.pop();
     }
+    if r.dropped > 0 {
+        text.push_str(&format!("\n…[{} more lines not kept]", r.dropped));
+    }
     (r.line, text)
+}
+
+/// Lines one record keeps: a JVM prints at most 1,024 frames per trace by default
+/// (`-XX:MaxJavaStackTraceDepth`), and a record has its causes' traces after its own.
+pub const MAX_RECORD_LINES: usize = 10_000;
+/// Bytes one record keeps. The lines past either cap are still read for the joining
+/// rules (so the record ends where it would), counted, and dropped: memory stays flat in
+/// the size of one event.
+pub const MAX_RECORD_BYTES: usize = 4 << 20;
+
+impl Building {
+    /// Appends `blanks` blank lines and `line`, within the caps.
+    fn keep(&mut self, blanks: usize, line: &str) {
+        if self.dropped > 0
+            || self.lines >= MAX_RECORD_LINES
+            || self.text.len() + blanks + 1 + line.len() > MAX_RECORD_BYTES
+        {
+            self.dropped += 1 + blanks;
+            return;
+        }
+        for _ in 0..blanks {
+            self.text.push('\n');
+        }
+        self.text.push('\n');
+        self.text.push_str(line);
+    }
 }
 
 /// Joins JSON records that span lines: a record starts at a line opening with `{` and ends
@@ -1784,13 +1813,17 @@ fn finish(r: Building) -> Record {
 #[derive(Default)]
 pub struct JsonJoiner {
     current: Option<(u64, String, usize)>,
+    /// The current record grew past the line cap: what is kept of it.
+    shrinker: Option<JsonShrinker>,
     depth: i64,
     /// The last record given out was closed by its brackets (not cut short).
     closed_last: bool,
 }
 
-/// Lines one JSON record may span.
-pub const MAX_JSON_RECORD_LINES: usize = 10_000;
+/// Lines one JSON record may span. Its bytes are bounded by the shrinker past the line
+/// cap; the line count only ends a record that never closes (the next record opening at
+/// column 0 ends it first).
+pub const MAX_JSON_RECORD_LINES: usize = 10_000_000;
 
 /// A closed record of a JSON array without the comma or the array's end after it
 /// (`{...},`, `{...}]`).
@@ -1855,19 +1888,40 @@ impl JsonJoiner {
         };
         // A line opening at column 0 with `{` is a new record: the one before was torn.
         if self.current.is_some() && line.starts_with('{') {
-            let (no, text, _) = self.current.take().expect("checked");
+            let (no, mut text, _) = self.current.take().expect("checked");
+            if let Some(s) = self.shrinker.take() {
+                text = String::from_utf8_lossy(&s.finish()).into_owned();
+            }
             self.depth = 0;
             self.closed_last = false;
             out.push((no, text));
         }
         if let Some((_, text, lines)) = &mut self.current {
-            text.push('\n');
-            text.push_str(line);
+            // Past the line cap, the record is shrunk as it comes, like an over-long line.
+            if self.shrinker.is_none() && text.len() + line.len() > super::MAX_LINE_BYTES {
+                let mut s = JsonShrinker::new();
+                s.feed(text.as_bytes());
+                text.clear();
+                self.shrinker = Some(s);
+            }
+            match &mut self.shrinker {
+                Some(s) => {
+                    s.feed(b"\n");
+                    s.feed(line.as_bytes());
+                }
+                None => {
+                    text.push('\n');
+                    text.push_str(line);
+                }
+            }
             *lines += 1;
             let over = *lines >= MAX_JSON_RECORD_LINES;
             self.scan(line);
             if self.depth <= 0 || over {
-                let (no, text, _) = self.current.take().expect("checked");
+                let (no, mut text, _) = self.current.take().expect("checked");
+                if let Some(s) = self.shrinker.take() {
+                    text = String::from_utf8_lossy(&s.finish()).into_owned();
+                }
                 self.closed_last = self.depth <= 0;
                 self.depth = 0;
                 out.push((no, without_array_punctuation(text)));
@@ -1893,7 +1947,11 @@ impl JsonJoiner {
 
     pub fn finish(&mut self) -> Option<Record> {
         self.depth = 0;
-        self.current.take().map(|(no, text, _)| (no, text))
+        let shrunk = self.shrinker.take();
+        self.current.take().map(|(no, text, _)| match shrunk {
+            Some(s) => (no, String::from_utf8_lossy(&s.finish()).into_owned()),
+            None => (no, text),
+        })
     }
 
     fn scan(&mut self, line: &str) {
@@ -1917,6 +1975,54 @@ mod tests {
             out.push(r);
         }
         out
+    }
+
+    #[test]
+    fn a_record_keeps_its_first_lines_and_counts_the_rest() {
+        let mut input = String::from(
+            "2026-01-01 10:00:00 ERROR request failed\njava.lang.StackOverflowError: deep\n",
+        );
+        let frames = MAX_RECORD_LINES + 5_000;
+        input.push_str(&"\tat com.example.Foo.bar(Foo.java:12)\n".repeat(frames));
+        input.push_str("2026-01-01 10:00:01 ERROR next one\n");
+        let records = join(&input);
+        assert_eq!(records.len(), 2, "the cap does not end the record early");
+        let (_, text) = &records[0];
+        assert_eq!(text.lines().count(), MAX_RECORD_LINES + 1);
+        assert!(
+            text.ends_with("…[5002 more lines not kept]"),
+            "{}",
+            &text[text.len() - 80..]
+        );
+        assert_eq!(records[1].0, frames as u64 + 3);
+        // Bytes: long lines reach the byte cap first.
+        let long = format!("    detail {}\n", "x".repeat(100_000));
+        let input = format!("2026-01-01 10:00:00 ERROR big\n{}", long.repeat(100));
+        let records = join(&input);
+        assert_eq!(records.len(), 1);
+        let (_, text) = &records[0];
+        assert!(text.len() <= MAX_RECORD_BYTES + 100);
+        assert!(text.ends_with("more lines not kept]"));
+    }
+
+    #[test]
+    fn a_json_record_over_the_line_cap_is_shrunk_as_it_is_joined() {
+        let mut j = JsonJoiner::default();
+        let mut out = j.push(1, "{");
+        out.extend(j.push(2, r#"  "level": "fatal","#));
+        out.extend(j.push(3, r#"  "frames": ["#));
+        for i in 0..60_000 {
+            out.extend(j.push(
+                4 + i,
+                r#"    "com.example.Foo.bar(Foo.java:123) and more text to fill the line","#,
+            ));
+        }
+        out.extend(j.push(70_000, r#"    "end"], "message": "exploded""#));
+        out.extend(j.push(70_001, "}"));
+        assert_eq!(out.len(), 1);
+        let v: serde_json::Value = serde_json::from_str(&out[0].1).unwrap();
+        assert_eq!(v["level"], "fatal");
+        assert_eq!(v["message"], "exploded");
     }
 
     fn starts(input: &str) -> Vec<u64> {
