@@ -196,6 +196,13 @@ struct ReadArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// The longest a backend source may take, every request and retry together: 90s, 5m.
+    /// Past it the source is blind.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    timeout: std::time::Duration,
+    /// The longest one request to a backend may take.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    request_timeout: std::time::Duration,
     /// Triage decisions to show (default: ./logtriage-decisions.json when it exists).
     #[arg(long, value_name = "FILE")]
     decisions: Option<PathBuf>,
@@ -410,6 +417,24 @@ fn parse_min_level(s: &str) -> Result<Option<Level>, Failure> {
         .map_err(|e| Failure(format!("--min-level: {e}, or any"), 2))
 }
 
+/// `90`, `90s`, `5m`, `1h`: a positive time in whole seconds, minutes or hours.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let (n, unit) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&s[..i], c),
+        _ => (s, 's'),
+    };
+    let scale = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        _ => return Err(format!("{s}: expected a time like 90s, 5m or 1h")),
+    };
+    match n.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(std::time::Duration::from_secs(n * scale)),
+        _ => Err(format!("{s}: expected a time like 90s, 5m or 1h")),
+    }
+}
+
 fn options(
     fields: &[String],
     config_path: Option<&PathBuf>,
@@ -445,6 +470,8 @@ fn read_options(r: &ReadArgs) -> Result<Options, Failure> {
         r.threads,
     )?;
     o.max_decompressed = r.max_decompressed;
+    o.run_timeout = r.timeout;
+    o.request_timeout = r.request_timeout;
     if let Some(s) = &r.since {
         let now = chrono::Utc::now().timestamp_millis();
         o.since_ms = Some(logtriage::input::time::parse_since(s, now).ok_or_else(|| {
@@ -872,6 +899,8 @@ fn cmd_demo(a: DemoArgs) -> Result<u8, Failure> {
             config: None,
             max_decompressed: None,
             threads: None,
+            timeout: logtriage::pipeline::DEFAULT_RUN_TIMEOUT,
+            request_timeout: logtriage::pipeline::DEFAULT_REQUEST_TIMEOUT,
             decisions: None,
         },
         params: DiffParams {

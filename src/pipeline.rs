@@ -43,7 +43,17 @@ pub struct Options {
     pub record_events: bool,
     /// Incremented by the number of events read, as they are read (progress display).
     pub progress: Option<Arc<std::sync::atomic::AtomicU64>>,
+    /// The longest a backend may take to answer, all its requests and retries together
+    /// (`--timeout`); past it the source is blind.
+    pub run_timeout: std::time::Duration,
+    /// The longest one request to a backend may take (`--request-timeout`).
+    pub request_timeout: std::time::Duration,
 }
+
+/// Default for [`Options::run_timeout`].
+pub const DEFAULT_RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+/// Default for [`Options::request_timeout`].
+pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Default for Options {
     fn default() -> Self {
@@ -53,6 +63,8 @@ impl Default for Options {
             min_level: Some(Level::Warning),
             since_ms: None,
             max_decompressed: None,
+            run_timeout: DEFAULT_RUN_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
             threads: std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
                 .clamp(1, 8),

@@ -205,3 +205,109 @@ fn rate_limits_are_retried_and_then_reported_as_blind() {
         "{err}"
     );
 }
+
+/// A `query_range` answer with `streams`, each `(labels, [(ts, line)])`.
+fn streams_answer(streams: &[(&str, Vec<(i64, String)>)]) -> String {
+    let result: Vec<Value> = streams
+        .iter()
+        .map(|(version, values)| {
+            serde_json::json!({
+                "stream": {"app": "mw", "version": version},
+                "values": values.iter().map(|(ts, l)| [ts.to_string(), l.clone()]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({"status": "success", "data": {"resultType": "streams", "result": result}})
+        .to_string()
+}
+
+/// Issue 10: more entries on one timestamp than a page holds. Paging from that timestamp
+/// would get the same page forever; the instant is read stream by stream instead, and
+/// every entry is counted once.
+#[test]
+fn an_instant_with_more_entries_than_a_page_is_read_stream_by_stream() {
+    use support::{Reply, serve_replies};
+    const T: i64 = 1_794_880_800_000_000_000;
+    let lines = |version: &str, n: usize| -> Vec<(i64, String)> {
+        (0..n)
+            .map(|i| {
+                (
+                    T,
+                    format!(r#"{{"level":"error","message":"burst {version} item {i}"}}"#),
+                )
+            })
+            .collect()
+    };
+    // Three streams of 2,000 entries each at T; the first page holds 5,000 of them.
+    let first_page = streams_answer(&[
+        ("1", lines("1", 2000)),
+        ("2", lines("2", 2000)),
+        ("3", lines("3", 1000)),
+    ]);
+    let series = serde_json::json!({"status": "success", "data": [
+        {"app": "mw", "version": "1"}, {"app": "mw", "version": "2"}, {"app": "mw", "version": "3"}
+    ]})
+    .to_string();
+    let replies = vec![
+        Reply::inline(200, first_page),
+        Reply::inline(200, series),
+        Reply::inline(200, streams_answer(&[("1", lines("1", 2000))])),
+        Reply::inline(200, streams_answer(&[("2", lines("2", 2000))])),
+        Reply::inline(200, streams_answer(&[("3", lines("3", 2000))])),
+        Reply::inline(200, streams_answer(&[])),
+    ];
+    let (addr, seen) = serve_replies("loki", replies);
+    let o = run(
+        &[
+            "report",
+            "--format",
+            "json",
+            &format!("loki://{addr}/app=mw?since=3650d"),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["sources"][0]["events"], 6000, "{}", r["sources"]);
+    assert!(r["sources"][0]["error"].is_null(), "{}", r["sources"]);
+    let reqs = seen.lock().unwrap().clone();
+    assert_eq!(reqs.len(), 6);
+    for pair in reqs.windows(2) {
+        assert_ne!(pair[0].line, pair[1].line, "a request repeated");
+    }
+    let p = params(&reqs[1].line);
+    assert!(
+        reqs[1].line.contains("/loki/api/v1/series"),
+        "{}",
+        reqs[1].line
+    );
+    assert!(
+        p.contains(&("match[]".into(), r#"{app="mw", version=~".+"}"#.into())),
+        "{p:?}"
+    );
+    let p = params(&reqs[2].line);
+    assert!(
+        p.contains(&("query".into(), r#"{app="mw", version="1"}"#.into())),
+        "{p:?}"
+    );
+    assert!(p.contains(&("start".into(), T.to_string())), "{p:?}");
+    assert!(p.contains(&("end".into(), (T + 1).to_string())), "{p:?}");
+    let p = params(&reqs[5].line);
+    assert!(p.contains(&("start".into(), (T + 1).to_string())), "{p:?}");
+}
+
+/// A 200 that is not a `query_range` answer (a proxy's page, an empty object) is never "no
+/// entries": the source is blind.
+#[test]
+fn an_answer_that_is_not_a_streams_result_is_blind() {
+    use support::{Reply, serve_replies};
+    let (addr, _) = serve_replies("loki", vec![Reply::inline(200, "{}".into())]);
+    let o = run(&["check", &format!("loki://{addr}/app=mw")], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(all.contains("does not answer the query"), "{all}");
+}

@@ -461,3 +461,40 @@ fn answers_that_do_not_answer_the_query_make_the_gate_blind() {
         assert!(all.contains(says), "{says}: {all}");
     }
 }
+
+/// Issue 10: a cluster that accepts connections and never answers (a stopped process)
+/// ends the run at its deadline, blind, not minutes later.
+#[test]
+fn a_cluster_that_never_answers_is_blind_at_the_deadline() {
+    use support::{Reply, serve_replies};
+    let slow = std::time::Duration::from_secs(30);
+    let (addr, _) = serve_replies(
+        "opensearch",
+        vec![
+            Reply::new(200, "totals.json").after(slow),
+            Reply::new(200, "totals.json").after(slow),
+            Reply::new(200, "totals.json").after(slow),
+        ],
+    );
+    let started = std::time::Instant::now();
+    let o = run(
+        &[
+            "check",
+            "--request-timeout",
+            "1s",
+            "--timeout",
+            "3s",
+            &format!("opensearch://{addr}/logstash-*"),
+        ],
+        &[],
+    );
+    let took = started.elapsed();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(2), "{all}");
+    assert!(all.contains("timed out"), "{all}");
+    assert!(took < std::time::Duration::from_secs(8), "{took:?}: {all}");
+}

@@ -2,7 +2,7 @@
 //! errors that name the source and the cause, and `ingest` (create the table from
 //! queries/clickhouse/schema.sql and load events read from files).
 
-use super::http::{self, Failure};
+use super::http::{self, Budget, Failure};
 use super::queries::Queries;
 pub use logtriage::config::Credentials;
 use logtriage::event::{Dimension, Event};
@@ -104,39 +104,42 @@ pub struct Client {
     http: reqwest::blocking::Client,
     user: Option<String>,
     password: Option<String>,
-    timeout: Duration,
+    budget: Budget,
 }
 
 impl Client {
     pub fn new(
         target: Target,
-        timeout: Duration,
+        budget: Budget,
         credentials: &Credentials,
     ) -> Result<Client, String> {
-        let http = http::client(&target.to_string(), timeout)?;
+        let http = http::client(&target.to_string(), budget.request_limit())?;
         Ok(Client {
             target,
             http,
             user: credentials.user.clone(),
             password: credentials.password.clone(),
-            timeout,
+            budget,
         })
     }
 
     /// Runs `sql` (with `body` as its data, for INSERT) and returns the response text. Not
     /// retried: an INSERT that timed out may have landed.
     pub fn execute(&self, sql: &str, body: Vec<u8>) -> Result<String, String> {
-        self.attempt(sql, body).map_err(|f| f.message)
+        let timeout = self.budget.next_request().map_err(|f| f.message)?;
+        self.attempt(sql, body, timeout).map_err(|f| f.message)
     }
 
     /// Runs a read-only query, retrying transient failures (unreachable, timeout, 502,
     /// 503, 504) up to [`READ_ATTEMPTS`] times with capped exponential backoff and full
-    /// jitter.
+    /// jitter, within the run's budget.
     pub fn query(&self, sql: &str) -> Result<String, String> {
-        http::with_retries(|| self.attempt(sql, Vec::new()))
+        http::with_retries(&self.budget, |timeout| {
+            self.attempt(sql, Vec::new(), timeout)
+        })
     }
 
-    fn attempt(&self, sql: &str, body: Vec<u8>) -> Result<String, Failure> {
+    fn attempt(&self, sql: &str, body: Vec<u8>, timeout: Duration) -> Result<String, Failure> {
         let fatal = Failure::fatal;
         let start = std::time::Instant::now();
         let mut url = reqwest::Url::parse(&format!("{}/", self.target.base))
@@ -145,9 +148,9 @@ impl Client {
         // The server stops a runaway query itself, a little before our own timeout.
         url.query_pairs_mut().append_pair(
             "max_execution_time",
-            &self.timeout.as_secs().saturating_sub(5).max(1).to_string(),
+            &(timeout.as_secs() * 5 / 6).max(1).to_string(),
         );
-        let mut req = self.http.post(url).body(body);
+        let mut req = self.http.post(url).timeout(timeout).body(body);
         if let Some(u) = &self.user {
             req = req.header("X-ClickHouse-User", u);
         }
@@ -263,7 +266,10 @@ pub fn ingest(
     specs: &[SourceSpec],
     opts: &Options,
 ) -> Result<IngestSummary, String> {
-    let client = Client::new(target.clone(), Duration::from_secs(300), credentials)?;
+    // Loading is not a gate's read: each INSERT may take minutes, and the load as long as
+    // the data needs.
+    let budget = Budget::new(Duration::from_secs(30 * 86_400), Duration::from_secs(300));
+    let client = Client::new(target.clone(), budget, credentials)?;
     client.execute(
         &Queries::built_in("clickhouse/schema.sql").replace("{table}", &target.qualified()),
         Vec::new(),
@@ -434,7 +440,7 @@ pub fn analyze(
 ) -> Result<pipeline::Analysis, String> {
     use logtriage::coarse::{CoarseRow, VersionTotal, bucket_ms};
     use logtriage::level::Level;
-    let client = Client::new(target.clone(), Duration::from_secs(120), credentials)?;
+    let client = Client::new(target.clone(), Budget::of(opts), credentials)?;
     let coarse_key = queries.get("clickhouse/coarse_key.sql")?;
     // Without --since every row counts, those without a timestamp (ts_ms = 0) too.
     let since_ms = opts.since_ms.unwrap_or(0);

@@ -3,7 +3,7 @@
 //! a server's answer for error messages.
 
 use logtriage::sanitize::display_safe;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Reads are tried at most this many times.
 pub const READ_ATTEMPTS: u32 = 3;
@@ -129,16 +129,65 @@ pub fn shown(name: &str, base: &str) -> String {
     }
 }
 
-/// Runs `attempt` until it succeeds, fails for good, or [`READ_ATTEMPTS`] are spent,
-/// sleeping a capped exponential backoff with full jitter between tries.
-pub fn with_retries<T>(mut attempt: impl FnMut() -> Result<T, Failure>) -> Result<T, String> {
+/// The time one run may spend on a backend: a deadline for all its requests and retries,
+/// and a limit for each request. Made when the run starts (a TUI reload starts afresh).
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    deadline: Instant,
+    run: Duration,
+    request: Duration,
+}
+
+impl Budget {
+    pub fn new(run: Duration, request: Duration) -> Budget {
+        Budget {
+            deadline: Instant::now() + run,
+            run,
+            request,
+        }
+    }
+
+    pub fn of(opts: &logtriage::pipeline::Options) -> Budget {
+        Budget::new(opts.run_timeout, opts.request_timeout)
+    }
+
+    /// How long the next request may take: its own limit, or what is left of the run.
+    pub fn next_request(&self) -> Result<Duration, Failure> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Failure::fatal(self.spent()));
+        }
+        Ok(left.min(self.request))
+    }
+
+    /// The per-request limit, for a server-side limit a little under it.
+    pub fn request_limit(&self) -> Duration {
+        self.request
+    }
+
+    fn spent(&self) -> String {
+        format!(
+            "the run's time limit of {} s passed before the source answered in full (--timeout)",
+            self.run.as_secs()
+        )
+    }
+}
+
+/// Runs `attempt` (given the time its request may take) until it succeeds, fails for
+/// good, [`READ_ATTEMPTS`] are spent or the budget's deadline passes, sleeping a capped
+/// exponential backoff with full jitter between tries.
+pub fn with_retries<T>(
+    budget: &Budget,
+    mut attempt: impl FnMut(Duration) -> Result<T, Failure>,
+) -> Result<T, String> {
     let mut seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64)
         | 1;
     let mut n = 0;
     loop {
-        match attempt() {
+        let result = budget.next_request().and_then(&mut attempt);
+        match result {
             Ok(t) => return Ok(t),
             Err(f) if f.transient && n + 1 < READ_ATTEMPTS => {
                 // xorshift: enough randomness to keep clients from retrying in lockstep.
@@ -146,7 +195,11 @@ pub fn with_retries<T>(mut attempt: impl FnMut() -> Result<T, Failure>) -> Resul
                 seed ^= seed >> 7;
                 seed ^= seed << 17;
                 let cap = (BACKOFF_BASE_MS << n).min(BACKOFF_CAP_MS);
-                std::thread::sleep(Duration::from_millis(seed % (cap + 1)));
+                let pause = Duration::from_millis(seed % (cap + 1));
+                if Instant::now() + pause >= budget.deadline {
+                    return Err(format!("{}; {}", f.message, budget.spent()));
+                }
+                std::thread::sleep(pause);
                 n += 1;
             }
             Err(f) if n > 0 => return Err(format!("{} (after {} attempts)", f.message, n + 1)),
@@ -170,10 +223,41 @@ pub fn excerpt(body: &str) -> String {
 mod tests {
     use super::*;
 
+    fn ample() -> Budget {
+        Budget::new(Duration::from_secs(60), Duration::from_secs(30))
+    }
+
+    #[test]
+    fn the_deadline_ends_retries_and_caps_each_request() {
+        let budget = Budget::new(Duration::from_millis(300), Duration::from_secs(30));
+        let mut given = Vec::new();
+        let r: Result<(), String> = with_retries(&budget, |t| {
+            given.push(t);
+            std::thread::sleep(Duration::from_millis(250));
+            Err(Failure {
+                message: "timed out".into(),
+                transient: true,
+            })
+        });
+        let e = r.unwrap_err();
+        assert!(e.contains("time limit of 0 s passed"), "{e}");
+        assert!(
+            given.iter().all(|t| *t <= Duration::from_millis(300)),
+            "{given:?}"
+        );
+        let spent = Budget::new(Duration::ZERO, Duration::from_secs(30));
+        let mut called = false;
+        let r: Result<(), String> = with_retries(&spent, |_| {
+            called = true;
+            Ok(())
+        });
+        assert!(!called && r.is_err());
+    }
+
     #[test]
     fn retries_stop_at_the_limit_and_say_how_many() {
         let mut tries = 0;
-        let r: Result<(), String> = with_retries(|| {
+        let r: Result<(), String> = with_retries(&ample(), |_| {
             tries += 1;
             Err(Failure {
                 message: "503".into(),
@@ -187,13 +271,13 @@ mod tests {
     #[test]
     fn fatal_failures_are_not_retried_and_success_ends_the_loop() {
         let mut tries = 0;
-        let r: Result<(), String> = with_retries(|| {
+        let r: Result<(), String> = with_retries(&ample(), |_| {
             tries += 1;
             Err(Failure::fatal("401".into()))
         });
         assert_eq!((tries, r.unwrap_err().as_str()), (1, "401"));
         let mut tries = 0;
-        let r = with_retries(|| {
+        let r = with_retries(&ample(), |_| {
             tries += 1;
             if tries < 2 {
                 Err(Failure {

@@ -5,7 +5,7 @@
 //! timestamp, so nothing is lost or counted twice at page boundaries. Label values are
 //! quoted as LogQL strings; label names must be plain identifiers.
 
-use super::http::{self, Failure, excerpt};
+use super::http::{self, Budget, Failure, excerpt};
 use logtriage::aggregate::Aggregator;
 use logtriage::config::Credentials;
 use logtriage::event::Event;
@@ -240,10 +240,13 @@ impl logtriage::source::Source for LokiSource {
 fn request(
     src: &LokiSource,
     http: &reqwest::blocking::Client,
+    budget: &Budget,
     start: i64,
     end: i64,
 ) -> Result<Value, String> {
-    http::with_retries(|| attempt(src, http, &src.query, start, end))
+    http::with_retries(budget, |timeout| {
+        attempt(src, http, &src.query, start, end, timeout)
+    })
 }
 
 fn attempt(
@@ -252,6 +255,7 @@ fn attempt(
     query: &str,
     start: i64,
     end: i64,
+    timeout: Duration,
 ) -> Result<Value, Failure> {
     let t = &src.target;
     let mut url = reqwest::Url::parse(&format!("{}/loki/api/v1/query_range", t.base))
@@ -262,7 +266,12 @@ fn attempt(
         .append_pair("end", &end.to_string())
         .append_pair("limit", &t.limit.to_string())
         .append_pair("direction", "forward");
-    let mut req = http.get(url);
+    send(src, http.get(url).timeout(timeout))
+}
+
+/// Sends a request with the source's credentials and tenant; the answer's JSON, or why not.
+fn send(src: &LokiSource, mut req: reqwest::blocking::RequestBuilder) -> Result<Value, Failure> {
+    let t = &src.target;
     if let Some(u) = &src.credentials.user {
         req = req.basic_auth(u, src.credentials.password.as_deref());
     }
@@ -293,9 +302,116 @@ fn attempt(
     })
 }
 
+/// One entry of an answer: its timestamp, its stream's labels (as a key and as a map) and
+/// its line.
+type Entry<'v> = (i64, String, String, &'v serde_json::Map<String, Value>);
+
+/// The entries of a `query_range` answer, in time order (ties by stream, then line). An
+/// answer that is not a streams result is refused, never read as "no entries".
+fn entries_of(v: &Value) -> Result<Vec<Entry<'_>>, String> {
+    let status = v.get("status").and_then(Value::as_str);
+    let result = v.pointer("/data/result").and_then(Value::as_array);
+    let (Some("success"), Some(result)) = (status, result) else {
+        return Err(
+            "the answer has no status \"success\" with data.result: it does not answer the query"
+                .to_string(),
+        );
+    };
+    let mut entries = Vec::new();
+    for stream in result {
+        let Some(labels) = stream.get("stream").and_then(Value::as_object) else {
+            continue;
+        };
+        let key = serde_json::to_string(labels).unwrap_or_default();
+        for e in stream
+            .get("values")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let ts = e
+                .get(0)
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse::<i64>().ok())
+                .unwrap_or(0);
+            let line = e.get(1).and_then(Value::as_str).unwrap_or("").to_string();
+            entries.push((ts, key.clone(), line, labels));
+        }
+    }
+    entries.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+    Ok(entries)
+}
+
+/// Where the stream selector of a LogQL query ends (after its `}`), quotes respected.
+fn selector_end(query: &str) -> Option<usize> {
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in query.char_indices() {
+        match (quote, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '`') => quote = Some(c),
+            (None, '}') => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The query for one stream: its exact labels as the selector, the query's pipeline after.
+fn stream_query(query: &str, labels: &serde_json::Map<String, Value>) -> Option<String> {
+    let rest = &query[selector_end(query)?..];
+    let matchers: Vec<String> = labels
+        .iter()
+        .filter(|(k, _)| is_label(k))
+        .map(|(k, v)| format!("{k}={}", quote(v.as_str().unwrap_or(""))))
+        .collect();
+    Some(format!("{{{}}}{rest}", matchers.join(", ")))
+}
+
+/// The streams with entries in `[start, end)`, from `/loki/api/v1/series`.
+fn series(
+    src: &LokiSource,
+    http: &reqwest::blocking::Client,
+    budget: &Budget,
+    start: i64,
+    end: i64,
+) -> Result<Vec<serde_json::Map<String, Value>>, String> {
+    let t = &src.target;
+    let selector = &src.query[..selector_end(&src.query).unwrap_or(src.query.len())];
+    let v = http::with_retries(budget, |timeout| {
+        let mut url = reqwest::Url::parse(&format!("{}/loki/api/v1/series", t.base))
+            .map_err(|e| Failure::fatal(format!("{t}: bad address: {e}")))?;
+        url.query_pairs_mut()
+            .append_pair("match[]", selector)
+            .append_pair("start", &start.to_string())
+            .append_pair("end", &end.to_string());
+        send(src, http.get(url).timeout(timeout))
+    })?;
+    match v.get("data").and_then(Value::as_array) {
+        Some(list) if v.get("status").and_then(Value::as_str) == Some("success") => {
+            Ok(list.iter().filter_map(|s| s.as_object().cloned()).collect())
+        }
+        _ => Err(format!(
+            "{t}: series: the answer has no status \"success\" with data: it does not answer the query"
+        )),
+    }
+}
+
 /// Reads `[start, end]` page by page and aggregates every entry like a file line.
+///
+/// Loki answers a page with the first `limit` entries from `start`; the next page starts at
+/// the last timestamp seen. When one timestamp holds a whole page (more entries at one
+/// instant than `limit`), paging from it would ask for the same page forever: that instant
+/// is read stream by stream instead (`/series` for the streams, then each stream's entries
+/// at that instant), and paging goes on after it. Every request differs from the one
+/// before it, and the run's budget ends the reading in any case.
 pub fn analyze(src: &LokiSource, opts: &Options, start: i64, end: i64) -> Result<Analysis, String> {
-    let http = http::client(&src.target.to_string(), Duration::from_secs(60))?;
+    let budget = Budget::of(opts);
+    let http = http::client(&src.target.to_string(), budget.request_limit())?;
+    let t = &src.target;
     let paths = JsonPaths::new(&opts.fields);
     let mut memo = KeyMemo::default();
     let mut fp = Fingerprinter::default();
@@ -304,77 +420,86 @@ pub fn analyze(src: &LokiSource, opts: &Options, start: i64, end: i64) -> Result
     // Entries read at the boundary timestamp `from`, to drop when the next page repeats them.
     let mut at_boundary: HashSet<(String, i64, String)> = HashSet::new();
     let mut read = 0usize;
-    let mut problem = None;
+    let mut problems: Vec<String> = Vec::new();
     let mut line_no = 0u64;
+    let mut take = |entry: &Entry, line_no: &mut u64, read: &mut usize| {
+        let (ts, _, line, labels) = entry;
+        *line_no += 1;
+        *read += 1;
+        ingest(
+            &mut agg, &mut fp, opts, &paths, &mut memo, line, labels, *ts, *line_no,
+        );
+    };
     loop {
-        let v = request(src, &http, from, end)?;
-        let mut entries: Vec<(i64, String, String, &serde_json::Map<String, Value>)> = Vec::new();
-        for stream in v
-            .pointer("/data/result")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(labels) = stream.get("stream").and_then(Value::as_object) else {
-                continue;
-            };
-            let key = serde_json::to_string(labels).unwrap_or_default();
-            for e in stream
-                .get("values")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let ts = e
-                    .get(0)
-                    .and_then(Value::as_str)
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .unwrap_or(0);
-                let line = e.get(1).and_then(Value::as_str).unwrap_or("").to_string();
-                entries.push((ts, key.clone(), line, labels));
-            }
-        }
+        let v = request(src, &http, &budget, from, end)?;
+        let entries = entries_of(&v).map_err(|e| format!("{t}: {e}"))?;
         let page_len = entries.len();
-        entries.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+        let first_ts = entries.first().map(|e| e.0);
         let last_ts = entries.last().map(|e| e.0);
+        let full = page_len >= t.limit;
+        if full && first_ts == last_ts {
+            // One instant fills the page: read it stream by stream, then go on after it.
+            let instant = first_ts.unwrap_or(from);
+            for labels in series(src, &http, &budget, instant, instant + 1)? {
+                let Some(q) = stream_query(&src.query, &labels) else {
+                    continue;
+                };
+                let v = http::with_retries(&budget, |timeout| {
+                    attempt(src, &http, &q, instant, instant + 1, timeout)
+                })?;
+                let entries = entries_of(&v).map_err(|e| format!("{t}: {e}"))?;
+                if entries.len() >= t.limit {
+                    problems.push(format!(
+                        "one stream has {} or more entries at the instant {instant} ns: those past the first {} were not read",
+                        t.limit, t.limit
+                    ));
+                }
+                // Whether `end` is inclusive differs between Loki versions: only the
+                // instant itself is taken here; what follows it comes with the next page.
+                for e in entries.iter().filter(|e| e.0 == instant) {
+                    let id = (e.1.clone(), e.0, e.2.clone());
+                    if !(e.0 == from && at_boundary.contains(&id)) {
+                        take(e, &mut line_no, &mut read);
+                    }
+                }
+            }
+            at_boundary.clear();
+            from = instant + 1;
+            if from > end {
+                break;
+            }
+            continue;
+        }
         let mut next_boundary = HashSet::new();
-        for (ts, key, line, labels) in &entries {
-            let id = (key.clone(), *ts, line.clone());
-            if *ts == from && at_boundary.contains(&id) {
+        for e in &entries {
+            let id = (e.1.clone(), e.0, e.2.clone());
+            if e.0 == from && at_boundary.contains(&id) {
                 continue;
             }
-            if Some(*ts) == last_ts {
+            if Some(e.0) == last_ts {
                 next_boundary.insert(id);
             }
-            line_no += 1;
-            read += 1;
-            ingest(
-                &mut agg, &mut fp, opts, &paths, &mut memo, line, labels, *ts, line_no,
-            );
+            take(e, &mut line_no, &mut read);
         }
-        if page_len < src.target.limit {
+        if !full {
             break;
         }
         if read >= MAX_ENTRIES {
-            problem = Some(format!(
+            problems.push(format!(
                 "stopped after {MAX_ENTRIES} entries: later entries were not read"
             ));
             break;
         }
-        let Some(t) = last_ts else { break };
-        if t == from && next_boundary.len() >= PAGE_LIMIT {
-            problem = Some(format!(
-                "more than {PAGE_LIMIT} entries share one timestamp: some were not read"
-            ));
-            break;
-        }
-        if t == from {
+        let Some(last) = last_ts else { break };
+        if last == from {
             at_boundary.extend(next_boundary);
         } else {
             at_boundary = next_boundary;
         }
-        from = t;
+        from = last;
     }
+    problems.dedup();
+    let problem = (!problems.is_empty()).then(|| problems.join("; "));
     let versions = agg.versions.clone();
     let (groups, key_to_fingerprint) = agg.finalize();
     Ok(Analysis {

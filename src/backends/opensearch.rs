@@ -5,7 +5,7 @@
 //! queries/opensearch/*.json with validated field names; no user text ever reaches a
 //! `query_string`. Partial shard results are reported, never silently used.
 
-use super::http::{self, Failure, excerpt};
+use super::http::{self, Budget, Failure, excerpt};
 use super::queries::Queries;
 use logtriage::coarse::{CoarseRow, VersionTotal, bucket_ms};
 use logtriage::config::Credentials;
@@ -164,6 +164,7 @@ pub struct Client {
     http: reqwest::blocking::Client,
     credentials: Credentials,
     api_key: Option<String>,
+    budget: Budget,
 }
 
 impl Client {
@@ -171,29 +172,33 @@ impl Client {
         target: Target,
         credentials: Credentials,
         api_key: Option<String>,
+        budget: Budget,
     ) -> Result<Client, String> {
-        let http = http::client(&target.to_string(), Duration::from_secs(120))?;
+        let http = http::client(&target.to_string(), budget.request_limit())?;
         Ok(Client {
             target,
             http,
             credentials,
             api_key,
+            budget,
         })
     }
 
     /// POSTs a search body to `<index>/_search` (a read: retried when the cluster is
-    /// unreachable, overloaded or timed out); returns the response JSON.
+    /// unreachable, overloaded or timed out, within the run's budget); returns the response
+    /// JSON.
     pub fn search(&self, body: &Value) -> Result<Value, String> {
-        http::with_retries(|| self.attempt(body))
+        http::with_retries(&self.budget, |timeout| self.attempt(body, timeout))
     }
 
-    fn attempt(&self, body: &Value) -> Result<Value, Failure> {
+    fn attempt(&self, body: &Value, timeout: Duration) -> Result<Value, Failure> {
         let t = &self.target;
         let fatal = Failure::fatal;
         let url = format!("{}/{}/_search", t.base, t.index);
         let mut req = self
             .http
             .post(&url)
+            .timeout(timeout)
             .header("Content-Type", "application/json")
             .body(body.to_string());
         if let Some(k) = &self.api_key {
@@ -653,6 +658,7 @@ impl logtriage::source::Source for OpenSearchSource {
             self.target.clone(),
             self.credentials.clone(),
             self.api_key.clone(),
+            http::Budget::of(opts),
         )?;
         analyze(&client, &Fields::default(), opts, &self.queries)
     }
