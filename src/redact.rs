@@ -88,6 +88,11 @@ struct Patterns {
     quoted: Regex,
     /// `body={…}`, `payload: "…"`, `post_data=…`: a request body logged with the event.
     body: Regex,
+    /// "the password is X": the value runs to the next space, `&` and `;` included.
+    said_password: Regex,
+    /// A request header that carries a credential, as a server echoes it (`X-ClickHouse-Key:
+    /// …`, `"authorization": ["…"]`, `Cookie: …`): its whole value.
+    credential_header: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -97,10 +102,10 @@ fn patterns() -> &'static Patterns {
             // The name may be a part of a longer key joined by `_`, `.` or `-`, in any case
             // (`aws_secret_access_key`, `AWS_SECRET_ACCESS_KEY`, `client_secret`,
             // `refresh_token`, `db.password`), where `\b` alone does not split it.
-            r#"(?i)\b((?:[a-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|authorization|cookie|session(?:id)?|phpsessid)(?:[_.-][a-z0-9]+)*)(["']?\s*[:=]\s*["']?|\s+(?:is|was)\s+["']?)((?:bearer|basic|token)\s+)?([^\s"'&,;]+)"#,
+            r#"(?i)\b((?:[a-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|authorization|cookie|session(?:id)?|phpsessid)(?:[_.-][a-z0-9]+)*)(["']?\s*[:=]\s*["']?|\s+(?:is|was)\s+["']?)((?:bearer|basic|token|apikey|negotiate|digest)\s+)?([^\s"'&,;]+)"#,
         )
         .unwrap(),
-        scheme_secret: Regex::new(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})").unwrap(),
+        scheme_secret: Regex::new(r"(?i)\b(bearer|basic|apikey)\s+([A-Za-z0-9._~+/=-]{8,})").unwrap(),
         shaped_secret: Regex::new(
             // JWTs, GitHub, GitLab and Slack tokens, AWS access key ids, Phabricator's
             // API and CLI tokens, Stripe's secret and restricted keys, Google API keys,
@@ -127,6 +132,14 @@ fn patterns() -> &'static Patterns {
             r#"(?i)\b((?:request[_ -]?)?body|payload|post[_ -]?data|form[_ -]?data|request[_ -]?params)(["']?\s*[:=]\s*)(\{.*\}|\[.*\]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s,;&]+)"#,
         )
         .unwrap(),
+        said_password: Regex::new(
+            r#"(?i)\b((?:[a-z0-9]+[_.-])*(?:password|passwd|pwd|passphrase)\s+(?:is|was)\s+["']?)([^\s"']+)"#,
+        )
+        .unwrap(),
+        credential_header: Regex::new(
+            r#"(?i)(["']?(?:proxy-)?(?:authorization|cookie|set-cookie|x-[a-z0-9-]*(?:key|token|auth|secret|password|session)[a-z0-9-]*)["']?\s*[:=]\s*)(\[\s*"(?:[^"\\]|\\.)*"\s*\]|"(?:[^"\\]|\\.)*"|'[^']*'|[^\r\n,;}]+)"#,
+        )
+        .unwrap(),
     })
 }
 
@@ -144,6 +157,135 @@ fn replace_counted(
         None => c[0].to_string(),
     })
     .into_owned()
+}
+
+/// The credentials a run holds (a backend's password or API key, a tracker's token), to
+/// be removed from anything a server says before it is shown: a server or a proxy may
+/// echo the request's headers in an error.
+#[derive(Default, Clone)]
+pub struct Secrets {
+    values: Vec<String>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secrets({} values)", self.values.len())
+    }
+}
+
+impl Secrets {
+    pub fn new() -> Secrets {
+        Secrets::default()
+    }
+
+    /// A secret, as it is and as a form or an HTTP header would carry it (percent-encoded,
+    /// base64). Values too short to be secrets would redact ordinary words: left out.
+    pub fn with(mut self, secret: Option<&str>) -> Secrets {
+        if let Some(v) = secret.filter(|v| v.len() >= 4) {
+            for form in [v.to_string(), percent_encoded(v), base64(v.as_bytes())] {
+                if !self.values.contains(&form) {
+                    self.values.push(form);
+                }
+            }
+        }
+        self
+    }
+
+    /// HTTP Basic credentials: the password, and `user:password` as the header sends it.
+    pub fn basic(self, user: Option<&str>, password: Option<&str>) -> Secrets {
+        let pair = password.map(|p| base64(format!("{}:{p}", user.unwrap_or("")).as_bytes()));
+        let mut s = self.with(password);
+        if let Some(pair) = pair.filter(|_| password.is_some_and(|p| p.len() >= 4)) {
+            s.values.push(pair);
+        }
+        s
+    }
+
+    /// `text` with every held secret, every credential header's value and every secret
+    /// [`redact`] knows by its name or shape replaced.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut s = text.to_string();
+        // Longest first: a base64 form may contain a shorter raw one.
+        let mut values: Vec<&String> = self.values.iter().collect();
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        for v in values {
+            if s.contains(v.as_str()) {
+                s = s.replace(v.as_str(), Kind::Secret.mark());
+            }
+        }
+        let p = patterns();
+        let mut counts = BTreeMap::new();
+        s = replace_counted(&s, &p.credential_header, &mut counts, |c| {
+            Some((Kind::Secret, format!("{}{}", &c[1], Kind::Secret.mark())))
+        });
+        redact_secrets(&s, &mut counts)
+    }
+}
+
+fn percent_encoded(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Standard base64 with padding (RFC 4648), as HTTP Basic sends `user:password`.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, &b| n << 8 | b as u32) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// "the password is [secret]", unless it already is.
+fn said(c: &Captures) -> Option<(Kind, String)> {
+    (&c[2] != Kind::Secret.mark())
+        .then(|| (Kind::Secret, format!("{}{}", &c[1], Kind::Secret.mark())))
+}
+
+/// The secret families of [`redact`] only (no addresses, query values or bodies): for
+/// what a server says, where a host name or a query helps the reader.
+fn redact_secrets(text: &str, counts: &mut BTreeMap<Kind, usize>) -> String {
+    let p = patterns();
+    let mut s = replace_counted(text, &p.pem_key, counts, |_| {
+        Some((Kind::Secret, Kind::Secret.mark().into()))
+    });
+    s = replace_counted(&s, &p.shaped_secret, counts, |_| {
+        Some((Kind::Secret, Kind::Secret.mark().into()))
+    });
+    s = replace_counted(&s, &p.url_password, counts, |c| {
+        (&c[2] != Kind::Secret.mark())
+            .then(|| (Kind::Secret, format!("{}:{}@", &c[1], Kind::Secret.mark())))
+    });
+    s = replace_counted(&s, &p.said_password, counts, said);
+    s = replace_counted(&s, &p.named_secret, counts, |c| {
+        let value = &c[4];
+        (value != Kind::Secret.mark()).then(|| {
+            let scheme = c.get(3).map_or("", |m| m.as_str());
+            (
+                Kind::Secret,
+                format!("{}{}{scheme}{}", &c[1], &c[2], Kind::Secret.mark()),
+            )
+        })
+    });
+    replace_counted(&s, &p.scheme_secret, counts, |c| {
+        (&c[2] != Kind::Secret.mark())
+            .then(|| (Kind::Secret, format!("{} {}", &c[1], Kind::Secret.mark())))
+    })
 }
 
 /// Redacts a message, URL or any log text.
@@ -168,6 +310,7 @@ pub fn redact(text: &str) -> Redacted {
             )
         })
     });
+    s = replace_counted(&s, &p.said_password, &mut counts, said);
     s = replace_counted(&s, &p.named_secret, &mut counts, |c| {
         let value = &c[4];
         (value != Kind::Secret.mark()).then(|| {
@@ -343,6 +486,151 @@ mod tests {
         );
         let plain = "GET https://en.wikipedia.org:443/wiki/Main_Page";
         assert_eq!(redact(plain).text, plain);
+    }
+
+    #[test]
+    fn a_server_echo_loses_every_held_secret_and_credential_header() {
+        let secrets = Secrets::new()
+            .basic(Some("bot"), Some("pa ss/w@rd"))
+            .with(Some("ApiKeyValue123"));
+        let echo = "denied; headers: Authorization: Basic Ym90OnBhIHNzL3dAcmQ=\n\
+                    \"X-ClickHouse-Key\": [\"pa ss/w@rd\"], x-api-key: ApiKeyValue123\n\
+                    form: password=pa%20ss%2Fw%40rd; cookie: sid=abc123; Host: ch1001";
+        let out = secrets.scrub(echo);
+        for gone in [
+            "Ym90OnBhIHNzL3dAcmQ=",
+            "pa ss/w@rd",
+            "ApiKeyValue123",
+            "pa%20ss",
+            "abc123",
+        ] {
+            assert!(!out.contains(gone), "{gone}: {out}");
+        }
+        assert!(out.contains("Host: ch1001"), "{out}");
+        assert_eq!(base64(b"bot:pa ss/w@rd"), "Ym90OnBhIHNzL3dAcmQ=");
+        assert_eq!(base64(b"a"), "YQ==");
+        assert_eq!(base64(b"ab"), "YWI=");
+    }
+
+    fn any_case(s: &str, mask: u64) -> String {
+        s.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if mask >> (i % 64) & 1 == 1 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                }
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Family 1: a secret's key name, inside a longer key joined by any separator, in
+        /// any case, before any assignment.
+        #[test]
+        fn key_names_in_any_shape_lose_their_value(
+            name in proptest::sample::select(vec!["password", "passwd", "secret", "token", "api_key",
+                "apikey", "access_key", "private_key", "session", "sessionid", "cookie", "phpsessid", "auth"]),
+            prefix in proptest::option::of("[a-z]{2,8}"),
+            suffix in proptest::option::of("[a-z]{2,6}"),
+            join in proptest::sample::select(vec!["_", ".", "-"]),
+            assign in proptest::sample::select(vec!["=", ": ", " = ", "=\"", ": '", "\": \""]),
+            mask in proptest::num::u64::ANY,
+            value in "[A-Za-z0-9+/]{8,40}",
+        ) {
+            let mut key = String::new();
+            if let Some(p) = &prefix { key.push_str(p); key.push_str(join); }
+            key.push_str(name);
+            if let Some(s) = &suffix { key.push_str(join); key.push_str(s); }
+            let line = format!("request failed {}{assign}{value} retrying", any_case(&key, mask));
+            let out = redact(&line).text;
+            proptest::prop_assert!(!out.contains(&value), "{line} -> {out}");
+        }
+
+        /// Family 2: the password in any URL's userinfo, for any scheme.
+        #[test]
+        fn url_passwords_are_removed_for_every_scheme(
+            scheme in "[a-z][a-z0-9+.-]{1,10}",
+            user in "[a-z]{0,8}",
+            password in "[A-Za-z0-9!$*+~-]{6,24}",
+            host in "[a-z]{2,10}(\\.[a-z]{2,5})?",
+        ) {
+            let line = format!("cannot connect to {scheme}://{user}:{password}@{host}:5432/db");
+            let out = redact(&line).text;
+            proptest::prop_assert!(!out.contains(&password), "{line} -> {out}");
+        }
+
+        /// Family 3: tokens known by their prefix, wherever they stand.
+        #[test]
+        fn prefixed_tokens_are_removed(
+            kind in 0usize..8,
+            body in "[A-Za-z0-9]{40}",
+            before in "[a-z ]{0,12}",
+        ) {
+            let token = match kind {
+                0 => format!("ghp_{}", &body[..36]),
+                1 => format!("glpat-{}", &body[..20]),
+                2 => format!("xoxb-{}", &body[..24]),
+                3 => format!("AKIA{}", body[..16].to_ascii_uppercase()),
+                4 => format!("sk_live_{}", &body[..24]),
+                5 => format!("AIza{}", &body[..35]),
+                6 => format!("eyJ{}.{}.{}", &body[..12], &body[12..24], &body[24..36]),
+                _ => format!("github_pat_{}", &body[..32]),
+            };
+            let line = format!("{before} {token} end");
+            let out = redact(&line).text;
+            proptest::prop_assert!(!out.contains(&token), "{line} -> {out}");
+        }
+
+        /// Family 4: a PEM private key's body, whatever its lines.
+        #[test]
+        fn pem_private_key_bodies_are_removed(
+            lines in proptest::collection::vec("[A-Za-z0-9+/]{16,64}", 1..8),
+            kind in proptest::sample::select(vec!["RSA ", "EC ", "", "ENCRYPTED "]),
+        ) {
+            let text = format!(
+                "loaded key -----BEGIN {kind}PRIVATE KEY-----\n{}\n-----END {kind}PRIVATE KEY----- ok",
+                lines.join("\n")
+            );
+            let out = redact(&text).text;
+            for l in &lines {
+                proptest::prop_assert!(!out.contains(l.as_str()), "{out}");
+            }
+        }
+
+        /// Family 5: "password is/was X".
+        #[test]
+        fn a_password_said_in_words_is_removed(
+            verb in proptest::sample::select(vec!["is", "was", "IS"]),
+            value in "[A-Za-z0-9!#%&*+-]{6,20}",
+        ) {
+            let line = format!("note: the root password {verb} {value} for now");
+            let out = redact(&line).text;
+            proptest::prop_assert!(!out.contains(&value), "{line} -> {out}");
+        }
+
+        /// What a server says: a held secret in any of its forms never survives.
+        #[test]
+        fn a_held_secret_never_survives_a_scrub(
+            secret in "[ -~]{4,32}",
+            user in "[a-z]{1,8}",
+            around in "[a-z ]{0,20}",
+        ) {
+            let secrets = Secrets::new().basic(Some(&user), Some(&secret));
+            let pair = base64(format!("{user}:{secret}").as_bytes());
+            for text in [
+                format!("{around}{secret}{around}"),
+                format!("{around}Authorization: Basic {pair}\n{around}"),
+                format!("{around}{}{around}", percent_encoded(&secret)),
+            ] {
+                let out = secrets.scrub(&text);
+                proptest::prop_assert!(!out.contains(&pair), "{text} -> {out}");
+                if secret.trim().len() >= 4 {
+                    proptest::prop_assert!(!out.contains(&secret), "{text} -> {out}");
+                }
+            }
+        }
     }
 
     #[test]

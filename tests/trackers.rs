@@ -318,7 +318,7 @@ fn phabricator_errors_are_named_and_leave_nothing_pending() {
     let o = t.file(&cfg, &["--yes"]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("ERR-INVALID-AUTH"), "{}", err(&o));
-    assert!(err(&o).contains("[REDACTED]"), "{}", err(&o));
+    assert!(err(&o).contains("[secret]"), "{}", err(&o));
     // A validation error on the create: definite, so the intent is cleared.
     let (addr, seen) = serve_replies(
         "phabricator",

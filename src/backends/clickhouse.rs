@@ -7,6 +7,7 @@ use super::queries::Queries;
 pub use logtriage::config::Credentials;
 use logtriage::event::{Dimension, Event};
 use logtriage::pipeline::{self, Options, SourceSpec};
+use logtriage::redact::Secrets;
 use logtriage::sanitize::display_safe;
 use std::fmt;
 use std::time::Duration;
@@ -28,18 +29,18 @@ impl Target {
         let Some((tls, rest)) = http::strip_scheme(url, "clickhouse") else {
             return Err(format!(
                 "{}: a ClickHouse source looks like clickhouse://HOST:PORT/DATABASE.TABLE (clickhouse+https:// for TLS)",
-                redact(url)
+                http::shown_url(url)
             ));
         };
-        let shown = redact(url);
+        http::refuse_credentials(
+            "clickhouse",
+            rest,
+            "LOGTRIAGE_CLICKHOUSE_USER and LOGTRIAGE_CLICKHOUSE_PASSWORD",
+        )?;
+        let shown = display_safe(url);
         let (hostport, path) = rest
             .split_once('/')
             .ok_or_else(|| format!("{shown}: no /DATABASE.TABLE after the host"))?;
-        if hostport.contains('@') {
-            return Err(format!(
-                "{shown}: credentials in the URL are refused; put them in LOGTRIAGE_CLICKHOUSE_USER and LOGTRIAGE_CLICKHOUSE_PASSWORD"
-            ));
-        }
         if hostport.is_empty() || hostport.contains(['?', '#', ' ']) {
             return Err(format!("{shown}: bad host {hostport:?}"));
         }
@@ -76,16 +77,6 @@ impl fmt::Display for Target {
     }
 }
 
-/// The URL with any `user:password@` removed, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(i), Some(at)) if at > i => {
-            format!("{}://(credentials removed)@{}", &url[..i], &url[at + 1..])
-        }
-        _ => display_safe(url).into_owned(),
-    }
-}
-
 fn is_identifier(s: &str) -> bool {
     let mut c = s.chars();
     c.next()
@@ -105,6 +96,7 @@ pub struct Client {
     user: Option<String>,
     password: Option<String>,
     budget: Budget,
+    secrets: Secrets,
 }
 
 impl Client {
@@ -120,6 +112,8 @@ impl Client {
             user: credentials.user.clone(),
             password: credentials.password.clone(),
             budget,
+            secrets: Secrets::new()
+                .basic(credentials.user.as_deref(), credentials.password.as_deref()),
         })
     }
 
@@ -197,14 +191,14 @@ impl Client {
             return Err(fatal(format!(
                 "{}: the query failed midway: {}",
                 self.target,
-                http::excerpt(&text[i..])
+                http::excerpt(&text[i..], &self.secrets)
             )));
         }
         Ok(text)
     }
 
     fn server_error(&self, status: u16, body: &str) -> String {
-        let msg = http::excerpt(body);
+        let msg = http::excerpt(body, &self.secrets);
         let t = &self.target;
         let credentials =
             "check the credentials in LOGTRIAGE_CLICKHOUSE_USER / LOGTRIAGE_CLICKHOUSE_PASSWORD";
@@ -375,15 +369,16 @@ fn text(v: &serde_json::Value) -> String {
 
 fn rows(
     body: &str,
-    target: &Target,
+    client: &Client,
 ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, String> {
+    let target = &client.target;
     body.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| match serde_json::from_str::<serde_json::Value>(l) {
             Ok(serde_json::Value::Object(m)) => Ok(m),
             _ => Err(format!(
                 "{target}: unexpected response line: {}",
-                http::excerpt(l)
+                http::excerpt(l, &client.secrets)
             )),
         })
         .collect()
@@ -463,7 +458,7 @@ pub fn analyze(
             0,
             since_ms,
         ))?,
-        target,
+        &client,
     )?
     .iter()
     .map(|r| VersionTotal {
@@ -489,7 +484,7 @@ pub fn analyze(
             width,
             since_ms,
         ))?,
-        target,
+        &client,
     )?
     .iter()
     .map(|r| CoarseRow {

@@ -2,6 +2,7 @@
 //! failures, bounded retries with backoff and jitter for reads, and short safe excerpts of
 //! a server's answer for error messages.
 
+use logtriage::redact::Secrets;
 use logtriage::sanitize::display_safe;
 use std::time::{Duration, Instant};
 
@@ -108,6 +109,38 @@ pub fn strip_scheme<'a>(url: &'a str, name: &str) -> Option<(bool, &'a str)> {
         .map(|rest| (false, rest))
 }
 
+/// A source URL as it may be shown: whole when it holds no `@`, else only its scheme.
+/// Credentials in a URL are refused (see [`refuse_credentials`]), and a password may hold
+/// `/` or `@` itself, so no part after the scheme can be shown safely.
+pub fn shown_url(url: &str) -> String {
+    if !url.contains('@') {
+        return display_safe(url).into_owned();
+    }
+    match url.split_once("://") {
+        Some((scheme, _))
+            if scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+') =>
+        {
+            format!("{scheme}://… (the rest is not shown: it may hold credentials)")
+        }
+        _ => "a source URL (not shown: it may hold credentials)".to_string(),
+    }
+}
+
+/// Refuses a source URL that carries credentials (`user:password@`, with any characters
+/// in the password): they belong in the environment or a private file, where they are
+/// not shown in `ps`, shell history or error messages. Nothing of the URL is echoed.
+pub fn refuse_credentials(scheme: &str, rest: &str, put_them_in: &str) -> Result<(), String> {
+    let before_query = rest.split(['?', '#']).next().unwrap_or(rest);
+    if before_query.contains('@') {
+        return Err(format!(
+            "{scheme}://…: credentials in the URL are refused; put them in {put_them_in}"
+        ));
+    }
+    Ok(())
+}
+
 /// `http(s)://host:port`, with the backend's default port when none is given.
 pub fn base(tls: bool, hostport: &str, default_port: u16) -> String {
     let scheme = if tls { "https" } else { "http" };
@@ -208,8 +241,10 @@ pub fn with_retries<T>(
     }
 }
 
-/// A server's answer on one line, cut at 500 characters, safe to print.
-pub fn excerpt(body: &str) -> String {
+/// A server's answer on one line, cut at 500 characters, safe to print: every secret the
+/// run holds, and every credential a server may echo, removed first.
+pub fn excerpt(body: &str, secrets: &Secrets) -> String {
+    let body = secrets.scrub(body);
     let one = body.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut s = display_safe(&one).into_owned();
     if let Some((cut, _)) = s.char_indices().nth(500) {
@@ -312,8 +347,9 @@ mod tests {
 
     #[test]
     fn excerpts_are_one_safe_line() {
-        assert_eq!(excerpt("a\n  b\x1b[31m"), "a b␛[31m");
-        assert_eq!(excerpt(&"é".repeat(600)).chars().count(), 501);
-        assert_eq!(excerpt("short"), "short");
+        let none = Secrets::new();
+        assert_eq!(excerpt("a\n  b\x1b[31m", &none), "a b␛[31m");
+        assert_eq!(excerpt(&"é".repeat(600), &none).chars().count(), 501);
+        assert_eq!(excerpt("short", &none), "short");
     }
 }

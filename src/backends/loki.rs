@@ -13,6 +13,7 @@ use logtriage::fingerprint::Fingerprinter;
 use logtriage::input::json::{JsonPaths, KeyMemo};
 use logtriage::input::{logfmt, text};
 use logtriage::pipeline::{Analysis, Options, SourceSummary};
+use logtriage::redact::Secrets;
 use logtriage::sanitize::display_safe;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -60,9 +61,10 @@ impl Target {
         let (tls, rest) = http::strip_scheme(url, "loki").ok_or_else(|| {
             format!(
                 "{}: a Loki source looks like loki://HOST:PORT/label=value,... (loki+https:// for TLS)",
-                display_safe(url)
+                http::shown_url(url)
             )
         })?;
+        http::refuse_credentials("loki", rest, &format!("{USER_ENV}/{PASSWORD_ENV}"))?;
         let (rest, params) = rest.split_once('?').unwrap_or((rest, ""));
         let mut limit = PAGE_LIMIT;
         let mut window_ns = WINDOW_NS;
@@ -93,11 +95,6 @@ impl Target {
             }
         }
         let (hostport, path) = rest.split_once('/').unwrap_or((rest, ""));
-        if hostport.contains('@') {
-            return Err(format!(
-                "loki://…: credentials in the URL are refused; put them in {USER_ENV}/{PASSWORD_ENV}"
-            ));
-        }
         let mut matchers = Vec::new();
         for m in path.split(',').filter(|m| !m.is_empty()) {
             let (k, v) = m.split_once('=').ok_or_else(|| {
@@ -272,6 +269,12 @@ fn attempt(
 /// Sends a request with the source's credentials and tenant; the answer's JSON, or why not.
 fn send(src: &LokiSource, mut req: reqwest::blocking::RequestBuilder) -> Result<Value, Failure> {
     let t = &src.target;
+    let secrets = Secrets::new()
+        .basic(
+            src.credentials.user.as_deref(),
+            src.credentials.password.as_deref(),
+        )
+        .with(src.tenant.as_deref());
     if let Some(u) = &src.credentials.user {
         req = req.basic_auth(u, src.credentials.password.as_deref());
     }
@@ -287,14 +290,17 @@ fn send(src: &LokiSource, mut req: reqwest::blocking::RequestBuilder) -> Result<
     let message = match status {
         200 => {
             return serde_json::from_str(&body).map_err(|_| {
-                Failure::fatal(format!("{t}: the answer is not JSON: {}", excerpt(&body)))
+                Failure::fatal(format!(
+                    "{t}: the answer is not JSON: {}",
+                    excerpt(&body, &secrets)
+                ))
             });
         }
         401 | 403 => format!(
             "{t}: {status}: check the credentials in {USER_ENV}/{PASSWORD_ENV} and the tenant in {TENANT_ENV} ({})",
-            excerpt(&body)
+            excerpt(&body, &secrets)
         ),
-        _ => format!("{t}: {status}: {}", excerpt(&body)),
+        _ => format!("{t}: {status}: {}", excerpt(&body, &secrets)),
     };
     Err(Failure {
         message,

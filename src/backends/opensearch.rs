@@ -14,6 +14,7 @@ use logtriage::input::json::{JsonPaths, KeyMemo, parse_line};
 use logtriage::input::mapping::FieldMap;
 use logtriage::level::Level;
 use logtriage::pipeline::{Analysis, Options};
+use logtriage::redact::Secrets;
 use logtriage::sanitize::display_safe;
 use serde_json::Value;
 use std::fmt;
@@ -79,18 +80,18 @@ impl Target {
                 .ok_or_else(|| {
                     format!(
                         "{}: an OpenSearch source looks like opensearch://HOST:PORT/INDEX-PATTERN (opensearch+https:// or https:// for TLS)",
-                        display_safe(url)
+                        http::shown_url(url)
                     )
                 })?,
         };
+        http::refuse_credentials(
+            scheme,
+            rest,
+            &format!("{USER_ENV}/{PASSWORD_ENV} or {API_KEY_ENV}"),
+        )?;
         let (hostport, index) = rest
             .split_once('/')
             .ok_or_else(|| format!("{scheme}://…: no /INDEX-PATTERN after the host"))?;
-        if hostport.contains('@') {
-            return Err(format!(
-                "{scheme}://…: credentials in the URL are refused; put them in {USER_ENV}/{PASSWORD_ENV} or {API_KEY_ENV}"
-            ));
-        }
         let ok = !index.is_empty()
             && index != "_all"
             && !index.contains("..")
@@ -165,6 +166,7 @@ pub struct Client {
     credentials: Credentials,
     api_key: Option<String>,
     budget: Budget,
+    secrets: Secrets,
 }
 
 impl Client {
@@ -175,12 +177,16 @@ impl Client {
         budget: Budget,
     ) -> Result<Client, String> {
         let http = http::client(&target.to_string(), budget.request_limit())?;
+        let secrets = Secrets::new()
+            .basic(credentials.user.as_deref(), credentials.password.as_deref())
+            .with(api_key.as_deref());
         Ok(Client {
             target,
             http,
             credentials,
             api_key,
             budget,
+            secrets,
         })
     }
 
@@ -217,7 +223,10 @@ impl Client {
             .text()
             .map_err(|e| http::transport_failure(&t.to_string(), &e))?;
         let v: Value = serde_json::from_str(&text).map_err(|_| Failure {
-            message: format!("{t}: {status}: the answer is not JSON: {}", excerpt(&text)),
+            message: format!(
+                "{t}: {status}: the answer is not JSON: {}",
+                excerpt(&text, &self.secrets)
+            ),
             transient: http::transient_status(status),
         })?;
         if status >= 400 {
@@ -232,12 +241,16 @@ impl Client {
             let message = match (status, kind) {
                 (401 | 403, _) => format!(
                     "{t}: {status}: check the credentials in {USER_ENV}/{PASSWORD_ENV} or {API_KEY_ENV} ({})",
-                    excerpt(reason)
+                    excerpt(reason, &self.secrets)
                 ),
                 (404, "index_not_found_exception") => {
-                    format!("{t}: no index matches {} ({})", t.index, excerpt(reason))
+                    format!(
+                        "{t}: no index matches {} ({})",
+                        t.index,
+                        excerpt(reason, &self.secrets)
+                    )
                 }
-                _ => format!("{t}: {status}: {kind}: {}", excerpt(reason)),
+                _ => format!("{t}: {status}: {kind}: {}", excerpt(reason, &self.secrets)),
             };
             return Err(Failure {
                 message,

@@ -12,6 +12,7 @@ mod phabricator;
 use crate::backends::http;
 use logtriage::config::TrackerConfig;
 use logtriage::filing::{TaskRef, Tracker, TrackerError};
+use logtriage::redact::Secrets;
 use logtriage::sanitize::display_safe;
 use reqwest::blocking::{RequestBuilder, Response};
 use std::time::Duration;
@@ -114,6 +115,7 @@ pub struct Api {
     pub base: String,
     client: reqwest::blocking::Client,
     token: Token,
+    secrets: Secrets,
 }
 
 /// The token: shown nowhere.
@@ -131,6 +133,8 @@ pub struct Answer {
     pub retry_after: Option<u64>,
     pub rate_limit_exhausted: bool,
     pub body: String,
+    /// The tracker's token, to remove from anything of the answer that is shown.
+    secrets: Secrets,
 }
 
 impl Answer {
@@ -138,7 +142,7 @@ impl Answer {
         serde_json::from_str(&self.body).map_err(|e| {
             TrackerError::new(format!(
                 "{what}: the tracker's answer is not JSON ({e}): {}",
-                http::excerpt(&self.body)
+                http::excerpt(&self.body, &self.secrets)
             ))
         })
     }
@@ -150,6 +154,7 @@ impl Api {
             kind: kind.to_string(),
             base,
             client: http::client(&format!("tracker {kind}"), timeout)?,
+            secrets: Secrets::new().with(Some(&token)),
             token: Token(token),
         })
     }
@@ -198,6 +203,7 @@ impl Api {
             retry_after,
             rate_limit_exhausted,
             body,
+            secrets: self.secrets.clone(),
         })
     }
 
@@ -256,7 +262,7 @@ impl Api {
     /// The error for a non-2xx answer, in words.
     pub fn refused(&self, what: &str, a: &Answer) -> TrackerError {
         let kind = &self.kind;
-        let detail = http::excerpt(&self.scrub(&a.body));
+        let detail = http::excerpt(&a.body, &self.secrets);
         let message = if is_rate_limited(a) {
             let wait = a
                 .retry_after
@@ -284,12 +290,10 @@ impl Api {
         TrackerError::new(self.scrub(&message))
     }
 
-    /// `text` with the token replaced, in case a tracker echoes it in an error.
+    /// `text` with the token and any echoed credential removed, in case a tracker or a
+    /// proxy echoes the request in an error.
     pub fn scrub(&self, text: &str) -> String {
-        if self.token.0.len() < 4 {
-            return text.to_string();
-        }
-        text.replace(&self.token.0, "[REDACTED]")
+        self.secrets.scrub(text)
     }
 }
 

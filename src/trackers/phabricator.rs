@@ -81,7 +81,7 @@ impl Phabricator {
             };
             return Err(TrackerError::new(format!(
                 "phabricator {method}: {code}: {}{hint}",
-                super::http::excerpt(&self.api.scrub(info))
+                super::http::excerpt(info, &self.api.secrets)
             )));
         }
         Ok(v.get("result").cloned().unwrap_or(Value::Null))

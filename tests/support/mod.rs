@@ -100,6 +100,9 @@ pub struct Reply {
     pub delay: std::time::Duration,
     /// The body itself instead of a file.
     pub inline: Option<String>,
+    /// Answer with the request's line and headers, as a debugging proxy or a misconfigured
+    /// server does in an error.
+    pub echo: bool,
 }
 
 impl Reply {
@@ -110,6 +113,16 @@ impl Reply {
             headers: Vec::new(),
             delay: std::time::Duration::ZERO,
             inline: None,
+            echo: false,
+        }
+    }
+
+    /// Answers `status` with the request echoed (see [`Reply::echo`]).
+    #[allow(dead_code)]
+    pub fn echo(status: u16) -> Reply {
+        Reply {
+            echo: true,
+            ..Reply::new(status, "")
         }
     }
 
@@ -182,13 +195,20 @@ pub fn serve_replies(backend: &str, replies: Vec<Reply>) -> (String, Arc<Mutex<V
                 .map_or(0, |(_, v)| v.parse().unwrap());
             let mut body = vec![0; len];
             reader.read_exact(&mut body).unwrap();
+            let echoed = reply.echo.then(|| {
+                let mut e = format!("bad request; you sent:\n{}\n", line.trim_end());
+                for (k, v) in &headers {
+                    e.push_str(&format!("{k}: {v}\n"));
+                }
+                e
+            });
             log.lock().unwrap().push(Request {
                 line: line.trim_end().to_string(),
                 headers,
                 body: String::from_utf8(body).unwrap(),
                 at: std::time::Instant::now(),
             });
-            let payload = reply.inline.clone().unwrap_or_else(|| {
+            let payload = echoed.or_else(|| reply.inline.clone()).unwrap_or_else(|| {
                 std::fs::read_to_string(format!(
                     "{}/tests/recorded/{backend}/{}",
                     env!("CARGO_MANIFEST_DIR"),
