@@ -5,7 +5,7 @@
 
 use crate::redact::{Redacted, redact, redact_trace};
 use crate::report::GroupReport;
-use crate::report::text::{Dialect, cell, fence, heading, link_safe, remarkup_link_text};
+use crate::report::text::{Dialect, cell, fence, heading, link_safe, literal};
 
 use crate::sanitize::{display_safe, display_safe_multiline};
 use regex::Regex;
@@ -104,6 +104,8 @@ pub struct TaskDraft {
     frames: Vec<Row>,
     /// Frames left out of the table.
     hidden_frames: usize,
+    /// The impact sentence, `{version}` where the version goes (shown as each markup shows
+    /// a value from the logs).
     impact: String,
     /// A word that identifies this filing, so a create whose answer was lost can be found.
     marker: Option<String>,
@@ -238,9 +240,8 @@ pub fn draft(g: &GroupReport, version: &str, links: &CodeLinks) -> TaskDraft {
         r.url = links.url(&r.location, version);
     }
     let impact = format!(
-        "{} events in {} (first {}, last {}), {} in the previous version; status: {}.",
+        "{} events in {{version}} (first {}, last {}), {} in the previous version; status: {}.",
         g.current.count,
-        version,
         g.current.first_seen.as_deref().unwrap_or("?"),
         g.current.last_seen.as_deref().unwrap_or("?"),
         g.previous.count,
@@ -324,13 +325,9 @@ impl TaskDraft {
     fn markdown_or_remarkup(&self, d: Dialect) -> String {
         let mut o = String::new();
         heading(&mut o, d, 4, "Error");
-        for (label, value, code) in &self.facts {
-            let v = cell(d, value);
-            if *code {
-                let _ = writeln!(o, "* {label}: `{}`", v.replace('`', "'"));
-            } else {
-                let _ = writeln!(o, "* {label}: {v}");
-            }
+        // Facts come from the logs (a version, a request id, a URL): shown literally.
+        for (label, value, _) in &self.facts {
+            let _ = writeln!(o, "* {label}: {}", literal(d, value, false));
         }
         if let Some(url) = &self.link {
             let url = link_safe(url);
@@ -355,25 +352,17 @@ impl TaskDraft {
             o.push('\n');
             let _ = writeln!(o, "| Frame | Location | Call");
             let _ = writeln!(o, "| -- | -- | --");
+            // Every column is the trace's text: shown literally (a call's arguments can
+            // hold anything a request sent); a location's link follows it in Remarkup.
             for r in &self.frames {
-                let loc = cell(d, &r.location);
+                let loc = literal(d, &r.location, true);
                 let loc = match (&r.url, d) {
-                    (Some(u), Dialect::Remarkup) => {
-                        format!("[[ {u} | {} ]]", remarkup_link_text(&loc))
-                    }
-                    (Some(u), Dialect::Markdown) => {
-                        format!("[{}](<{u}>)", loc.replace('[', "\\[").replace(']', "\\]"))
-                    }
+                    (Some(u), Dialect::Remarkup) => format!("{loc} [[ {u} | code ]]"),
+                    (Some(u), Dialect::Markdown) => format!("[{loc}](<{u}>)"),
                     (None, _) => loc,
                 };
-                // Markdown reads `__construct` and `*args` as emphasis: calls are code there.
-                let call = match d {
-                    Dialect::Markdown if !r.call.is_empty() => {
-                        format!("`{}`", cell(d, &r.call).replace('`', "'"))
-                    }
-                    _ => cell(d, &r.call),
-                };
-                let _ = writeln!(o, "| {} | {loc} | {call}", cell(d, &r.frame));
+                let call = literal(d, &r.call, true);
+                let _ = writeln!(o, "| {} | {loc} | {call}", literal(d, &r.frame, true));
             }
         }
         if self.hidden_frames > 0 {
@@ -381,7 +370,11 @@ impl TaskDraft {
         }
         o.push('\n');
         heading(&mut o, d, 4, "Impact");
-        let _ = writeln!(o, "{}\n", cell(d, &self.impact));
+        let _ = writeln!(
+            o,
+            "{}\n",
+            cell(d, &self.impact).replacen("{version}", &literal(d, &self.version, false), 1)
+        );
         heading(&mut o, d, 4, "Notes");
         let _ = writeln!(o, "{}", self.notes());
         o
@@ -446,7 +439,11 @@ impl TaskDraft {
         if self.hidden_frames > 0 {
             let _ = writeln!(o, "\n({} more frames not shown)", self.hidden_frames);
         }
-        let _ = writeln!(o, "\nh4. Impact\n\n{}\n", esc(&self.impact));
+        let _ = writeln!(
+            o,
+            "\nh4. Impact\n\n{}\n",
+            esc(&self.impact.replacen("{version}", &self.version, 1))
+        );
         let _ = writeln!(o, "h4. Notes\n\n{}", esc(&self.notes()));
         o
     }
@@ -504,7 +501,11 @@ impl TaskDraft {
             ))]));
         }
         content.push(heading("Impact"));
-        content.push(para(vec![text(&self.impact)]));
+        content.push(para(vec![text(&self.impact.replacen(
+            "{version}",
+            &self.version,
+            1,
+        ))]));
         content.push(heading("Notes"));
         content.push(para(vec![text(&self.notes())]));
         json!({"type": "doc", "version": 1, "content": content})
@@ -637,13 +638,13 @@ pub(crate) mod tests {
         assert!(t.body.contains("```name=message,lines=10\n"), "{}", t.body);
         assert!(
             t.body.contains(
-                "| #0 | [[ https://code.example/core/+blame/wmf/2/includes/User.php#512 | /srv/mediawiki/php-2/includes/User.php(512) ]] | User->setPassword([arg])"
+                "| `#0` | `/srv/mediawiki/php-2/includes/User.php(512)` [[ https://code.example/core/+blame/wmf/2/includes/User.php#512 | code ]] | `User->setPassword([arg])`"
             ),
             "{}",
             t.body
         );
         assert!(
-            t.body.contains("==== Impact ====\n\n1 events in 2"),
+            t.body.contains("==== Impact ====\n\n1 events in `2`"),
             "{}",
             t.body
         );
@@ -656,7 +657,7 @@ pub(crate) mod tests {
         let md = d.body(Markup::Markdown);
         assert!(md.starts_with("#### Error\n"), "{md}");
         assert!(
-            md.contains("| #0 | [/srv/mediawiki/php-2/includes/User.php(512)](<https://code.example/core/+blame/wmf/2/includes/User.php#512>) |"),
+            md.contains("| `#0` | [`/srv/mediawiki/php-2/includes/User.php(512)`](<https://code.example/core/+blame/wmf/2/includes/User.php#512>) |"),
             "{md}"
         );
         assert!(md.contains("| `User->setPassword([arg])`\n"), "{md}");
@@ -710,7 +711,7 @@ pub(crate) mod tests {
             body.contains("Shortened by logtriage to fit the tracker's limit of 1500"),
             "{body}"
         );
-        assert!(body.contains("| #0 |"), "the first frames stay: {body}");
+        assert!(body.contains("| `#0` |"), "the first frames stay: {body}");
         // A message longer than the limit is cut too.
         let mut g2 = g.clone();
         g2.sample.as_mut().unwrap().message = "x".repeat(5000);

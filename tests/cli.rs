@@ -143,7 +143,7 @@ fn demo_without_arguments_prints_the_report() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("# logtriage: 1.46.0-wmf.4 vs 1.46.0-wmf.3"),
+        out.contains("# logtriage: `1.46.0-wmf.4` vs `1.46.0-wmf.3`"),
         "{out}"
     );
     assert!(
@@ -887,10 +887,10 @@ fn file_without_a_tracker_writes_a_redacted_task_and_says_where() {
         "{task}"
     );
     assert!(
-        task.contains("| #0 | /srv/mediawiki/php-1.46.0-wmf.4/"),
+        task.contains("| `#0` | `/srv/mediawiki/php-1.46.0-wmf.4/"),
         "{task}"
     );
-    assert!(task.contains("| #3 |  | {main}"), "{task}");
+    assert!(task.contains("| `#3` |  | `{main}`"), "{task}");
     // The sample's URL keeps its path but not its query values, as a fact of its own; the
     // message block holds the message without MediaWiki's `[reqId] url` prefix.
     assert!(
@@ -1113,4 +1113,37 @@ fn levels_in_a_column_and_from_a_wrapper_reach_triage() {
         ],
         "{evs:?}"
     );
+}
+
+/// Issue 10: a request path built to act when the report is pasted (a mention, a file
+/// embed, a task link, a phishing link) is shown as code in Remarkup and Markdown, never
+/// as markup.
+#[test]
+fn log_values_are_pasted_as_code_not_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "/wiki/@bob_{F1234}_T5678_[[https://evil.example/|Approve_deploy]]";
+    let mut body = String::new();
+    body.push_str("{\"level\":\"error\",\"version\":\"1\",\"message\":\"steady\"}\n");
+    for _ in 0..3 {
+        body.push_str(&format!(
+            "{{\"level\":\"error\",\"version\":\"2\",\"url\":\"{evil}\",\"message\":\"boom <img src=x onerror=alert(1)> @ops\"}}\n"
+        ));
+    }
+    let p = write(dir.path(), "evil.json", body.as_bytes());
+    for format in ["remarkup", "markdown"] {
+        let o = run(&["report", "--format", format, "--no-redact", &p]);
+        let out = stdout(&o);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(out.contains(&format!("`{evil}` (3)")), "{format}: {out}");
+        // Every mention is inside a code span or block.
+        for line in out.lines() {
+            let unquoted: String = line.split('`').step_by(2).collect();
+            if !line.starts_with("boom") {
+                assert!(
+                    !unquoted.contains("@bob") && !unquoted.contains("@ops"),
+                    "{format}: {line}"
+                );
+            }
+        }
+    }
 }

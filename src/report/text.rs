@@ -27,30 +27,30 @@ pub fn render(r: &Report, d: Dialect) -> String {
         1,
         &format!(
             "logtriage: {} vs {}",
-            safe(&cur.version),
-            safe(&prev.version)
+            literal(d, &cur.version, false),
+            literal(d, &prev.version, false)
         ),
     );
     let _ = writeln!(
         o,
         "{}\n",
-        bold(
-            d,
-            &format!(
-                "Verdict: {} — {}",
-                r.verdict.call.as_str(),
-                safe(&r.verdict.reasons.join("; "))
-            )
-        )
+        bold(d, &format!("Verdict: {}", r.verdict.call.as_str()))
     );
+    // Reasons name versions, sources and what a server said: each is shown literally.
+    for reason in &r.verdict.reasons {
+        let _ = writeln!(o, "- {}", literal(d, reason, false));
+    }
+    if !r.verdict.reasons.is_empty() {
+        o.push('\n');
+    }
     if let Some(stop) = &r.stop {
-        let _ = writeln!(o, "- Stop: {}", bold(d, &safe(stop)));
+        let _ = writeln!(o, "- Stop: {}", literal(d, stop, false));
     }
     for (label, v) in [("Current", cur), ("Previous", prev)] {
         let _ = writeln!(
             o,
             "- {label} {}: {} events read, {} at or above the minimum level, {} malformed lines, {} – {}",
-            bold(d, &safe(&v.version)),
+            literal(d, &v.version, false),
             v.events,
             v.triaged,
             v.malformed_lines,
@@ -65,7 +65,11 @@ pub fn render(r: &Report, d: Dialect) -> String {
     };
     let _ = writeln!(o, "- Versions: {picked}.");
     if !r.other_versions.is_empty() {
-        let others: Vec<String> = r.other_versions.iter().map(|v| safe(v)).collect();
+        let others: Vec<String> = r
+            .other_versions
+            .iter()
+            .map(|v| literal(d, v, false))
+            .collect();
         let _ = writeln!(
             o,
             "- Also in the data, not compared: {}.",
@@ -91,7 +95,7 @@ pub fn render(r: &Report, d: Dialect) -> String {
         .map(|s| format!("{} {}", r.count(*s), s))
         .collect();
     let _ = writeln!(o, "{}\n", bold(d, &summary.join(" · ")));
-    data_problems(&mut o, r);
+    data_problems(&mut o, d, r);
     for (mark, heading_text) in [
         (Mark::Blocker, "Open blockers"),
         (Mark::Backport, "Backports pending"),
@@ -137,8 +141,9 @@ pub fn render(r: &Report, d: Dialect) -> String {
     o
 }
 
-fn data_problems(o: &mut String, r: &Report) {
-    let lines: Vec<String> = r.not_seen().iter().map(|l| safe(l)).collect();
+fn data_problems(o: &mut String, d: Dialect, r: &Report) {
+    // They name sources and quote what went wrong with them: shown literally.
+    let lines: Vec<String> = r.not_seen().iter().map(|l| literal(d, l, false)).collect();
     if !lines.is_empty() {
         let _ = writeln!(o, "What this report did not see:");
         for l in lines {
@@ -176,15 +181,14 @@ fn table(o: &mut String, d: Dialect, gs: &[&GroupReport]) {
     o.push('\n');
 }
 
-/// The title, linked to the group's events in the backend when there is a link.
+/// The title, shown literally, linked to the group's events in the backend when there is
+/// a link (in Remarkup the link follows the title: its text is ours).
 fn title_cell(d: Dialect, g: &GroupReport) -> String {
-    let title = text_cell(d, &g.title);
+    let title = literal(d, &g.title, true);
     match (&g.link, d) {
         (None, _) => title,
         (Some(u), Dialect::Markdown) => format!("[{title}](<{}>)", link_safe(u)),
-        (Some(u), Dialect::Remarkup) => {
-            format!("[[ {} | {} ]]", link_safe(u), remarkup_link_text(&title))
-        }
+        (Some(u), Dialect::Remarkup) => format!("{title} [[ {} | events ]]", link_safe(u)),
     }
 }
 
@@ -214,7 +218,7 @@ fn decision_summary(g: &GroupReport) -> String {
 }
 
 fn details(o: &mut String, d: Dialect, g: &GroupReport) {
-    heading(o, d, 3, &text_cell(d, &g.title));
+    heading(o, d, 3, &literal(d, &g.title, false));
     let decision = decision_summary(g);
     if !decision.is_empty() {
         let _ = writeln!(o, "- Decision: {}", safe(&decision));
@@ -235,7 +239,7 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
         "- Fingerprint {} ({}; {})",
         inline_code(d, &g.fingerprint),
         g.rule,
-        safe(&g.grouped_by)
+        literal(d, &g.grouped_by, false)
     );
     let _ = writeln!(
         o,
@@ -259,12 +263,12 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
     for (field, values) in &g.top {
         let vs: Vec<String> = values
             .iter()
-            .map(|(v, n)| format!("{} ({n})", safe(v)))
+            .map(|(v, n)| format!("{} ({n})", literal(d, v, false)))
             .collect();
         let _ = writeln!(o, "- Top {field}: {}", vs.join(", "));
     }
     if let Some(s) = &g.sample {
-        let mut where_ = format!("{}:{}", safe(&s.source), s.line);
+        let mut where_ = format!("{}:{}", literal(d, &s.source, false), s.line);
         if let Some(id) = &s.request_id {
             let _ = write!(where_, ", request id {}", inline_code(d, id));
         }
@@ -332,9 +336,39 @@ fn bold(_d: Dialect, s: &str) -> String {
 }
 
 fn inline_code(d: Dialect, s: &str) -> String {
-    let s = safe(s).replace('`', "'");
+    literal(d, s, false)
+}
+
+/// A value from the logs placed inline in Markdown or Remarkup, made inert: a code span,
+/// which neither markup reads for mentions (`@team`), embeds (`{F123}`), object links
+/// (`T123`, `D45`), `[[ links ]]`, `[links](…)`, images, autolinks or HTML. Control
+/// characters are shown escaped and newlines as `⏎`. In Markdown the span's backtick run
+/// is longer than any inside the value (CommonMark); Remarkup's span cannot hold a
+/// backtick, so one becomes `'`. In a table cell the column separator is escaped (GFM
+/// reads `\|` as `|` inside a span) or, in Remarkup, shown as `¦`. Empty stays empty.
+pub(crate) fn literal(d: Dialect, s: &str, in_table: bool) -> String {
+    let s = safe(s);
+    if s.trim().is_empty() {
+        return String::new();
+    }
     match d {
-        Dialect::Markdown | Dialect::Remarkup => format!("`{s}`"),
+        Dialect::Markdown => {
+            let s = if in_table { s.replace('|', "\\|") } else { s };
+            let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let ticks = "`".repeat(longest + 1);
+            // A span that starts or ends with a backtick needs a space inside its ticks.
+            let pad = if s.starts_with('`') || s.ends_with('`') {
+                " "
+            } else {
+                ""
+            };
+            format!("{ticks}{pad}{s}{pad}{ticks}")
+        }
+        Dialect::Remarkup => {
+            let s = s.trim().replace('`', "'");
+            let s = if in_table { s.replace('|', "¦") } else { s };
+            format!("`{s}`")
+        }
     }
 }
 
@@ -345,11 +379,6 @@ pub(crate) fn cell(d: Dialect, s: &str) -> String {
         Dialect::Markdown => s.replace('|', "\\|"),
         Dialect::Remarkup => s.replace('|', "¦"),
     }
-}
-
-/// Text inside a Remarkup `[[ url | text ]]` link: a `]]` would end the link early.
-pub(crate) fn remarkup_link_text(text: &str) -> String {
-    text.replace("]]", "] ]")
 }
 
 /// Log text in a table cell or heading, shown as written: like [`cell`], and in Markdown the
@@ -401,10 +430,164 @@ fn capitalize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::OnceLock;
+
+    /// The text of a Markdown or Remarkup document outside its code blocks and code spans:
+    /// what the markup would read for mentions, embeds and links. A fence of three or more
+    /// backticks opens a block up to a fence at least as long; inline, a run of N backticks
+    /// opens a span up to the next run of exactly N (CommonMark); an unmatched run is text.
+    pub(crate) fn outside_code(doc: &str) -> String {
+        let run_at = |b: &[u8], i: usize| b[i..].iter().take_while(|&&c| c == b'`').count();
+        let mut out = String::new();
+        let mut fence: Option<usize> = None;
+        for line in doc.lines() {
+            let t = line.trim_start();
+            let ticks = run_at(t.as_bytes(), 0);
+            match fence {
+                Some(n) => {
+                    if ticks >= n && t[ticks..].trim().is_empty() {
+                        fence = None;
+                    }
+                    continue;
+                }
+                None if ticks >= 3 => {
+                    fence = Some(ticks);
+                    continue;
+                }
+                None => {}
+            }
+            let b = line.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                if b[i] != b'`' {
+                    let next = line[i..].find('`').map_or(b.len(), |k| i + k);
+                    out.push_str(&line[i..next]);
+                    i = next;
+                    continue;
+                }
+                let n = run_at(b, i);
+                let mut j = i + n;
+                let mut close = None;
+                while j < b.len() {
+                    if b[j] == b'`' {
+                        let m = run_at(b, j);
+                        if m == n {
+                            close = Some(j + m);
+                            break;
+                        }
+                        j += m;
+                    } else {
+                        j += 1;
+                    }
+                }
+                match close {
+                    Some(end) => i = end,
+                    None => {
+                        out.push_str(&line[i..i + n]);
+                        i += n;
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
 
     #[test]
-    fn remarkup_links_cannot_be_closed_by_log_text() {
-        assert_eq!(remarkup_link_text("a]]b [[c]]"), "a] ]b [[c] ]");
+    fn literals_are_code_spans_that_log_text_cannot_close() {
+        assert_eq!(literal(Dialect::Markdown, "a`b", false), "``a`b``");
+        assert_eq!(literal(Dialect::Markdown, "`x", false), "`` `x ``");
+        assert_eq!(literal(Dialect::Markdown, "a|b", true), "`a\\|b`");
+        assert_eq!(literal(Dialect::Remarkup, " a`b|c ", true), "`a'b¦c`");
+        assert_eq!(literal(Dialect::Remarkup, "x\ny", false), "`x⏎y`");
+        assert_eq!(literal(Dialect::Markdown, "  ", false), "");
+        assert_eq!(
+            outside_code("a `b` c ``d`e`` f\n```\nzz\n```\ng `h"),
+            "a  c  f\ng `h\n"
+        );
+    }
+
+    /// What a log can carry to make a pasted report act: mentions, embeds, object links,
+    /// links, images, HTML, and the characters that would end a code span or a cell.
+    fn hostile() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let token = proptest::sample::select(vec![
+            "@bob",
+            "@release-team",
+            "{F1234}",
+            "{T5678}",
+            "T5678",
+            "D42",
+            "[[https://evil.example/|Approve deploy]]",
+            "[click](javascript:alert(1))",
+            "![x](https://evil.example/x.png)",
+            "<img src=x onerror=alert(1)>",
+            "https://evil.example/",
+            "`",
+            "``",
+            "|",
+            "\n",
+            "%%%",
+            "##",
+            "]]",
+            "\\",
+            "**",
+            "//",
+        ]);
+        (
+            proptest::collection::vec(token.clone(), 0..4),
+            "[ -~]{0,12}",
+            proptest::collection::vec(token, 0..4),
+        )
+            .prop_map(|(a, mid, b)| format!("{}ZQX{mid}{}", a.concat(), b.concat()))
+    }
+
+    proptest::proptest! {
+        /// No value from the logs can produce a live mention, embed or link: wherever it
+        /// lands in a report or a task body, it is inside a code span or block.
+        #[test]
+        fn log_values_stay_inside_code_in_reports_and_tasks(
+            v in hostile(), title in hostile(), top in hostile(), source in hostile(),
+            frame in hostile(), id in hostile(),
+        ) {
+            static REPORT: OnceLock<crate::report::Report> = OnceLock::new();
+            let mut r = REPORT.get_or_init(crate::task::tests::report).clone();
+            r.current.version = v.clone();
+            r.other_versions = vec![v.clone()];
+            r.stop = Some(v.clone());
+            r.verdict.reasons = vec![format!("no events for the current version {v}")];
+            for g in &mut r.groups {
+                g.title = title.clone();
+                g.template = title.clone();
+                g.error_type = Some(title.clone());
+                g.grouped_by = title.clone();
+                g.top.insert("url".into(), vec![(top.clone(), 3)]);
+                // A link is the source's (its query percent-encoded there) and cannot
+                // leave its markup (`links_cannot_break_their_markup`).
+                g.link = Some("https://logstash.example/app#/?q=x".into());
+                if let Some(s) = &mut g.sample {
+                    s.source = source.clone();
+                    s.request_id = Some(id.clone());
+                    s.message = title.clone();
+                }
+                g.stack_trace = Some(format!("#0 /srv/{frame}.php(12): {frame}('{top}')\n#1 {{main}}"));
+            }
+            for d in [Dialect::Markdown, Dialect::Remarkup] {
+                let doc = render(&r, d);
+                let outside = outside_code(&doc);
+                proptest::prop_assert!(!outside.contains("ZQX"), "{d:?}: {outside}\n---\n{doc}");
+                for g in &r.groups {
+                    let task = crate::task::draft(g, &v, &crate::task::CodeLinks::default());
+                    let m = match d {
+                        Dialect::Markdown => crate::task::Markup::Markdown,
+                        Dialect::Remarkup => crate::task::Markup::Remarkup,
+                    };
+                    let body = task.body(m);
+                    let outside = outside_code(&body);
+                    proptest::prop_assert!(!outside.contains("ZQX"), "{d:?} task: {outside}\n---\n{body}");
+                }
+            }
+        }
     }
 
     #[test]
