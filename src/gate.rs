@@ -51,6 +51,9 @@ pub fn evaluate(r: &Report, limits: Limits) -> Verdict<'_> {
             display_safe(s.error.as_deref().unwrap_or(""))
         ));
     }
+    for reason in r.unattributed.reasons(&r.current.version) {
+        blind.push(display_safe(&reason).into_owned());
+    }
     if r.current.events == 0 {
         blind.push(format!(
             "no events for the current version {}",

@@ -1147,3 +1147,37 @@ fn log_values_are_pasted_as_code_not_markup() {
         }
     }
 }
+
+/// Issue 10: errors that carry no version (a field the mapping does not know) are not
+/// silently left out of the comparison: past a small share, the gate is blind.
+#[test]
+fn errors_without_a_version_make_the_gate_blind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = String::new();
+    for v in ["1.0", "1.1"] {
+        for i in 0..100 {
+            body.push_str(&format!(
+                "{{\"level\":\"error\",\"version\":\"{v}\",\"message\":\"steady failure {i}\"}}\n"
+            ));
+        }
+    }
+    let few = write(dir.path(), "few.json", body.as_bytes());
+    for i in 0..50 {
+        body.push_str(&format!(
+            "{{\"level\":\"fatal\",\"app_release\":\"1.1\",\"message\":\"database exploded {i}\"}}\n"
+        ));
+    }
+    let many = write(dir.path(), "many.json", body.as_bytes());
+    assert_eq!(run(&["check", &few]).status.code(), Some(0));
+    let o = run(&["check", &many]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("50 event(s) at or above the minimum level carry no version"),
+        "{out}"
+    );
+    let o = run(&["report", "--format", "json", &many]);
+    let r: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["unattributed"]["no_version"], 50);
+    assert_eq!(r["verdict"]["call"], "blind");
+}

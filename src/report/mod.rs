@@ -202,6 +202,56 @@ pub struct Report {
     pub malformed: MalformedOut,
     pub counts: BTreeMap<Status, usize>,
     pub groups: Vec<GroupReport>,
+    /// Events the comparison could not place; past `allowed`, the gate is blind.
+    pub unattributed: Unattributed,
+}
+
+/// Events that could not be attributed: triaged events with no version (they may be the
+/// current version's errors), and events of the current version with no level (they may
+/// be errors) when a minimum level is set. A few are noise; more than `allowed` (1% of
+/// the current version's events at or above the minimum level, at least
+/// [`UNATTRIBUTED_FLOOR`]) and the comparison cannot be trusted to have seen what broke.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Unattributed {
+    pub no_version: u64,
+    pub unleveled: u64,
+    pub allowed: u64,
+}
+
+/// The fewest unattributed events that are always tolerated.
+pub const UNATTRIBUTED_FLOOR: u64 = 5;
+
+impl Unattributed {
+    fn of(a: &Analysis, current: &VersionSummary, min_level: Option<Level>) -> Unattributed {
+        Unattributed {
+            no_version: a.versions.get("").map_or(0, |t| t.triaged),
+            unleveled: if min_level.is_some() {
+                current.unleveled
+            } else {
+                0
+            },
+            allowed: (current.triaged / 100).max(UNATTRIBUTED_FLOOR),
+        }
+    }
+
+    /// Why the comparison is blind for want of attribution; empty when it is not. The one
+    /// place these counts become words, for the gate, the verdict and the reports.
+    pub fn reasons(&self, current: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.no_version > self.allowed {
+            out.push(format!(
+                "{} event(s) at or above the minimum level carry no version, more than the {} tolerated: they may be the current version's errors (map the version field: --field version=NAME)",
+                self.no_version, self.allowed
+            ));
+        }
+        if self.unleveled > self.allowed {
+            out.push(format!(
+                "{} event(s) of version {current} have no level that could be read, more than the {} tolerated: they may be errors (--min-level any groups them)",
+                self.unleveled, self.allowed
+            ));
+        }
+        out
+    }
 }
 
 const TOP_VALUES: usize = 5;
@@ -248,6 +298,8 @@ impl Report {
                 }
             })
             .collect();
+        let current_summary = version_summary(a, current);
+        let unattributed = Unattributed::of(a, &current_summary, min_level);
         let mut r = Report {
             schema_version: SCHEMA_VERSION,
             tool: format!("logtriage {}", env!("CARGO_PKG_VERSION")),
@@ -257,7 +309,7 @@ impl Report {
             },
             stop: None,
             since: None,
-            current: version_summary(a, current),
+            current: current_summary,
             previous: version_summary(a, previous),
             versions_picked: picked,
             other_versions,
@@ -279,6 +331,7 @@ impl Report {
             },
             counts,
             groups,
+            unattributed,
         };
         r.verdict = verdict::evaluate(&r);
         r
@@ -399,8 +452,12 @@ impl Report {
                 "only events since {since} were read: older ones are not in this report"
             ));
         }
+        let unattributed = self.unattributed.reasons(&self.current.version);
+        let current_unleveled_said = self.unattributed.unleveled > self.unattributed.allowed;
+        lines.extend(unattributed);
         for side in [&self.current, &self.previous] {
-            if side.unleveled > 0 && self.method.min_level.is_some() {
+            let said = current_unleveled_said && std::ptr::eq(side, &self.current);
+            if side.unleveled > 0 && self.method.min_level.is_some() && !said {
                 lines.push(format!(
                     "{} event(s) of version {} had no level that could be read: counted, not triaged (they may hold errors; --min-level any groups them)",
                     side.unleveled, side.version

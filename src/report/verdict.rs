@@ -199,4 +199,30 @@ mod tests {
         r.current.events = 0;
         assert_eq!(evaluate(&r).call, Call::Blind);
     }
+
+    /// Unattributed events: the gate, the triage verdict and the report's list of what it
+    /// did not see say the same thing, from one computation.
+    #[test]
+    fn unattributed_events_make_every_verdict_blind_alike() {
+        let mut r = decided(&[]);
+        for (no_version, unleveled, blind) in [(5, 5, false), (6, 0, true), (0, 6, true)] {
+            r.unattributed = super::super::Unattributed {
+                no_version,
+                unleveled,
+                allowed: 5,
+            };
+            let gate = gate::evaluate(&r, Limits::default());
+            let verdict = evaluate(&r);
+            let said = r.unattributed.reasons(&r.current.version);
+            assert_eq!(said.is_empty(), !blind);
+            assert_eq!(gate.outcome == Outcome::Blind, blind);
+            assert_eq!(verdict.call == Call::Blind, blind);
+            let not_seen = r.not_seen();
+            for reason in &said {
+                assert!(gate.reasons.contains(reason), "{gate:?}");
+                assert!(verdict.reasons.contains(reason), "{verdict:?}");
+                assert!(not_seen.contains(reason), "{not_seen:?}");
+            }
+        }
+    }
 }
