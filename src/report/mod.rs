@@ -208,9 +208,11 @@ pub struct Report {
 
 /// Events that could not be attributed: triaged events with no version (they may be the
 /// current version's errors), and events of the current version with no level (they may
-/// be errors) when a minimum level is set. A few are noise; more than `allowed` (1% of
-/// the current version's events at or above the minimum level, at least
-/// [`UNATTRIBUTED_FLOOR`]) and the comparison cannot be trusted to have seen what broke.
+/// be errors) when a minimum level is set and most of its events have one (a format
+/// without levels, an access log or uWSGI's request lines, loses nothing). A few are
+/// noise; more than `allowed` (1% of the current version's events at or above the
+/// minimum level, at least [`UNATTRIBUTED_FLOOR`]) and the comparison cannot be trusted
+/// to have seen what broke.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Unattributed {
     pub no_version: u64,
@@ -225,7 +227,7 @@ impl Unattributed {
     fn of(a: &Analysis, current: &VersionSummary, min_level: Option<Level>) -> Unattributed {
         Unattributed {
             no_version: a.versions.get("").map_or(0, |t| t.triaged),
-            unleveled: if min_level.is_some() {
+            unleveled: if min_level.is_some() && current.unleveled * 2 < current.events {
                 current.unleveled
             } else {
                 0
