@@ -429,8 +429,8 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         'h' => 3600,
         _ => return Err(format!("{s}: expected a time like 90s, 5m or 1h")),
     };
-    match n.parse::<u64>() {
-        Ok(n) if n > 0 => Ok(std::time::Duration::from_secs(n * scale)),
+    match n.parse::<u64>().ok().and_then(|n| n.checked_mul(scale)) {
+        Some(n) if n > 0 => Ok(std::time::Duration::from_secs(n)),
         _ => Err(format!("{s}: expected a time like 90s, 5m or 1h")),
     }
 }

@@ -182,7 +182,18 @@ impl Secrets {
     /// base64). Values too short to be secrets would redact ordinary words: left out.
     pub fn with(mut self, secret: Option<&str>) -> Secrets {
         if let Some(v) = secret.filter(|v| v.len() >= 4) {
-            for form in [v.to_string(), percent_encoded(v), base64(v.as_bytes())] {
+            let json = serde_json::to_string(v).unwrap_or_default();
+            let json = json.trim_matches('"').to_string();
+            let percent = percent_encoded(v, false);
+            for form in [
+                v.to_string(),
+                percent_encoded(v, true),
+                percent.replace("%20", "+"),
+                percent,
+                base64(v.as_bytes()),
+                json.replace('/', "\\/"),
+                json,
+            ] {
                 if !self.values.contains(&form) {
                     self.values.push(form);
                 }
@@ -222,13 +233,18 @@ impl Secrets {
     }
 }
 
-fn percent_encoded(s: &str) -> String {
+/// `s` percent-encoded (RFC 3986 unreserved characters kept), hex in either case.
+fn percent_encoded(s: &str, lower: bool) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push_str(&if lower {
+                format!("%{b:02x}")
+            } else {
+                format!("%{b:02X}")
+            });
         }
     }
     out
@@ -622,7 +638,7 @@ mod tests {
             for text in [
                 format!("{around}{secret}{around}"),
                 format!("{around}Authorization: Basic {pair}\n{around}"),
-                format!("{around}{}{around}", percent_encoded(&secret)),
+                format!("{around}{}{around}", percent_encoded(&secret, false)),
             ] {
                 let out = secrets.scrub(&text);
                 proptest::prop_assert!(!out.contains(&pair), "{text} -> {out}");

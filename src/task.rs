@@ -5,7 +5,7 @@
 
 use crate::redact::{Redacted, redact, redact_trace};
 use crate::report::GroupReport;
-use crate::report::text::{Dialect, cell, fence, heading, link_safe, literal};
+use crate::report::text::{Dialect, block_text, cell, fence, heading, link_safe, literal};
 
 use crate::sanitize::{display_safe, display_safe_multiline};
 use regex::Regex;
@@ -341,13 +341,14 @@ impl TaskDraft {
             }
         }
         o.push('\n');
-        let f = fence(&self.message);
+        let message = block_text(d, &self.message);
+        let f = fence(&message);
         let name = if d == Dialect::Remarkup {
             "name=message,lines=10"
         } else {
             ""
         };
-        let _ = writeln!(o, "{f}{name}\n{}\n{f}", self.message);
+        let _ = writeln!(o, "{f}{name}\n{message}\n{f}");
         if !self.frames.is_empty() {
             o.push('\n');
             let _ = writeln!(o, "| Frame | Location | Call");

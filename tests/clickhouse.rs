@@ -312,3 +312,27 @@ fn named_sources_and_credentials_never_leak() {
     assert!(all.contains("check the credentials"), "{all}");
     assert!(!all.contains(canary), "{all}");
 }
+
+/// Issue 10: a ClickHouse that stops answering (SIGSTOP: the kernel still accepts the
+/// connection, nothing reads it) is blind at the run's deadline, not minutes later. A
+/// listener that never accepts is that server, exactly, without stopping the shared one.
+#[test]
+fn a_server_that_stops_answering_is_blind_at_the_deadline() {
+    let stopped = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = stopped.local_addr().unwrap();
+    let started = std::time::Instant::now();
+    let o = run(&[
+        "check",
+        "--request-timeout",
+        "2s",
+        "--timeout",
+        "5s",
+        &format!("clickhouse://{addr}/logs.events"),
+    ]);
+    let took = started.elapsed();
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("timed out"), "{out}");
+    assert!(took < std::time::Duration::from_secs(9), "{took:?}: {out}");
+    drop(stopped);
+}

@@ -116,6 +116,9 @@ fn credentials_in_a_url_are_refused_and_never_echoed() {
         "clickhouse://admin:Pw-CANARY-7f3/x@9@h:8123/db.t",
         "clickhouse://:Pw-CANARY-7f3@h/db.t",
         "mysql://admin:Pw-CANARY-7f3@h/db",
+        "clickhouse://admin:Pw-CANARY#7f3@h:8123/db.t",
+        "loki://admin:Pw-CANARY?7f3@h:3100/app=mw",
+        "opensearch://admin:Pw-CANARY?x=1@h:9200/logs",
     ] {
         let o = support::run_with_env(&["check", url], &[]);
         let out = output(&o);

@@ -210,7 +210,7 @@ fn phabricator_files_a_subtask_of_the_blocker_task_in_the_phatality_format() {
     assert!(body.contains("```name=message,lines=10\n"), "{body}");
     assert!(body.contains("| Frame | Location | Call"), "{body}");
     assert!(
-        body.contains("| #0 | [[ https://gerrit.example/r/plugins/gitiles/mediawiki/core/+blame/refs/heads/wmf/1.46.0-wmf.4/"),
+        body.contains("| `#0` | `/srv/mediawiki/php-1.46.0-wmf.4/includes/parser/ParserOutput.php(512)` [[ https://gerrit.example/r/plugins/gitiles/mediawiki/core/+blame/refs/heads/wmf/1.46.0-wmf.4/"),
         "frame links to the code browser: {body}"
     );
     assert!(body.contains("title=[redacted]"), "{body}");
@@ -458,7 +458,7 @@ fn github_files_an_issue_and_makes_it_a_sub_issue_of_the_blocker_issue() {
         "{body}"
     );
     assert!(
-        body.contains("| #0 | [/srv/mediawiki/php-1.46.0-wmf.4/"),
+        body.contains("| `#0` | [`/srv/mediawiki/php-1.46.0-wmf.4/"),
         "{body}"
     );
     assert_eq!(
@@ -914,7 +914,7 @@ fn report_check_tasks_lists_known_errors_whose_task_is_closed_and_they_count_as_
     // Without checking, the known group is triaged: 3 new groups are left.
     let o = report(false, "markdown").output().unwrap();
     assert!(
-        out(&o).contains("Verdict: NO-GO — 3 new and 1 regressed"),
+        out(&o).contains("**Verdict: NO-GO**\n\n- `3 new and 1 regressed"),
         "{}",
         out(&o)
     );
@@ -929,7 +929,7 @@ fn report_check_tasks_lists_known_errors_whose_task_is_closed_and_they_count_as_
     assert!(o.status.success(), "{}", err(&o));
     let md = out(&o);
     assert!(
-        md.contains("Verdict: NO-GO — 4 new and 1 regressed"),
+        md.contains("**Verdict: NO-GO**\n\n- `4 new and 1 regressed"),
         "{md}"
     );
     assert!(

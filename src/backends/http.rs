@@ -132,8 +132,9 @@ pub fn shown_url(url: &str) -> String {
 /// in the password): they belong in the environment or a private file, where they are
 /// not shown in `ps`, shell history or error messages. Nothing of the URL is echoed.
 pub fn refuse_credentials(scheme: &str, rest: &str, put_them_in: &str) -> Result<(), String> {
-    let before_query = rest.split(['?', '#']).next().unwrap_or(rest);
-    if before_query.contains('@') {
+    // Anywhere: a password may hold `/`, `?` or `#`, so no part of the URL is known to be
+    // free of it (no source's host, path or parameters needs an `@`).
+    if rest.contains('@') {
         return Err(format!(
             "{scheme}://…: credentials in the URL are refused; put them in {put_them_in}"
         ));
@@ -173,8 +174,12 @@ pub struct Budget {
 
 impl Budget {
     pub fn new(run: Duration, request: Duration) -> Budget {
+        let now = Instant::now();
         Budget {
-            deadline: Instant::now() + run,
+            // A run limit too far away to represent is no limit.
+            deadline: now
+                .checked_add(run)
+                .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400)),
             run,
             request,
         }

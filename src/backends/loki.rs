@@ -335,11 +335,16 @@ fn entries_of(v: &Value) -> Result<Vec<Entry<'_>>, String> {
             .into_iter()
             .flatten()
         {
-            let ts = e
+            let Some(ts) = e
                 .get(0)
                 .and_then(Value::as_str)
                 .and_then(|s| s.parse::<i64>().ok())
-                .unwrap_or(0);
+            else {
+                return Err(
+                    "an entry has no timestamp in nanoseconds: the answer does not follow the API"
+                        .to_string(),
+                );
+            };
             let line = e.get(1).and_then(Value::as_str).unwrap_or("").to_string();
             entries.push((ts, key.clone(), line, labels));
         }
@@ -446,12 +451,20 @@ pub fn analyze(src: &LokiSource, opts: &Options, start: i64, end: i64) -> Result
         if full && first_ts == last_ts {
             // One instant fills the page: read it stream by stream, then go on after it.
             let instant = first_ts.unwrap_or(from);
-            for labels in series(src, &http, &budget, instant, instant + 1)? {
+            let after = instant.saturating_add(1);
+            // One stream's selector also matches streams with more labels: an entry is
+            // taken once, whichever stream's query returned it.
+            let mut taken: HashSet<(String, i64, String)> = if from == instant {
+                std::mem::take(&mut at_boundary)
+            } else {
+                HashSet::new()
+            };
+            for labels in series(src, &http, &budget, instant, after)? {
                 let Some(q) = stream_query(&src.query, &labels) else {
                     continue;
                 };
                 let v = http::with_retries(&budget, |timeout| {
-                    attempt(src, &http, &q, instant, instant + 1, timeout)
+                    attempt(src, &http, &q, instant, after, timeout)
                 })?;
                 let entries = entries_of(&v).map_err(|e| format!("{t}: {e}"))?;
                 if entries.len() >= t.limit {
@@ -463,15 +476,14 @@ pub fn analyze(src: &LokiSource, opts: &Options, start: i64, end: i64) -> Result
                 // Whether `end` is inclusive differs between Loki versions: only the
                 // instant itself is taken here; what follows it comes with the next page.
                 for e in entries.iter().filter(|e| e.0 == instant) {
-                    let id = (e.1.clone(), e.0, e.2.clone());
-                    if !(e.0 == from && at_boundary.contains(&id)) {
+                    if taken.insert((e.1.clone(), e.0, e.2.clone())) {
                         take(e, &mut line_no, &mut read);
                     }
                 }
             }
             at_boundary.clear();
-            from = instant + 1;
-            if from > end {
+            from = after;
+            if from > end || instant == i64::MAX {
                 break;
             }
             continue;

@@ -271,9 +271,9 @@ fn partial(v: &Value) -> Option<String> {
                 .to_string(),
         );
     };
+    // Skipped shards (nothing in the time range) count as successful.
     let failed = shards("failed").unwrap_or(0);
-    let skipped = shards("skipped").unwrap_or(0);
-    let missing = total.saturating_sub(successful + skipped).max(failed);
+    let missing = total.saturating_sub(successful).max(failed);
     let timed_out = v.get("timed_out").and_then(Value::as_bool).unwrap_or(false);
     match (missing, timed_out) {
         (0, false) => None,

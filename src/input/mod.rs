@@ -130,12 +130,19 @@ pub fn open(input: &Input, max_decompressed: Option<u64>) -> io::Result<Box<dyn 
     let (raw, max_decompressed): (Box<dyn Read + Send>, u64) = match input {
         Input::Path(p) => {
             let file = File::open(p)?;
-            let len = file.metadata()?.len();
-            let max = max_decompressed.unwrap_or_else(|| {
-                len.saturating_mul(DECOMPRESSION_RATIO)
-                    .max(MIN_MAX_DECOMPRESSED)
-            });
-            (Box::new(WholeFile { file, len, read: 0 }), max)
+            let meta = file.metadata()?;
+            if !meta.is_file() {
+                // A FIFO or `<(…)`: no size to hold it to, read like stdin.
+                let max = max_decompressed.unwrap_or(STDIN_MAX_DECOMPRESSED);
+                (Box::new(file) as Box<dyn Read + Send>, max)
+            } else {
+                let len = meta.len();
+                let max = max_decompressed.unwrap_or_else(|| {
+                    len.saturating_mul(DECOMPRESSION_RATIO)
+                        .max(MIN_MAX_DECOMPRESSED)
+                });
+                (Box::new(WholeFile { file, len, read: 0 }), max)
+            }
         }
         Input::Stdin => (
             Box::new(io::stdin()),

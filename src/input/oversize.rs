@@ -51,7 +51,14 @@ pub struct JsonShrinker {
     skipping: Option<usize>,
     /// The record closed: what follows is dropped.
     done: bool,
+    /// The value of the `\\u` escape being read.
+    hex: u32,
+    /// The last escape was a high surrogate.
+    after_high: bool,
 }
+
+/// Nesting past this is left to the parser to refuse (it reads 128 levels).
+const MAX_DEPTH: usize = 160;
 
 impl Default for JsonShrinker {
     fn default() -> Self {
@@ -70,14 +77,16 @@ impl JsonShrinker {
             string_dropped: 0,
             skipping: None,
             done: false,
+            hex: 0,
+            after_high: false,
         }
     }
 
-    /// Whether a line that opens like this is shrunk rather than cut.
+    /// Whether a line that opens like this is shrunk rather than cut: a JSON object, whose
+    /// `{` is followed by a key's quote or its end (`{worker-3} ERROR …` is text).
     pub fn applies_to(head: &[u8]) -> bool {
-        head.iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|&b| b == b'{')
+        let mut it = head.iter().filter(|b| !b.is_ascii_whitespace());
+        it.next() == Some(&b'{') && it.next().is_none_or(|&b| b == b'"' || b == b'}')
     }
 
     pub fn feed(&mut self, bytes: &[u8]) {
@@ -92,9 +101,21 @@ impl JsonShrinker {
     }
 
     fn emit(&mut self, b: u8) {
-        if self.skipping.is_none() && !self.done {
-            self.out.push(b);
+        if self.skipping.is_some() || self.done {
+            return;
         }
+        // The hard cap, whatever fills the record (long numbers, many small values): it
+        // closes after its last whole member.
+        if self.out.len() >= MAX_OUT {
+            if let Some(root) = self.stack.first() {
+                self.out.truncate(root.safe);
+                self.skipping = Some(0);
+            } else {
+                self.done = true;
+            }
+            return;
+        }
+        self.out.push(b);
     }
 
     fn byte(&mut self, b: u8) {
@@ -113,6 +134,12 @@ impl JsonShrinker {
                 self.emit(b);
             }
             b'{' | b'[' => {
+                if self.stack.len() >= MAX_DEPTH {
+                    // Deeper than the parser reads: left malformed, read no further.
+                    self.out.truncate(self.out.len().min(MAX_OUT));
+                    self.done = true;
+                    return;
+                }
                 self.emit(b);
                 let at = self.out.len();
                 self.stack.push(Frame {
@@ -135,14 +162,16 @@ impl JsonShrinker {
                 }
             }
             b',' => {
-                if self.skipping.is_none()
-                    && let Some(f) = self.stack.last_mut()
-                {
-                    f.safe = self.out.len();
-                    self.check_budget();
+                if self.skipping.is_none() && !self.stack.is_empty() && !self.over_budget() {
+                    let len = self.out.len();
+                    if let Some(f) = self.stack.last_mut() {
+                        f.safe = len;
+                    }
                 }
                 self.emit(b);
             }
+            // Whitespace between tokens is not needed to read the record.
+            b' ' | b'\t' | b'\r' | b'\n' => {}
             _ => self.emit(b),
         }
     }
@@ -151,10 +180,24 @@ impl JsonShrinker {
         let prev = self.escape;
         self.escape = match (prev, b) {
             (Escape::None, b'\\') => Escape::Backslash,
-            (Escape::Backslash, b'u') => Escape::Hex(4),
-            (Escape::Hex(n), _) if n > 1 => Escape::Hex(n - 1),
+            (Escape::Backslash, b'u') => {
+                self.hex = 0;
+                Escape::Hex(4)
+            }
+            (Escape::Hex(n), _) => {
+                self.hex = self.hex << 4 | (b as char).to_digit(16).unwrap_or(0);
+                if n > 1 {
+                    Escape::Hex(n - 1)
+                } else {
+                    Escape::None
+                }
+            }
             _ => Escape::None,
         };
+        // A `\uD83D` high surrogate must keep the `\uDE00` after it: JSON readers refuse
+        // half a pair.
+        let after_high = self.after_high;
+        self.after_high = matches!(prev, Escape::Hex(1)) && (0xD800..0xDC00).contains(&self.hex);
         if prev == Escape::None && b == b'"' {
             self.in_string = false;
             if self.string_dropped > 0 && self.skipping.is_none() {
@@ -169,7 +212,7 @@ impl JsonShrinker {
             return;
         }
         // Cut only where a character or an escape starts, never within one.
-        let boundary = prev == Escape::None && (b & 0xC0) != 0x80;
+        let boundary = prev == Escape::None && (b & 0xC0) != 0x80 && !after_high;
         if self.string_kept >= STRING_KEEP && boundary {
             self.string_dropped = 1;
             return;
@@ -178,23 +221,26 @@ impl JsonShrinker {
         self.emit(b);
     }
 
-    /// At an element boundary: a container over its budget keeps its whole elements so far
-    /// and drops the rest; the record over [`MAX_OUT`] does the same at its top level.
-    fn check_budget(&mut self) {
+    /// At an element boundary: a container over its budget keeps its whole elements up to
+    /// the one before (the one that crossed it goes) and drops the rest; the record over
+    /// [`MAX_OUT`] does the same at its top level. True when it cut.
+    fn over_budget(&mut self) -> bool {
         let depth = self.stack.len();
-        let over_root = self.out.len() > MAX_OUT;
-        let top = &self.stack[depth - 1];
-        let over_top = depth >= 2 && self.out.len() - top.open_at > CONTAINER_KEEP;
-        let cut_at = if over_root {
+        let len = self.out.len();
+        let cut_at = if len > MAX_OUT {
             Some(0)
-        } else if over_top {
+        } else if depth >= 2 && len - self.stack[depth - 1].open_at > CONTAINER_KEEP {
             Some(depth - 1)
         } else {
             None
         };
-        if let Some(d) = cut_at {
-            self.out.truncate(self.stack[d].safe);
-            self.skipping = Some(d);
+        match cut_at {
+            Some(d) => {
+                self.out.truncate(self.stack[d].safe);
+                self.skipping = Some(d);
+                true
+            }
+            None => false,
         }
     }
 }
@@ -290,6 +336,45 @@ mod tests {
     #[test]
     fn only_objects_are_shrunk() {
         assert!(JsonShrinker::applies_to(b"  {\"a\":1"));
+        assert!(JsonShrinker::applies_to(b"{ \"a\":1"));
         assert!(!JsonShrinker::applies_to(b"2026-01-01 ERROR {\"a\":1"));
+        assert!(!JsonShrinker::applies_to(b"{worker-3} ERROR boom"));
+    }
+
+    #[test]
+    fn a_surrogate_pair_is_never_split() {
+        for pad in 0..12 {
+            let body = format!(
+                "{}{}",
+                "a".repeat(STRING_KEEP - 6 + pad),
+                "\\ud83d\\ude00".repeat(2000)
+            );
+            let line = format!(r#"{{"m":"{body}","k":1}}"#);
+            let v = parse(&shrink(line.as_bytes()));
+            assert_eq!(v["k"], 1);
+        }
+    }
+
+    #[test]
+    fn whatever_fills_a_record_its_copy_stays_under_the_cap() {
+        let cases = [
+            format!("{{\"level\":\"fatal\",\"n\":1{}}}", " ".repeat(3 << 20)),
+            format!("{{\"level\":\"fatal\",\"n\":{}}}", "9".repeat(3 << 20)),
+            format!("{{\"level\":\"fatal\",\"a\":{}}}", "[".repeat(3 << 20)),
+            format!(
+                "{{\"level\":\"fatal\",\"deep\":{{\"x\":[{}]}}}}",
+                (0..400_000)
+                    .map(|i| format!("{{\"k\":{i}}}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        ];
+        for line in &cases {
+            let out = shrink(line.as_bytes());
+            assert!(out.len() <= MAX_OUT + 64, "{}", out.len());
+        }
+        // Whitespace goes, the record stays readable.
+        assert_eq!(parse(&shrink(cases[0].as_bytes()))["level"], "fatal");
+        assert_eq!(parse(&shrink(cases[3].as_bytes()))["level"], "fatal");
     }
 }

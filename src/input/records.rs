@@ -202,6 +202,8 @@ struct Building {
     /// Lines joined past [`MAX_RECORD_LINES`] or [`MAX_RECORD_BYTES`]: read for the
     /// joining rules, not kept.
     dropped: usize,
+    /// The last line joined once lines are dropped (the rules read it; at most 64 KiB).
+    dropped_last: String,
     /// The report or block the record's first lines open (read once, not per line joined).
     opening: Opening,
 }
@@ -350,6 +352,9 @@ impl Building {
 
     /// The record's last line.
     fn last_line(&self) -> &str {
+        if self.dropped > 0 {
+            return &self.dropped_last;
+        }
         self.text.rsplit('\n').next().unwrap_or("")
     }
 
@@ -561,6 +566,7 @@ impl Joiner {
             rule: text::rule_run(line).map_or(0, str::len),
             dated: std::cell::Cell::new(None),
             dropped: 0,
+            dropped_last: String::new(),
             kernel: KernelReport::opened_by(line),
             opening: Opening::opened_by(line),
         };
@@ -1796,6 +1802,12 @@ impl Building {
             || self.text.len() + blanks + 1 + line.len() > MAX_RECORD_BYTES
         {
             self.dropped += 1 + blanks;
+            self.dropped_last.clear();
+            let mut end = line.len().min(64 << 10);
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.dropped_last.push_str(&line[..end]);
             return;
         }
         for _ in 0..blanks {
@@ -1823,7 +1835,7 @@ pub struct JsonJoiner {
 /// Lines one JSON record may span. Its bytes are bounded by the shrinker past the line
 /// cap; the line count only ends a record that never closes (the next record opening at
 /// column 0 ends it first).
-pub const MAX_JSON_RECORD_LINES: usize = 10_000_000;
+pub const MAX_JSON_RECORD_LINES: usize = 100_000;
 
 /// A closed record of a JSON array without the comma or the array's end after it
 /// (`{...},`, `{...}]`).

@@ -274,7 +274,7 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
         }
         let _ = writeln!(o, "- Sample ({where_}):");
         o.push('\n');
-        code_block(o, &display_safe_multiline(&s.message));
+        code_block(o, d, &display_safe_multiline(&s.message));
     }
     if let Some(st) = &g.stack_trace {
         let lines: Vec<&str> = st.lines().collect();
@@ -293,7 +293,7 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
         }
         let _ = writeln!(o, "- Stack trace:");
         o.push('\n');
-        code_block(o, &display_safe_multiline(&text));
+        code_block(o, d, &display_safe_multiline(&text));
     }
     o.push('\n');
 }
@@ -414,9 +414,29 @@ pub(crate) fn fence(text: &str) -> String {
 }
 
 /// A fenced block whose fence is longer than any backtick run in `text`.
-fn code_block(o: &mut String, text: &str) {
-    let fence = fence(text);
+fn code_block(o: &mut String, d: Dialect, text: &str) {
+    let text = block_text(d, text);
+    let fence = fence(&text);
     let _ = writeln!(o, "{fence}\n{text}\n{fence}\n");
+}
+
+/// Text for a fenced block. Remarkup ends a block at any line that ends with three
+/// backticks, whatever the fence: such a line of the logs gets a `·` after them, so the
+/// block holds all of it.
+pub(crate) fn block_text(d: Dialect, text: &str) -> String {
+    if d != Dialect::Remarkup || !text.contains("```") {
+        return text.to_string();
+    }
+    text.split('\n')
+        .map(|l| {
+            if l.trim_end().ends_with("```") {
+                format!("{l}·")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn capitalize(s: &str) -> String {
@@ -436,7 +456,7 @@ mod tests {
     /// what the markup would read for mentions, embeds and links. A fence of three or more
     /// backticks opens a block up to a fence at least as long; inline, a run of N backticks
     /// opens a span up to the next run of exactly N (CommonMark); an unmatched run is text.
-    pub(crate) fn outside_code(doc: &str) -> String {
+    pub(crate) fn outside_code(doc: &str, d: Dialect) -> String {
         let run_at = |b: &[u8], i: usize| b[i..].iter().take_while(|&&c| c == b'`').count();
         let mut out = String::new();
         let mut fence: Option<usize> = None;
@@ -445,7 +465,12 @@ mod tests {
             let ticks = run_at(t.as_bytes(), 0);
             match fence {
                 Some(n) => {
-                    if ticks >= n && t[ticks..].trim().is_empty() {
+                    // Remarkup closes a block at any line ending in three backticks.
+                    let closes = match d {
+                        Dialect::Markdown => ticks >= n && t[ticks..].trim().is_empty(),
+                        Dialect::Remarkup => line.trim_end().ends_with("```"),
+                    };
+                    if closes {
                         fence = None;
                     }
                     continue;
@@ -502,9 +527,15 @@ mod tests {
         assert_eq!(literal(Dialect::Remarkup, "x\ny", false), "`x⏎y`");
         assert_eq!(literal(Dialect::Markdown, "  ", false), "");
         assert_eq!(
-            outside_code("a `b` c ``d`e`` f\n```\nzz\n```\ng `h"),
+            outside_code("a `b` c ``d`e`` f\n```\nzz\n```\ng `h", Dialect::Markdown),
             "a  c  f\ng `h\n"
         );
+        // Remarkup: a line of the block that ends in backticks closes it.
+        assert_eq!(
+            outside_code("```\nx```\n@bob\n```", Dialect::Remarkup),
+            "@bob\n"
+        );
+        assert_eq!(block_text(Dialect::Remarkup, "x```\ny"), "x```·\ny");
     }
 
     /// What a log can carry to make a pasted report act: mentions, embeds, object links,
@@ -525,6 +556,7 @@ mod tests {
             "https://evil.example/",
             "`",
             "``",
+            "```\n",
             "|",
             "\n",
             "%%%",
@@ -574,7 +606,7 @@ mod tests {
             }
             for d in [Dialect::Markdown, Dialect::Remarkup] {
                 let doc = render(&r, d);
-                let outside = outside_code(&doc);
+                let outside = outside_code(&doc, d);
                 proptest::prop_assert!(!outside.contains("ZQX"), "{d:?}: {outside}\n---\n{doc}");
                 for g in &r.groups {
                     let task = crate::task::draft(g, &v, &crate::task::CodeLinks::default());
@@ -583,7 +615,7 @@ mod tests {
                         Dialect::Remarkup => crate::task::Markup::Remarkup,
                     };
                     let body = task.body(m);
-                    let outside = outside_code(&body);
+                    let outside = outside_code(&body, d);
                     proptest::prop_assert!(!outside.contains("ZQX"), "{d:?} task: {outside}\n---\n{body}");
                 }
             }
@@ -610,7 +642,7 @@ mod tests {
     #[test]
     fn fences_outgrow_backticks() {
         let mut o = String::new();
-        code_block(&mut o, "a ```` b");
+        code_block(&mut o, Dialect::Markdown, "a ```` b");
         assert!(o.starts_with("`````\n"), "{o}");
         assert_eq!(fence("plain"), "```");
         assert_eq!(fence("a ```` b"), "`````");
