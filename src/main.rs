@@ -635,13 +635,14 @@ fn open_source(
                     .ok()
                     .filter(|t| !t.is_empty());
                 let target = loki::Target::parse(&url)?;
-                return Ok(Box::new(loki::LokiSource {
-                    query: target.query(&queries.get("loki/lines.logql")?),
+                let query = target.query(&queries.get("loki/lines.logql")?);
+                return Ok(Box::new(loki::LokiSource::new(
                     target,
-                    credentials: credentials(loki::USER_ENV, loki::PASSWORD_ENV)?,
+                    query,
+                    credentials(loki::USER_ENV, loki::PASSWORD_ENV)?,
                     tenant,
                     ui_url,
-                }));
+                )));
             }
             if matches!(scheme, "opensearch" | "elasticsearch" | "https") {
                 use backends::opensearch as os;

@@ -9,7 +9,7 @@ use crate::fingerprint::Fingerprinter;
 use crate::input::assemble::{Assembled, Assembler, Meta, Plan, take_meta};
 use crate::input::json::JsonPaths;
 use crate::input::mapping::FieldMap;
-use crate::input::oversize::JsonShrinker;
+use crate::input::oversize::{JsonShrinker, OverLong};
 use crate::input::records::Joiner;
 use crate::input::text;
 use crate::input::{self, Format, Input, LineReader, Malformed};
@@ -447,7 +447,7 @@ fn read_blocks(
     let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES * 2);
     // While reading the rest of an over-long line: its number, what is kept of it, and
     // its length so far.
-    let mut oversize: Option<(u64, Oversize, usize)> = None;
+    let mut oversize: Option<(u64, OverLong, usize)> = None;
     let mut send = |data: Vec<u8>, items: Vec<Item>, first_line: u64| {
         send_batch(
             Batch {
@@ -518,7 +518,7 @@ fn read_blocks(
             }
             None if buf.len() > input::MAX_LINE_BYTES => {
                 let total = buf.len();
-                let kept = Oversize::start(std::mem::take(&mut buf));
+                let kept = OverLong::start(std::mem::take(&mut buf));
                 oversize = Some((line_no, kept, total));
             }
             None => {}
@@ -532,39 +532,6 @@ fn read_blocks(
         send(buf, Vec::new(), line_no);
     }
     None
-}
-
-/// What is kept of a line over [`input::MAX_LINE_BYTES`] while the rest of it is read: a
-/// JSON object shrunk (see [`JsonShrinker`]), any other line's first bytes.
-enum Oversize {
-    Json(JsonShrinker),
-    Head(Vec<u8>),
-}
-
-impl Oversize {
-    fn start(mut head: Vec<u8>) -> Oversize {
-        if JsonShrinker::applies_to(&head) {
-            let mut s = JsonShrinker::new();
-            s.feed(&head);
-            Oversize::Json(s)
-        } else {
-            head.truncate(input::MAX_LINE_BYTES);
-            Oversize::Head(head)
-        }
-    }
-
-    fn feed(&mut self, bytes: &[u8]) {
-        if let Oversize::Json(s) = self {
-            s.feed(bytes);
-        }
-    }
-
-    fn finish(self) -> Vec<u8> {
-        match self {
-            Oversize::Json(s) => s.finish(),
-            Oversize::Head(h) => h,
-        }
-    }
 }
 
 /// Where the run of text lines (see [`input::is_stray_text`]) that ends `block` (whole

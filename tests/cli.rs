@@ -465,11 +465,8 @@ fn bad_input_is_counted_and_named_never_fatal() {
     assert!(!err.contains(&format!("{p}:5:")), "{err}");
 }
 
-/// Issue 10 (a): a FATAL line that carries a field over the line cap is an event of its
-/// version, not a malformed line, so the gate sees it.
-#[test]
-fn the_gate_sees_events_that_carry_huge_fields() {
-    let dir = tempfile::tempdir().unwrap();
+/// 100 errors of one group in each of versions 1.0 and 1.1, as NDJSON: a steady baseline.
+fn steady_in_both_versions() -> String {
     let mut body = String::new();
     for v in ["1.0", "1.1"] {
         for i in 0..100 {
@@ -478,6 +475,15 @@ fn the_gate_sees_events_that_carry_huge_fields() {
             ));
         }
     }
+    body
+}
+
+/// Issue 10 (a): a FATAL line that carries a field over the line cap is an event of its
+/// version, not a malformed line, so the gate sees it.
+#[test]
+fn the_gate_sees_events_that_carry_huge_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = steady_in_both_versions();
     let big = "x".repeat((1 << 20) + 10);
     for _ in 0..50 {
         body.push_str(&format!(
@@ -636,6 +642,15 @@ fn usage_errors_name_the_problem() {
     assert!(stderr(&o).contains("unknown role \"colour\""));
     let o = run(&["report", "/nonexistent/*.json"]);
     assert!(stderr(&o).contains("no files match"));
+    for bad in ["0s", "5d", "99999999999999999999h", "soon"] {
+        let o = run(&["check", "--timeout", bad, "x.json"]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(
+            stderr(&o).contains("expected a time like 90s, 5m or 1h"),
+            "{bad}: {}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]
@@ -1153,14 +1168,7 @@ fn log_values_are_pasted_as_code_not_markup() {
 #[test]
 fn errors_without_a_version_make_the_gate_blind() {
     let dir = tempfile::tempdir().unwrap();
-    let mut body = String::new();
-    for v in ["1.0", "1.1"] {
-        for i in 0..100 {
-            body.push_str(&format!(
-                "{{\"level\":\"error\",\"version\":\"{v}\",\"message\":\"steady failure {i}\"}}\n"
-            ));
-        }
-    }
+    let mut body = steady_in_both_versions();
     let few = write(dir.path(), "few.json", body.as_bytes());
     for i in 0..50 {
         body.push_str(&format!(

@@ -97,6 +97,22 @@ fn composite_pages_are_all_read_and_requests_are_exact() {
     );
 }
 
+/// `check` of the recorded cluster at `addr`, with limits no group count reaches: only a
+/// blind source can fail it.
+fn lenient_check(addr: &str) -> Output {
+    run(
+        &[
+            "check",
+            "--max-new",
+            "100",
+            "--max-regressed",
+            "100",
+            &format!("opensearch://{addr}/logstash-*"),
+        ],
+        &[],
+    )
+}
+
 #[test]
 fn partial_shards_are_reported_and_make_the_gate_blind() {
     let (addr, _) = serve(
@@ -108,17 +124,7 @@ fn partial_shards_are_reported_and_make_the_gate_blind() {
             (200, "groups-page3.json"),
         ],
     );
-    let o = run(
-        &[
-            "check",
-            "--max-new",
-            "100",
-            "--max-regressed",
-            "100",
-            &format!("opensearch://{addr}/logstash-*"),
-        ],
-        &[],
-    );
+    let o = lenient_check(&addr);
     assert_eq!(
         o.status.code(),
         Some(2),
@@ -441,17 +447,7 @@ fn answers_that_do_not_answer_the_query_make_the_gate_blind() {
     ];
     for (replies, says) in cases {
         let (addr, _) = serve_replies("opensearch", replies);
-        let o = run(
-            &[
-                "check",
-                "--max-new",
-                "100",
-                "--max-regressed",
-                "100",
-                &format!("opensearch://{addr}/logstash-*"),
-            ],
-            &[],
-        );
+        let o = lenient_check(&addr);
         let all = format!(
             "{}{}",
             String::from_utf8_lossy(&o.stdout),

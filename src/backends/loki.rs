@@ -188,6 +188,30 @@ pub struct LokiSource {
     pub ui_url: Option<String>,
     /// The LogQL query (loki/lines.logql filled with the target's matchers), read once.
     pub query: String,
+    /// The credentials and tenant, to scrub from what Loki says.
+    secrets: Secrets,
+}
+
+impl LokiSource {
+    pub fn new(
+        target: Target,
+        query: String,
+        credentials: Credentials,
+        tenant: Option<String>,
+        ui_url: Option<String>,
+    ) -> LokiSource {
+        let secrets = Secrets::new()
+            .basic(credentials.user.as_deref(), credentials.password.as_deref())
+            .with(tenant.as_deref());
+        LokiSource {
+            target,
+            credentials,
+            tenant,
+            ui_url,
+            query,
+            secrets,
+        }
+    }
 }
 
 /// The JSON string literal of `s` (Grafana's Explore state is JSON in the URL).
@@ -269,12 +293,7 @@ fn attempt(
 /// Sends a request with the source's credentials and tenant; the answer's JSON, or why not.
 fn send(src: &LokiSource, mut req: reqwest::blocking::RequestBuilder) -> Result<Value, Failure> {
     let t = &src.target;
-    let secrets = Secrets::new()
-        .basic(
-            src.credentials.user.as_deref(),
-            src.credentials.password.as_deref(),
-        )
-        .with(src.tenant.as_deref());
+    let secrets = &src.secrets;
     if let Some(u) = &src.credentials.user {
         req = req.basic_auth(u, src.credentials.password.as_deref());
     }
@@ -292,15 +311,15 @@ fn send(src: &LokiSource, mut req: reqwest::blocking::RequestBuilder) -> Result<
             return serde_json::from_str(&body).map_err(|_| {
                 Failure::fatal(format!(
                     "{t}: the answer is not JSON: {}",
-                    excerpt(&body, &secrets)
+                    excerpt(&body, secrets)
                 ))
             });
         }
         401 | 403 => format!(
             "{t}: {status}: check the credentials in {USER_ENV}/{PASSWORD_ENV} and the tenant in {TENANT_ENV} ({})",
-            excerpt(&body, &secrets)
+            excerpt(&body, secrets)
         ),
-        _ => format!("{t}: {status}: {}", excerpt(&body, &secrets)),
+        _ => format!("{t}: {status}: {}", excerpt(&body, secrets)),
     };
     Err(Failure {
         message,

@@ -257,7 +257,7 @@ impl<R: BufRead> LineReader<R> {
         let start = out.len();
         let mut total = 0usize;
         let mut saw_any = false;
-        let mut shrinker: Option<oversize::JsonShrinker> = None;
+        let mut over: Option<oversize::OverLong> = None;
         loop {
             let buf = self.inner.fill_buf()?;
             if buf.is_empty() {
@@ -271,19 +271,15 @@ impl<R: BufRead> LineReader<R> {
                 Some(i) => (&buf[..i], i + 1, true),
                 None => (buf, buf.len(), false),
             };
-            let room = self.max.saturating_sub(total);
-            match shrinker.as_mut() {
-                Some(s) => s.feed(chunk),
-                None => {
-                    out.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if chunk.len() > room && oversize::JsonShrinker::applies_to(&out[start..]) {
-                        let mut s = oversize::JsonShrinker::new();
-                        s.feed(&out[start..]);
-                        s.feed(&chunk[room..]);
-                        out.truncate(start);
-                        shrinker = Some(s);
-                    }
+            match over.as_mut() {
+                Some(o) => o.feed(chunk),
+                None if total + chunk.len() > self.max => {
+                    // Past the cap: what is kept of the line is decided once, here.
+                    let mut head = out.split_off(start);
+                    head.extend_from_slice(chunk);
+                    over = Some(oversize::OverLong::start_at(head, self.max));
                 }
+                None => out.extend_from_slice(chunk),
             }
             total += chunk.len();
             self.inner.consume(consumed);
@@ -291,9 +287,9 @@ impl<R: BufRead> LineReader<R> {
                 break;
             }
         }
-        let shrunk = shrinker.is_some();
-        if let Some(s) = shrinker {
-            out.extend_from_slice(&s.finish());
+        let shrunk = matches!(over, Some(oversize::OverLong::Json(_)));
+        if let Some(o) = over {
+            out.extend_from_slice(&o.finish());
         }
         if out.len() > start && out.last() == Some(&b'\r') {
             out.pop();

@@ -34,7 +34,7 @@ enum Escape {
     None,
     /// Just after a backslash.
     Backslash,
-    /// Inside `\uXXXX`: this many hex digits to come.
+    /// Inside a `\u` escape: this many of its four hex digits to come.
     Hex(u8),
 }
 
@@ -245,6 +245,45 @@ impl JsonShrinker {
     }
 }
 
+/// What is kept of a line over [`super::MAX_LINE_BYTES`] while the rest of it is read: a
+/// JSON object shrunk (see [`JsonShrinker`]), any other line's first bytes.
+pub enum OverLong {
+    Json(JsonShrinker),
+    Head(Vec<u8>),
+}
+
+impl OverLong {
+    /// What to keep of a line whose first bytes, `head`, already pass the line cap.
+    pub fn start(head: Vec<u8>) -> OverLong {
+        OverLong::start_at(head, super::MAX_LINE_BYTES)
+    }
+
+    /// As [`OverLong::start`], with a cap of `max` bytes for a line that is not JSON.
+    pub fn start_at(mut head: Vec<u8>, max: usize) -> OverLong {
+        if JsonShrinker::applies_to(&head) {
+            let mut s = JsonShrinker::new();
+            s.feed(&head);
+            OverLong::Json(s)
+        } else {
+            head.truncate(max);
+            OverLong::Head(head)
+        }
+    }
+
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if let OverLong::Json(s) = self {
+            s.feed(bytes);
+        }
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        match self {
+            OverLong::Json(s) => s.finish(),
+            OverLong::Head(h) => h,
+        }
+    }
+}
+
 /// Shrinks a whole JSON line held in memory (a line a little over the cap in a block).
 pub fn shrink(line: &[u8]) -> Vec<u8> {
     let mut s = JsonShrinker::new();
@@ -282,19 +321,23 @@ mod tests {
         assert!(p.ends_with(&format!("…[cut: {} bytes]", (3 << 20) - STRING_KEEP)));
     }
 
-    #[test]
-    fn cuts_never_split_an_escape_or_a_character() {
-        for pad in 0..8 {
+    /// A string of `a`s ending near the string cap, then `unit` repeated: wherever the cut
+    /// falls among the units, the record still parses and keeps the field after it.
+    fn assert_cut_anywhere_in(unit: &str, width: usize) {
+        for pad in 0..2 * width {
             let body = format!(
                 "{}{}",
-                "a".repeat(STRING_KEEP - 4 + pad),
-                "\\u00e9é\\n\\\"".repeat(1000)
+                "a".repeat(STRING_KEEP - width + pad),
+                unit.repeat(1000)
             );
             let line = format!(r#"{{"m":"{body}","k":1}}"#);
-            let out = shrink(line.as_bytes());
-            let v = parse(&out);
-            assert_eq!(v["k"], 1);
+            assert_eq!(parse(&shrink(line.as_bytes()))["k"], 1, "{unit} +{pad}");
         }
+    }
+
+    #[test]
+    fn cuts_never_split_an_escape_or_a_character() {
+        assert_cut_anywhere_in("\\u00e9é\\n\\\"", 4);
     }
 
     #[test]
@@ -343,16 +386,7 @@ mod tests {
 
     #[test]
     fn a_surrogate_pair_is_never_split() {
-        for pad in 0..12 {
-            let body = format!(
-                "{}{}",
-                "a".repeat(STRING_KEEP - 6 + pad),
-                "\\ud83d\\ude00".repeat(2000)
-            );
-            let line = format!(r#"{{"m":"{body}","k":1}}"#);
-            let v = parse(&shrink(line.as_bytes()));
-            assert_eq!(v["k"], 1);
-        }
+        assert_cut_anywhere_in("\\ud83d\\ude00", 6);
     }
 
     #[test]
