@@ -236,17 +236,7 @@ impl Fingerprinter {
         if let Some(v) = self.stack_cache.get(&k) {
             return v.clone();
         }
-        let parsed = stack::parse_frames(stack);
-        let any_app = parsed.iter().any(|f| f.in_app);
-        let mut keys: Vec<String> = Vec::new();
-        for f in parsed.iter().filter(|f| f.in_app || !any_app) {
-            let key = f.key();
-            if keys.last() != Some(&key) {
-                keys.push(key);
-            }
-        }
-        keys.truncate(MAX_FRAMES);
-        let v = (stack::exception_type(stack).map(|t| t.0), keys);
+        let v = stack::key_frames(stack);
         if self.stack_cache.len() < 100_000 {
             self.stack_cache.insert(k, v.clone());
         }

@@ -53,6 +53,23 @@ fn patterns() -> &'static Patterns {
     })
 }
 
+/// What a trace contributes to a fingerprint: the exception type it names, and the keys
+/// of its contributing frames (in-app frames when it has any, recursion folded, at most
+/// [`super::MAX_FRAMES`]).
+pub fn key_frames(stack: &str) -> (Option<String>, Vec<String>) {
+    let parsed = parse_frames(stack);
+    let any_app = parsed.iter().any(|f| f.in_app);
+    let mut keys: Vec<String> = Vec::new();
+    for f in parsed.iter().filter(|f| f.in_app || !any_app) {
+        let key = f.key();
+        if keys.last() != Some(&key) {
+            keys.push(key);
+        }
+    }
+    keys.truncate(super::MAX_FRAMES);
+    (exception_type(stack).map(|t| t.0), keys)
+}
+
 /// Parses every frame found in `stack`, top (innermost) first as written.
 pub fn parse_frames(stack: &str) -> Vec<Frame> {
     let p = patterns();
