@@ -1,8 +1,9 @@
-//! Stack traces: parses the frames of Java, Python, PHP (MediaWiki), Go and JavaScript
-//! traces into (file basename, function), drops line numbers and version segments, tells
-//! in-app frames from library/runtime frames, and reads the exception type when the trace
-//! names it.
+//! Stack traces: parses the frames of Java, Python, PHP (MediaWiki, Laravel), Go, .NET and
+//! JavaScript traces into (file basename, function), drops line numbers, addresses and
+//! version segments, tells in-app frames from library/runtime frames, picks the frames that
+//! count (see [`key_frames`]) and reads the exception type when the trace names it.
 
+use memchr::memmem;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -26,6 +27,29 @@ impl Frame {
             None => self.function.clone(),
         }
     }
+
+    /// Python writes a traceback outermost frame first ("most recent call last").
+    fn is_python(&self) -> bool {
+        self.raw.starts_with("File \"")
+    }
+
+    /// PHP's `#3 /path(12): f()` and MediaWiki's `from /path(12)`.
+    fn is_php(&self) -> bool {
+        self.raw.starts_with('#') || self.raw.starts_with("from ")
+    }
+
+    /// Go's `created by pkg.f in goroutine 7`: where the goroutine was started, not a call
+    /// on its stack.
+    fn is_created_by(&self) -> bool {
+        self.raw.starts_with("created by ")
+    }
+
+    /// Go's panic and signal machinery (`panic(...)`, `runtime.gopanic`, `runtime.sigpanic`),
+    /// on top of every Go panic's stack whatever failed.
+    fn is_go_runtime_top(&self) -> bool {
+        self.file.as_deref().is_some_and(|f| f.ends_with(".go"))
+            && (self.function == "panic" || self.function.starts_with("runtime."))
+    }
 }
 
 struct Patterns {
@@ -36,6 +60,8 @@ struct Patterns {
     php_internal: Regex,
     go_file: Regex,
     js: Regex,
+    dotnet: Regex,
+    dotnet_generated: Regex,
     digits_after_dollar: Regex,
 }
 
@@ -47,27 +73,156 @@ fn patterns() -> &'static Patterns {
         php: Regex::new(r"^#\d+\s+(\S+?)\((\d+)\):\s+(.+?)(?:\(.*)?$").unwrap(),
         php_from: Regex::new(r"^from\s+(\S+?)\((\d+)\)\s*$").unwrap(),
         php_internal: Regex::new(r"^#\d+\s+\[internal function\]:\s+(.+?)(?:\(.*)?$").unwrap(),
-        go_file: Regex::new(r"^\s+(\S+\.go):\d+(?:\s+\+0x[0-9a-f]+)?\s*$").unwrap(),
+        // `\t/path/file.go:12 +0x1d`, with GOTRACEBACK=system's `fp=0x… sp=0x… pc=0x…`.
+        go_file: Regex::new(
+            r"^\s+(\S+\.go):\d+(?:\s+\+0x[0-9a-f]+)?(?:\s+[a-z]+=0x[0-9a-f]+)*\s*$",
+        )
+        .unwrap(),
         js: Regex::new(r"^\s*at\s+(?:(.+?)\s+\()?([^()\s]+?):\d+(?::\d+)?\)?\s*$").unwrap(),
+        // `at Ns.Class.Method(Int32 id) in /src/File.cs:line 42`, or without ` in …`.
+        dotnet: Regex::new(r"^\s*at\s+([^\s(]+)\((.*)\)(?:\s+in\s+(.+):line\s+\d+)?\s*$").unwrap(),
+        // Compiler-generated numbers: `<Main>b__0_0`, `<Run>d__5`, `<>c__DisplayClass5_0`,
+        // local functions `g__Local|3_0`.
+        dotnet_generated: Regex::new(r"(__|DisplayClass|\|)\d+(?:_\d+)*").unwrap(),
         digits_after_dollar: Regex::new(r"\$\d+").unwrap(),
     })
 }
 
-/// What a trace contributes to a fingerprint: the exception type it names, and the keys
-/// of its contributing frames (in-app frames when it has any, recursion folded, at most
-/// [`super::MAX_FRAMES`]).
+/// Innermost library frames that count when a trace has no in-app frame but its entry point
+/// (see [`key_frames`]).
+pub const TOP_LIBRARY_FRAMES: usize = 3;
+
+/// What a trace contributes to a fingerprint: the exception type it names (see
+/// [`exception_type`]) and the keys of its contributing frames, innermost
+/// [`super::MAX_FRAMES`] at most, consecutive identical frames (recursion) once, in the
+/// trace's own order. Which frames contribute:
+///
+/// - **Go**: only the crashing goroutine's — the first `goroutine N [running]:` block of a
+///   dump (the runtime prints the goroutine that panicked or threw first), else the first
+///   block. Its `created by` frame names the goroutine's creator, not a call on its stack:
+///   it counts only when the block has no other frame.
+/// - **In-app frames**, when the trace has any beyond its *entry point*.
+/// - Otherwise — no in-app frames, or in-app frames that only start the program — the
+///   top (innermost) [`TOP_LIBRARY_FRAMES`] library frames (not counting Go's panic and
+///   signal machinery, `panic` and `runtime.*`, when there are others) plus those
+///   in-app frames. An entry point is on the trace of every error of the program, so it
+///   cannot tell two errors apart: two framework errors under `public/index.php` differ
+///   by where the framework failed.
+///
+/// The entry point is the trace's outermost in-app frame when the runtime's output marks
+/// it as top-level code — PHP's outermost frame (the call `{main}` made: the front
+/// controller, `index.php`, `public/index.php`, `artisan`), Python's `<module>` frame (the
+/// script run: `manage.py`, `__main__.py`), Go's `main.main`, a Java `main` or .NET `Main`
+/// method — together with the in-app frames right inside it in the same file (Django's
+/// `manage.py` `main()`), and the frames with the same key elsewhere in the trace (the
+/// trace of a chained exception).
 pub fn key_frames(stack: &str) -> (Option<String>, Vec<String>) {
-    let parsed = parse_frames(stack);
-    let any_app = parsed.iter().any(|f| f.in_app);
+    let mut frames = parse_frames(go_crashing_goroutine(stack));
+    if frames.iter().any(|f| !f.is_created_by()) {
+        frames.retain(|f| !f.is_created_by());
+    }
+    // The rules read innermost first; Python writes it last.
+    let outermost_first = frames.iter().any(Frame::is_python);
+    if outermost_first {
+        frames.reverse();
+    }
+    let counts = contributing(&frames, stack);
     let mut keys: Vec<String> = Vec::new();
-    for f in parsed.iter().filter(|f| f.in_app || !any_app) {
+    for (f, _) in frames.iter().zip(counts).filter(|(_, c)| *c) {
         let key = f.key();
         if keys.last() != Some(&key) {
             keys.push(key);
         }
     }
     keys.truncate(super::MAX_FRAMES);
+    if outermost_first {
+        keys.reverse();
+    }
     (exception_type(stack).map(|t| t.0), keys)
+}
+
+/// Which of `frames` (innermost first) contribute, by the rules of [`key_frames`].
+fn contributing(frames: &[Frame], stack: &str) -> Vec<bool> {
+    let entry = entry_point(frames, stack);
+    let only_entry = frames
+        .iter()
+        .filter(|f| f.in_app)
+        .all(|f| entry.contains(&f.key()));
+    if !only_entry {
+        return frames.iter().map(|f| f.in_app).collect();
+    }
+    let mut counts: Vec<bool> = frames.iter().map(|f| f.in_app).collect();
+    let library = |skip_runtime: bool| {
+        frames
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| !(f.in_app || skip_runtime && f.is_go_runtime_top()))
+            .map(|(i, _)| i)
+            .take(TOP_LIBRARY_FRAMES)
+    };
+    let top: Vec<usize> = if library(true).next().is_some() {
+        library(true).collect()
+    } else {
+        library(false).collect()
+    };
+    for i in top {
+        counts[i] = true;
+    }
+    counts
+}
+
+/// The keys of the entry point's frames (see [`key_frames`]); `frames` innermost first.
+fn entry_point(frames: &[Frame], stack: &str) -> Vec<String> {
+    let Some(outer) = frames.iter().rposition(|f| f.in_app) else {
+        return Vec::new();
+    };
+    let f = &frames[outer];
+    let top_level = if f.is_php() {
+        // PHP ends every trace with `#N {main}`, the script's top level, which called the
+        // outermost frame.
+        outer == frames.len() - 1 && memmem::find(stack.as_bytes(), b"{main}").is_some()
+    } else if f.is_python() {
+        f.function == "<module>"
+    } else {
+        f.function == "main.main" || f.function.ends_with(".main") || f.function.ends_with(".Main")
+    };
+    if !top_level || f.file.is_none() {
+        return Vec::new();
+    }
+    let mut keys = vec![f.key()];
+    for inner in frames[..outer].iter().rev() {
+        if !inner.in_app || inner.file != f.file {
+            break;
+        }
+        keys.push(inner.key());
+    }
+    keys
+}
+
+/// Go: the crashing goroutine's block of a dump of several (see [`key_frames`]), with what
+/// precedes the first block; `stack` itself when it has fewer than two blocks.
+fn go_crashing_goroutine(stack: &str) -> &str {
+    let b = stack.as_bytes();
+    let mut blocks: Vec<(usize, bool)> = Vec::new();
+    for i in memmem::find_iter(b, b"goroutine ") {
+        if i > 0 && b[i - 1] != b'\n' {
+            continue;
+        }
+        let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |j| i + j);
+        let header = stack[i..end].trim_end();
+        // `goroutine 1 [running]:`, `goroutine 7 gp=0xc0 m=0 mp=0x5d [chan receive]:`
+        let Some(open) = header.rfind('[').filter(|_| header.ends_with("]:")) else {
+            continue;
+        };
+        blocks.push((i, header[open + 1..].starts_with("running")));
+    }
+    if blocks.len() < 2 {
+        return stack;
+    }
+    let k = blocks.iter().position(|b| b.1).unwrap_or(0);
+    let start = if k == 0 { 0 } else { blocks[k].0 };
+    let end = blocks.get(k + 1).map_or(b.len(), |b| b.0);
+    &stack[start..end]
 }
 
 /// Parses every frame found in `stack`, top (innermost) first as written.
@@ -91,6 +246,9 @@ pub fn parse_frames(stack: &str) -> Vec<Frame> {
 
 fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, bool)> {
     if let Some(c) = p.java.captures(line) {
+        if is_dotnet_args(&c[2]) {
+            return Some((dotnet_frame(p, &c[1], None, line), false));
+        }
         let qualified = clean_function(p, &c[1]);
         let file = c[2]
             .split(':')
@@ -99,6 +257,17 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
             .map(basename);
         let in_app = !is_java_library(&qualified);
         return Some((frame(file, qualified, in_app, line), false));
+    }
+    // .NET frames Java's pattern does not take: with ` in /path:line N`, or with names
+    // holding '`' or '|'. The name is followed by its `(` directly, unlike JavaScript's.
+    if let Some(t) = line.trim_start().strip_prefix("at ")
+        && (t.ends_with(')') || t.contains(":line "))
+        && t.find('(')
+            .is_some_and(|i| !t[..i].contains(char::is_whitespace))
+        && let Some(c) = p.dotnet.captures(line)
+    {
+        let file = c.get(3).map(|m| m.as_str());
+        return Some((dotnet_frame(p, &c[1], file, line), false));
     }
     if let Some(c) = p.python.captures(line) {
         let path = &c[1];
@@ -115,12 +284,12 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
         let path = &c[1];
         let in_app = !path.contains("/vendor/");
         return Some((
-            frame(Some(basename(path)), clean_function(p, &c[3]), in_app, line),
+            frame(Some(basename(path)), php_function(p, &c[3]), in_app, line),
             false,
         ));
     }
     if let Some(c) = p.php_internal.captures(line) {
-        return Some((frame(None, clean_function(p, &c[1]), false, line), false));
+        return Some((frame(None, php_function(p, &c[1]), false, line), false));
     }
     if let Some(c) = p.php_from.captures(line) {
         let path = &c[1];
@@ -142,7 +311,9 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
         let func = clean_function(p, name);
         let path = &g[1];
         let in_app = !(is_go_runtime(&func)
+            || func == "panic"
             || path.contains("/go/src/")
+            || path.contains("/src/runtime/")
             || path.contains("/pkg/mod/")
             || path.contains("/libexec/src/"));
         return Some((frame(Some(basename(path)), func, in_app, line), true));
@@ -159,6 +330,44 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
         return Some((frame(Some(basename(path)), func, in_app, line), false));
     }
     None
+}
+
+/// True when the parenthesized part of an `at x.Y.z(…)` frame is a .NET argument list
+/// (`()`, `(String name, Int32 id)`) rather than a Java location (`Foo.java:12`,
+/// `SourceFile:3`, `Native Method`, `Unknown Source`): Java always writes one.
+fn is_dotnet_args(args: &str) -> bool {
+    const JAVA: &[&str] = &[
+        "Native Method",
+        "Unknown Source",
+        "Compiled Code",
+        "Interpreted Code",
+    ];
+    args.is_empty() || (args.contains([' ', ',']) && !JAVA.iter().any(|j| args.starts_with(j)))
+}
+
+/// A .NET frame: `Ns.Class.Method` with compiler-generated numbers dropped; the BCL
+/// (`System.`), ASP.NET and other Microsoft libraries (`Microsoft.`) and runtime-made
+/// methods (`lambda_method12`) are library frames.
+fn dotnet_frame(p: &Patterns, function: &str, file: Option<&str>, line: &str) -> Frame {
+    let func = p
+        .dotnet_generated
+        .replace_all(function, "${1}")
+        .into_owned();
+    let in_app = !(func.starts_with("System.")
+        || func.starts_with("Microsoft.")
+        || func.starts_with("lambda_method"));
+    frame(file.map(basename), func, in_app, line)
+}
+
+/// A PHP frame's function; Laravel's log writes the trace inside a JSON string, with its
+/// backslashes doubled (`App\\Http\\Kernel`), which does not make it another function.
+fn php_function(p: &Patterns, f: &str) -> String {
+    let f = clean_function(p, f);
+    if f.contains("\\\\") {
+        f.replace("\\\\", "\\")
+    } else {
+        f
+    }
 }
 
 /// `main.(*Server).handle(0xc0, {0x4b, 0x5})` → `main.(*Server).handle`; `created by x in
@@ -206,7 +415,8 @@ fn frame(file: Option<String>, function: String, in_app: bool, raw: &str) -> Fra
 }
 
 /// Drops generated suffixes that change between builds: `lambda$run$12` → `lambda$run$`,
-/// `$$EnhancerByCGLIB$$1a2b` → ``, Go pointer args, PHP anonymous class paths.
+/// `$$EnhancerByCGLIB$$1a2b` → ``, Go pointer args, PHP anonymous class paths, PHP 8.4's
+/// closure locations (`{closure:/app/routes/web.php:12}` → `{closure}`).
 fn clean_function(p: &Patterns, f: &str) -> String {
     let mut f = f.trim().to_string();
     if let Some(i) = f.find("$$") {
@@ -224,6 +434,10 @@ fn clean_function(p: &Patterns, f: &str) -> String {
             .map(|j| i + j);
         let tail = end.map(|e| f[e..].to_string()).unwrap_or_default();
         f = format!("{}class@anonymous{}", &f[..i], tail);
+    }
+    while let Some(i) = f.find("{closure:") {
+        let end = f[i..].find('}').map_or(f.len(), |j| i + j + 1);
+        f.replace_range(i..end, "{closure}");
     }
     p.digits_after_dollar.replace_all(&f, "$").into_owned()
 }
@@ -277,11 +491,12 @@ fn is_go_runtime(f: &str) -> bool {
 }
 
 /// An exception's own line (trimmed): `java.io.IOException: reset`, `Caused by: ...`,
-/// `KeyError: 'id'`, `PHP Fatal error:  Uncaught Exception: x`.
+/// `KeyError: 'id'`, `PHP Fatal error:  Uncaught Exception: x`, PHP's display form
+/// `Fatal error: Uncaught TypeError: x`, .NET's `Unhandled exception. System.X: y`.
 fn exception_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^(?:Caused by:\s+|Uncaught\s+|PHP Fatal error:\s+Uncaught\s+)?([A-Za-z_][\w$]*(?:[.\\][A-Za-z_][\w$]*)*(?:Exception|Error|Throwable|Exit|Interrupt|Fault|Failure))(?::\s*(.*))?$").unwrap()
+        Regex::new(r"^(?:Caused by:\s+|Uncaught\s+|(?:PHP )?Fatal error:\s+Uncaught\s+|Unhandled [Ee]xception[.:]\s+)?([A-Za-z_][\w$]*(?:[.\\][A-Za-z_][\w$]*)*(?:Exception|Error|Throwable|Exit|Interrupt|Fault|Failure))(?::\s*(.*))?$").unwrap()
     })
 }
 
@@ -295,27 +510,178 @@ pub fn is_exception_line(line: &str) -> bool {
             .any(|base| t == *base || t.strip_prefix(base).is_some_and(|r| r.starts_with(": ")))
 }
 
-/// The exception type named in a trace's first lines: Java `java.io.IOException: x`,
-/// `Caused by: ...` (the root cause is the last one), Python's final `ValueError: x` line,
-/// Go `panic: ...`, PHP `PHP Fatal error:  Uncaught Exception: x`.
+/// The exception type named in a trace's first lines, and its message:
+/// - Java `java.io.IOException: x` (the first such line: the exception thrown, not the
+///   `Caused by:` that follow), .NET `System.NullReferenceException: x` (also after `Unhandled exception. `);
+/// - Python's final `ValueError: x` line;
+/// - PHP `PHP Fatal error:  Uncaught Exception: x` (also after the error log's
+///   `[date] `, and PHP's display form `Fatal error: Uncaught TypeError: x`, bare `Error`
+///   included), MediaWiki's `[reqId] /url   Wikimedia\Rdbms\DBQueryError: x`, Laravel's
+///   `{"exception":"[object] (Illuminate\\…\\QueryException(code: 0): x at /path:12)`;
+/// - Go: the panic's kind (see [`go_panic_kind`]) for `panic: ...`, and `fatal error: x`
+///   (masked) for the runtime's fatal errors in a goroutine dump.
 pub fn exception_type(text: &str) -> Option<(String, String)> {
+    if let Some(t) = laravel_exception(text) {
+        return Some(t);
+    }
     let re = exception_re();
+    let python = text.contains("Traceback (most recent call last)");
+    let go_dump = memmem::find(text.as_bytes(), b"\ngoroutine ").is_some();
     let mut found = None;
     for line in text.lines() {
-        let l = line.trim();
+        let l = strip_log_prefix(line.trim());
         if let Some(rest) = l.strip_prefix("panic: ") {
-            return Some(("panic".to_string(), rest.to_string()));
+            let rest = strip_recovered(rest);
+            return Some((go_panic_kind(rest), rest.to_string()));
         }
-        if let Some(c) = re.captures(l) {
-            let found_type = c[1].to_string();
-            let msg = c.get(2).map(|m| m.as_str().to_string()).unwrap_or_default();
+        if go_dump && let Some(rest) = l.strip_prefix("fatal error: ") {
+            let rest = rest.trim();
+            return Some((
+                format!("fatal error: {}", mask_value(rest)),
+                rest.to_string(),
+            ));
+        }
+        let typed = re
+            .captures(l)
+            .map(|c| {
+                let msg = c.get(2).map(|m| m.as_str().to_string()).unwrap_or_default();
+                (c[1].to_string(), msg)
+            })
+            .or_else(|| php_uncaught_base(l));
+        if let Some(t) = typed {
             // Python prints the raised exception last; Java prints it first.
-            if found.is_none() || text.contains("Traceback (most recent call last)") {
-                found = Some((found_type, msg));
+            if found.is_none() || python {
+                found = Some(t);
             }
         }
     }
     found
+}
+
+/// A line's log prefix that comes before an exception's name: MediaWiki's
+/// `[reqId] /url   ` and PHP's error log `[01-Jan-2024 00:00:00 UTC] ` before `PHP `.
+fn strip_log_prefix(l: &str) -> &str {
+    if !l.starts_with('[') {
+        return l;
+    }
+    let s = super::strip_mediawiki_prefix(l);
+    if s.len() != l.len() {
+        return s;
+    }
+    match l.find("] PHP ") {
+        Some(i) => &l[i + 2..],
+        None => l,
+    }
+}
+
+/// PHP's uncaught `Error` and `Exception`, named without a prefix the pattern needs:
+/// `PHP Fatal error:  Uncaught Error: Call to undefined function f()`.
+fn php_uncaught_base(l: &str) -> Option<(String, String)> {
+    let rest = l
+        .strip_prefix("PHP ")
+        .unwrap_or(l)
+        .strip_prefix("Fatal error:")?;
+    let rest = rest.trim_start().strip_prefix("Uncaught ")?;
+    ["Error", "Exception"].iter().find_map(|base| {
+        let msg = rest.strip_prefix(base)?;
+        let msg = if msg.is_empty() {
+            msg
+        } else {
+            msg.strip_prefix(':')?
+        };
+        Some((base.to_string(), msg.trim().to_string()))
+    })
+}
+
+/// Laravel's (Monolog's) context: `{"exception":"[object] (Illuminate\\Database\\QueryException(code:
+/// 0): SQLSTATE[…] at /app/vendor/…/Connection.php:712)`: the first one, the exception
+/// thrown (`[previous exception]` ones follow it).
+fn laravel_exception(text: &str) -> Option<(String, String)> {
+    const MARK: &[u8] = b"[object] (";
+    let at = memmem::find(text.as_bytes(), MARK)? + MARK.len();
+    let rest = &text[at..];
+    let open = rest.find("(code: ")?;
+    let name = &rest[..open];
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'\\')
+    {
+        return None;
+    }
+    let name = name.replace("\\\\", "\\");
+    let after = &rest[open..];
+    let line = after.lines().next().unwrap_or("");
+    let msg = line.split_once("): ").map_or("", |(_, m)| m);
+    let msg = msg.rsplit_once(" at ").map_or(msg, |(m, _)| m);
+    Some((name, msg.trim().to_string()))
+}
+
+/// `boom [recovered]` → `boom`: Go marks a panic that was recovered and panicked again.
+fn strip_recovered(msg: &str) -> &str {
+    let msg = msg.trim();
+    match msg.rfind(" [recovered") {
+        Some(i) if msg.ends_with(']') => &msg[..i],
+        _ => msg,
+    }
+}
+
+/// The kind of a Go panic, its exception type: what the panic says without its values.
+/// A runtime error is named by the runtime's words, bounds errors without their
+/// `[5] with length 3` (`runtime error: index out of range`); any other panic value is
+/// `panic: ` and its first line masked ([`mask_value`]): a custom panic's message is the
+/// only thing naming it, but the numbers, addresses, paths and quoted values in it do not
+/// count.
+fn go_panic_kind(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("runtime error: ") {
+        let cut = rest.find(" [").map_or(rest, |i| &rest[..i]);
+        return format!("runtime error: {}", mask_value(cut));
+    }
+    format!("panic: {}", mask_value(msg))
+}
+
+/// The first line of a message as a short, value-free name: double-quoted strings (Go's
+/// `%q`) become `"<*>"`, then [`super::mask::mask`]; at most 100 bytes.
+fn mask_value(msg: &str) -> String {
+    let msg = msg.lines().next().unwrap_or("");
+    let mut unquoted = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find('"') {
+        unquoted.push_str(&rest[..i]);
+        let body = &rest[i + 1..];
+        let mut end = None;
+        let mut escaped = false;
+        for (j, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(j);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        match end {
+            Some(j) => {
+                unquoted.push_str("\"<*>\"");
+                rest = &body[j + 1..];
+            }
+            None => {
+                unquoted.push('"');
+                rest = body;
+            }
+        }
+    }
+    unquoted.push_str(rest);
+    let mut m = super::mask::mask(&unquoted);
+    if m.len() > 100 {
+        let mut end = 100;
+        while !m.is_char_boundary(end) {
+            end -= 1;
+        }
+        m.truncate(end);
+    }
+    m
 }
 
 #[cfg(test)]
@@ -371,7 +737,11 @@ mod tests {
         assert_eq!(f.len(), 3);
         assert_eq!(f[0].key(), "server.go:main.(*Server).handle");
         assert!(f[0].in_app && !f[1].in_app);
-        assert_eq!(exception_type(t).unwrap().0, "panic");
+        // The panic's kind is its type (it was `panic` for every Go panic).
+        assert_eq!(
+            exception_type(t).unwrap().0,
+            "runtime error: invalid memory address or nil pointer dereference"
+        );
     }
 
     #[test]
@@ -387,5 +757,295 @@ mod tests {
     #[test]
     fn no_frames_in_prose() {
         assert!(parse_frames("just a message\nwith two lines").is_empty());
+    }
+
+    /// A GOTRACEBACK=system/crash panic (frames with `fp= sp= pc=`), with `func` panicking
+    /// with `panic`, at line `line`, in goroutine `id` with addresses `addr`.
+    fn go_trace(panic: &str, func: &str, line: u32, id: u32, addr: &str) -> String {
+        format!(
+            "panic: {panic}\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x{addr}]\n\n\
+             goroutine {id} [running]:\n\
+             main.(*Server).{func}(0xc0000{addr}, 0x0)\n\t/home/u/app/server.go:{line} +0x23 fp=0xc000046f48 sp=0xc000046f20 pc=0x{addr}\n\
+             main.main()\n\t/home/u/app/main.go:12 +0x1d fp=0xc000046f80 sp=0xc000046f48 pc=0x48f2ff\n\
+             runtime.main()\n\t/usr/local/go/src/runtime/proc.go:250 +0x207 fp=0xc000046fe0 sp=0xc000046f80 pc=0x4368a7\n\
+             created by main.main in goroutine {id}\n\t/home/u/app/main.go:10 +0x88\n"
+        )
+    }
+
+    const NIL: &str = "runtime error: invalid memory address or nil pointer dereference";
+
+    #[test]
+    fn go_traceback_system_frames_count_not_created_by() {
+        let a = key_frames(&go_trace(NIL, "handle", 42, 1, "48f2a3"));
+        assert_eq!(
+            a.1,
+            ["server.go:main.(*Server).handle", "main.go:main.main"],
+            "the fp=/sp=/pc= frames count, `created by` does not"
+        );
+        assert_eq!(a.0.as_deref(), Some(NIL));
+        // Renaming the panicking function splits the group.
+        assert_ne!(a, key_frames(&go_trace(NIL, "serve", 42, 1, "48f2a3")));
+        // Lines, addresses and goroutine ids do not count.
+        assert_eq!(a, key_frames(&go_trace(NIL, "handle", 57, 19, "4a0001")));
+        // `created by` counts when the goroutine has nothing else.
+        let only =
+            "goroutine 7 [running]:\ncreated by main.start in goroutine 1\n\t/app/main.go:10 +0x88";
+        assert_eq!(key_frames(only).1, ["main.go:main.start"]);
+    }
+
+    #[test]
+    fn go_panic_kind_is_the_type() {
+        let at = |p: &str| key_frames(&go_trace(p, "handle", 42, 1, "48f2a3"));
+        let oob = at("runtime error: index out of range [5] with length 3");
+        assert_ne!(
+            at(NIL),
+            oob,
+            "nil dereference and index out of range differ"
+        );
+        assert_eq!(oob.0.as_deref(), Some("runtime error: index out of range"));
+        assert_eq!(
+            oob,
+            at("runtime error: index out of range [12] with length 4")
+        );
+        assert_eq!(
+            at("runtime error: slice bounds out of range [:9] with capacity 8")
+                .0
+                .as_deref(),
+            Some("runtime error: slice bounds out of range")
+        );
+        // A custom panic: its words count, its values do not.
+        let custom = at("user 42 not found in shard \"eu-1\"");
+        assert_eq!(custom, at("user 7 not found in shard \"us-2\" [recovered]"));
+        assert_ne!(custom, at("config missing"));
+        assert!(!custom.0.unwrap().contains(char::is_numeric));
+        // The runtime's fatal errors, in a goroutine dump.
+        let fatal = "fatal error: concurrent map writes\n\ngoroutine 12 [running]:\nmain.(*Cache).Put(0xc000)\n\t/app/cache.go:30 +0x4c\n";
+        assert_eq!(
+            exception_type(fatal).unwrap().0,
+            "fatal error: concurrent map writes"
+        );
+        assert_eq!(key_frames(fatal).1, ["cache.go:main.(*Cache).Put"]);
+        // ... not a compiler's or a program's own `fatal error:` line.
+        assert_eq!(exception_type("fatal error: stdio.h: No such file"), None);
+    }
+
+    #[test]
+    fn go_dump_counts_the_crashing_goroutine_only() {
+        let crash = go_trace(NIL, "handle", 42, 1, "48f2a3");
+        let other = |f: &str| {
+            format!(
+                "\ngoroutine 9 [chan receive, 2 minutes]:\nmain.{f}(0xc0)\n\t/home/u/app/worker.go:88 +0x45\ncreated by main.main in goroutine 1\n\t/home/u/app/main.go:11 +0x99\n"
+            )
+        };
+        let dump = format!("{crash}{}", other("worker"));
+        assert_eq!(key_frames(&dump), key_frames(&crash));
+        assert_eq!(
+            key_frames(&dump),
+            key_frames(&format!("{crash}{}", other("drain")))
+        );
+        // A dump whose running goroutine is not the first block.
+        let reordered = format!(
+            "panic: {NIL}\n{}\n{}",
+            other("worker"),
+            &crash[crash.find("goroutine").unwrap()..]
+        );
+        assert_eq!(key_frames(&reordered), key_frames(&crash));
+    }
+
+    /// A Laravel request failing inside the framework: only `public/index.php` is in-app.
+    fn laravel_trace(top: &[&str], line: u32, arg: &str) -> String {
+        let mut t = String::from(
+            "PHP Fatal error:  Uncaught Illuminate\\Database\\QueryException: SQLSTATE[HY000] [2002] Connection refused in /var/www/vendor/laravel/framework/src/Illuminate/Database/Connection.php:712\nStack trace:\n",
+        );
+        let mut n = 0;
+        for f in top {
+            t.push_str(&format!(
+                "#{n} /var/www/vendor/laravel/framework/src/Illuminate/Database/Connection.php({}): Illuminate\\Database\\{f}('{arg}', Array, Object(Closure))\n",
+                line + n
+            ));
+            n += 1;
+        }
+        for f in [
+            "Routing\\Pipeline->then",
+            "Foundation\\Http\\Kernel->sendRequestThroughRouter",
+        ] {
+            t.push_str(&format!(
+                "#{n} /var/www/vendor/laravel/framework/src/Illuminate/Pipeline/Pipeline.php(116): Illuminate\\{f}(Object(Illuminate\\Http\\Request))\n"
+            ));
+            n += 1;
+        }
+        t.push_str(&format!(
+            "#{n} /var/www/public/index.php({}): Illuminate\\Foundation\\Http\\Kernel->handle(Object(Illuminate\\Http\\Request))\n#{} {{main}}\n  thrown in /var/www/vendor/laravel/framework/src/Illuminate/Database/Connection.php on line 712",
+            50 + line,
+            n + 1
+        ));
+        t
+    }
+
+    #[test]
+    fn php_entry_point_only_counts_top_library_frames() {
+        let a = laravel_trace(
+            &[
+                "Connection->runQueryCallback",
+                "Connection->run",
+                "Connection->select",
+            ],
+            700,
+            "select * from users",
+        );
+        let k = key_frames(&a);
+        assert_eq!(k.0.as_deref(), Some("Illuminate\\Database\\QueryException"));
+        assert_eq!(
+            k.1,
+            [
+                "Connection.php:Illuminate\\Database\\Connection->runQueryCallback",
+                "Connection.php:Illuminate\\Database\\Connection->run",
+                "Connection.php:Illuminate\\Database\\Connection->select",
+                "index.php:Illuminate\\Foundation\\Http\\Kernel->handle",
+            ]
+        );
+        // Two framework errors under index.php differ by their top frames...
+        let b = laravel_trace(
+            &[
+                "Connection->runQueryCallback",
+                "Connection->run",
+                "Connection->insert",
+            ],
+            700,
+            "insert into jobs",
+        );
+        assert_ne!(k, key_frames(&b));
+        // ... and the same one is the same whatever its lines and arguments.
+        let c = laravel_trace(
+            &[
+                "Connection->runQueryCallback",
+                "Connection->run",
+                "Connection->select",
+            ],
+            731,
+            "select * from posts",
+        );
+        assert_eq!(k, key_frames(&c));
+        // With in-app frames beyond the entry point, only in-app frames count, as before.
+        let app = a.replace(
+            "#3 /var/www/vendor/laravel/framework/src/Illuminate/Pipeline/Pipeline.php",
+            "#3 /var/www/app/Http/Middleware/Tenant.php",
+        );
+        assert_eq!(
+            key_frames(&app).1,
+            [
+                "Tenant.php:Illuminate\\Routing\\Pipeline->then",
+                "index.php:Illuminate\\Foundation\\Http\\Kernel->handle",
+            ]
+        );
+    }
+
+    #[test]
+    fn python_entry_script_only_counts_top_library_frames() {
+        let t = |f: &str, line: u32| {
+            format!(
+                "Traceback (most recent call last):\n  File \"/app/manage.py\", line 22, in <module>\n    main()\n  File \"/app/manage.py\", line 18, in main\n    execute_from_command_line(sys.argv)\n  File \"/usr/lib/python3.11/site-packages/django/core/management/__init__.py\", line {line}, in execute\n    x\n  File \"/usr/lib/python3.11/site-packages/django/db/backends/utils.py\", line 89, in {f}\n    y\nOperationalError: no such table: users"
+            )
+        };
+        let a = key_frames(&t("_execute", 442));
+        assert_eq!(
+            a.1,
+            [
+                "manage.py:<module>",
+                "manage.py:main",
+                "__init__.py:execute",
+                "utils.py:_execute"
+            ]
+        );
+        assert_eq!(a, key_frames(&t("_execute", 440)));
+        assert_ne!(a, key_frames(&t("executemany", 442)));
+        // An app frame past the script: only in-app frames count.
+        let app = t("_execute", 442).replace(
+            "/usr/lib/python3.11/site-packages/django/db/backends/utils.py",
+            "/app/shop/db.py",
+        );
+        assert_eq!(
+            key_frames(&app).1,
+            ["manage.py:<module>", "manage.py:main", "db.py:_execute"]
+        );
+    }
+
+    #[test]
+    fn php_and_laravel_and_mediawiki_types() {
+        let ty = |t: &str| exception_type(t).map(|t| t.0);
+        assert_eq!(
+            ty("[2024-01-01 00:00:00] production.ERROR: Call to undefined method App\\Foo::bar() {\"exception\":\"[object] (BadMethodCallException(code: 0): Call to undefined method App\\\\Foo::bar() at /app/vendor/laravel/framework/src/Illuminate/Support/Traits/ForwardsCalls.php:67)\n[stacktrace]\n#0 /app/x.php(1): f()\n#1 {main}\n\"}").as_deref(),
+            Some("BadMethodCallException")
+        );
+        assert_eq!(
+            exception_type(
+                "local.ERROR: x {\"exception\":\"[object] (Illuminate\\\\Database\\\\QueryException(code: 2002): SQLSTATE[HY000] [2002] refused at /app/C.php:712)"
+            ),
+            Some((
+                "Illuminate\\Database\\QueryException".to_string(),
+                "SQLSTATE[HY000] [2002] refused".to_string()
+            ))
+        );
+        assert_eq!(
+            ty("[abc123] /w/index.php   Wikimedia\\Rdbms\\DBQueryError: Error 1205: Lock wait timeout exceeded").as_deref(),
+            Some("Wikimedia\\Rdbms\\DBQueryError")
+        );
+        assert_eq!(
+            ty("Fatal error: Uncaught TypeError: f(): Argument #1 ($x) must be of type int in /app/a.php:3").as_deref(),
+            Some("TypeError")
+        );
+        assert_eq!(
+            ty("[01-Jan-2024 00:00:00 UTC] PHP Fatal error:  Uncaught Illuminate\\Database\\QueryException: SQLSTATE[42S02]").as_deref(),
+            Some("Illuminate\\Database\\QueryException")
+        );
+        assert_eq!(
+            ty(
+                "PHP Fatal error:  Uncaught Error: Call to undefined function foo() in /app/a.php:3"
+            )
+            .as_deref(),
+            Some("Error")
+        );
+        // Laravel's JSON-escaped trace is the same frames as the plain one.
+        let json = parse_frames(
+            "#0 /app/vendor/x/Router.php(12): Illuminate\\\\Routing\\\\Router->dispatch(Object(Illuminate\\\\Http\\\\Request))",
+        );
+        assert_eq!(json[0].function, "Illuminate\\Routing\\Router->dispatch");
+        // PHP 8.4 names closures by their line.
+        let c = parse_frames("#0 [internal function]: {closure:/app/routes/web.php:12}()");
+        assert_eq!(c[0].function, "{closure}");
+    }
+
+    #[test]
+    fn dotnet_frames_and_type() {
+        let t = "Unhandled exception. System.NullReferenceException: Object reference not set to an instance of an object.\n   at Shop.Orders.OrderService.Total(Order order, Int32 n) in /src/Shop/Orders/OrderService.cs:line 42\n   at Shop.Orders.OrderService.<PlaceAsync>d__5.MoveNext() in C:\\src\\Shop\\Orders\\OrderService.cs:line 30\n   at Shop.Api.<>c__DisplayClass3_0.<Map>b__0_1()\n   at System.Threading.Tasks.Task.Execute()\n   at Microsoft.AspNetCore.Routing.EndpointMiddleware.Invoke(HttpContext httpContext)\n   at Shop.Program.Main(String[] args)";
+        let f = parse_frames(t);
+        let keys: Vec<String> = f.iter().map(Frame::key).collect();
+        assert_eq!(
+            keys,
+            [
+                "OrderService.cs:Shop.Orders.OrderService.Total",
+                "OrderService.cs:Shop.Orders.OrderService.<PlaceAsync>d__.MoveNext",
+                "Shop.Api.<>c__DisplayClass.<Map>b__",
+                "System.Threading.Tasks.Task.Execute",
+                "Microsoft.AspNetCore.Routing.EndpointMiddleware.Invoke",
+                "Shop.Program.Main",
+            ]
+        );
+        let in_app: Vec<bool> = f.iter().map(|f| f.in_app).collect();
+        assert_eq!(in_app, [true, true, true, false, false, true]);
+        let (ty, k) = key_frames(t);
+        assert_eq!(ty.as_deref(), Some("System.NullReferenceException"));
+        assert_eq!(k.len(), 4);
+        assert_eq!(
+            exception_type("System.InvalidOperationException: Sequence contains no elements\n   at System.Linq.ThrowHelper.ThrowNoElementsException()").unwrap().0,
+            "System.InvalidOperationException"
+        );
+        // Java frames stay Java frames.
+        let j = parse_frames(
+            "\tat java.lang.Thread.sleep(Native Method)\n\tat a.B.c(Unknown Source)\n\tat a.B.d(SourceFile:3)",
+        );
+        assert_eq!(j.len(), 3);
+        assert!(!j[0].in_app && j[1].in_app);
+        assert_eq!(j[2].key(), "a.B.d");
     }
 }
