@@ -4,7 +4,8 @@
 //! different threads merge exactly and deterministically.
 
 use crate::event::{Dimension, Event};
-use crate::fingerprint::{PreKey, Rule, drain};
+use crate::fingerprint::{PreKey, Rule};
+use crate::grouping::{self, Candidate, Grouping, Joined};
 use crate::histogram::Histogram;
 use crate::level::Level;
 use crate::topk::TopK;
@@ -250,15 +251,7 @@ impl Aggregator {
                 None => {
                     self.groups.insert(k, og);
                 }
-                Some(g) => {
-                    g.level = g.level.max(og.level);
-                    g.level_inferred += og.level_inferred;
-                    g.level_unknown += og.level_unknown;
-                    g.inferred_from = min_opt(g.inferred_from, og.inferred_from);
-                    for (v, s) in og.versions {
-                        g.versions.entry(v).or_default().merge(&s);
-                    }
-                }
+                Some(g) => g.absorb(og),
             }
         }
         for (v, t) in other.versions {
@@ -280,77 +273,145 @@ impl Aggregator {
         }
     }
 
-    /// Mines message templates and merges pre-groups into final groups, sorted by
-    /// fingerprint. Also returns the fingerprint of every pre-group key.
+    /// Final groups, sorted by group key, with no template store or person's decisions:
+    /// mining's proposals stand. Also returns the fingerprint of every pre-group key.
     pub fn finalize(self) -> (Vec<Group>, HashMap<u64, String>) {
+        let f = self.finalize_with(&Grouping::default());
+        (f.groups, f.key_to_fingerprint)
+    }
+
+    /// Final groups: each pre-group gets its (pure) fingerprint, and `grouping` with
+    /// template mining decides which fingerprints form one group (`crate::grouping`).
+    pub fn finalize_with(self, grouping: &Grouping) -> Finalized {
         let mut pre: Vec<PreGroup> = self.groups.into_values().collect();
         pre.sort_by_key(|g| g.prekey.key);
-        let mined = mine_templates(&pre);
-        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-        let mut key_to_fp = HashMap::new();
-        for (g, template) in pre.into_iter().zip(mined) {
-            let fp = g.prekey.fingerprint(&template);
-            key_to_fp.insert(g.prekey.key, fp.clone());
-            match groups.get_mut(&fp) {
-                Some(existing) => {
-                    existing.level = existing.level.max(g.level);
-                    existing.level_inferred += g.level_inferred;
-                    existing.level_unknown += g.level_unknown;
-                    existing.inferred_from = min_opt(existing.inferred_from, g.inferred_from);
-                    existing.prekeys += 1;
-                    for (v, s) in g.versions {
-                        existing.versions.entry(v).or_default().merge(&s);
-                    }
-                }
+        // Pre-groups with one fingerprint (equal inputs) are one member.
+        let mut members: BTreeMap<String, PreGroup> = BTreeMap::new();
+        let mut key_to_fingerprint = HashMap::new();
+        for g in pre {
+            let fp = g.prekey.fingerprint();
+            key_to_fingerprint.insert(g.prekey.key, fp.clone());
+            match members.get_mut(&fp) {
+                Some(m) => m.absorb(g),
                 None => {
-                    let title = make_title(&g.prekey, &template);
-                    groups.insert(
-                        fp.clone(),
-                        Group {
-                            fingerprint: fp,
-                            rule: g.prekey.rule,
-                            explain: g.prekey.explain(),
-                            error_type: g.prekey.error_type.clone(),
-                            title,
-                            template,
-                            level: g.level,
-                            level_inferred: g.level_inferred,
-                            level_unknown: g.level_unknown,
-                            inferred_from: g.inferred_from,
-                            versions: g.versions,
-                            prekeys: 1,
-                        },
-                    );
+                    members.insert(fp, g);
                 }
             }
         }
-        (groups.into_values().collect(), key_to_fp)
+        let candidates: Vec<Candidate> = members
+            .iter()
+            .map(|(fp, g)| Candidate {
+                fingerprint: fp,
+                minable: g.prekey.rule == Rule::Message,
+                partition: (g.prekey.origin.as_deref(), g.prekey.error_type.as_deref()),
+                template: &g.prekey.template,
+            })
+            .collect();
+        let assigned = grouping::assign(grouping, &candidates);
+        let mut by_group: BTreeMap<String, Vec<(String, Joined, PreGroup)>> = BTreeMap::new();
+        for (fp, g) in members {
+            let a = assigned.by_fingerprint[&fp].clone();
+            by_group.entry(a.group).or_default().push((fp, a.joined, g));
+        }
+        let groups = by_group
+            .into_iter()
+            .map(|(key, parts)| Group::from_members(key, parts))
+            .collect();
+        Finalized {
+            groups,
+            key_to_fingerprint,
+            unmined: assigned.unmined,
+            new_store_entries: assigned.new_entries,
+        }
     }
 }
 
-/// Template mining over message-rule pre-groups, separately per origin and error type so
-/// that different code paths never merge.
-fn mine_templates(pre: &[PreGroup]) -> Vec<String> {
-    let mut out: Vec<String> = pre.iter().map(|g| g.prekey.template.clone()).collect();
-    let mut partitions: BTreeMap<(Option<&str>, Option<&str>), Vec<usize>> = BTreeMap::new();
-    for (i, g) in pre.iter().enumerate() {
-        if g.prekey.rule == Rule::Message {
-            partitions
-                .entry((g.prekey.origin.as_deref(), g.prekey.error_type.as_deref()))
-                .or_default()
-                .push(i);
+impl PreGroup {
+    fn absorb(&mut self, g: PreGroup) {
+        self.level = self.level.max(g.level);
+        self.level_inferred += g.level_inferred;
+        self.level_unknown += g.level_unknown;
+        self.inferred_from = min_opt(self.inferred_from, g.inferred_from);
+        for (v, s) in g.versions {
+            self.versions.entry(v).or_default().merge(&s);
         }
     }
-    for idx in partitions.values() {
-        let templates: Vec<&str> = idx
+
+    fn events(&self) -> u64 {
+        self.versions.values().map(|s| s.count).sum()
+    }
+}
+
+/// What [`Aggregator::finalize_with`] returns.
+#[derive(Debug)]
+pub struct Finalized {
+    pub groups: Vec<Group>,
+    /// The fingerprint of every pre-group key (per-event output).
+    pub key_to_fingerprint: HashMap<u64, String>,
+    /// Distinct templates past the mining cap, left unmerged.
+    pub unmined: usize,
+    /// Fingerprints the template store did not know, with their groups.
+    pub new_store_entries: Vec<(String, String)>,
+}
+
+/// One fingerprint of a group: what it is, how many events, how it joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub fingerprint: String,
+    /// What its fingerprint was computed from.
+    pub prekey: PreKey,
+    pub events: u64,
+    pub joined: Joined,
+}
+
+impl Group {
+    /// A group from its members (sorted by fingerprint). The lead member — the one the
+    /// group is keyed by, else the one with most events — gives the rule, type and title;
+    /// the template is the members' position-wise merge when they have one shape.
+    fn from_members(key: String, parts: Vec<(String, Joined, PreGroup)>) -> Group {
+        let lead = parts
             .iter()
-            .map(|&i| pre[i].prekey.template.as_str())
-            .collect();
-        for (&i, t) in idx.iter().zip(drain::cluster(&templates)) {
-            out[i] = t;
+            .position(|(fp, ..)| *fp == key)
+            .unwrap_or_else(|| {
+                let most = parts.iter().map(|p| p.2.events()).max().unwrap_or(0);
+                parts.iter().position(|p| p.2.events() == most).unwrap_or(0)
+            });
+        let templates: Vec<&str> = parts.iter().map(|p| p.2.prekey.template.as_str()).collect();
+        let template =
+            grouping::merge_templates(&templates).unwrap_or_else(|| templates[lead].to_string());
+        let lead_prekey = parts[lead].2.prekey.clone();
+        let title = make_title(&lead_prekey, &template);
+        let mut members = Vec::with_capacity(parts.len());
+        let mut merged: Option<PreGroup> = None;
+        for (fp, joined, g) in parts {
+            members.push(Member {
+                fingerprint: fp,
+                prekey: g.prekey.clone(),
+                events: g.events(),
+                joined,
+            });
+            match &mut merged {
+                Some(m) => m.absorb(g),
+                None => merged = Some(g),
+            }
+        }
+        let m = merged.expect("a group has members");
+        Group {
+            fingerprint: key,
+            rule: lead_prekey.rule,
+            explain: lead_prekey.explain(),
+            error_type: lead_prekey.error_type.clone(),
+            title,
+            template,
+            level: m.level,
+            level_inferred: m.level_inferred,
+            level_unknown: m.level_unknown,
+            inferred_from: m.inferred_from,
+            versions: m.versions,
+            prekeys: members.len(),
+            members,
         }
     }
-    out
 }
 
 const TITLE_MAX: usize = 160;
@@ -386,8 +447,10 @@ pub struct Group {
     /// What the content stated, for an inferred level.
     pub inferred_from: Option<&'static str>,
     pub versions: BTreeMap<String, VersionStats>,
-    /// How many distinct pre-templates were merged into this group.
+    /// How many fingerprints this group holds (`members.len()`).
     pub prekeys: usize,
+    /// Its fingerprints, sorted, each with how it joined.
+    pub members: Vec<Member>,
 }
 
 impl Group {

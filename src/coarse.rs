@@ -61,6 +61,7 @@ pub fn analysis(
     format: &str,
     totals: Vec<VersionTotal>,
     mut rows: Vec<CoarseRow>,
+    grouping: &crate::grouping::Grouping,
 ) -> Analysis {
     let mut agg = Aggregator::default();
     let mut total_events = 0;
@@ -146,9 +147,9 @@ pub fn analysis(
         agg.add_stats(&prekey, r.level, &r.version, &stats);
     }
     let versions = agg.versions.clone();
-    let (groups, key_to_fingerprint) = agg.finalize();
+    let f = agg.finalize_with(grouping);
     Analysis {
-        groups,
+        groups: f.groups,
         versions,
         sources: vec![SourceSummary {
             name: source_name.to_string(),
@@ -160,7 +161,9 @@ pub fn analysis(
         }],
         malformed_examples: Vec::new(),
         events: Vec::new(),
-        key_to_fingerprint,
+        key_to_fingerprint: f.key_to_fingerprint,
+        unmined: f.unmined,
+        new_store_entries: f.new_store_entries,
     }
 }
 
@@ -205,6 +208,7 @@ mod tests {
                 row("1", 5, "timeout after 10s"),
                 row("2", 1, "disk full"),
             ],
+            &Default::default(),
         );
         assert_eq!(a.groups.len(), 2);
         let t = a
@@ -235,7 +239,13 @@ mod tests {
             sample_message: "queue stalled".into(),
             ..CoarseRow::default()
         };
-        let a = analysis("ch", "clickhouse", totals.clone(), vec![row(None, 6)]);
+        let a = analysis(
+            "ch",
+            "clickhouse",
+            totals.clone(),
+            vec![row(None, 6)],
+            &Default::default(),
+        );
         let g = &a.groups[0];
         assert_eq!(g.level_unknown, 6);
         assert_ne!(g.level, Level::Error);
@@ -246,6 +256,7 @@ mod tests {
             "clickhouse",
             totals,
             vec![row(None, 2), row(Some(Level::Warning), 3)],
+            &Default::default(),
         );
         let g = &mixed.groups[0];
         assert_eq!((g.level, g.level_unknown), (Level::Warning, 2));

@@ -296,6 +296,16 @@ pub struct Decisions {
     /// Fingerprint version of the keys (see docs/fingerprinting.md).
     pub fingerprint_version: u32,
     pub decisions: BTreeMap<String, Decision>,
+    /// A person's merges: fingerprint → the group it belongs to (`decide --merge`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub merges: BTreeMap<String, crate::grouping::Merge>,
+    /// A person's splits: fingerprints kept in a group of their own (`decide --split`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub splits: BTreeMap<String, crate::grouping::Split>,
+    /// Decisions keyed by fingerprint version 1 that no run has matched to a group of the
+    /// current version yet: kept whole until one does (`crate::grouping::migrate_v1`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub version1: BTreeMap<String, Decision>,
 }
 
 impl Default for Decisions {
@@ -305,6 +315,9 @@ impl Default for Decisions {
             version: FILE_VERSION,
             fingerprint_version: crate::fingerprint::FINGERPRINT_VERSION,
             decisions: BTreeMap::new(),
+            merges: BTreeMap::new(),
+            splits: BTreeMap::new(),
+            version1: BTreeMap::new(),
         }
     }
 }
@@ -312,6 +325,41 @@ impl Default for Decisions {
 impl Decisions {
     pub fn get(&self, fingerprint: &str) -> Option<&Decision> {
         self.decisions.get(fingerprint)
+    }
+
+    /// The key a group's decision is kept under: the group's own fingerprint, else the
+    /// first member fingerprint that has one (a decision made when the group was keyed by
+    /// another of its fingerprints), else the group's.
+    pub fn key_for<'a>(
+        &self,
+        group: &'a str,
+        members: impl IntoIterator<Item = &'a str>,
+    ) -> &'a str {
+        if self.decisions.contains_key(group) {
+            return group;
+        }
+        members
+            .into_iter()
+            .find(|m| self.decisions.contains_key(*m))
+            .unwrap_or(group)
+    }
+
+    /// The decision on a group (see [`Decisions::key_for`]).
+    pub fn for_group<'a>(
+        &self,
+        group: &'a str,
+        members: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&Decision> {
+        self.decisions.get(self.key_for(group, members))
+    }
+
+    /// What grouping needs from this file: a person's merges and splits.
+    pub fn grouping(&self, store: BTreeMap<String, String>) -> crate::grouping::Grouping {
+        crate::grouping::Grouping {
+            store,
+            merges: self.merges.clone(),
+            splits: self.splits.clone(),
+        }
     }
 
     /// Applies `op` to the group `fingerprint`, recording who and when.
@@ -341,6 +389,24 @@ impl Decisions {
                 e.to_string()
             },
         })?;
+        let mut d = d;
+        if d.fingerprint_version == 1 {
+            // Version 1 keys name no group of this version: kept aside, whole, until a run
+            // matches each to its group (`grouping::migrate_v1`).
+            let old = std::mem::take(&mut d.decisions);
+            d.version1.extend(old);
+            d.fingerprint_version = crate::fingerprint::FINGERPRINT_VERSION;
+        }
+        if d.fingerprint_version > crate::fingerprint::FINGERPRINT_VERSION {
+            return Err(DecisionsError::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "its fingerprints are of version {}, newer than this logtriage's {}: upgrade logtriage",
+                    d.fingerprint_version,
+                    crate::fingerprint::FINGERPRINT_VERSION
+                ),
+            });
+        }
         if d.format != FORMAT || d.version != FILE_VERSION {
             return Err(DecisionsError::Corrupt {
                 path: path.to_path_buf(),
@@ -440,14 +506,111 @@ impl DecisionStore {
         op: &Op,
         by: &str,
     ) -> Result<(), DecisionsError> {
-        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let at = now();
+        self.change(|d| d.apply(fingerprint, title, op, &at, by))
+    }
+
+    /// The template store kept beside the file (`<file>.groups`); empty when there is none.
+    pub fn template_store(&self) -> Result<crate::grouping::StoreFile, DecisionsError> {
+        let path = sidecar(&self.path, ".groups");
+        match fs::read_to_string(&path) {
+            Ok(text) => crate::grouping::StoreFile::parse(&text)
+                .map_err(|reason| DecisionsError::Corrupt { path, reason }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Default::default()),
+            Err(error) => Err(DecisionsError::Io {
+                path,
+                action: "read the template store",
+                error,
+            }),
+        }
+    }
+
+    /// Everything that decides groups: this file's merges and splits, and the store.
+    pub fn grouping(&self) -> Result<crate::grouping::Grouping, DecisionsError> {
+        Ok(self.data.grouping(self.template_store()?.groups))
+    }
+
+    /// Adds fingerprints the store did not know (what a run grouped for the first time),
+    /// under the decisions file's lock. Returns how many did not fit
+    /// ([`crate::grouping::STORE_MAX`]).
+    pub fn remember_groups(&self, entries: &[(String, String)]) -> Result<usize, DecisionsError> {
+        if entries.is_empty() {
+            return Ok(0);
+        }
+        let _lock = Lock::acquire(&self.path)?;
+        let mut store = self.template_store()?;
+        let before = store.groups.len();
+        let left_out = store.remember(entries);
+        if store.groups.len() != before {
+            write_atomic(&sidecar(&self.path, ".groups"), store.render().as_bytes())?;
+        }
+        Ok(left_out)
+    }
+
+    /// Changes the file under its lock with `change` applied to what is on disk.
+    fn change(&mut self, change: impl FnOnce(&mut Decisions)) -> Result<(), DecisionsError> {
         let _lock = Lock::acquire(&self.path)?;
         sweep_temp_files(&self.path);
         let mut fresh = read(&self.path)?;
-        fresh.apply(fingerprint, title, op, &at, by);
+        change(&mut fresh);
         write_atomic(&self.path, fresh.render().as_bytes())?;
         self.data = fresh;
         Ok(())
+    }
+
+    /// A person's merge: `fingerprint` joins `into`'s group in every later run.
+    pub fn merge(&mut self, fingerprint: &str, into: &str, by: &str) -> Result<(), DecisionsError> {
+        let at = now();
+        self.change(|d| {
+            d.splits.remove(fingerprint);
+            d.merges.insert(
+                fingerprint.to_string(),
+                crate::grouping::Merge {
+                    into: into.to_string(),
+                    by: by.to_string(),
+                    at,
+                },
+            );
+        })
+    }
+
+    /// A person's split: `fingerprint` is a group of its own in every later run.
+    pub fn split(&mut self, fingerprint: &str, by: &str) -> Result<(), DecisionsError> {
+        let at = now();
+        self.change(|d| {
+            d.merges.remove(fingerprint);
+            d.splits.insert(
+                fingerprint.to_string(),
+                crate::grouping::Split {
+                    by: by.to_string(),
+                    at,
+                },
+            );
+        })
+    }
+
+    /// Keeps decisions on the groups of this run: version-1 decisions found in it move to
+    /// their groups (see [`crate::grouping::migrate_v1`]), and a decision kept under a
+    /// member moves to its group's key. Saves only when something moved; returns
+    /// (from version 1, from members).
+    pub fn follow_groups(
+        &mut self,
+        groups: &[crate::aggregate::Group],
+    ) -> Result<(usize, usize), DecisionsError> {
+        let from_v1 = if self.data.version1.is_empty() {
+            Vec::new()
+        } else {
+            crate::grouping::migrate_v1(&self.data.version1, groups)
+        };
+        let rekeyed = crate::grouping::rekey_moves(&self.data, groups);
+        if from_v1.is_empty() && rekeyed.is_empty() {
+            return Ok((0, 0));
+        }
+        self.change(|d| {
+            crate::grouping::apply_moves(d, &rekeyed, false);
+            crate::grouping::apply_moves(d, &from_v1, true);
+        })?;
+        Ok((from_v1.len(), rekeyed.len()))
     }
 
     /// Undoes the last change to `fingerprint` (itself recorded as a change).
@@ -463,6 +626,10 @@ impl DecisionStore {
         self.apply(fingerprint, None, &last.undo, by)?;
         Ok(Some(last.op))
     }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 /// A task reference: a Phabricator-style id (`T123456`) or an http(s) URL.

@@ -51,8 +51,9 @@ pub fn cmd_file(mut a: FileArgs) -> Result<u8, Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(logtriage::decisions::DEFAULT_FILE));
     // The decisions file may not exist yet: filing creates it.
+    let mut report = versioned_report_without_default_decisions(&a.input, None, Some(&decisions))?;
+    // Opened after the run: it may have moved decisions onto their groups.
     let mut store = DecisionStore::open(&decisions).map_err(|e| e.to_string())?;
-    let mut report = versioned_report_without_default_decisions(&a.input, None)?;
     report.attach_decisions(&store.data);
     let version = report.current.version.clone();
     let mut groups = Vec::new();

@@ -1,7 +1,9 @@
 //! logtriage core: everything that knows about logs and nothing about terminals or networks.
 //!
 //! The pipeline is `input` (read files into [`event::Event`]s) → `fingerprint` (a stable key
-//! per error) → `aggregate` (per group and version statistics, bounded by groups) → `diff`
+//! per error) → `grouping`
+//! (which fingerprints are one group: a person's merges, the template store, mining) →
+//! `aggregate` (per group and version statistics, bounded by groups) → `diff`
 //! (status per group between two versions) → `report` (JSON, Markdown, Remarkup) and `gate`
 //! (the deploy check). `demo` writes a deterministic release train used by tests and docs.
 
@@ -15,6 +17,7 @@ pub mod event;
 pub mod filing;
 pub mod fingerprint;
 pub mod gate;
+pub mod grouping;
 pub mod hash;
 pub mod histogram;
 pub mod input;

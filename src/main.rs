@@ -130,6 +130,14 @@ struct DecideArgs {
     /// Undo the last change to each group.
     #[arg(long, conflicts_with_all = ["mark", "owner_team", "owner", "task", "note"])]
     undo: bool,
+    /// Merge: the groups of the second and later fingerprints join the first's group in
+    /// every later run (report, check, TUI, backends).
+    #[arg(long, conflicts_with_all = ["mark", "owner_team", "owner", "task", "note", "undo", "split"])]
+    merge: bool,
+    /// Split: each fingerprint is a group of its own in every later run, whatever template
+    /// mining or the template store says.
+    #[arg(long, conflicts_with_all = ["mark", "owner_team", "owner", "task", "note", "undo"])]
+    split: bool,
     /// The decisions file.
     #[arg(long, default_value = logtriage::decisions::DEFAULT_FILE)]
     file: PathBuf,
@@ -334,6 +342,10 @@ struct FingerprintArgs {
     config: Option<PathBuf>,
     #[arg(long)]
     threads: Option<usize>,
+    /// Group with this decisions file's merges, splits and template store, and remember
+    /// the fingerprints seen for the first time (as `report` does with one).
+    #[arg(long, value_name = "FILE")]
+    decisions: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -487,23 +499,79 @@ fn read_options(r: &ReadArgs) -> Result<Options, Failure> {
     Ok(o)
 }
 
-/// The decisions to show: `--decisions FILE` (must exist), else the default file if any.
-fn load_decisions(read: &ReadArgs) -> Result<Option<Decisions>, Failure> {
-    let path = match &read.decisions {
-        Some(p) if !p.exists() => {
-            return Err(format!("{}: no decisions file there", p.display()).into());
-        }
-        Some(p) => p.clone(),
+/// The decisions file a command reads: `--decisions FILE` (must exist), else the default
+/// file if there is one.
+fn decisions_path(read: &ReadArgs) -> Result<Option<PathBuf>, Failure> {
+    match &read.decisions {
+        Some(p) if !p.exists() => Err(format!("{}: no decisions file there", p.display()).into()),
+        Some(p) => Ok(Some(p.clone())),
         None => {
             let p = PathBuf::from(logtriage::decisions::DEFAULT_FILE);
-            if !p.exists() {
-                return Ok(None);
-            }
-            p
+            Ok(p.exists().then_some(p))
         }
+    }
+}
+
+/// The decisions to show (see [`decisions_path`]).
+fn load_decisions(read: &ReadArgs) -> Result<Option<Decisions>, Failure> {
+    match decisions_path(read)? {
+        None => Ok(None),
+        Some(path) => Ok(Some(
+            DecisionStore::open(path).map_err(|e| e.to_string())?.data,
+        )),
+    }
+}
+
+/// Reads with the decisions file's grouping (a person's merges and splits, the template
+/// store), then remembers the fingerprints this run grouped for the first time and keeps
+/// decisions on their groups. Failing to save is said, not fatal: the run's groups stand.
+fn analyze_grouped(
+    read: impl FnOnce(&Options) -> Result<Analysis, String>,
+    opts: &mut Options,
+    decisions: Option<&std::path::Path>,
+) -> Result<Analysis, Failure> {
+    let store = match decisions {
+        Some(p) => Some(DecisionStore::open(p).map_err(|e| e.to_string())?),
+        None => None,
     };
-    let store = DecisionStore::open(path).map_err(|e| e.to_string())?;
-    Ok(Some(store.data))
+    if let Some(store) = &store {
+        opts.grouping = std::sync::Arc::new(store.grouping().map_err(|e| e.to_string())?);
+    }
+    // A source that cannot answer is blind (exit 2), never "no errors".
+    let analysis = read(opts).map_err(|e| Failure(e, 2))?;
+    if let Some(mut store) = store {
+        if analysis.failed_sources().is_empty() {
+            match store.remember_groups(&analysis.new_store_entries) {
+                Ok(0) => {}
+                Ok(n) => eprintln!(
+                    "logtriage: the template store is full ({} fingerprints): {n} new ones were grouped but not remembered",
+                    logtriage::grouping::STORE_MAX
+                ),
+                Err(e) => eprintln!("logtriage: groups not remembered: {e}"),
+            }
+        }
+        match store.follow_groups(&analysis.groups) {
+            Ok((0, _)) => {}
+            Ok((n, _)) => eprintln!(
+                "logtriage: {n} decision(s) made under fingerprint version 1 moved to their groups"
+            ),
+            Err(e) => eprintln!("logtriage: decisions not moved to their groups: {e}"),
+        }
+        let pending = store.data.version1.len();
+        if pending > 0 {
+            eprintln!(
+                "logtriage: {pending} decision(s) made under fingerprint version 1 are kept in {} until a run sees their groups",
+                store.path().display()
+            );
+        }
+    }
+    if analysis.unmined > 0 {
+        eprintln!(
+            "logtriage: {} distinct message templates past the mining cap were grouped as they are, not merged",
+            analysis.unmined
+        );
+    }
+    Ok(analysis)
 }
 
 fn params(p: &DiffParams) -> Result<Params, Failure> {
@@ -531,25 +599,27 @@ fn specs(sources: &[String]) -> Result<Vec<SourceSpec>, Failure> {
 
 /// Reads the sources and builds the report for the chosen versions, with decisions.
 fn versioned_report(v: &VersionedSources) -> Result<Report, Failure> {
-    let decisions = load_decisions(&v.read)?;
-    let mut report = versioned_report_without_default_decisions(v, None)?;
-    if let Some(d) = decisions {
+    let path = decisions_path(&v.read)?;
+    let mut report = versioned_report_without_default_decisions(v, None, path.as_deref())?;
+    // Read after the run: it may have moved decisions onto their groups.
+    if let Some(d) = load_decisions(&v.read)? {
         report.attach_decisions(&d);
     }
     Ok(report)
 }
 
-/// The report alone (the TUI attaches decisions itself).
+/// The report alone (the TUI attaches decisions itself), grouped with `decisions`' merges,
+/// splits and template store when given.
 fn versioned_report_without_default_decisions(
     v: &VersionedSources,
     progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    decisions: Option<&std::path::Path>,
 ) -> Result<Report, Failure> {
     let mut opts = read_options(&v.read)?;
     opts.progress = progress;
     let params = params(&v.params)?;
     let source = open_source(&v.sources, v.read.config.as_deref())?;
-    // A source that cannot answer is blind (exit 2), never "no errors".
-    let analysis = source.analyze(&opts).map_err(|e| Failure(e, 2))?;
+    let analysis = analyze_grouped(|o| source.analyze(o), &mut opts, decisions)?;
     let (cur, prev, picked) =
         match (v.current.as_deref(), v.previous.as_deref()) {
             (Some(c), Some(p)) => (c.to_string(), p.to_string(), Picked::Given),
@@ -757,9 +827,9 @@ fn cmd_report(a: ReportArgs) -> Result<u8, Failure> {
 }
 
 fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
-    let opts = read_options(&a.read)?;
+    let mut opts = read_options(&a.read)?;
     let params = params(&a.params)?;
-    let decisions = load_decisions(&a.read)?;
+    let decisions_file = decisions_path(&a.read)?;
     let label =
         |given: &Option<String>, path: &str| given.clone().unwrap_or_else(|| path.to_string());
     let prev = label(&a.previous_label, &a.previous);
@@ -778,7 +848,11 @@ fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
             });
         }
     }
-    let analysis = pipeline::analyze(&specs, &opts);
+    let analysis = analyze_grouped(
+        |o| Ok(pipeline::analyze(&specs, o)),
+        &mut opts,
+        decisions_file.as_deref(),
+    )?;
     let mut r = Report::build(
         &analysis,
         &cur,
@@ -787,7 +861,7 @@ fn cmd_diff(a: DiffArgs) -> Result<u8, Failure> {
         &params,
         opts.min_level,
     );
-    if let Some(d) = decisions {
+    if let Some(d) = load_decisions(&a.read)? {
         r.attach_decisions(&d);
     }
     let code = report_exit(&r);
@@ -822,10 +896,16 @@ fn cmd_fingerprint(a: FingerprintArgs) -> Result<u8, Failure> {
     )?;
     opts.record_events = true;
     let specs = specs(&a.files)?;
-    let analysis = pipeline::analyze(&specs, &opts);
+    let analysis = analyze_grouped(
+        |o| Ok(pipeline::analyze(&specs, o)),
+        &mut opts,
+        a.decisions.as_deref(),
+    )?;
     let mut groups = std::collections::HashMap::new();
     for g in &analysis.groups {
-        groups.insert(g.fingerprint.as_str(), g);
+        for m in &g.members {
+            groups.insert(m.fingerprint.as_str(), g);
+        }
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for rec in &analysis.events {
@@ -837,6 +917,7 @@ fn cmd_fingerprint(a: FingerprintArgs) -> Result<u8, Failure> {
             "level": rec.level,
             "level_inferred": rec.level_inferred,
             "fingerprint": fp,
+            "group": g.fingerprint,
             "title": g.title,
             "template": g.template,
         });
@@ -962,9 +1043,14 @@ fn open_tui(
     // The TUI keeps decisions itself; the loader only builds the report.
     let mut load_input = input;
     load_input.read.decisions = None;
+    let grouped_by = decisions_path.clone();
     let loader: tui::app::Loader = std::sync::Arc::new(move |progress| {
-        versioned_report_without_default_decisions(&load_input, Some(progress.clone()))
-            .map_err(|f| f.0)
+        versioned_report_without_default_decisions(
+            &load_input,
+            Some(progress.clone()),
+            Some(&grouped_by),
+        )
+        .map_err(|f| f.0)
     });
     let code_links = logtriage::task::CodeLinks::new(
         cfg.code_links
@@ -1033,6 +1119,9 @@ fn cmd_decide(a: DecideArgs) -> Result<u8, Failure> {
             .into());
         }
     }
+    if a.merge || a.split {
+        return merge_or_split(&a);
+    }
     let mut ops = Vec::new();
     if let Some(m) = &a.mark {
         let mark = match optional(m) {
@@ -1076,7 +1165,7 @@ fn cmd_decide(a: DecideArgs) -> Result<u8, Failure> {
     }
     if ops.is_empty() && !a.undo {
         return Err(
-            "nothing to record: pass --mark, --owner-team, --owner, --task, --note or --undo"
+            "nothing to record: pass --mark, --owner-team, --owner, --task, --note, --undo, --merge or --split"
                 .into(),
         );
     }
@@ -1093,6 +1182,31 @@ fn cmd_decide(a: DecideArgs) -> Result<u8, Failure> {
         for op in &ops {
             store.apply(fp, None, op, &who).map_err(|e| e.to_string())?;
             println!("{fp}: {}", display_safe(&op.describe()));
+        }
+    }
+    eprintln!("logtriage: saved to {}", a.file.display());
+    Ok(0)
+}
+
+/// `decide --merge INTO FP...` and `decide --split FP...`.
+fn merge_or_split(a: &DecideArgs) -> Result<u8, Failure> {
+    let mut store = DecisionStore::open(&a.file).map_err(|e| e.to_string())?;
+    let who = logtriage::decisions::current_user();
+    if a.merge {
+        let Some((into, rest)) = a.fingerprints.split_first().filter(|(_, r)| !r.is_empty()) else {
+            return Err("--merge needs two fingerprints or more: INTO FP...".into());
+        };
+        for fp in rest {
+            if fp == into {
+                continue;
+            }
+            store.merge(fp, into, &who).map_err(|e| e.to_string())?;
+            println!("{fp}: merged into {into}'s group");
+        }
+    } else {
+        for fp in &a.fingerprints {
+            store.split(fp, &who).map_err(|e| e.to_string())?;
+            println!("{fp}: a group of its own");
         }
     }
     eprintln!("logtriage: saved to {}", a.file.display());

@@ -48,6 +48,8 @@ pub struct Options {
     pub run_timeout: std::time::Duration,
     /// The longest one request to a backend may take (`--request-timeout`).
     pub request_timeout: std::time::Duration,
+    /// A person's merges and splits and the template store (`crate::grouping`).
+    pub grouping: Arc<crate::grouping::Grouping>,
 }
 
 /// Default for [`Options::run_timeout`].
@@ -70,6 +72,7 @@ impl Default for Options {
                 .clamp(1, 8),
             record_events: false,
             progress: None,
+            grouping: Arc::default(),
         }
     }
 }
@@ -116,6 +119,10 @@ pub struct Analysis {
     pub malformed_examples: Vec<Malformed>,
     pub events: Vec<EventRecord>,
     pub key_to_fingerprint: HashMap<u64, String>,
+    /// Distinct templates past the mining cap, left unmerged.
+    pub unmined: usize,
+    /// Fingerprints the template store did not know, with the groups this run put them in.
+    pub new_store_entries: Vec<(String, String)>,
 }
 
 impl Analysis {
@@ -244,14 +251,16 @@ pub fn analyze(sources: &[SourceSpec], opts: &Options) -> Analysis {
     malformed.truncate(MALFORMED_EXAMPLES);
     records.sort_by_key(|r| (r.source, r.line));
     let versions = agg.versions.clone();
-    let (groups, key_to_fingerprint) = agg.finalize();
+    let f = agg.finalize_with(&opts.grouping);
     Analysis {
-        groups,
+        groups: f.groups,
         versions,
         sources: summaries,
         malformed_examples: malformed,
         events: records,
-        key_to_fingerprint,
+        key_to_fingerprint: f.key_to_fingerprint,
+        unmined: f.unmined,
+        new_store_entries: f.new_store_entries,
     }
 }
 

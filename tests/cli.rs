@@ -796,10 +796,10 @@ fn decide_rejects_what_it_cannot_record() {
         stderr(&o)
     };
     assert!(err(&["nothex", "--mark", "known"]).contains("not a fingerprint"));
-    assert!(err(&["5ee421e6cb448ed2", "--mark", "blocker"]).contains("pass --train"));
-    assert!(err(&["5ee421e6cb448ed2", "--task", "soon"]).contains("T123456"));
-    assert!(err(&["5ee421e6cb448ed2"]).contains("nothing to record"));
-    assert!(err(&["5ee421e6cb448ed2", "--mark", "urgent"]).contains("unknown mark"));
+    assert!(err(&["edbffc58ceb8846d", "--mark", "blocker"]).contains("pass --train"));
+    assert!(err(&["edbffc58ceb8846d", "--task", "soon"]).contains("T123456"));
+    assert!(err(&["edbffc58ceb8846d"]).contains("nothing to record"));
+    assert!(err(&["edbffc58ceb8846d", "--mark", "urgent"]).contains("unknown mark"));
     assert!(!std::path::Path::new(f).exists(), "nothing was written");
     let o = run(&["report", "--decisions", "/nonexistent/d.json", "x.json"]);
     assert!(stderr(&o).contains("no decisions file there"));

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_logtriage");
-const FP: &str = "5ee421e6cb448ed2";
+const FP: &str = "edbffc58ceb8846d";
 
 unsafe extern "C" {
     /// POSIX kill(2), from the C library std already links.

@@ -297,7 +297,7 @@ fn file_on_a_terminal_asks_and_lets_the_title_be_edited() {
     let tmux = Tmux::start_with_env(
         dir.path(),
         &format!(
-            "{BIN} file 5ee421e6cb448ed2 --config config.toml {logs}; echo EXITED $?; sleep 30"
+            "{BIN} file edbffc58ceb8846d --config config.toml {logs}; echo EXITED $?; sleep 30"
         ),
         &[("LT_TOKEN", "ghp_CANARY000000000000000000000000000000")],
     );

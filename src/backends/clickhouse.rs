@@ -523,6 +523,7 @@ pub fn analyze(
         "clickhouse",
         totals,
         coarse,
+        &opts.grouping,
     ))
 }
 

@@ -538,9 +538,9 @@ pub fn analyze(src: &LokiSource, opts: &Options, start: i64, end: i64) -> Result
     problems.dedup();
     let problem = (!problems.is_empty()).then(|| problems.join("; "));
     let versions = agg.versions.clone();
-    let (groups, key_to_fingerprint) = agg.finalize();
+    let f = agg.finalize_with(&opts.grouping);
     Ok(Analysis {
-        groups,
+        groups: f.groups,
         versions,
         sources: vec![SourceSummary {
             name: src.target.to_string(),
@@ -552,7 +552,9 @@ pub fn analyze(src: &LokiSource, opts: &Options, start: i64, end: i64) -> Result
         }],
         malformed_examples: Vec::new(),
         events: Vec::new(),
-        key_to_fingerprint,
+        key_to_fingerprint: f.key_to_fingerprint,
+        unmined: f.unmined,
+        new_store_entries: f.new_store_entries,
     })
 }
 

@@ -531,7 +531,8 @@ pub fn analyze(
         }
     }
     problems.extend(inconsistent(&totals, &rows));
-    let mut a = logtriage::coarse::analysis(&t.to_string(), "opensearch", totals, rows);
+    let mut a =
+        logtriage::coarse::analysis(&t.to_string(), "opensearch", totals, rows, &opts.grouping);
     problems.dedup();
     if !problems.is_empty() {
         a.sources[0].error = Some(problems.join("; "));

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 /// Bumped whenever a change to the rules changes any fingerprint. Stored in reports and
 /// decisions so keys from different versions are never silently compared.
-pub const FINGERPRINT_VERSION: u32 = 1;
+pub const FINGERPRINT_VERSION: u32 = 2;
 
 /// Frames beyond this many (after in-app filtering and recursion folding) do not count.
 pub const MAX_FRAMES: usize = 30;
@@ -63,11 +63,19 @@ pub struct PreKey {
 }
 
 impl PreKey {
-    /// The final fingerprint, given the (possibly mined) template.
-    pub fn fingerprint(&self, template: &str) -> String {
+    /// The fingerprint: a pure function of the event's inputs and the rules of
+    /// [`FINGERPRINT_VERSION`], never of what else a run read. Which fingerprints form one
+    /// group is decided afterwards (`crate::grouping`).
+    pub fn fingerprint(&self) -> String {
+        self.fingerprint_as(FINGERPRINT_VERSION, &self.template)
+    }
+
+    /// The key this pre-key's inputs had under fingerprint version `version`, given that
+    /// version's template: version 1 hashed the *mined* template of a message, which
+    /// `crate::grouping::migrate` recovers from a decision's stored title.
+    pub fn fingerprint_as(&self, version: u32, template: &str) -> String {
         let mut h = StableHasher::default();
-        h.field(&FINGERPRINT_VERSION.to_string())
-            .field(self.rule.as_str());
+        h.field(&version.to_string()).field(self.rule.as_str());
         match self.rule {
             Rule::Explicit => {
                 h.field(&self.template);
@@ -137,6 +145,7 @@ fn input_hash(ev: &Event) -> (u64, usize) {
         ev.error_message.as_deref()
     };
     let fields = [
+        host_in_message(ev),
         ev.fingerprint.as_deref(),
         ev.stack.as_deref(),
         ev.error_type.as_deref(),
@@ -151,6 +160,16 @@ fn input_hash(ev: &Event) -> (u64, usize) {
         len += f.map_or(0, str::len);
     }
     (h.finish(), len)
+}
+
+/// The event's host field when its message names it (then it is masked there).
+fn host_in_message<'e>(ev: &'e Event) -> Option<&'e str> {
+    // A plain scan from each occurrence of the first byte: building a substring searcher
+    // per event costs more than the search.
+    ev.dim(crate::event::Dimension::Host).filter(|h| {
+        let (m, h) = (ev.message.as_bytes(), h.as_bytes());
+        h.len() >= 3 && memchr::memchr_iter(h[0], m).any(|i| m[i..].starts_with(h))
+    })
 }
 
 /// Entries of the per-worker cache of recent [`PreKey`]s (a power of two).
@@ -216,9 +235,10 @@ impl Fingerprinter {
             );
         }
         let message = strip_mediawiki_prefix(&ev.message);
+        let host = host_in_message(ev);
         let template = match ev.error_message.as_deref() {
-            Some(e) if !message.contains(e) => mask::mask(&format!("{message} err={e}")),
-            _ => mask::mask(message),
+            Some(e) if !message.contains(e) => mask::mask_in(&format!("{message} err={e}"), host),
+            _ => mask::mask_in(message, host),
         };
         finish(
             Rule::Message,

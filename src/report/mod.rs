@@ -101,6 +101,16 @@ pub struct Side {
     pub histogram: Option<Histogram>,
 }
 
+/// One fingerprint of a group.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberOut {
+    pub fingerprint: String,
+    pub events: u64,
+    /// Its masked template (message rules) or title inputs.
+    pub template: String,
+    pub joined: crate::grouping::Joined,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SampleOut {
     pub version: String,
@@ -128,6 +138,10 @@ pub struct GroupReport {
     pub rule: &'static str,
     /// Why these events were grouped: the fingerprint rule and its inputs.
     pub grouped_by: String,
+    /// The group's fingerprints, each with how it came to be in the group (its own key,
+    /// the template store, template mining, a person's merge): what a wrong merge is
+    /// argued with.
+    pub members: Vec<MemberOut>,
     pub error_type: Option<String>,
     pub current: Side,
     pub previous: Side,
@@ -343,18 +357,21 @@ impl Report {
     pub fn attach_decisions(&mut self, decisions: &Decisions) {
         let current = self.current.version.clone();
         for g in &mut self.groups {
-            g.decision = decisions.get(&g.fingerprint).map(|d| DecisionOut {
-                mark: d.effective_mark(&current),
-                recorded_mark: d.mark,
-                train: d.train.clone(),
-                owner_team: d.owner_team.clone(),
-                owner_person: d.owner_person.clone(),
-                task: d.task.clone(),
-                task_open: None,
-                notes: d.notes.clone(),
-                changed_at: d.history.last().map(|c| c.at.clone()),
-                changed_by: d.history.last().map(|c| c.by.clone()),
-            });
+            let members = g.members.iter().map(|m| m.fingerprint.as_str());
+            g.decision = decisions
+                .for_group(&g.fingerprint, members)
+                .map(|d| DecisionOut {
+                    mark: d.effective_mark(&current),
+                    recorded_mark: d.mark,
+                    train: d.train.clone(),
+                    owner_team: d.owner_team.clone(),
+                    owner_person: d.owner_person.clone(),
+                    task: d.task.clone(),
+                    task_open: None,
+                    notes: d.notes.clone(),
+                    changed_at: d.history.last().map(|c| c.at.clone()),
+                    changed_by: d.history.last().map(|c| c.by.clone()),
+                });
         }
         self.verdict = verdict::evaluate(self);
     }
@@ -377,6 +394,14 @@ impl Report {
             take(&mut g.title, t);
             let t = redact(&g.template);
             take(&mut g.template, t);
+            for m in &mut g.members {
+                let t = redact(&m.template);
+                take(&mut m.template, t);
+                if let crate::grouping::Joined::Mined { template } = &mut m.joined {
+                    let t = redact(template);
+                    take(template, t);
+                }
+            }
             // An exception's type can carry values (a structured logger's `error.type`
             // holding a message, a DSN in a class name's argument).
             if let Some(et) = &mut g.error_type {
@@ -577,6 +602,16 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
         level_inferred_from: g.inferred_from,
         rule: g.rule.as_str(),
         grouped_by: g.explain.clone(),
+        members: g
+            .members
+            .iter()
+            .map(|m| MemberOut {
+                fingerprint: m.fingerprint.clone(),
+                events: m.events,
+                template: m.prekey.template.clone(),
+                joined: m.joined.clone(),
+            })
+            .collect(),
         error_type: g.error_type.clone(),
         current: side(cur),
         previous: side(prev),

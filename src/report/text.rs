@@ -241,6 +241,19 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
         g.rule,
         literal(d, &g.grouped_by, false)
     );
+    if g.members.len() > 1 {
+        let listed: Vec<String> = g
+            .members
+            .iter()
+            .map(|m| format!("{} ({})", inline_code(d, &m.fingerprint), m.joined.short()))
+            .collect();
+        let _ = writeln!(
+            o,
+            "- Holds {} fingerprints: {}",
+            g.members.len(),
+            listed.join(", ")
+        );
+    }
     let _ = writeln!(
         o,
         "- Now {} (first {}, last {}), before {}",

@@ -997,7 +997,7 @@ fn a_pending_filing_shows_in_the_detail_pane() {
             Op::SetFiling {
                 filing: Some(logtriage::decisions::Filing {
                     tracker: "phabricator https://phab.example".into(),
-                    marker: "logtriage5ee421e6cb448ed2x0badf00d".into(),
+                    marker: "logtriageedbffc58ceb8846dx0badf00d".into(),
                     at: "2026-11-22T03:00:00Z".into(),
                     task: None,
                 }),

@@ -598,6 +598,23 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     l.push(Line::from(""));
     l.push(Line::from(Span::styled("Why grouped", t.heading())));
     l.push(Line::from(safe(&g.grouped_by)));
+    if g.members.len() > 1 {
+        l.push(Line::from(format!(
+            "{} fingerprints (logtriage decide --split FP keeps one apart):",
+            g.members.len()
+        )));
+        for m in &g.members {
+            l.push(Line::from(Span::styled(
+                format!(
+                    "  {} · {} events · {}",
+                    m.fingerprint,
+                    m.events,
+                    m.joined.short()
+                ),
+                t.dim(),
+            )));
+        }
+    }
     l.push(Line::from(Span::styled("Template", t.heading())));
     l.push(Line::from(safe(&g.template)));
     histogram_lines(&mut l, g, r, t);
