@@ -328,7 +328,7 @@ fn mask_token(token: &str, out: &mut String) {
     } else if is_meaningful_variable(core) {
         out.push_str(VAR);
     } else if let Some(name) = pod_name(core) {
-        out.push_str(name);
+        mask_parts(name, out);
         out.push('-');
         out.push_str(VAR);
     } else {
@@ -476,8 +476,14 @@ fn is_host_name(core: &str) -> bool {
                 && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
         };
         let first = labels[0].to_ascii_lowercase();
+        // `mw2001.codfw.wmnet`: an instance name qualified by its site, whatever the TLD.
+        let instance_first = labels.len() >= 3
+            && labels
+                .iter()
+                .all(|l| l.bytes().all(|c| !c.is_ascii_uppercase()))
+            && is_host_name(labels[0]);
         return labels.iter().all(ok_label)
-            && is_tld(labels[labels.len() - 1])
+            && (is_tld(labels[labels.len() - 1]) || instance_first)
             && !matches!(
                 first.as_str(),
                 "com" | "org" | "net" | "io" | "java" | "javax" | "android" | "kotlin" | "scala"
@@ -949,6 +955,10 @@ mod tests {
                 "connect failed kafka-2.internal/10.111.94.106:9092",
             ),
             ("generating core.862", "generating core.2275"),
+            (
+                "timeout from mw2001.codfw.wmnet",
+                "timeout from mw1350.eqiad.wmnet",
+            ),
             (
                 "session closed for user root",
                 "session closed for user news",
