@@ -35,6 +35,12 @@ pub enum Action {
     /// Esc: leave the prompt, search or overlay.
     Cancel,
     Undo,
+    /// Merge the marked groups into the selected one (kept in the decisions file).
+    MergeMarked,
+    /// Split the selected group into its fingerprints (kept in the decisions file).
+    SplitGroup,
+    /// A merge or split was saved: regroup.
+    Regrouped(Result<String, String>),
     Export,
     Refresh,
     ToggleHelp,

@@ -303,6 +303,28 @@ fn perform(
                 let _ = tx.send(Action::Saved(result));
             });
         }
+        Effect::Regroup { merges, splits } => {
+            let path = opts.decisions_path.clone();
+            tokio::task::spawn_blocking(move || {
+                let who = current_user();
+                let result = DecisionStore::open(&path)
+                    .and_then(|mut store| {
+                        for (fp, into) in &merges {
+                            store.merge(fp, into, &who)?;
+                        }
+                        for fp in &splits {
+                            store.split(fp, &who)?;
+                        }
+                        Ok(if merges.is_empty() {
+                            format!("split into {} groups: regrouping", splits.len())
+                        } else {
+                            format!("{} fingerprint(s) merged: regrouping", merges.len())
+                        })
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::Regrouped(result));
+            });
+        }
         Effect::Export { what, files } => {
             let dir = opts.export_dir.clone();
             tokio::task::spawn_blocking(move || {

@@ -503,6 +503,14 @@ pub const COMMANDS: &[Command] = &[
         action: || Action::ToggleHistory,
     },
     Command {
+        name: "merge marked into this group",
+        action: || Action::MergeMarked,
+    },
+    Command {
+        name: "split group by fingerprint",
+        action: || Action::SplitGroup,
+    },
+    Command {
         name: "file task",
         action: || Action::StartFiling,
     },

@@ -1143,3 +1143,45 @@ fn inferred_levels_and_unleveled_events_are_said() {
     let wide = render(&s, 160, 48).backend().to_string();
     assert!(wide.contains("inferred from a Python traceback"), "{wide}");
 }
+
+#[test]
+fn marked_groups_merge_into_the_selected_one_and_a_group_splits_into_its_fingerprints() {
+    let mut s = loaded_state(true);
+    let first = s.selected_group().unwrap().fingerprint.clone();
+    // Nothing marked: nothing to merge, and it says how.
+    assert!(update(&mut s, Action::MergeMarked).is_empty());
+    assert!(s.message.as_ref().unwrap().0.contains("mark the groups"));
+    update(&mut s, Action::ToggleSelect);
+    update(&mut s, Action::ToggleSelect);
+    let second = s
+        .report
+        .as_ref()
+        .unwrap()
+        .groups
+        .iter()
+        .find(|g| s.selection.contains(&g.fingerprint) && g.fingerprint != first)
+        .unwrap()
+        .clone();
+    update(&mut s, Action::Up);
+    update(&mut s, Action::Up);
+    assert_eq!(s.selected_group().unwrap().fingerprint, first);
+    let effects = update(&mut s, Action::MergeMarked);
+    let expected: Vec<(String, String)> = second
+        .members
+        .iter()
+        .map(|m| (m.fingerprint.clone(), first.clone()))
+        .collect();
+    assert_eq!(
+        effects,
+        vec![Effect::Regroup {
+            merges: expected,
+            splits: vec![]
+        }]
+    );
+    assert!(s.selection.is_empty());
+    // A group of one fingerprint has nothing to split.
+    assert!(update(&mut s, Action::SplitGroup).is_empty());
+    // Once saved, the report is rebuilt with the new groups.
+    let after = update(&mut s, Action::Regrouped(Ok("merged".into())));
+    assert_eq!(after, vec![Effect::Load]);
+}

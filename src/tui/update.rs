@@ -22,6 +22,12 @@ pub enum Effect {
     },
     /// Undo the last change to a group.
     Undo { fingerprint: String },
+    /// A person's merges (`(fingerprint, into)`) and splits, saved in the decisions file;
+    /// then the report is rebuilt with them.
+    Regroup {
+        merges: Vec<(String, String)>,
+        splits: Vec<String>,
+    },
     /// Write files next to the decisions file (the report for people in Markdown and
     /// HTML; task drafts when no tracker is configured): what they are, name and contents.
     Export {
@@ -227,6 +233,57 @@ fn palette(s: &mut State, a: Action) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// Palette "merge marked into this group": every fingerprint of the marked groups joins
+/// the selected group in every later run.
+fn merge_marked(s: &mut State) -> Vec<Effect> {
+    let Some(into) = s.selected_group().map(|g| g.fingerprint.clone()) else {
+        s.message = Some(("no group selected".into(), Tone::Error));
+        return vec![];
+    };
+    let merges: Vec<(String, String)> = s
+        .targets()
+        .iter()
+        .filter(|g| g.fingerprint != into && s.selection.contains(&g.fingerprint))
+        .flat_map(|g| {
+            g.members
+                .iter()
+                .map(|m| (m.fingerprint.clone(), into.clone()))
+        })
+        .collect();
+    if merges.is_empty() {
+        s.message = Some((
+            "mark the groups to merge (space), then select the one they join".into(),
+            Tone::Error,
+        ));
+        return vec![];
+    }
+    s.selection.clear();
+    vec![Effect::Regroup {
+        merges,
+        splits: Vec::new(),
+    }]
+}
+
+/// Palette "split group by fingerprint": each becomes a group of its own.
+fn split_group(s: &mut State) -> Vec<Effect> {
+    let Some(g) = s.selected_group() else {
+        s.message = Some(("no group selected".into(), Tone::Error));
+        return vec![];
+    };
+    if g.members.len() < 2 {
+        s.message = Some((
+            "this group has one fingerprint: nothing to split".into(),
+            Tone::Error,
+        ));
+        return vec![];
+    }
+    let splits = g.members.iter().map(|m| m.fingerprint.clone()).collect();
+    vec![Effect::Regroup {
+        merges: Vec::new(),
+        splits,
+    }]
 }
 
 /// `F`: drafts a task per targeted group; files them in the tracker one by one after a
@@ -561,6 +618,20 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
             None => s.message = Some(("nothing to export yet".into(), Tone::Error)),
         },
         Action::StartFiling => return start_filing(s),
+        Action::MergeMarked => return merge_marked(s),
+        Action::SplitGroup => return split_group(s),
+        Action::Regrouped(result) => {
+            s.message = Some(match result {
+                Ok(m) => (m, Tone::Info),
+                Err(e) => (e, Tone::Error),
+            });
+            if !matches!(s.load, Load::Loading { .. }) {
+                s.load = Load::Loading {
+                    since: Instant::now(),
+                };
+                return vec![Effect::Load];
+            }
+        }
         Action::Refresh if !matches!(s.load, Load::Loading { .. }) => {
             s.load = Load::Loading {
                 since: Instant::now(),

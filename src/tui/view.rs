@@ -600,7 +600,7 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     l.push(Line::from(safe(&g.grouped_by)));
     if g.members.len() > 1 {
         l.push(Line::from(format!(
-            "{} fingerprints (logtriage decide --split FP keeps one apart):",
+            "{} fingerprints (: split, or logtriage decide --split FP):",
             g.members.len()
         )));
         for m in &g.members {
