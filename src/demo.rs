@@ -44,17 +44,23 @@ pub struct Truth {
 }
 
 /// A tiny deterministic generator (xorshift64*): the demo is byte-identical everywhere.
-struct Rng(u64);
+/// Tests elsewhere in the crate use it for reproducible random inputs.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
+    }
+    /// An index below `n`.
+    #[cfg(test)]
+    pub(crate) fn index(&mut self, n: usize) -> usize {
+        self.below(n as u64) as usize
     }
     fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[self.below(xs.len() as u64) as usize]

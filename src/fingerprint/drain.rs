@@ -400,21 +400,7 @@ fn cluster_by_scan(templates: &[&str], threshold: f64, min_values: usize) -> Vec
 mod tests {
     use super::*;
 
-    /// xorshift64*: deterministic, no crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use crate::demo::Rng;
 
     /// Distinct templates built so that many share words at the same positions: a few
     /// skeletons (mutated at random positions), words from a small vocabulary, `<*>` and
@@ -423,8 +409,8 @@ mod tests {
         let words: Vec<String> = (0..vocab).map(|w| format!("w{w}")).collect();
         let skeletons: Vec<Vec<String>> = (0..6)
             .map(|_| {
-                let len = 1 + rng.below(9);
-                (0..len).map(|_| words[rng.below(vocab)].clone()).collect()
+                let len = 1 + rng.index(9);
+                (0..len).map(|_| words[rng.index(vocab)].clone()).collect()
             })
             .collect();
         let mut seen = std::collections::BTreeSet::new();
@@ -433,19 +419,19 @@ mod tests {
             if out.len() == n {
                 break;
             }
-            let mut t: Vec<String> = if rng.below(4) == 0 {
-                let len = 1 + rng.below(9);
-                (0..len).map(|_| words[rng.below(vocab)].clone()).collect()
+            let mut t: Vec<String> = if rng.index(4) == 0 {
+                let len = 1 + rng.index(9);
+                (0..len).map(|_| words[rng.index(vocab)].clone()).collect()
             } else {
-                skeletons[rng.below(skeletons.len())].clone()
+                skeletons[rng.index(skeletons.len())].clone()
             };
-            let changes = rng.below(t.len() + 1);
+            let changes = rng.index(t.len() + 1);
             for _ in 0..changes {
-                let p = rng.below(t.len());
-                t[p] = match rng.below(8) {
+                let p = rng.index(t.len());
+                t[p] = match rng.index(8) {
                     0 => VAR.to_string(),
                     1 => format!("({VAR})"),
-                    _ => words[rng.below(vocab)].clone(),
+                    _ => words[rng.index(vocab)].clone(),
                 };
             }
             let t = t.join(" ");
@@ -461,8 +447,8 @@ mod tests {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         let (mut compared, mut merging) = (0, 0);
         for round in 0..400 {
-            let n = 1 + rng.below(120);
-            let vocab = 2 + rng.below(12);
+            let n = 1 + rng.index(120);
+            let vocab = 2 + rng.index(12);
             let owned = random_templates(&mut rng, n, vocab);
             let t: Vec<&str> = owned.iter().map(String::as_str).collect();
             for &(threshold, min_values) in &[
