@@ -239,3 +239,42 @@ fn a_version_1_decisions_file_keeps_every_decision() {
         "{file}"
     );
 }
+
+#[test]
+fn every_report_format_lists_a_groups_fingerprints_the_same_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |d: &str| format!("ERROR usbcore: registered new interface driver {d}\n");
+    let steady = "ERROR disk full on sda\n".repeat(3);
+    let before = write(dir.path(), "before.log", &steady);
+    let after: String = ["hub", "usbfs", "usbhid", "btusb"]
+        .iter()
+        .map(|d| line(d))
+        .collect::<String>()
+        + &steady;
+    let after = write(dir.path(), "after.log", &after);
+    let holds = |format: &str| {
+        let o = logtriage(&["diff", &before, &after, "--format", format]);
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(out.contains("Holds 4 fingerprints"), "{format}: {out}");
+        out.matches("template mining").count()
+    };
+    let counts = [holds("markdown"), holds("remarkup"), holds("html")];
+    assert_eq!(counts, [3, 3, 3]);
+    let o = logtriage(&["diff", &before, &after, "--format", "json"]);
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let group = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["title"].as_str().unwrap().starts_with("usbcore"))
+        .unwrap();
+    let members = group["members"].as_array().unwrap();
+    assert_eq!(members.len(), 4);
+    assert_eq!(
+        members
+            .iter()
+            .filter(|m| m["joined"]["how"] == "mined")
+            .count(),
+        3
+    );
+}

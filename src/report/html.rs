@@ -315,6 +315,9 @@ fn details(o: &mut String, g: &GroupReport) {
         g.rule,
         esc(&g.grouped_by)
     );
+    if let Some(holds) = g.holds(|fp| format!("<code>{}</code>", esc(fp))) {
+        let _ = writeln!(o, "<li>{holds}</li>");
+    }
     let _ = writeln!(
         o,
         "<li>Now {} (first {}, last {}), before {}</li>",

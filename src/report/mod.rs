@@ -101,6 +101,25 @@ pub struct Side {
     pub histogram: Option<Histogram>,
 }
 
+impl GroupReport {
+    /// "Holds N fingerprints: a (its key), b (template mining)", with each fingerprint
+    /// written by `code`; `None` for a group of one. One wording for every format.
+    pub fn holds(&self, code: impl Fn(&str) -> String) -> Option<String> {
+        (self.members.len() > 1).then(|| {
+            let listed: Vec<String> = self
+                .members
+                .iter()
+                .map(|m| format!("{} ({})", code(&m.fingerprint), m.joined.short()))
+                .collect();
+            format!(
+                "Holds {} fingerprints: {}",
+                self.members.len(),
+                listed.join(", ")
+            )
+        })
+    }
+}
+
 /// One fingerprint of a group.
 #[derive(Debug, Clone, Serialize)]
 pub struct MemberOut {

@@ -241,18 +241,8 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
         g.rule,
         literal(d, &g.grouped_by, false)
     );
-    if g.members.len() > 1 {
-        let listed: Vec<String> = g
-            .members
-            .iter()
-            .map(|m| format!("{} ({})", inline_code(d, &m.fingerprint), m.joined.short()))
-            .collect();
-        let _ = writeln!(
-            o,
-            "- Holds {} fingerprints: {}",
-            g.members.len(),
-            listed.join(", ")
-        );
+    if let Some(holds) = g.holds(|fp| inline_code(d, fp)) {
+        let _ = writeln!(o, "- {holds}");
     }
     let _ = writeln!(
         o,
