@@ -602,8 +602,9 @@ fn versioned_report(v: &VersionedSources) -> Result<Report, Failure> {
     let path = decisions_path(&v.read)?;
     let mut report = versioned_report_without_default_decisions(v, None, path.as_deref())?;
     // Read after the run: it may have moved decisions onto their groups.
-    if let Some(d) = load_decisions(&v.read)? {
-        report.attach_decisions(&d);
+    if let Some(p) = path {
+        let store = DecisionStore::open(p).map_err(|e| e.to_string())?;
+        report.attach_decisions(&store.data);
     }
     Ok(report)
 }

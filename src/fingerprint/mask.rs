@@ -255,8 +255,10 @@ fn letters_may_vary(b: &[u8]) -> bool {
             && b.iter()
                 .filter(|c| c.is_ascii_alphabetic())
                 .all(|c| c.is_ascii_hexdigit())
-            && all_hex_letters(core().as_bytes())
-            && core().len() >= 8
+            && {
+                let c = core().as_bytes();
+                c.len() >= 8 && all_hex_letters(c)
+            }
 }
 
 /// `ffffffff`, `DEADBEEF`: hex in one case with no digit (with a digit, `is_hex_id`).
