@@ -500,12 +500,13 @@ mod tests {
         }
     }
 
-    const USERS: [(&str, &str); 5] = [
+    const USERS: [(&str, &str); 6] = [
         ("a1", "session opened for alice"),
         ("b2", "session opened for bob"),
         ("c3", "session opened for carol"),
         ("d4", "session opened for dave"),
         ("e5", "session opened for erin"),
+        ("f6", "session opened for frank"),
     ];
 
     fn run(grouping: &Grouping, fps: &[(&str, &str)]) -> Assigned {
@@ -528,8 +529,8 @@ mod tests {
             store: store.groups,
             ..Grouping::default()
         };
-        // Day 2 sees five: mining would now merge them all, but the known three stay put
-        // and the two new ones join the known group mining puts them with.
+        // Day 2 sees six: mining would now merge them all, but the known three stay put
+        // and the three new ones join the known group mining puts them with.
         let day2 = run(&grouping, &USERS);
         for (fp, _) in &USERS[..3] {
             assert_eq!(day2.by_fingerprint[*fp].group, *fp);
@@ -584,7 +585,7 @@ mod tests {
             Joined::Person { .. }
         ));
         assert_eq!(out.by_fingerprint["b2"].group, "b2");
-        // The others are mined without b2; with four values left they still merge.
+        // The others are mined without b2; with five values left they still merge.
         assert_eq!(out.by_fingerprint["c3"].group, "a1");
         // A merge chain that loops (a hand edit) ends instead of hanging.
         grouping.merges.insert("a1".into(), stamp("x9"));

@@ -246,7 +246,7 @@ fn every_report_format_lists_a_groups_fingerprints_the_same_way() {
     let line = |d: &str| format!("ERROR usbcore: registered new interface driver {d}\n");
     let steady = "ERROR disk full on sda\n".repeat(3);
     let before = write(dir.path(), "before.log", &steady);
-    let after: String = ["hub", "usbfs", "usbhid", "btusb"]
+    let after: String = ["hub", "usbfs", "usbhid", "btusb", "uas"]
         .iter()
         .map(|d| line(d))
         .collect::<String>()
@@ -255,11 +255,11 @@ fn every_report_format_lists_a_groups_fingerprints_the_same_way() {
     let holds = |format: &str| {
         let o = logtriage(&["diff", &before, &after, "--format", format]);
         let out = String::from_utf8_lossy(&o.stdout).into_owned();
-        assert!(out.contains("Holds 4 fingerprints"), "{format}: {out}");
+        assert!(out.contains("Holds 5 fingerprints"), "{format}: {out}");
         out.matches("template mining").count()
     };
     let counts = [holds("markdown"), holds("remarkup"), holds("html")];
-    assert_eq!(counts, [3, 3, 3]);
+    assert_eq!(counts, [4, 4, 4]);
     let o = logtriage(&["diff", &before, &after, "--format", "json"]);
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
     let group = r["groups"]
@@ -269,12 +269,12 @@ fn every_report_format_lists_a_groups_fingerprints_the_same_way() {
         .find(|g| g["title"].as_str().unwrap().starts_with("usbcore"))
         .unwrap();
     let members = group["members"].as_array().unwrap();
-    assert_eq!(members.len(), 4);
+    assert_eq!(members.len(), 5);
     assert_eq!(
         members
             .iter()
             .filter(|m| m["joined"]["how"] == "mined")
             .count(),
-        3
+        4
     );
 }

@@ -8,8 +8,9 @@
 //! [`SIMILARITY`] (ties: the older cluster). Unlike Drain there is no prefix tree on leading
 //! tokens (a variable first token, `com.apple.xpc.launchd.domain.pid.X:`, would split a
 //! group); instead a merged cluster is split again on every position that holds fewer than
-//! [`MIN_VARIABLE_VALUES`] distinct tokens: two or three values are differing constants, not
-//! a variable. Both constants were chosen on Loghub-2k (scripts/grouping-accuracy), one
+//! [`MIN_VARIABLE_VALUES`] distinct values: two to four values are differing constants, not
+//! a variable. A token the masks replaced in part counts by its shape (`(uid=<*>)` and
+//! `LOGIN(uid=<*>)` are two values, `(<*>)` and `(0)` one: see [`value_classes`]). Both constants were chosen on Loghub-2k (scripts/grouping-accuracy), one
 //! setting for all.
 //!
 //! Candidates come from an index, not from a scan of the bucket (which made mining quadratic
@@ -282,7 +283,7 @@ fn mine(templates: &[&str], max_clusters: usize, threshold: f64, min_values: usi
 /// taken as a constant that differs (`driver hub` / `driver usbfs`), not a variable: the
 /// cluster is split on it. Over-splitting shows one error twice; over-merging would hide a
 /// new error inside an old group, which is worse for triage.
-pub const MIN_VARIABLE_VALUES: usize = 4;
+pub const MIN_VARIABLE_VALUES: usize = 5;
 
 fn split_by_rare_words(templates: &[&str], idx: &[usize], min_values: usize) -> Vec<Vec<usize>> {
     if idx.len() < 2 {
@@ -293,28 +294,119 @@ fn split_by_rare_words(templates: &[&str], idx: &[usize], min_values: usize) -> 
         .map(|&i| templates[i].split(' ').collect())
         .collect();
     let len = toks[0].len();
-    let mut split_positions = Vec::new();
+    // Positions with a few classes of values, and each member's class there.
+    let mut split_positions: Vec<Vec<usize>> = Vec::new();
     for p in 0..len {
-        let mut values: Vec<&str> = toks.iter().map(|t| t[p]).collect();
-        // A member already has a variable here (`<*>` or `(<*>)`): a variable position.
-        if values.iter().any(|v| v.contains(VAR)) {
-            continue;
-        }
-        values.sort_unstable();
-        values.dedup();
-        if values.len() > 1 && values.len() < min_values {
-            split_positions.push(p);
+        let values: Vec<&str> = toks.iter().map(|t| t[p]).collect();
+        if let Some(classes) = value_classes(&values, min_values) {
+            split_positions.push(classes);
         }
     }
     if split_positions.is_empty() {
         return vec![idx.to_vec()];
     }
-    let mut parts: BTreeMap<Vec<&str>, Vec<usize>> = BTreeMap::new();
+    let mut parts: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
     for (k, &i) in idx.iter().enumerate() {
-        let key: Vec<&str> = split_positions.iter().map(|&p| toks[k][p]).collect();
+        let key: Vec<usize> = split_positions.iter().map(|c| c[k]).collect();
         parts.entry(key).or_default().push(i);
     }
     parts.into_values().collect()
+}
+
+/// The class of each token at one position of a cluster, when there are more than one and
+/// fewer than `min_values` classes (differing constants: the cluster splits on them);
+/// `None` when the position is one class or a variable.
+///
+/// A plain token is its own class. A token the masks replaced in part (`(uid=<*>)`,
+/// `rhost=<*>`) has a *shape*: the masks decided which part of it varies, so the rest is
+/// constant text. A token joins the class of a more general shape it fits (see [`fits`]):
+/// `(0)` and `()` fit `(<*>)` (a value the masks missed), `allreduce_<*>.rts:` fits `<*>:`
+/// (masked more finely). So `(<*>)`/`(root)`/`()` is one class — a variable — while
+/// `(uid=<*>)`/`LOGIN(uid=<*>)` are two constants that differ (the session was opened by
+/// `login` or not), exactly like two plain words.
+fn value_classes(values: &[&str], min_values: usize) -> Option<Vec<usize>> {
+    let mut distinct: Vec<&str> = values.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 2 {
+        return None;
+    }
+    // Most general first: shapes before plain tokens, fewer constant characters first.
+    distinct.sort_by_key(|v| {
+        (
+            !v.contains(VAR),
+            v.len() - v.matches(VAR).count() * VAR.len(),
+        )
+    });
+    let mut roots: Vec<&str> = Vec::new();
+    let mut class_of: HashMap<&str, usize> = HashMap::with_capacity(distinct.len());
+    for v in distinct {
+        let class = match roots
+            .iter()
+            .position(|r| r.contains(VAR) && (fits(v, r) || same_ends(v, r)))
+        {
+            Some(c) => c,
+            None => {
+                if roots.len() + 1 >= min_values {
+                    return None;
+                }
+                roots.push(v);
+                roots.len() - 1
+            }
+        };
+        class_of.insert(v, class);
+    }
+    (roots.len() > 1).then(|| values.iter().map(|v| class_of[v]).collect())
+}
+
+/// Whether two shapes have the same text before their first `<*>` and after their last:
+/// what lies between two variables is the inside of one value (`task_<*>_m_<*>` and
+/// `task_<*>_r_<*>` are two task ids), what leads or ends it says what the value is.
+fn same_ends(a: &str, b: &str) -> bool {
+    let ends = |s: &'_ str| -> Option<(usize, usize)> {
+        Some((s.find(VAR)?, s.len() - s.rfind(VAR)? - VAR.len()))
+    };
+    match (ends(a), ends(b)) {
+        (Some((ah, at)), Some((bh, bt))) => {
+            a[..ah] == b[..bh] && a[a.len() - at..] == b[b.len() - bt..]
+        }
+        _ => false,
+    }
+}
+
+/// Whether `token` could be what the masks turned into `shape`: it holds the shape's
+/// constant parts in order, each `<*>` of the shape standing for any text (`<*>` in
+/// `token` is text too) — except the value of a `key=` pair, which is never empty: an empty
+/// value says the field does not apply (PAM's `rhost=` on a local login), which is not a
+/// value the masks replaced.
+fn fits(token: &str, shape: &str) -> bool {
+    let mut parts = shape.split(VAR);
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = token.strip_prefix(first) else {
+        return false;
+    };
+    let mut before = first;
+    let parts: Vec<&str> = parts.collect();
+    for (n, part) in parts.iter().enumerate() {
+        // The least the variable before `part` can stand for.
+        let least = if before.ends_with('=') {
+            rest.chars().next().map_or(1, char::len_utf8)
+        } else {
+            0
+        };
+        if rest.len() < least {
+            return false;
+        }
+        if n + 1 == parts.len() {
+            return rest.len() >= least + part.len() && rest.ends_with(part);
+        }
+        match rest[least..].find(part) {
+            Some(at) => rest = &rest[least + at + part.len()..],
+            None => return false,
+        }
+        before = part;
+    }
+    true
 }
 
 /// Position-wise merge: equal tokens stay, differing ones become the placeholder.
@@ -536,16 +628,17 @@ mod tests {
             "user bob logged in from <*>",
             "user carol logged in from <*>",
             "user dave logged in from <*>",
+            "user erin logged in from <*>",
             "zone full",
         ];
         let mined = mine(&t, 1, SIMILARITY, MIN_VARIABLE_VALUES);
         assert_eq!(mined.unmined, 1);
         assert!(
-            mined.merged[..4]
+            mined.merged[..5]
                 .iter()
                 .all(|m| m == "user <*> logged in from <*>")
         );
-        assert_eq!(mined.merged[4], "zone full");
+        assert_eq!(mined.merged[5], "zone full");
     }
 
     #[test]
@@ -581,12 +674,13 @@ mod tests {
             "user bob logged in from <*>",
             "user carol logged in from <*>",
             "user dave logged in from <*>",
+            "user erin logged in from <*>",
             "disk full on <*>",
         ];
         let out = cluster(&t);
         assert_eq!(out[0], "user <*> logged in from <*>");
-        assert!(out[..4].iter().all(|o| o == &out[0]));
-        assert_eq!(out[4], "disk full on <*>");
+        assert!(out[..5].iter().all(|o| o == &out[0]));
+        assert_eq!(out[5], "disk full on <*>");
     }
 
     #[test]
@@ -606,6 +700,59 @@ mod tests {
         assert_eq!(out[2], t[2]);
         assert_eq!(out[3], t[3]);
         assert_eq!(out[4], "warning");
+    }
+
+    #[test]
+    fn a_token_masked_in_part_keeps_its_constant_text() {
+        let t = [
+            "session opened for user <*> by (uid=<*>)",
+            "session opened for user <*> by LOGIN(uid=<*>)",
+            "failure; tty=<*> rhost=<*> user=<*>",
+            "failure; tty=<*> rhost= user=<*>",
+        ];
+        let c = cluster(&t);
+        assert_ne!(c[0], c[1], "opened by login or not: two constants");
+        assert_ne!(c[2], c[3], "an empty key= value is not a masked value");
+    }
+
+    #[test]
+    fn shapes_that_fit_each_other_are_one_variable() {
+        // A value the masks missed, an empty value in brackets, one masked more finely,
+        // and ids that differ only between their variables.
+        assert_eq!(value_classes(&["(<*>)", "(root)", "()"], 5), None);
+        assert_eq!(value_classes(&["<*>:", "allreduce_<*>.rts:"], 5), None);
+        assert_eq!(
+            value_classes(&["task_<*>_m_<*>", "task_<*>_r_<*>"], 5),
+            None
+        );
+        assert_eq!(
+            value_classes(&["(uid=<*>)", "LOGIN(uid=<*>)", "(uid=<*>)"], 5),
+            Some(vec![0, 1, 0])
+        );
+        assert_eq!(
+            value_classes(&["rhost=<*>", "rhost=", "rhost=<*>"], 5),
+            Some(vec![0, 1, 0])
+        );
+        // As many classes as a variable has values: a variable.
+        assert_eq!(
+            value_classes(&["a<*>", "b<*>", "c<*>", "d<*>", "e<*>"], 5),
+            None
+        );
+        assert_eq!(value_classes(&["a", "b", "a"], 5), Some(vec![0, 1, 0]));
+    }
+
+    #[test]
+    fn fits_reads_shapes() {
+        assert!(fits("(0)", "(<*>)"));
+        assert!(fits("()", "(<*>)"));
+        assert!(!fits("rhost=", "rhost=<*>"));
+        assert!(fits("rhost=a", "rhost=<*>"));
+        assert!(fits("a=1,b=2", "a=<*>,b=<*>"));
+        assert!(!fits("a=,b=2", "a=<*>,b=<*>"));
+        assert!(!fits("LOGIN(uid=<*>)", "(uid=<*>)"));
+        assert!(fits("x.rts:", "<*>:"));
+        assert!(!fits("x.rts", "<*>:"));
+        assert!(fits("é", "<*>"));
     }
 
     #[test]
