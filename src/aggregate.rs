@@ -10,7 +10,8 @@ use crate::histogram::Histogram;
 use crate::level::Level;
 use crate::topk::TopK;
 use rustc_hash::FxHashMap;
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 /// Samples kept per group and version.
 pub const SAMPLES: usize = 3;
@@ -121,6 +122,71 @@ fn insert_sample(samples: &mut Vec<Sample>, s: Sample) {
     samples.truncate(SAMPLES);
 }
 
+/// Statistics per version (empty string = events without a version), sorted by version. A
+/// group has a few versions, so this is a sorted vector: a `BTreeMap` allocates a node with
+/// room for eleven entries for every group, which at a million distinct messages was most
+/// of the memory.
+#[derive(Debug, Clone, Default)]
+pub struct VersionMap(Vec<(String, VersionStats)>);
+
+impl VersionMap {
+    fn find(&self, version: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(v, _)| v.as_str().cmp(version))
+    }
+
+    pub fn get(&self, version: &str) -> Option<&VersionStats> {
+        self.find(version).ok().map(|i| &self.0[i].1)
+    }
+
+    /// The statistics of `version`, empty ones added if it has none yet.
+    pub fn entry(&mut self, version: &str) -> &mut VersionStats {
+        let i = match self.find(version) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0
+                    .insert(i, (version.to_string(), VersionStats::default()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &VersionStats)> {
+        self.0.iter().map(|(v, s)| (v, s))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(v, _)| v)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &VersionStats> {
+        self.0.iter().map(|(_, s)| s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<&str> for VersionMap {
+    type Output = VersionStats;
+    fn index(&self, version: &str) -> &VersionStats {
+        self.get(version).expect("no statistics for this version")
+    }
+}
+
+impl IntoIterator for VersionMap {
+    type Item = (String, VersionStats);
+    type IntoIter = std::vec::IntoIter<(String, VersionStats)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// One pre-group: events with the same [`PreKey`].
 #[derive(Debug, Clone)]
 pub struct PreGroup {
@@ -132,8 +198,7 @@ pub struct PreGroup {
     pub level_unknown: u64,
     /// What the content stated, for an inferred level (the first reason in sort order).
     pub inferred_from: Option<&'static str>,
-    /// Per version (empty string = events without a version).
-    pub versions: BTreeMap<String, VersionStats>,
+    pub versions: VersionMap,
 }
 
 /// Totals per version, over every event read (all levels): the exposure baseline.
@@ -155,13 +220,106 @@ pub struct VersionTotals {
     pub sources: Vec<u32>,
 }
 
+/// Most pre-groups (distinct fingerprint inputs) one run keeps statistics for. Real
+/// services write hundreds to a few thousand distinct errors; without a bound, varying text
+/// nobody masked (a request path in every message) would make memory grow with every
+/// message. Past it, the pre-group seen least often is folded into one overflow group
+/// ([`overflow_prekey`]): its events are counted and shown there, never dropped. This is the
+/// Space-Saving rule (Metwally, Agrawal, El Abbadi 2005): a newcomer takes the evicted
+/// one's weight plus its own, so any error that makes up more than 1/`MAX_GROUPS` of the
+/// events is kept, whatever the order. Below the bound nothing changes and the result is
+/// exact and independent of order.
+pub const MAX_GROUPS: usize = 50_000;
+
+/// The title (and explicit fingerprint input) of the overflow group.
+pub const OVERFLOW_TITLE: &str =
+    "distinct errors past the groups one run keeps (counted together here, not grouped)";
+
+/// The pre-key of the overflow group (see [`MAX_GROUPS`]): an explicit fingerprint no
+/// event can have (events' keys are hashes of their inputs; this one is reserved).
+pub fn overflow_prekey() -> PreKey {
+    PreKey {
+        rule: Rule::Explicit,
+        template: OVERFLOW_TITLE.to_string(),
+        error_type: None,
+        frames: Vec::new(),
+        origin: None,
+        key: u64::MAX,
+    }
+}
+
+/// Which pre-group to fold into the overflow next: a min-heap of (weight, highest key
+/// first) with lazy updates. A weight only grows, so an entry may be stale (lower than the
+/// pre-group's weight now) but never higher; a stale entry popped is pushed back with its
+/// weight now. One entry per kept pre-group.
 #[derive(Debug, Default)]
+struct Evictor {
+    heap: BinaryHeap<Reverse<(u64, Reverse<u64>)>>,
+    weight: FxHashMap<u64, u64>,
+}
+
+impl Evictor {
+    fn of(groups: &FxHashMap<u64, PreGroup>) -> Evictor {
+        let mut e = Evictor::default();
+        for (&k, g) in groups {
+            e.admit(k, g.events());
+        }
+        e
+    }
+
+    fn admit(&mut self, key: u64, weight: u64) {
+        self.weight.insert(key, weight);
+        self.heap.push(Reverse((weight, Reverse(key))));
+    }
+
+    /// Takes the least weighty pre-group out; returns its key and weight.
+    fn pop(&mut self) -> Option<(u64, u64)> {
+        while let Some(Reverse((w, Reverse(k)))) = self.heap.pop() {
+            let now = self.weight[&k];
+            if now > w {
+                self.heap.push(Reverse((now, Reverse(k))));
+                continue;
+            }
+            self.weight.remove(&k);
+            return Some((k, w));
+        }
+        None
+    }
+}
+
+#[derive(Debug)]
 pub struct Aggregator {
     pub groups: FxHashMap<u64, PreGroup>,
     pub versions: BTreeMap<String, VersionTotals>,
+    /// Events of pre-groups folded out past the bound (see [`MAX_GROUPS`]).
+    pub overflow: Option<PreGroup>,
+    /// Pre-groups folded into `overflow` (one pre-group may be counted again if it comes
+    /// back and is folded again).
+    pub folded: u64,
+    limit: usize,
+    /// Built when the bound is first reached.
+    evictor: Option<Evictor>,
+}
+
+impl Default for Aggregator {
+    fn default() -> Self {
+        Aggregator::with_limit(MAX_GROUPS)
+    }
 }
 
 impl Aggregator {
+    /// An aggregator that keeps at most `limit` pre-groups (at least one).
+    pub fn with_limit(limit: usize) -> Self {
+        Aggregator {
+            groups: FxHashMap::default(),
+            versions: BTreeMap::new(),
+            overflow: None,
+            folded: 0,
+            limit: limit.max(1),
+            evictor: None,
+        }
+    }
+
     /// Counts an event toward its version's totals (every event, whatever its level).
     pub fn count_event(&mut self, ev: &Event) {
         let v = ev.version.as_deref().unwrap_or("");
@@ -195,11 +353,7 @@ impl Aggregator {
         let g = self.group(prekey, ev.level, 1);
         g.level_inferred += u64::from(ev.level_inferred.is_some());
         g.inferred_from = min_opt(g.inferred_from, ev.level_inferred);
-        let stats = match g.versions.get_mut(v) {
-            Some(s) => s,
-            None => g.versions.entry(v.to_string()).or_default(),
-        };
-        stats.add(ev);
+        g.versions.entry(v).add(ev);
     }
 
     /// The pre-group of `prekey`, raised to `level`, with `count` more events counted as of
@@ -207,6 +361,9 @@ impl Aggregator {
     /// every level is) raises nothing. Events read here and rows aggregated by a backend
     /// count alike.
     fn group(&mut self, prekey: &PreKey, level: Option<Level>, count: u64) -> &mut PreGroup {
+        if self.evictor.is_some() || self.groups.len() >= self.limit {
+            self.make_room(prekey.key, count);
+        }
         let raise = level.unwrap_or(Level::Debug);
         let g = self.groups.entry(prekey.key).or_insert_with(|| PreGroup {
             prekey: prekey.clone(),
@@ -214,13 +371,46 @@ impl Aggregator {
             level_inferred: 0,
             level_unknown: 0,
             inferred_from: None,
-            versions: BTreeMap::new(),
+            versions: VersionMap::default(),
         });
         g.level = g.level.max(raise);
         if level.is_none() {
             g.level_unknown += count;
         }
         g
+    }
+
+    /// Past the bound: weighs `count` more events for `key`, and when `key` is new, folds
+    /// the least weighty pre-group into the overflow to make room for it.
+    fn make_room(&mut self, key: u64, count: u64) {
+        let mut e = self
+            .evictor
+            .take()
+            .unwrap_or_else(|| Evictor::of(&self.groups));
+        if let Some(w) = e.weight.get_mut(&key) {
+            *w += count;
+        } else {
+            let freed = self.fold_down(&mut e, self.limit - 1);
+            e.admit(key, freed.unwrap_or(0) + count);
+        }
+        self.evictor = Some(e);
+    }
+
+    /// Folds the least weighty pre-groups into the overflow until at most `keep` are left;
+    /// returns the weight of the last one folded.
+    fn fold_down(&mut self, e: &mut Evictor, keep: usize) -> Option<u64> {
+        let mut last = None;
+        while self.groups.len() > keep {
+            let Some((k, w)) = e.pop() else { break };
+            let g = self
+                .groups
+                .remove(&k)
+                .expect("the evictor holds kept keys only");
+            fold(&mut self.overflow, g);
+            self.folded += 1;
+            last = Some(w);
+        }
+        last
     }
 
     /// Adds statistics computed elsewhere (a backend that aggregated on its side) for the
@@ -240,8 +430,7 @@ impl Aggregator {
         }
         self.group(prekey, level, stats.count)
             .versions
-            .entry(version.to_string())
-            .or_default()
+            .entry(version)
             .merge(stats);
     }
 
@@ -253,6 +442,16 @@ impl Aggregator {
                 }
                 Some(g) => g.absorb(og),
             }
+        }
+        if let Some(o) = other.overflow {
+            fold(&mut self.overflow, o);
+        }
+        self.folded += other.folded;
+        if self.evictor.is_some() || self.groups.len() > self.limit {
+            // Weights from the counts now: the merged pre-groups' own weights are gone.
+            let mut e = Evictor::of(&self.groups);
+            self.fold_down(&mut e, self.limit);
+            self.evictor = Some(e);
         }
         for (v, t) in other.versions {
             let mine = self.versions.entry(v).or_default();
@@ -283,7 +482,9 @@ impl Aggregator {
     /// Final groups: each pre-group gets its (pure) fingerprint, and `grouping` with
     /// template mining decides which fingerprints form one group (`crate::grouping`).
     pub fn finalize_with(self, grouping: &Grouping) -> Finalized {
+        let folded = self.folded;
         let mut pre: Vec<PreGroup> = self.groups.into_values().collect();
+        pre.extend(self.overflow);
         pre.sort_by_key(|g| g.prekey.key);
         // Pre-groups with one fingerprint (equal inputs) are one member.
         let mut members: BTreeMap<String, PreGroup> = BTreeMap::new();
@@ -322,6 +523,19 @@ impl Aggregator {
             key_to_fingerprint,
             unmined: assigned.unmined,
             new_store_entries: assigned.new_entries,
+            folded,
+        }
+    }
+}
+
+/// Folds `g` into the overflow pre-group (made on first use).
+fn fold(overflow: &mut Option<PreGroup>, g: PreGroup) {
+    match overflow {
+        Some(o) => o.absorb(g),
+        None => {
+            let mut o = g;
+            o.prekey = overflow_prekey();
+            *overflow = Some(o);
         }
     }
 }
@@ -333,7 +547,7 @@ impl PreGroup {
         self.level_unknown += g.level_unknown;
         self.inferred_from = min_opt(self.inferred_from, g.inferred_from);
         for (v, s) in g.versions {
-            self.versions.entry(v).or_default().merge(&s);
+            self.versions.entry(&v).merge(&s);
         }
     }
 
@@ -352,6 +566,8 @@ pub struct Finalized {
     pub unmined: usize,
     /// Fingerprints the template store did not know, with their groups.
     pub new_store_entries: Vec<(String, String)>,
+    /// Pre-groups folded into the overflow group past [`MAX_GROUPS`].
+    pub folded: u64,
 }
 
 /// One fingerprint of a group: what it is, how many events, how it joined.
@@ -446,7 +662,7 @@ pub struct Group {
     pub level_unknown: u64,
     /// What the content stated, for an inferred level.
     pub inferred_from: Option<&'static str>,
-    pub versions: BTreeMap<String, VersionStats>,
+    pub versions: VersionMap,
     /// How many fingerprints this group holds (`members.len()`).
     pub prekeys: usize,
     /// Its fingerprints, sorted, each with how it joined.
@@ -456,5 +672,141 @@ pub struct Group {
 impl Group {
     pub fn count(&self, version: &str) -> u64 {
         self.versions.get(version).map_or(0, |s| s.count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::Fingerprinter;
+    use std::borrow::Cow;
+
+    /// Adds one error event per message, in order, with version `v`.
+    fn feed(agg: &mut Aggregator, messages: &[String], v: &'static str) {
+        let mut f = Fingerprinter::default();
+        for (i, m) in messages.iter().enumerate() {
+            let ev = Event {
+                message: Cow::Borrowed(m.as_str()),
+                version: Some(Cow::Borrowed(v)),
+                level: Some(Level::Error),
+                line: i as u64 + 1,
+                ..Event::default()
+            };
+            agg.count_event(&ev);
+            agg.add(&ev, &f.prekey(&ev));
+        }
+    }
+
+    /// 2,000 one-off messages nobody masked, and one real error 30 times among them.
+    fn noise_with_a_real_error() -> Vec<String> {
+        let mut rng = crate::demo::Rng(11);
+        let word = |rng: &mut crate::demo::Rng| -> String {
+            (0..6)
+                .map(|_| (b'a' + rng.index(26) as u8) as char)
+                .collect()
+        };
+        let mut out: Vec<String> = (0..2000)
+            .map(|_| format!("{} {} {}", word(&mut rng), word(&mut rng), word(&mut rng)))
+            .collect();
+        for k in 0..30 {
+            out.insert(
+                k * 60 + 7,
+                "deadlock found when trying to get lock".to_string(),
+            );
+        }
+        out
+    }
+
+    fn titles_and_counts(f: &Finalized) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = f
+            .groups
+            .iter()
+            .map(|g| (g.title.clone(), g.count("2")))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn below_the_bound_nothing_is_folded() {
+        let msgs = noise_with_a_real_error();
+        let mut agg = Aggregator::with_limit(5000);
+        feed(&mut agg, &msgs, "2");
+        let f = agg.finalize_with(&Grouping::default());
+        assert_eq!(f.folded, 0);
+        assert!(f.groups.iter().all(|g| g.title != OVERFLOW_TITLE));
+    }
+
+    #[test]
+    fn past_the_bound_memory_is_bounded_and_every_event_is_counted() {
+        let msgs = noise_with_a_real_error();
+        let mut agg = Aggregator::with_limit(100);
+        feed(&mut agg, &msgs, "2");
+        assert!(agg.groups.len() <= 100);
+        assert_eq!(
+            agg.evictor.as_ref().map(|e| e.heap.len()),
+            Some(agg.groups.len())
+        );
+        let f = agg.finalize_with(&Grouping::default());
+        assert!(f.folded > 1800);
+        let total: u64 = f.groups.iter().map(|g| g.count("2")).sum();
+        assert_eq!(total, msgs.len() as u64, "nothing dropped");
+        let overflow = f.groups.iter().find(|g| g.title == OVERFLOW_TITLE).unwrap();
+        assert!(overflow.count("2") > 1800);
+        // The error seen 30 times is kept, with (almost) all its events: only those
+        // before it was weighty enough can have gone to the overflow.
+        let real = f
+            .groups
+            .iter()
+            .find(|g| g.title.starts_with("deadlock found"))
+            .expect("a frequent error survives the noise");
+        assert!(real.count("2") >= 29, "{}", real.count("2"));
+    }
+
+    #[test]
+    fn a_frequent_error_survives_whatever_the_order() {
+        let mut msgs = noise_with_a_real_error();
+        msgs.reverse();
+        let mut agg = Aggregator::with_limit(100);
+        feed(&mut agg, &msgs, "2");
+        let f = agg.finalize_with(&Grouping::default());
+        assert!(
+            f.groups
+                .iter()
+                .any(|g| g.title.starts_with("deadlock found"))
+        );
+    }
+
+    #[test]
+    fn merging_bounded_aggregators_keeps_the_bound_and_the_counts() {
+        let msgs = noise_with_a_real_error();
+        let (a, b) = msgs.split_at(msgs.len() / 2);
+        let mut left = Aggregator::with_limit(100);
+        let mut right = Aggregator::with_limit(100);
+        feed(&mut left, a, "2");
+        feed(&mut right, b, "2");
+        left.merge(right);
+        assert!(left.groups.len() <= 100);
+        let f = left.finalize_with(&Grouping::default());
+        let total: u64 = f.groups.iter().map(|g| g.count("2")).sum();
+        assert_eq!(total, msgs.len() as u64);
+        assert!(
+            f.groups
+                .iter()
+                .any(|g| g.title.starts_with("deadlock found"))
+        );
+        // Below the bound, merging is exact: the same as one aggregator.
+        let mut one = Aggregator::with_limit(5000);
+        feed(&mut one, &msgs, "2");
+        let (a, b) = msgs.split_at(700);
+        let mut l = Aggregator::with_limit(5000);
+        let mut r = Aggregator::with_limit(5000);
+        feed(&mut l, a, "2");
+        feed(&mut r, b, "2");
+        l.merge(r);
+        assert_eq!(
+            titles_and_counts(&l.finalize_with(&Grouping::default())),
+            titles_and_counts(&one.finalize_with(&Grouping::default()))
+        );
     }
 }

@@ -163,6 +163,7 @@ pub fn analysis(
         events: Vec::new(),
         key_to_fingerprint: f.key_to_fingerprint,
         unmined: f.unmined,
+        folded: f.folded,
         new_store_entries: f.new_store_entries,
     }
 }

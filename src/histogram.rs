@@ -8,23 +8,15 @@ pub const BUCKETS: usize = 64;
 const BASE_WIDTH_MS: i64 = 60_000;
 const MAX_WIDTH_MS: i64 = BASE_WIDTH_MS << 40;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// `Default` is empty: the buckets are allocated by the first `add` (most groups of a large
+/// run are never timed, or never seen in a second version).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Histogram {
     /// Start of bucket 0, ms since the epoch; meaningful when `width_ms > 0`.
     pub start_ms: i64,
     /// Bucket width in ms; 0 while empty.
     pub width_ms: i64,
     pub counts: Vec<u64>,
-}
-
-impl Default for Histogram {
-    fn default() -> Self {
-        Histogram {
-            start_ms: 0,
-            width_ms: 0,
-            counts: vec![0; BUCKETS],
-        }
-    }
 }
 
 impl Histogram {
@@ -34,6 +26,7 @@ impl Histogram {
 
     pub fn add(&mut self, ts_ms: i64, n: u64) {
         if self.width_ms == 0 {
+            self.counts = vec![0; BUCKETS];
             self.width_ms = BASE_WIDTH_MS;
             self.start_ms = ts_ms.div_euclid(BASE_WIDTH_MS) * BASE_WIDTH_MS;
         }

@@ -108,6 +108,8 @@ pub struct EventRecord {
     /// Why the level was inferred, when it was not written.
     pub level_inferred: Option<&'static str>,
     pub key: u64,
+    /// What its fingerprint is computed from (shared with the fingerprinter's cache).
+    pub prekey: std::sync::Arc<crate::fingerprint::PreKey>,
 }
 
 /// Everything read: groups, per-version totals, and what could not be read.
@@ -121,6 +123,8 @@ pub struct Analysis {
     pub key_to_fingerprint: HashMap<u64, String>,
     /// Distinct templates past the mining cap, left unmerged.
     pub unmined: usize,
+    /// Pre-groups folded into the overflow group past `aggregate::MAX_GROUPS`.
+    pub folded: u64,
     /// Fingerprints the template store did not know, with the groups this run put them in.
     pub new_store_entries: Vec<(String, String)>,
 }
@@ -260,6 +264,7 @@ pub fn analyze(sources: &[SourceSpec], opts: &Options) -> Analysis {
         events: records,
         key_to_fingerprint: f.key_to_fingerprint,
         unmined: f.unmined,
+        folded: f.folded,
         new_store_entries: f.new_store_entries,
     }
 }
@@ -958,6 +963,7 @@ fn take_event<'a>(
             level: ev.level,
             level_inferred: ev.level_inferred,
             key: prekey.key,
+            prekey: prekey.clone(),
         });
     }
     out.agg.add(&ev, &prekey);

@@ -554,6 +554,7 @@ pub fn analyze(src: &LokiSource, opts: &Options, start: i64, end: i64) -> Result
         events: Vec::new(),
         key_to_fingerprint: f.key_to_fingerprint,
         unmined: f.unmined,
+        folded: f.folded,
         new_store_entries: f.new_store_entries,
     })
 }
