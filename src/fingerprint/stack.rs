@@ -162,24 +162,21 @@ pub fn read(stack: &str, detail: bool) -> Reading {
     // Recursion: a frame with the key of the previous frame that counts, once; then the
     // innermost MAX_FRAMES.
     let mut keys: Vec<String> = Vec::new();
-    let mut last: Option<String> = None;
-    let mut distinct = 0;
+    // The last key that counted, once past the limit (before, the last of `keys`).
+    let mut past: Option<String> = None;
     for (f, w) in frames.iter().zip(why.iter_mut()) {
         if !w.counts() {
             continue;
         }
         let key = f.key();
-        if last.as_ref() == Some(&key) {
+        if past.as_ref().or(keys.last()) == Some(&key) {
             *w = Why::RecursionFolded;
-            continue;
-        }
-        distinct += 1;
-        if distinct > super::MAX_FRAMES {
+        } else if keys.len() == super::MAX_FRAMES {
             *w = Why::PastFrameLimit;
+            past = Some(key);
         } else {
-            keys.push(key.clone());
+            keys.push(key);
         }
-        last = Some(key);
     }
     if outermost_first {
         frames.reverse();
