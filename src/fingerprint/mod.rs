@@ -4,6 +4,7 @@
 //! field, then the masked message (mined into templates by [`drain`]).
 
 pub mod drain;
+pub mod explain;
 pub mod mask;
 pub mod stack;
 
@@ -164,12 +165,26 @@ fn input_hash(ev: &Event) -> (u64, usize) {
 
 /// The event's host field when its message names it (then it is masked there).
 fn host_in_message<'e>(ev: &'e Event) -> Option<&'e str> {
+    host_named_in(&ev.message, ev.dim(crate::event::Dimension::Host))
+}
+
+/// `host` when `message` names it.
+fn host_named_in<'h>(message: &str, host: Option<&'h str>) -> Option<&'h str> {
     // A plain scan from each occurrence of the first byte: building a substring searcher
     // per event costs more than the search.
-    ev.dim(crate::event::Dimension::Host).filter(|h| {
-        let (m, h) = (ev.message.as_bytes(), h.as_bytes());
+    host.filter(|h| {
+        let (m, h) = (message.as_bytes(), h.as_bytes());
         h.len() >= 3 && memchr::memchr_iter(h[0], m).any(|i| m[i..].starts_with(h))
     })
+}
+
+/// The message rule's template: `message` (its MediaWiki prefix stripped), with the
+/// error field when the message does not hold it, masked; `host` is masked wherever named.
+fn message_template(message: &str, error_message: Option<&str>, host: Option<&str>) -> String {
+    match error_message {
+        Some(e) if !message.contains(e) => mask::mask_in(&format!("{message} err={e}"), host),
+        _ => mask::mask_in(message, host),
+    }
 }
 
 /// Entries of the per-worker cache of recent [`PreKey`]s (a power of two).
@@ -235,11 +250,7 @@ impl Fingerprinter {
             );
         }
         let message = strip_mediawiki_prefix(&ev.message);
-        let host = host_in_message(ev);
-        let template = match ev.error_message.as_deref() {
-            Some(e) if !message.contains(e) => mask::mask_in(&format!("{message} err={e}"), host),
-            _ => mask::mask_in(message, host),
-        };
+        let template = message_template(message, ev.error_message.as_deref(), host_in_message(ev));
         finish(
             Rule::Message,
             template,

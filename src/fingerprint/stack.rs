@@ -3,6 +3,7 @@
 //! version segments, tells in-app frames from library/runtime frames, picks the frames that
 //! count (see [`key_frames`]) and reads the exception type when the trace names it.
 
+use super::explain::Why;
 use memchr::memmem;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -117,58 +118,120 @@ pub const TOP_LIBRARY_FRAMES: usize = 3;
 /// `manage.py` `main()`), and the frames with the same key elsewhere in the trace (the
 /// trace of a chained exception).
 pub fn key_frames(stack: &str) -> (Option<String>, Vec<String>) {
-    let mut frames = parse_frames(go_crashing_goroutine(stack));
-    if frames.iter().any(|f| !f.is_created_by()) {
-        frames.retain(|f| !f.is_created_by());
-    }
+    let r = read(stack, false);
+    (r.error_type, r.keys)
+}
+
+/// A trace as [`key_frames`] reads it: every frame with why it counts or not. The
+/// fingerprint and its explanation (`super::explain`) both come from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// The exception type the trace names ([`exception_type`]).
+    pub error_type: Option<String>,
+    /// The crashing goroutine's frames (every frame of other traces), in the trace's own
+    /// order, then a Go `created by` frame that does not count.
+    pub frames: Vec<Frame>,
+    /// Why each of `frames` counts or not.
+    pub why: Vec<Why>,
+    /// The keys of the frames that count, in the trace's order: what the fingerprint hashes.
+    pub keys: Vec<String>,
+    /// The headers of a Go dump's other goroutines (`goroutine 9 [chan receive]:`), when
+    /// read with `detail`.
+    pub other_goroutines: Vec<String>,
+}
+
+/// Reads `stack` by the rules of [`key_frames`]; with `detail`, also lists a Go dump's
+/// other goroutines (the fingerprint does not need them).
+pub fn read(stack: &str, detail: bool) -> Reading {
+    let (crash, others) = go_goroutines(stack, detail);
+    let (frames, created_by): (Vec<Frame>, Vec<Frame>) = parse_frames(crash)
+        .into_iter()
+        .partition(|f| !f.is_created_by());
+    // `created by` counts only when the goroutine has nothing else.
+    let (mut frames, created_by) = if frames.is_empty() {
+        (created_by, Vec::new())
+    } else {
+        (frames, created_by)
+    };
     // The rules read innermost first; Python writes it last.
     let outermost_first = frames.iter().any(Frame::is_python);
     if outermost_first {
         frames.reverse();
     }
-    let counts = contributing(&frames, stack);
+    let mut why = contributing(&frames, stack);
+    // Recursion: a frame with the key of the previous frame that counts, once; then the
+    // innermost MAX_FRAMES.
     let mut keys: Vec<String> = Vec::new();
-    for (f, _) in frames.iter().zip(counts).filter(|(_, c)| *c) {
+    // The last key that counted, once past the limit (before, the last of `keys`).
+    let mut past: Option<String> = None;
+    for (f, w) in frames.iter().zip(why.iter_mut()) {
+        if !w.counts() {
+            continue;
+        }
         let key = f.key();
-        if keys.last() != Some(&key) {
+        if past.as_ref().or(keys.last()) == Some(&key) {
+            *w = Why::RecursionFolded;
+        } else if keys.len() == super::MAX_FRAMES {
+            *w = Why::PastFrameLimit;
+            past = Some(key);
+        } else {
             keys.push(key);
         }
     }
-    keys.truncate(super::MAX_FRAMES);
     if outermost_first {
+        frames.reverse();
+        why.reverse();
         keys.reverse();
     }
-    (exception_type(stack).map(|t| t.0), keys)
+    why.extend(created_by.iter().map(|_| Why::CreatedBy));
+    frames.extend(created_by);
+    Reading {
+        error_type: exception_type(stack).map(|t| t.0),
+        frames,
+        why,
+        keys,
+        other_goroutines: others,
+    }
 }
 
-/// Which of `frames` (innermost first) contribute, by the rules of [`key_frames`].
-fn contributing(frames: &[Frame], stack: &str) -> Vec<bool> {
+/// Why each of `frames` (innermost first) counts or not, by the rules of [`key_frames`]
+/// (before recursion folding and the frame limit).
+fn contributing(frames: &[Frame], stack: &str) -> Vec<Why> {
     let entry = entry_point(frames, stack);
     let only_entry = frames
         .iter()
         .filter(|f| f.in_app)
         .all(|f| entry.contains(&f.key()));
     if !only_entry {
-        return frames.iter().map(|f| f.in_app).collect();
-    }
-    let mut counts: Vec<bool> = frames.iter().map(|f| f.in_app).collect();
-    let library = |skip_runtime: bool| {
-        frames
+        return frames
             .iter()
-            .enumerate()
-            .filter(move |(_, f)| !(f.in_app || skip_runtime && f.is_go_runtime_top()))
-            .map(|(i, _)| i)
-            .take(TOP_LIBRARY_FRAMES)
-    };
-    let top: Vec<usize> = if library(true).next().is_some() {
-        library(true).collect()
-    } else {
-        library(false).collect()
-    };
-    for i in top {
-        counts[i] = true;
+            .map(|f| {
+                if f.in_app {
+                    Why::InApp
+                } else {
+                    Why::LibraryFrame
+                }
+            })
+            .collect();
     }
-    counts
+    // The top library frames count (Go's panic machinery only when nothing else is there).
+    let skip_runtime = frames.iter().any(|f| !f.in_app && !f.is_go_runtime_top());
+    let mut taken = 0;
+    frames
+        .iter()
+        .map(|f| {
+            if f.in_app {
+                Why::EntryPoint
+            } else if skip_runtime && f.is_go_runtime_top() {
+                Why::RuntimePanic
+            } else if taken < TOP_LIBRARY_FRAMES {
+                taken += 1;
+                Why::TopLibraryFrame
+            } else {
+                Why::LibraryFrame
+            }
+        })
+        .collect()
 }
 
 /// The keys of the entry point's frames (see [`key_frames`]); `frames` innermost first.
@@ -200,10 +263,11 @@ fn entry_point(frames: &[Frame], stack: &str) -> Vec<String> {
 }
 
 /// Go: the crashing goroutine's block of a dump of several (see [`key_frames`]), with what
-/// precedes the first block; `stack` itself when it has fewer than two blocks.
-fn go_crashing_goroutine(stack: &str) -> &str {
+/// precedes the first block; `stack` itself when it has fewer than two blocks. With
+/// `detail`, also the other blocks' headers.
+fn go_goroutines(stack: &str, detail: bool) -> (&str, Vec<String>) {
     let b = stack.as_bytes();
-    let mut blocks: Vec<(usize, bool)> = Vec::new();
+    let mut blocks: Vec<(usize, bool, &str)> = Vec::new();
     for i in memmem::find_iter(b, b"goroutine ") {
         if i > 0 && b[i - 1] != b'\n' {
             continue;
@@ -214,15 +278,25 @@ fn go_crashing_goroutine(stack: &str) -> &str {
         let Some(open) = header.rfind('[').filter(|_| header.ends_with("]:")) else {
             continue;
         };
-        blocks.push((i, header[open + 1..].starts_with("running")));
+        blocks.push((i, header[open + 1..].starts_with("running"), header));
     }
     if blocks.len() < 2 {
-        return stack;
+        return (stack, Vec::new());
     }
     let k = blocks.iter().position(|b| b.1).unwrap_or(0);
     let start = if k == 0 { 0 } else { blocks[k].0 };
     let end = blocks.get(k + 1).map_or(b.len(), |b| b.0);
-    &stack[start..end]
+    let others = if detail {
+        blocks
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != k)
+            .map(|(_, b)| b.2.to_string())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (&stack[start..end], others)
 }
 
 /// Parses every frame found in `stack`, top (innermost) first as written.
@@ -685,7 +759,7 @@ fn mask_value(msg: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -1047,5 +1121,48 @@ mod tests {
         assert_eq!(j.len(), 3);
         assert!(!j[0].in_app && j[1].in_app);
         assert_eq!(j[2].key(), "a.B.d");
+    }
+
+    /// The traces of these tests, for tests elsewhere that hold for every trace.
+    pub(crate) fn fixtures() -> Vec<String> {
+        let mut v: Vec<String> = [
+            "java.lang.IllegalStateException: pool closed\n\tat com.example.db.Pool.get(Pool.java:88)\n\tat com.example.api.Handler.lambda$handle$12(Handler.java:40)\n\tat java.base/java.lang.Thread.run(Thread.java:829)\n\t... 12 more",
+            "Traceback (most recent call last):\n  File \"/app/svc/handlers.py\", line 42, in post\n    x = load()\n  File \"/usr/lib/python3.11/site-packages/requests/api.py\", line 7, in get\n    raise\nKeyError: 'user_id'",
+            "from /srv/mediawiki/php-1.46.0-wmf.3/includes/libs/Message/ScalarParam.php(52)\n#0 /srv/mediawiki/php-1.46.0-wmf.3/includes/Message/Message.php(1344): Wikimedia\\Message\\ScalarParam->__construct(string, bool)\n#1 /srv/mediawiki/php-1.46.0-wmf.3/vendor/guzzle/Client.php(10): GuzzleHttp\\Client->send()\n#2 [internal function]: MediaWiki->run()\n#3 {main}",
+            "panic: runtime error: invalid memory address or nil pointer dereference\n\ngoroutine 1 [running]:\nmain.(*Server).handle(0xc000010000, {0x4b2f20, 0x5})\n\t/build/src/server.go:88 +0x1d\nnet/http.HandlerFunc.ServeHTTP(0x0)\n\t/usr/local/go/src/net/http/server.go:2136 +0x29\nmain.main()\n\t/build/src/main.go:12 +0x25",
+            "TypeError: Cannot read properties of undefined (reading 'id')\n    at getUser (/app/src/users.js:10:15)\n    at Layer.handle (/app/node_modules/express/lib/router/layer.js:95:5)\n    at node:internal/process/task_queues:95:5",
+            "Unhandled exception. System.NullReferenceException: Object reference not set to an instance of an object.\n   at Shop.Orders.OrderService.Total(Order order, Int32 n) in /src/Shop/Orders/OrderService.cs:line 42\n   at Shop.Orders.OrderService.<PlaceAsync>d__5.MoveNext() in C:\\src\\Shop\\Orders\\OrderService.cs:line 30\n   at Shop.Api.<>c__DisplayClass3_0.<Map>b__0_1()\n   at System.Threading.Tasks.Task.Execute()\n   at Microsoft.AspNetCore.Routing.EndpointMiddleware.Invoke(HttpContext httpContext)\n   at Shop.Program.Main(String[] args)",
+            "goroutine 7 [running]:\ncreated by main.start in goroutine 1\n\t/app/main.go:10 +0x88",
+            "fatal error: concurrent map writes\n\ngoroutine 12 [running]:\nmain.(*Cache).Put(0xc000)\n\t/app/cache.go:30 +0x4c\n",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let crash = go_trace(NIL, "handle", 42, 1, "48f2a3");
+        v.push(format!(
+            "{crash}\ngoroutine 9 [chan receive, 2 minutes]:\nmain.worker(0xc0)\n\t/home/u/app/worker.go:88 +0x45\ncreated by main.main in goroutine 1\n\t/home/u/app/main.go:11 +0x99\n"
+        ));
+        v.push(crash);
+        let laravel = laravel_trace(
+            &[
+                "Connection->runQueryCallback",
+                "Connection->run",
+                "Connection->select",
+            ],
+            700,
+            "select * from users",
+        );
+        v.push(laravel.replace(
+            "#3 /var/www/vendor/laravel/framework/src/Illuminate/Pipeline/Pipeline.php",
+            "#3 /var/www/app/Http/Middleware/Tenant.php",
+        ));
+        v.push(laravel);
+        let django = "Traceback (most recent call last):\n  File \"/app/manage.py\", line 22, in <module>\n    main()\n  File \"/app/manage.py\", line 18, in main\n    execute_from_command_line(sys.argv)\n  File \"/usr/lib/python3.11/site-packages/django/core/management/__init__.py\", line 442, in execute\n    x\n  File \"/usr/lib/python3.11/site-packages/django/db/backends/utils.py\", line 89, in _execute\n    y\nOperationalError: no such table: users";
+        v.push(django.replace(
+            "/usr/lib/python3.11/site-packages/django/db/backends/utils.py",
+            "/app/shop/db.py",
+        ));
+        v.push(django.to_string());
+        v
     }
 }

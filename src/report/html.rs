@@ -315,6 +315,7 @@ fn details(o: &mut String, g: &GroupReport) {
         g.rule,
         esc(&g.grouped_by)
     );
+    let _ = writeln!(o, "<li>Grouping: {}</li>", esc(&g.grouping.summary()));
     if let Some(holds) = g.holds(|fp| format!("<code>{}</code>", esc(fp))) {
         let _ = writeln!(o, "<li>{holds}</li>");
     }

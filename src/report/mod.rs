@@ -12,6 +12,7 @@ use crate::decisions::{Decisions, Mark, Note};
 use crate::diff::{self, Exposure, Params, Status, Verdict};
 use crate::event::Dimension;
 use crate::fingerprint::FINGERPRINT_VERSION;
+use crate::fingerprint::explain::{self, Explanation};
 use crate::histogram::Histogram;
 use crate::input::time::format_ms;
 use crate::level::Level;
@@ -155,8 +156,12 @@ pub struct GroupReport {
     /// What the content stated, when a level was inferred (`a Python traceback`).
     pub level_inferred_from: Option<&'static str>,
     pub rule: &'static str,
-    /// Why these events were grouped: the fingerprint rule and its inputs.
+    /// Why these events were grouped: the fingerprint rule and its inputs, in one line.
     pub grouped_by: String,
+    /// The same, component by component: what went into the lead fingerprint and what
+    /// did not, and why (library frame, recursion folded, past the frame limit, masked
+    /// value...). How the other fingerprints joined is said by `members`.
+    pub grouping: Explanation,
     /// The group's fingerprints, each with how it came to be in the group (its own key,
     /// the template store, template mining, a person's merge): what a wrong merge is
     /// argued with.
@@ -413,6 +418,10 @@ impl Report {
             take(&mut g.title, t);
             let t = redact(&g.template);
             take(&mut g.template, t);
+            for c in &mut g.grouping.components {
+                let t = redact(&c.value);
+                take(&mut c.value, t);
+            }
             for m in &mut g.members {
                 let t = redact(&m.template);
                 take(&mut m.template, t);
@@ -621,6 +630,7 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
         level_inferred_from: g.inferred_from,
         rule: g.rule.as_str(),
         grouped_by: g.explain.clone(),
+        grouping: grouping(g, shown_version),
         members: g
             .members
             .iter()
@@ -643,6 +653,69 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
         decision: None,
         link: None,
     }
+}
+
+/// How `g` is grouped, component by component: its lead fingerprint (the one the group is
+/// keyed by, else the one with most events) explained from the trace and samples the group
+/// kept, `first` version's first. Computed for the groups a report shows, never per event;
+/// a trace or sample of another member explains only what the fingerprint itself says.
+fn grouping(g: &Group, first: &str) -> Explanation {
+    let most = g.members.iter().map(|m| m.events).max().unwrap_or(0);
+    let Some(lead) = g
+        .members
+        .iter()
+        .find(|m| m.fingerprint == g.fingerprint)
+        .or_else(|| g.members.iter().find(|m| m.events == most))
+    else {
+        return Explanation {
+            rule: g.rule,
+            components: Vec::new(),
+            notes: vec!["the group has no fingerprint to explain".to_string()],
+        };
+    };
+    let stats: Vec<&VersionStats> = g
+        .versions
+        .get(first)
+        .into_iter()
+        .chain(
+            g.versions
+                .iter()
+                .filter(|(v, _)| *v != first)
+                .map(|(_, s)| s),
+        )
+        .collect();
+    let mut traces: Vec<&str> = Vec::new();
+    for s in &stats {
+        if let Some((pos, kept)) = &s.stack {
+            // Kept as the message, a line break and the trace.
+            if let Some(t) = s
+                .samples
+                .iter()
+                .find(|x| x.pos == *pos)
+                .and_then(|x| kept.strip_prefix(x.message.as_str()))
+                .and_then(|t| t.strip_prefix('\n'))
+            {
+                traces.push(t);
+            }
+            if let Some((_, t)) = kept.split_once('\n') {
+                traces.push(t);
+            }
+            traces.push(kept);
+        }
+    }
+    let samples: Vec<explain::Sample> = stats
+        .iter()
+        .flat_map(|s| &s.samples)
+        .map(|x| explain::Sample {
+            message: &x.message,
+            host: x
+                .dims
+                .iter()
+                .find(|(d, _)| *d == Dimension::Host)
+                .map(|(_, v)| v.as_str()),
+        })
+        .collect();
+    explain::explain(&lead.prekey, &traces, &samples)
 }
 
 /// Chooses the two versions to compare: the two newest by first event seen (timestamp,
@@ -669,4 +742,124 @@ pub fn pick_versions(a: &Analysis) -> Result<(String, String), String> {
     let cur = vs[vs.len() - 1].0.clone();
     let prev = vs[vs.len() - 2].0.clone();
     Ok((cur, prev))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{Options, SourceSpec, analyze};
+
+    /// A Java error new in version 2 (with recursion and a library frame) and a message
+    /// with values in both, as JSON lines.
+    fn analysis() -> Analysis {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.ndjson");
+        let trace = "java.lang.StackOverflowError: deep\\n\\tat com.example.Tree.walk(Tree.java:10)\\n\\tat com.example.Tree.walk(Tree.java:11)\\n\\tat java.util.List.forEach(List.java:3)\\n\\tat com.example.Main.run(Main.java:5)";
+        let mut lines = Vec::new();
+        for v in ["1", "2"] {
+            // New in version 2: its details are in the Markdown and HTML reports.
+            if v == "2" {
+                lines.push(format!(
+                r#"{{"@timestamp":"2026-11-1{v}T19:00:00Z","level":"ERROR","version":"{v}","logger":"com.example.Walker","message":"walk failed","stack_trace":"{trace}"}}"#
+                ));
+            }
+            lines.push(format!(
+                r#"{{"@timestamp":"2026-11-1{v}T19:00:01Z","level":"ERROR","version":"{v}","logger":"com.example.Db","message":"connect to 10.0.0.{v}:5432 failed after {v} attempts"}}"#
+            ));
+        }
+        std::fs::write(&p, lines.join("\n")).unwrap();
+        let specs = [SourceSpec {
+            input: crate::input::Input::Path(p),
+            version: None,
+        }];
+        analyze(&specs, &Options::default())
+    }
+
+    #[test]
+    fn the_json_lists_each_groups_components_and_redacts_their_values() {
+        let a = analysis();
+        let mut r = Report::build(
+            &a,
+            "2",
+            "1",
+            Picked::Given,
+            &Params::default(),
+            Some(Level::Warning),
+        );
+        // The frames the explanation counts are the frames the fingerprint hashed.
+        for g in &r.groups {
+            let group = a.group(&g.fingerprint).unwrap();
+            if group.rule == crate::fingerprint::Rule::Stack {
+                let counted: Vec<&str> = g
+                    .grouping
+                    .components
+                    .iter()
+                    .filter(|c| c.what == explain::What::Frame && c.contributes)
+                    .map(|c| c.value.as_str())
+                    .collect();
+                assert_eq!(counted, group.members[0].prekey.frames);
+            }
+        }
+        r.redact();
+        let json: serde_json::Value = serde_json::from_str(&r.render(OutputFormat::Json)).unwrap();
+        let groups = json["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), 2);
+        let whys = |g: &serde_json::Value| -> Vec<(String, String, bool)> {
+            g["grouping"]["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    (
+                        c["what"].as_str().unwrap().to_string(),
+                        c["why"].as_str().unwrap().to_string(),
+                        c["contributes"].as_bool().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let stack = groups.iter().find(|g| g["rule"] == "stack").unwrap();
+        let w = |what: &str, why: &str, counts: bool| (what.to_string(), why.to_string(), counts);
+        assert_eq!(
+            whys(stack),
+            [
+                w("exception_type", "exception_type", true),
+                w("frame", "in_app", true),
+                w("frame", "recursion_folded", false),
+                w("frame", "library_frame", false),
+                w("frame", "in_app", true),
+                w("message", "not_in_rule", false),
+            ]
+        );
+        assert_eq!(
+            stack["grouping"]["components"][3]["reason"],
+            "library frame"
+        );
+        assert!(stack["grouped_by"].as_str().unwrap().contains("2 frame(s)"));
+        let message = groups.iter().find(|g| g["rule"] == "message").unwrap();
+        let comps = message["grouping"]["components"].as_array().unwrap();
+        let masked: Vec<&str> = comps
+            .iter()
+            .filter(|c| c["what"] == "masked_value")
+            .map(|c| c["value"].as_str().unwrap())
+            .collect();
+        assert_eq!(masked.len(), 2, "{comps:?}");
+        // The address is log content: redacted like the samples.
+        assert!(!masked[0].contains("10.0.0.2"), "{masked:?}");
+        assert_eq!(masked[1], "2");
+        assert!(
+            comps
+                .iter()
+                .all(|c| c["what"] != "masked_value" || c["replaced_by"] == "<*>")
+        );
+        // Markdown and HTML say it in one line.
+        let md = r.render(OutputFormat::Markdown);
+        let html = r.render(OutputFormat::Html);
+        let line = "counted: exception type, 2 frames (in-app); not counted: frame (recursion folded), frame (library frame), message (not counted by this rule)";
+        assert!(md.contains(&format!("- Grouping: {line}")), "{md}");
+        assert!(
+            html.contains(&format!("<li>Grouping: {line}</li>")),
+            "{html}"
+        );
+    }
 }

@@ -241,6 +241,7 @@ fn details(o: &mut String, d: Dialect, g: &GroupReport) {
         g.rule,
         literal(d, &g.grouped_by, false)
     );
+    let _ = writeln!(o, "- Grouping: {}", safe(&g.grouping.summary()));
     if let Some(holds) = g.holds(|fp| inline_code(d, fp)) {
         let _ = writeln!(o, "- {holds}");
     }

@@ -597,7 +597,7 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     }
     l.push(Line::from(""));
     l.push(Line::from(Span::styled("Why grouped", t.heading())));
-    l.push(Line::from(safe(&g.grouped_by)));
+    grouping_lines(&mut l, g, usize::from(area.width.saturating_sub(2)), t);
     if g.members.len() > 1 {
         l.push(Line::from(format!(
             "{} fingerprints (: split, or logtriage decide --split FP):",
@@ -670,6 +670,137 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
 }
 
 /// Side-by-side sparklines of both versions over one time axis.
+/// Frame lines "Why grouped" lists at most (a run of frames not counted for one reason is
+/// one line).
+const GROUPING_FRAME_LINES: usize = 8;
+
+/// "Why grouped": the rule, then each component, counted ones plainly (`✓`), the others
+/// dimmed (`·`) with their reason; consecutive frames not counted for one reason on one
+/// line, masked values on one line, at most [`GROUPING_FRAME_LINES`] frame lines, each
+/// fitted to `width` (a frame's key shortened from its start).
+fn grouping_lines(l: &mut Vec<Line>, g: &GroupReport, width: usize, t: &Theme) {
+    let safe = |x: &str| display_safe(x).into_owned();
+    use logtriage::fingerprint::explain::{What, Why};
+    let e = &g.grouping;
+    l.push(Line::from(format!("rule {}", g.rule)));
+    let cs = &e.components;
+    let masked: Vec<String> = cs
+        .iter()
+        .filter(|c| c.what == What::MaskedValue)
+        .map(|c| safe(&c.value))
+        .collect();
+    let masked = match masked.len() {
+        0..=6 => masked.join(", "),
+        n => format!("{}, … ({n} in all)", masked[..6].join(", ")),
+    };
+    let mut frame_lines = 0;
+    let mut i = 0;
+    while i < cs.len() {
+        let c = &cs[i];
+        // A run of components of one kind that do not count for one reason.
+        let mut run = 1;
+        while !c.contributes
+            && cs
+                .get(i + run)
+                .is_some_and(|n| (n.what, n.why, n.contributes) == (c.what, c.why, false))
+        {
+            run += 1;
+        }
+        if c.what == What::MaskedValue {
+            i += run;
+            continue;
+        }
+        if c.what == What::Frame {
+            if frame_lines == GROUPING_FRAME_LINES {
+                let rest = &cs[i..];
+                let mut left = 0;
+                let mut by: Vec<(&str, usize)> = Vec::new();
+                for c in rest.iter().filter(|c| c.what == What::Frame) {
+                    left += 1;
+                    let why = if c.contributes { "counted" } else { c.reason };
+                    match by.iter_mut().find(|b| b.0 == why) {
+                        Some(b) => b.1 += 1,
+                        None => by.push((why, 1)),
+                    }
+                }
+                let by: Vec<String> = by.iter().map(|(w, n)| format!("{n} {w}")).collect();
+                l.push(Line::from(Span::styled(
+                    format!("  … {left} more frames: {}", by.join(", ")),
+                    t.dim(),
+                )));
+                i += rest.iter().take_while(|c| c.what == What::Frame).count();
+                continue;
+            }
+            frame_lines += 1;
+        }
+        let mark = if c.contributes { '✓' } else { '·' };
+        let suffix = match c.why {
+            Why::ExceptionType | Why::ExplicitField => String::new(),
+            _ => format!(" — {}", c.reason),
+        };
+        let times = if run > 1 {
+            format!(" ×{run}")
+        } else {
+            String::new()
+        };
+        let prefix = format!("  {mark} {}{times}", c.what.label());
+        // A stack rule's message is the Template shown below.
+        let mut value = if c.value.is_empty() || (c.what == What::Message && !c.contributes) {
+            String::new()
+        } else if c.what == What::Frame {
+            safe(frame_shown(&c.value))
+        } else {
+            safe(&c.value)
+        };
+        // A frame's key on one line: its end (the function) tells frames apart.
+        let room = width.saturating_sub(prefix.chars().count() + suffix.chars().count() + 1);
+        let long = value.chars().count();
+        if matches!(c.what, What::Frame | What::Goroutine) && long > room && room >= 16 {
+            value = format!(
+                "…{}",
+                value.chars().skip(long + 1 - room).collect::<String>()
+            );
+        }
+        let text = if value.is_empty() {
+            format!("{prefix}{suffix}")
+        } else {
+            format!("{prefix} {value}{suffix}")
+        };
+        l.push(if c.contributes {
+            Line::from(text)
+        } else {
+            Line::from(Span::styled(text, t.dim()))
+        });
+        if c.what == What::Message && !masked.is_empty() {
+            l.push(Line::from(Span::styled(
+                format!("  · masked → <*>: {masked}"),
+                t.dim(),
+            )));
+        }
+        i += run;
+    }
+    for n in &e.notes {
+        l.push(Line::from(Span::styled(format!("  ({n})"), t.dim())));
+    }
+}
+
+/// A frame's key without its file when the function names it
+/// (`Pool.java:com.example.Pool.get` → `com.example.Pool.get`).
+fn frame_shown(key: &str) -> &str {
+    match key.split_once(':') {
+        Some((file, function))
+            if file.contains('.')
+                && file
+                    .split('.')
+                    .next()
+                    .is_some_and(|stem| !stem.is_empty() && function.contains(stem)) =>
+        {
+            function
+        }
+        _ => key,
+    }
+}
+
 fn histogram_lines(l: &mut Vec<Line>, g: &GroupReport, r: &Report, t: &Theme) {
     let (Some(from), Some(to)) = (
         [&r.previous.first_seen, &r.current.first_seen]
