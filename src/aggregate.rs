@@ -580,18 +580,40 @@ pub struct Member {
     pub joined: Joined,
 }
 
+/// Which of a group's `members` leads it: the one the group is keyed by, else the first
+/// with most events.
+fn lead<T>(
+    key: &str,
+    members: &[T],
+    fingerprint: impl Fn(&T) -> &str,
+    events: impl Fn(&T) -> u64,
+) -> Option<usize> {
+    members
+        .iter()
+        .position(|m| fingerprint(m) == key)
+        .or_else(|| {
+            let most = members.iter().map(&events).max()?;
+            members.iter().position(|m| events(m) == most)
+        })
+}
+
 impl Group {
+    /// The member that leads the group (see [`Group::from_members`]).
+    pub fn lead_member(&self) -> Option<&Member> {
+        lead(
+            &self.fingerprint,
+            &self.members,
+            |m| &m.fingerprint,
+            |m| m.events,
+        )
+        .map(|i| &self.members[i])
+    }
+
     /// A group from its members (sorted by fingerprint). The lead member — the one the
     /// group is keyed by, else the one with most events — gives the rule, type and title;
     /// the template is the members' position-wise merge when they have one shape.
     fn from_members(key: String, parts: Vec<(String, Joined, PreGroup)>) -> Group {
-        let lead = parts
-            .iter()
-            .position(|(fp, ..)| *fp == key)
-            .unwrap_or_else(|| {
-                let most = parts.iter().map(|p| p.2.events()).max().unwrap_or(0);
-                parts.iter().position(|p| p.2.events() == most).unwrap_or(0)
-            });
+        let lead = lead(&key, &parts, |p| &p.0, |p| p.2.events()).unwrap_or(0);
         let templates: Vec<&str> = parts.iter().map(|p| p.2.prekey.template.as_str()).collect();
         let template =
             grouping::merge_templates(&templates).unwrap_or_else(|| templates[lead].to_string());

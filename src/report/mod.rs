@@ -660,13 +660,7 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
 /// kept, `first` version's first. Computed for the groups a report shows, never per event;
 /// a trace or sample of another member explains only what the fingerprint itself says.
 fn grouping(g: &Group, first: &str) -> Explanation {
-    let most = g.members.iter().map(|m| m.events).max().unwrap_or(0);
-    let Some(lead) = g
-        .members
-        .iter()
-        .find(|m| m.fingerprint == g.fingerprint)
-        .or_else(|| g.members.iter().find(|m| m.events == most))
-    else {
+    let Some(lead) = g.lead_member() else {
         return Explanation {
             rule: g.rule,
             components: Vec::new(),
