@@ -155,20 +155,8 @@ impl VersionMap {
         self.0.iter().map(|(v, s)| (v, s))
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(v, _)| v)
-    }
-
     pub fn values(&self) -> impl Iterator<Item = &VersionStats> {
         self.0.iter().map(|(_, s)| s)
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
