@@ -186,6 +186,22 @@ pub const BOUND: &[Bound] = &[
         || Action::ToggleHistory
     ),
     bound!(
+        "merge",
+        "merge",
+        "merge the selected groups into this one (saved)",
+        List,
+        ["m"],
+        || Action::MergeMarked
+    ),
+    bound!(
+        "split",
+        "split",
+        "split this group into its fingerprints (saved)",
+        Anywhere,
+        ["S"],
+        || Action::SplitGroup
+    ),
+    bound!(
         "palette",
         "commands",
         "command palette",

@@ -1184,4 +1184,26 @@ fn marked_groups_merge_into_the_selected_one_and_a_group_splits_into_its_fingerp
     // Once saved, the report is rebuilt with the new groups.
     let after = update(&mut s, Action::Regrouped(Ok("merged".into())));
     assert_eq!(after, vec![Effect::Load]);
+    // Both have keys, not only palette entries.
+    let km = super::keys::Keymap::new(&std::collections::BTreeMap::new()).unwrap();
+    assert!(matches!(
+        km.action_for(
+            crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('m'),
+                crossterm::event::KeyModifiers::NONE
+            ),
+            &Mode::Normal
+        ),
+        Some(Action::MergeMarked)
+    ));
+    assert!(matches!(
+        km.action_for(
+            crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('S'),
+                crossterm::event::KeyModifiers::SHIFT
+            ),
+            &Mode::Normal
+        ),
+        Some(Action::SplitGroup)
+    ));
 }

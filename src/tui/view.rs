@@ -600,7 +600,7 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     grouping_lines(&mut l, g, usize::from(area.width.saturating_sub(2)), t);
     if g.members.len() > 1 {
         l.push(Line::from(format!(
-            "{} fingerprints (: split, or logtriage decide --split FP):",
+            "{} fingerprints (S splits; or logtriage decide --split FP):",
             g.members.len()
         )));
         for m in &g.members {
