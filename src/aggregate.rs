@@ -1,7 +1,9 @@
 //! Streaming aggregation: per group (keyed by [`PreKey`]) and version, the count, first and
 //! last seen, a time histogram, top breakdown values, a few samples and one full stack
-//! trace. Memory grows with groups and versions, never with events. Aggregators built on
-//! different threads merge exactly and deterministically.
+//! trace. Memory grows with groups and versions, never with events, and the groups kept are
+//! bounded ([`MAX_GROUPS`]). Below the bound, aggregators built on different threads merge
+//! exactly and deterministically; past it, which rare pre-groups are folded into the
+//! overflow group depends on the order events arrived and on how many threads read them.
 
 use crate::event::{Dimension, Event};
 use crate::fingerprint::{PreKey, Rule};
@@ -216,7 +218,9 @@ pub struct VersionTotals {
 /// Space-Saving rule (Metwally, Agrawal, El Abbadi 2005): a newcomer takes the evicted
 /// one's weight plus its own, so any error that makes up more than 1/`MAX_GROUPS` of the
 /// events is kept, whatever the order. Below the bound nothing changes and the result is
-/// exact and independent of order.
+/// exact and independent of order and of the number of threads; past it, each reading
+/// thread holds its own bounded aggregator, and which rare pre-groups are folded depends on
+/// the order and the thread count (their events are counted either way).
 pub const MAX_GROUPS: usize = 50_000;
 
 /// The title (and explicit fingerprint input) of the overflow group.
@@ -234,6 +238,14 @@ pub fn overflow_prekey() -> PreKey {
         origin: None,
         key: u64::MAX,
     }
+}
+
+/// Whether `fingerprint` is the overflow group's. That group holds errors no rule grouped, so
+/// it carries no decision (one would mute every rare error folded into it later) and is not
+/// kept in the template store; the gate still sees it, like any group.
+pub fn is_overflow(fingerprint: &str) -> bool {
+    static FP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    fingerprint == FP.get_or_init(|| overflow_prekey().fingerprint())
 }
 
 /// Which pre-group to fold into the overflow next: a min-heap of (weight, highest key
@@ -510,7 +522,11 @@ impl Aggregator {
             groups,
             key_to_fingerprint,
             unmined: assigned.unmined,
-            new_store_entries: assigned.new_entries,
+            new_store_entries: assigned
+                .new_entries
+                .into_iter()
+                .filter(|(fp, _)| !is_overflow(fp))
+                .collect(),
             folded,
         }
     }
@@ -771,6 +787,30 @@ mod tests {
             .find(|g| g.title.starts_with("deadlock found"))
             .expect("a frequent error survives the noise");
         assert!(real.count("2") >= 29, "{}", real.count("2"));
+    }
+
+    #[test]
+    fn the_overflow_group_is_known_by_its_fingerprint_and_kept_out_of_the_store() {
+        let msgs = noise_with_a_real_error();
+        let mut agg = Aggregator::with_limit(100);
+        feed(&mut agg, &msgs, "2");
+        let f = agg.finalize_with(&Grouping::default());
+        let overflow: Vec<&Group> = f
+            .groups
+            .iter()
+            .filter(|g| is_overflow(&g.fingerprint))
+            .collect();
+        assert_eq!(overflow.len(), 1);
+        assert_eq!(overflow[0].title, OVERFLOW_TITLE);
+        assert!(!f.new_store_entries.is_empty());
+        assert!(f.new_store_entries.iter().all(|(fp, _)| !is_overflow(fp)));
+        assert!(!is_overflow(
+            &f.groups
+                .iter()
+                .find(|g| g.title.starts_with("deadlock"))
+                .unwrap()
+                .fingerprint
+        ));
     }
 
     #[test]

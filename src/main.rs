@@ -916,19 +916,11 @@ fn cmd_fingerprint(a: FingerprintArgs) -> Result<u8, Failure> {
             groups.insert(m.fingerprint.as_str(), g);
         }
     }
-    let overflow = logtriage::aggregate::overflow_prekey().fingerprint();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for rec in &analysis.events {
-        // A pre-group folded into the overflow group past the bound has no entry.
-        let fp = match analysis.key_to_fingerprint.get(&rec.key) {
-            Some(fp) => fp.clone(),
-            None => rec.prekey.fingerprint(),
-        };
-        let g = groups
-            .get(fp.as_str())
-            .copied()
-            .or_else(|| groups.get(overflow.as_str()).copied())
-            .expect("every fingerprint is in a group or the overflow group");
+        // Every pre-group is kept when events are recorded (no overflow group).
+        let fp = &analysis.key_to_fingerprint[&rec.key];
+        let g = groups[fp.as_str()];
         let line = serde_json::json!({
             "file": analysis.sources[rec.source as usize].name,
             "line": rec.line,

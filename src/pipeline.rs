@@ -108,8 +108,6 @@ pub struct EventRecord {
     /// Why the level was inferred, when it was not written.
     pub level_inferred: Option<&'static str>,
     pub key: u64,
-    /// What its fingerprint is computed from (shared with the fingerprinter's cache).
-    pub prekey: std::sync::Arc<crate::fingerprint::PreKey>,
 }
 
 /// Everything read: groups, per-version totals, and what could not be read.
@@ -189,6 +187,17 @@ fn split_block(data: &[u8], first_line: u64) -> Vec<Item> {
     items
 }
 
+/// The aggregator a run uses: bounded (`aggregate::MAX_GROUPS`), except when every event
+/// is recorded (`fingerprint`, which prints each line's group: memory grows with the
+/// events there anyway, and a folded pre-group would leave its lines without one).
+fn aggregator(opts: &Options) -> Aggregator {
+    if opts.record_events {
+        Aggregator::with_limit(usize::MAX)
+    } else {
+        Aggregator::default()
+    }
+}
+
 #[derive(Default)]
 struct WorkerOut {
     agg: Aggregator,
@@ -237,7 +246,7 @@ pub fn analyze(sources: &[SourceSpec], opts: &Options) -> Analysis {
             .map(|h| h.join().expect("worker panicked"))
             .collect()
     });
-    let mut agg = Aggregator::default();
+    let mut agg = aggregator(opts);
     let mut malformed = Vec::new();
     let mut records = Vec::new();
     for o in outs {
@@ -762,7 +771,10 @@ fn push_item(batch: &mut Batch, line: u64, bytes: &[u8], truncated: Option<usize
 }
 
 fn worker(rx: Receiver<Batch>, opts: &Options, paths: &JsonPaths, names: &[String]) -> WorkerOut {
-    let mut out = WorkerOut::default();
+    let mut out = WorkerOut {
+        agg: aggregator(opts),
+        ..WorkerOut::default()
+    };
     let mut fp = Fingerprinter::default();
     let mut memo = input::json::KeyMemo::default();
     // The memo caches lookups of one mapping: start it anew when the mapping changes.
@@ -963,7 +975,6 @@ fn take_event<'a>(
             level: ev.level,
             level_inferred: ev.level_inferred,
             key: prekey.key,
-            prekey: prekey.clone(),
         });
     }
     out.agg.add(&ev, &prekey);

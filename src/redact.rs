@@ -31,7 +31,7 @@ impl Kind {
     }
 
     /// What the removed text is replaced by.
-    fn mark(self) -> &'static str {
+    pub fn mark(self) -> &'static str {
         match self {
             Kind::Secret => "[secret]",
             Kind::Email => "[email]",

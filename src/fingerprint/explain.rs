@@ -173,7 +173,15 @@ pub struct Component {
     /// The placeholder a masked value became.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<&'static str>,
+    /// For a masked value, the message text right before it (at most
+    /// [`CONTEXT_CHARS`]): redaction needs it to know a value is a secret
+    /// (`password=hunter2`). Not shown.
+    #[serde(skip)]
+    pub context: String,
 }
+
+/// How much of the text before a masked value [`Component::context`] keeps.
+pub const CONTEXT_CHARS: usize = 40;
 
 impl Component {
     fn new(what: What, value: impl Into<String>, why: Why) -> Component {
@@ -184,6 +192,7 @@ impl Component {
             why,
             reason: why.wording(),
             replaced_by: None,
+            context: String::new(),
         }
     }
 }
@@ -254,6 +263,13 @@ pub struct Sample<'a> {
 /// Masked values listed at most.
 pub const MAX_MASKED_VALUES: usize = 20;
 
+/// Frames not counted that an explanation lists (the counted ones are always listed: there
+/// are at most `MAX_FRAMES`); the rest are summed up in a note. A trace can hold millions.
+pub const MAX_UNCOUNTED_FRAMES: usize = 60;
+
+/// Other goroutines of a Go dump an explanation lists; the rest are counted in a note.
+pub const MAX_GOROUTINES: usize = 10;
+
 /// Explains `prekey` from the first of `traces` (stack rule) and `samples` (message
 /// rule) that gives it, so from an event of this fingerprint.
 pub fn explain(prekey: &PreKey, traces: &[&str], samples: &[Sample]) -> Explanation {
@@ -276,15 +292,40 @@ pub fn explain(prekey: &PreKey, traces: &[&str], samples: &[Sample]) -> Explanat
                 .find(|r| r.keys == prekey.frames)
             {
                 Some(r) => {
+                    let mut uncounted = 0;
+                    let mut unlisted: std::collections::BTreeMap<&str, usize> =
+                        std::collections::BTreeMap::new();
                     for (f, why) in r.frames.iter().zip(&r.why) {
+                        if !why.counts() {
+                            uncounted += 1;
+                            if uncounted > MAX_UNCOUNTED_FRAMES {
+                                *unlisted.entry(why.wording()).or_default() += 1;
+                                continue;
+                            }
+                        }
                         components.push(Component::new(What::Frame, f.key(), *why));
                     }
-                    for g in &r.other_goroutines {
+                    if !unlisted.is_empty() {
+                        let parts: Vec<String> =
+                            unlisted.iter().map(|(w, n)| format!("{n} {w}")).collect();
+                        notes.push(format!(
+                            "{} more frame(s) not counted and not listed: {}",
+                            uncounted - MAX_UNCOUNTED_FRAMES,
+                            parts.join(", ")
+                        ));
+                    }
+                    for g in r.other_goroutines.iter().take(MAX_GOROUTINES) {
                         let g = g.trim_end_matches(':');
                         components.push(Component::new(
                             What::Goroutine,
                             g,
                             Why::NotCrashingGoroutine,
+                        ));
+                    }
+                    if r.other_goroutines.len() > MAX_GOROUTINES {
+                        notes.push(format!(
+                            "{} more goroutine(s) not listed",
+                            r.other_goroutines.len() - MAX_GOROUTINES
                         ));
                     }
                 }
@@ -315,9 +356,10 @@ pub fn explain(prekey: &PreKey, traces: &[&str], samples: &[Sample]) -> Explanat
                 match masked_from_samples(&prekey.template, samples) {
                     Some((values, err_field)) => {
                         let n = values.len();
-                        for v in values.into_iter().take(MAX_MASKED_VALUES) {
+                        for (context, v) in values.into_iter().take(MAX_MASKED_VALUES) {
                             let mut c = Component::new(What::MaskedValue, v, Why::Masked);
                             c.replaced_by = Some(mask::VAR);
+                            c.context = context;
                             components.push(c);
                         }
                         if n > MAX_MASKED_VALUES {
@@ -361,17 +403,20 @@ pub fn explain(prekey: &PreKey, traces: &[&str], samples: &[Sample]) -> Explanat
 
 /// The values masking replaced in the first sample whose message masks into `template`,
 /// and whether the template also holds an error field the samples do not keep.
-fn masked_from_samples(template: &str, samples: &[Sample]) -> Option<(Vec<String>, bool)> {
+fn masked_from_samples(
+    template: &str,
+    samples: &[Sample],
+) -> Option<(Vec<(String, String)>, bool)> {
     samples.iter().find_map(|s| {
         let raw = strip_mediawiki_prefix(s.message);
         let masked = super::message_template(raw, None, super::host_named_in(s.message, s.host));
         if masked == template {
-            return masked_values(raw, template).map(|v| (v, false));
+            return masked_values_in_context(raw, template).map(|v| (v, false));
         }
         // The event's error field was appended (` err=…`); samples keep only the message.
         let rest = template.strip_prefix(masked.as_str())?;
         rest.starts_with(" err=")
-            .then(|| masked_values(raw, &masked).map(|v| (v, rest.contains(mask::VAR))))
+            .then(|| masked_values_in_context(raw, &masked).map(|v| (v, rest.contains(mask::VAR))))
             .flatten()
     })
 }
@@ -380,6 +425,11 @@ fn masked_from_samples(template: &str, samples: &[Sample]) -> Option<(Vec<String
 /// order: each placeholder aligned with the text it stands for. `None` when they do not
 /// align.
 pub fn masked_values(raw: &str, template: &str) -> Option<Vec<String>> {
+    masked_values_in_context(raw, template).map(|v| v.into_iter().map(|(_, v)| v).collect())
+}
+
+/// [`masked_values`], each with the text before it (at most [`CONTEXT_CHARS`]).
+fn masked_values_in_context(raw: &str, template: &str) -> Option<Vec<(String, String)>> {
     // Masking reads the first MAX_MASK_BYTES and writes tokens separated by single spaces.
     let mut end = raw.len().min(mask::MAX_MASK_BYTES);
     while !raw.is_char_boundary(end) {
@@ -401,7 +451,10 @@ pub fn masked_values(raw: &str, template: &str) -> Option<Vec<String>> {
         } else {
             raw[from..].find(lit).map(|j| from + j)
         }?;
-        values.push(raw.get(at..found)?.to_string());
+        let before = &raw[..at];
+        let skip = before.chars().count().saturating_sub(CONTEXT_CHARS);
+        let context: String = before.chars().skip(skip).collect();
+        values.push((context, raw.get(at..found)?.to_string()));
         at = found + lit.len();
     }
     (at == raw.len()).then_some(values)

@@ -197,7 +197,8 @@ pub fn read(stack: &str, detail: bool) -> Reading {
 /// Why each of `frames` (innermost first) counts or not, by the rules of [`key_frames`]
 /// (before recursion folding and the frame limit).
 fn contributing(frames: &[Frame], stack: &str) -> Vec<Why> {
-    let entry = entry_point(frames, stack);
+    // A set: a trace can hold thousands of in-app frames of one file.
+    let entry: std::collections::HashSet<String> = entry_point(frames, stack).into_iter().collect();
     let only_entry = frames
         .iter()
         .filter(|f| f.in_app)

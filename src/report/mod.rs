@@ -182,6 +182,9 @@ pub struct GroupReport {
     pub decision: Option<DecisionOut>,
     /// These events in the backend's own UI (OpenSearch Dashboards, Grafana), when known.
     pub link: Option<String>,
+    /// The group of distinct errors past the groups one run keeps
+    /// (`aggregate::MAX_GROUPS`): it carries no decision.
+    pub overflow: bool,
 }
 
 /// A group's decision as it applies to the current version.
@@ -381,6 +384,9 @@ impl Report {
     pub fn attach_decisions(&mut self, decisions: &Decisions) {
         let current = self.current.version.clone();
         for g in &mut self.groups {
+            if g.overflow {
+                continue;
+            }
             let members = g.members.iter().map(|m| m.fingerprint.as_str());
             g.decision = decisions
                 .for_group(&g.fingerprint, members)
@@ -419,8 +425,17 @@ impl Report {
             let t = redact(&g.template);
             take(&mut g.template, t);
             for c in &mut g.grouping.components {
-                let t = redact(&c.value);
-                take(&mut c.value, t);
+                // A masked value is redacted with the text before it, which may say it is
+                // a secret (`password=`); if redaction reaches into that text, the value
+                // goes whole.
+                let t = redact(&format!("{}{}", c.context, c.value));
+                let before = redact(&c.context).text;
+                let value = match t.text.strip_prefix(before.as_str()) {
+                    Some(v) => v.to_string(),
+                    None => crate::redact::Kind::Secret.mark().to_string(),
+                };
+                take(&mut c.value, crate::redact::Redacted { text: value, ..t });
+                c.context.clear();
             }
             for m in &mut g.members {
                 let t = redact(&m.template);
@@ -619,6 +634,7 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
         .or_else(|| prev.and_then(|s| s.stack.as_ref()))
         .map(|(_, t)| t.clone());
     GroupReport {
+        overflow: crate::aggregate::is_overflow(&g.fingerprint),
         fingerprint: g.fingerprint.clone(),
         status: v.status,
         title: g.title.clone(),
@@ -660,6 +676,16 @@ fn group_report(a: &Analysis, g: &Group, current: &str, previous: &str, v: Verdi
 /// kept, `first` version's first. Computed for the groups a report shows, never per event;
 /// a trace or sample of another member explains only what the fingerprint itself says.
 fn grouping(g: &Group, first: &str) -> Explanation {
+    if crate::aggregate::is_overflow(&g.fingerprint) {
+        return Explanation {
+            rule: g.rule,
+            components: Vec::new(),
+            notes: vec![format!(
+                "errors past the {} groups one run keeps, the ones seen least often: counted here, not grouped by any rule",
+                crate::aggregate::MAX_GROUPS
+            )],
+        };
+    }
     let Some(lead) = g.lead_member() else {
         return Explanation {
             rule: g.rule,
@@ -746,8 +772,6 @@ mod tests {
     /// A Java error new in version 2 (with recursion and a library frame) and a message
     /// with values in both, as JSON lines.
     fn analysis() -> Analysis {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("app.ndjson");
         let trace = "java.lang.StackOverflowError: deep\\n\\tat com.example.Tree.walk(Tree.java:10)\\n\\tat com.example.Tree.walk(Tree.java:11)\\n\\tat java.util.List.forEach(List.java:3)\\n\\tat com.example.Main.run(Main.java:5)";
         let mut lines = Vec::new();
         for v in ["1", "2"] {
@@ -761,6 +785,24 @@ mod tests {
                 r#"{{"@timestamp":"2026-11-1{v}T19:00:01Z","level":"ERROR","version":"{v}","logger":"com.example.Db","message":"connect to 10.0.0.{v}:5432 failed after {v} attempts"}}"#
             ));
         }
+        analysis_of(&lines)
+    }
+
+    /// Version 2 against 1, warnings and up.
+    fn report_of(a: &Analysis) -> Report {
+        Report::build(
+            a,
+            "2",
+            "1",
+            Picked::Given,
+            &Params::default(),
+            Some(Level::Warning),
+        )
+    }
+
+    fn analysis_of(lines: &[String]) -> Analysis {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.ndjson");
         std::fs::write(&p, lines.join("\n")).unwrap();
         let specs = [SourceSpec {
             input: crate::input::Input::Path(p),
@@ -770,16 +812,41 @@ mod tests {
     }
 
     #[test]
+    fn a_masked_secret_is_redacted_by_what_comes_before_it() {
+        let lines: Vec<String> = ["1", "2"]
+            .iter()
+            .map(|v| {
+                format!(
+                    r#"{{"level":"ERROR","version":"{v}","message":"login refused password=hunter{v}x for bob"}}"#
+                )
+            })
+            .collect();
+        let a = analysis_of(&lines);
+        let mut r = report_of(&a);
+        let values = |r: &Report| -> Vec<String> {
+            r.groups[0]
+                .grouping
+                .components
+                .iter()
+                .filter(|c| c.what == explain::What::MaskedValue)
+                .map(|c| c.value.clone())
+                .collect()
+        };
+        assert_eq!(values(&r), ["hunter2x"], "unredacted, it is listed");
+        r.redact();
+        let json = r.render(OutputFormat::Json);
+        assert!(!json.contains("hunter2x"), "{json}");
+        assert!(
+            values(&r).iter().all(|v| v == "[secret]"),
+            "{:?}",
+            values(&r)
+        );
+    }
+
+    #[test]
     fn the_json_lists_each_groups_components_and_redacts_their_values() {
         let a = analysis();
-        let mut r = Report::build(
-            &a,
-            "2",
-            "1",
-            Picked::Given,
-            &Params::default(),
-            Some(Level::Warning),
-        );
+        let mut r = report_of(&a);
         // The frames the explanation counts are the frames the fingerprint hashed.
         for g in &r.groups {
             let group = a.group(&g.fingerprint).unwrap();

@@ -230,16 +230,22 @@ impl State {
     }
 
     /// The groups an action applies to: the Space-selected ones, else the highlighted one.
+    /// The groups a decision applies to: the selected ones, else the one under the cursor;
+    /// never the overflow group, which carries no decision (see `GroupReport::overflow`).
     pub fn targets(&self) -> Vec<&GroupReport> {
         let Some(r) = &self.report else {
             return Vec::new();
         };
         if self.selection.is_empty() {
-            return self.selected_group().into_iter().collect();
+            return self
+                .selected_group()
+                .into_iter()
+                .filter(|g| !g.overflow)
+                .collect();
         }
         r.groups
             .iter()
-            .filter(|g| self.selection.contains(&g.fingerprint))
+            .filter(|g| self.selection.contains(&g.fingerprint) && !g.overflow)
             .collect()
     }
 

@@ -1207,3 +1207,22 @@ fn marked_groups_merge_into_the_selected_one_and_a_group_splits_into_its_fingerp
         Some(Action::SplitGroup)
     ));
 }
+
+#[test]
+fn the_overflow_group_takes_no_decision() {
+    let mut s = loaded_state(true);
+    let i = s.rows[s.selected];
+    s.report.as_mut().unwrap().groups[i].overflow = true;
+    assert!(update(&mut s, Action::Mark(Mark::Ignored)).is_empty());
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("cannot carry a decision"),
+        "{:?}",
+        s.message
+    );
+    update(&mut s, Action::StartInput(InputKind::Owner));
+    assert!(!matches!(s.mode, Mode::Input { .. }));
+}

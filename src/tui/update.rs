@@ -566,8 +566,8 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
         }
         Action::Mark(m) => return mark(s, m),
         Action::StartInput(kind) => {
-            if s.selected_group().is_none() {
-                s.message = Some(("no group selected".into(), Tone::Error));
+            if s.targets().is_empty() {
+                s.message = Some((no_target(s).into(), Tone::Error));
             } else {
                 s.mode = Mode::Input {
                     kind,
@@ -716,6 +716,15 @@ fn loaded(s: &mut State, result: Result<Box<logtriage::report::Report>, String>)
 
 /// `b`, `p`, `K`, `i`, `x`: set the mark on the target groups, or clear it when they all
 /// have it already. Marking one group known without a task asks for the task.
+/// Why there is nothing to decide on.
+fn no_target(s: &State) -> &'static str {
+    if s.selected_group().is_some_and(|g| g.overflow) {
+        "this group counts rare errors past the groups a run keeps: it cannot carry a decision"
+    } else {
+        "no group selected"
+    }
+}
+
 fn mark(s: &mut State, m: Mark) -> Vec<Effect> {
     let current = s
         .report
@@ -724,7 +733,7 @@ fn mark(s: &mut State, m: Mark) -> Vec<Effect> {
         .unwrap_or_default();
     let targets = s.targets();
     if targets.is_empty() {
-        s.message = Some(("no group selected".into(), Tone::Error));
+        s.message = Some((no_target(s).into(), Tone::Error));
         return vec![];
     }
     let all_have = targets

@@ -669,7 +669,6 @@ fn draw_detail(f: &mut Frame, area: Rect, s: &State, t: &Theme) {
     f.render_widget(p, area);
 }
 
-/// Side-by-side sparklines of both versions over one time axis.
 /// Frame lines "Why grouped" lists at most (a run of frames not counted for one reason is
 /// one line).
 const GROUPING_FRAME_LINES: usize = 8;
@@ -801,6 +800,7 @@ fn frame_shown(key: &str) -> &str {
     }
 }
 
+/// Side-by-side sparklines of both versions over one time axis.
 fn histogram_lines(l: &mut Vec<Line>, g: &GroupReport, r: &Report, t: &Theme) {
     let (Some(from), Some(to)) = (
         [&r.previous.first_seen, &r.current.first_seen]

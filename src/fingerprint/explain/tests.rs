@@ -252,3 +252,25 @@ fn the_explanation_counts_the_frames_the_fingerprint_hashes() {
         assert!(frames(&e).iter().all(|f| f.1 != Why::InFingerprint), "{t}");
     }
 }
+
+#[test]
+fn a_huge_trace_lists_its_counted_frames_and_sums_up_the_rest() {
+    let mut trace = String::from("java.lang.IllegalStateException: boom\n");
+    trace.push_str("\tat com.example.App.run(App.java:3)\n");
+    for i in 0..5000 {
+        trace.push_str(&format!(
+            "\tat org.springframework.Layer{i}.call(Layer{i}.java:1)\n"
+        ));
+    }
+    let e = of("boom", Some(&trace));
+    assert_eq!(contributing(&e), ["App.java:com.example.App.run"]);
+    let uncounted = frames(&e).iter().filter(|(_, w)| !w.counts()).count();
+    assert_eq!(uncounted, MAX_UNCOUNTED_FRAMES);
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.contains(&format!("{} more frame(s)", 5000 - MAX_UNCOUNTED_FRAMES))),
+        "{:?}",
+        e.notes
+    );
+}
