@@ -234,7 +234,7 @@ pub fn overflow_prekey() -> PreKey {
         rule: Rule::Explicit,
         template: OVERFLOW_TITLE.to_string(),
         error_type: None,
-        frames: Vec::new(),
+        frames: std::sync::Arc::default(),
         origin: None,
         key: u64::MAX,
     }

@@ -289,7 +289,7 @@ pub fn explain(prekey: &PreKey, traces: &[&str], samples: &[Sample]) -> Explanat
             match traces
                 .iter()
                 .map(|t| stack::read(t, true))
-                .find(|r| r.keys == prekey.frames)
+                .find(|r| r.keys[..] == prekey.frames[..])
             {
                 Some(r) => {
                     let mut uncounted = 0;
@@ -330,7 +330,7 @@ pub fn explain(prekey: &PreKey, traces: &[&str], samples: &[Sample]) -> Explanat
                     }
                 }
                 None => {
-                    for f in &prekey.frames {
+                    for f in prekey.frames.iter() {
                         components.push(Component::new(What::Frame, f, Why::InFingerprint));
                     }
                     notes.push(

@@ -55,8 +55,8 @@ pub struct PreKey {
     pub template: String,
     /// Exception type, if any.
     pub error_type: Option<String>,
-    /// Normalized contributing frames (stack rule).
-    pub frames: Vec<String>,
+    /// Normalized contributing frames (stack rule), shared by every event of one trace.
+    pub frames: Arc<[String]>,
     /// Normalized code location (message and template rules).
     pub origin: Option<String>,
     /// Hash of all of the above: the aggregation key.
@@ -83,7 +83,7 @@ impl PreKey {
             }
             Rule::Stack => {
                 h.field(self.error_type.as_deref().unwrap_or(""));
-                for f in &self.frames {
+                for f in self.frames.iter() {
                     h.field(f);
                 }
             }
@@ -123,7 +123,7 @@ impl PreKey {
 /// Computes [`PreKey`]s; caches stack parsing, the costly part, by trace text.
 #[derive(Default)]
 pub struct Fingerprinter {
-    stack_cache: HashMap<u64, (Option<String>, Vec<String>)>,
+    stack_cache: HashMap<u64, (Option<String>, Arc<[String]>)>,
     cache: Vec<Option<(u64, usize, Arc<PreKey>)>>,
 }
 
@@ -217,7 +217,7 @@ impl Fingerprinter {
                 Rule::Explicit,
                 fp.trim().to_string(),
                 None,
-                Vec::new(),
+                Arc::default(),
                 None,
             );
         }
@@ -245,7 +245,7 @@ impl Fingerprinter {
                 Rule::TemplateField,
                 template,
                 ev.error_type.as_deref().map(str::to_string),
-                Vec::new(),
+                Arc::default(),
                 origin,
             );
         }
@@ -255,19 +255,20 @@ impl Fingerprinter {
             Rule::Message,
             template,
             ev.error_type.as_deref().map(str::to_string),
-            Vec::new(),
+            Arc::default(),
             origin,
         )
     }
 
-    fn frames(&mut self, stack: &str) -> (Option<String>, Vec<String>) {
+    fn frames(&mut self, stack: &str) -> (Option<String>, Arc<[String]>) {
         let mut h = StableHasher::default();
         h.write(stack.as_bytes());
         let k = h.finish();
         if let Some(v) = self.stack_cache.get(&k) {
             return v.clone();
         }
-        let v = stack::key_frames(stack);
+        let (error_type, frames) = stack::key_frames(stack);
+        let v = (error_type, Arc::from(frames));
         if self.stack_cache.len() < 100_000 {
             self.stack_cache.insert(k, v.clone());
         }
@@ -279,7 +280,7 @@ fn finish(
     rule: Rule,
     template: String,
     error_type: Option<String>,
-    frames: Vec<String>,
+    frames: Arc<[String]>,
     origin: Option<String>,
 ) -> PreKey {
     // The aggregation key is internal (never stored or compared across runs), so a fast

@@ -858,7 +858,7 @@ mod tests {
                     .filter(|c| c.what == explain::What::Frame && c.contributes)
                     .map(|c| c.value.as_str())
                     .collect();
-                assert_eq!(counted, group.members[0].prekey.frames);
+                assert_eq!(counted, group.members[0].prekey.frames[..]);
             }
         }
         r.redact();
