@@ -120,11 +120,33 @@ impl PreKey {
     }
 }
 
-/// Computes [`PreKey`]s; caches stack parsing, the costly part, by trace text.
+/// Computes [`PreKey`]s; caches stack parsing, the costly part, by trace text (see
+/// [`trace_cache_key`]).
 #[derive(Default)]
 pub struct Fingerprinter {
     stack_cache: HashMap<u64, (Option<String>, Arc<[String]>)>,
     cache: Vec<Option<(u64, usize, Arc<PreKey>)>>,
+    /// Keys the trace cache's hash (SipHash with a per-process random key: log text cannot
+    /// be crafted to collide with another trace and take its frames).
+    trace_hasher: std::hash::RandomState,
+}
+
+/// What a trace is cached by: its text, except that of an exception's header line
+/// (`java.lang.IllegalStateException: pool closed for order 1234`, `Caused by: ...`) only
+/// the part up to its type counts ([`stack::header_type_end`]): what [`stack::key_frames`]
+/// reads of a header is its type, so two traces that differ only in their messages have
+/// the same key frames. Loggers such as ecs-logging-java write the message, values and
+/// all, into the trace; without this no two of its traces would be the same text, and
+/// each would be parsed again.
+fn trace_cache_key(hasher: &std::hash::RandomState, stack: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = hasher.build_hasher();
+    for line in stack.split('\n') {
+        let kept = stack::header_type_end(line).map_or(line, |end| &line[..end]);
+        h.write(kept.as_bytes());
+        h.write_u8(b'\n');
+    }
+    h.finish()
 }
 
 /// Hash and total length of everything [`Fingerprinter::compute`] will read from an event:
@@ -261,9 +283,7 @@ impl Fingerprinter {
     }
 
     fn frames(&mut self, stack: &str) -> (Option<String>, Arc<[String]>) {
-        let mut h = StableHasher::default();
-        h.write(stack.as_bytes());
-        let k = h.finish();
+        let k = trace_cache_key(&self.trace_hasher, stack);
         if let Some(v) = self.stack_cache.get(&k) {
             return v.clone();
         }

@@ -633,6 +633,31 @@ pub fn exception_type(text: &str) -> Option<(String, String)> {
     found
 }
 
+/// Where the exception's type ends in `line`, when `line` is a header that
+/// [`exception_type`] reads only the type of (`java.lang.IllegalStateException: pool
+/// closed`, `Caused by: X: ...`): what follows cannot change what [`key_frames`] returns,
+/// unless it holds text that the readers look for anywhere in a trace (`{main}`, a
+/// Laravel `[object] (`, a Python `Traceback (most recent call last)`), in which case, as
+/// for every other line, `None`.
+pub fn header_type_end(line: &str) -> Option<usize> {
+    // Cheap tests first: frames (`at ...`, `#0 ...`, `File ...`) are most lines.
+    let trimmed = line.trim_start();
+    if !line.contains(": ")
+        || trimmed.starts_with("at ")
+        || trimmed.starts_with('#')
+        || trimmed.starts_with('[')
+        || trimmed.starts_with("panic: ")
+        || trimmed.starts_with("fatal error: ")
+    {
+        return None;
+    }
+    let c = exception_re().captures(line.trim())?;
+    let end = c.get(1)?.end() + (line.len() - trimmed.len());
+    let tail = &line[end..];
+    let global = ["{main}", "[object] (", "Traceback (most recent call last)"];
+    (!global.iter().any(|g| tail.contains(g))).then_some(end)
+}
+
 /// A line's log prefix that comes before an exception's name: MediaWiki's
 /// `[reqId] /url   ` and PHP's error log `[01-Jan-2024 00:00:00 UTC] ` before `PHP `.
 fn strip_log_prefix(l: &str) -> &str {

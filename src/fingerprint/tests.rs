@@ -175,3 +175,67 @@ fn mined_groups_do_not_depend_on_input_order() {
     assert_eq!(a, run(&[2, 4, 0, 5, 3, 1]));
     assert_eq!(a.len(), 2);
 }
+
+#[test]
+fn traces_that_differ_only_in_their_messages_are_parsed_once_and_keep_their_types() {
+    let java = |msg: &str, cause: &str| {
+        format!(
+            "com.example.OrderException: {msg}\n\tat com.example.Orders.place(Orders.java:10)\n\tat org.springframework.web.Layer.invoke(Layer.java:3)\nCaused by: java.sql.SQLException: {cause}\n\tat com.example.Db.query(Db.java:7)\n\t... 2 more"
+        )
+    };
+    let mut f = Fingerprinter::default();
+    let a = java("order 1 failed", "timeout after 30ms");
+    let b = java("order 2 failed for user bob", "timeout after 31ms");
+    let ka = f.prekey(&ev_with_stack("order 1 failed", &a));
+    let kb = f.prekey(&ev_with_stack("order 2 failed", &b));
+    assert_eq!(
+        f.stack_cache.len(),
+        1,
+        "the second trace is not parsed again"
+    );
+    assert_eq!(ka.frames, kb.frames);
+    assert_eq!(ka.error_type, kb.error_type);
+    // The cached answer is the one parsing gives.
+    assert_eq!(
+        (kb.error_type.clone(), kb.frames.to_vec()),
+        stack::key_frames(&b)
+    );
+    // Headers that name different types, whatever precedes them, are different keys.
+    for (x, y) in [
+        (
+            "Unhandled Exception: System.AError: m",
+            "Unhandled Exception: System.BError: m",
+        ),
+        ("com.example.AException: m", "com.example.BException: m"),
+    ] {
+        let tx = format!("{x}\n   at App.Main() in /src/App.cs:line 3");
+        let ty = format!("{y}\n   at App.Main() in /src/App.cs:line 3");
+        let mut f = Fingerprinter::default();
+        let kx = f.prekey(&ev_with_stack("m", &tx));
+        let ky = f.prekey(&ev_with_stack("m", &ty));
+        assert_ne!(kx.error_type, ky.error_type, "{x} / {y}");
+        assert_eq!(kx.error_type, stack::key_frames(&tx).0);
+        assert_eq!(ky.error_type, stack::key_frames(&ty).0);
+    }
+    // A message holding what readers look for anywhere in a trace is kept whole.
+    assert_eq!(
+        stack::header_type_end("java.lang.X1Exception: see {main}"),
+        None
+    );
+    assert_eq!(
+        stack::header_type_end("java.lang.IllegalStateException: pool closed"),
+        Some("java.lang.IllegalStateException".len())
+    );
+    assert_eq!(
+        stack::header_type_end("\tat com.example.A.b(A.java:1)"),
+        None
+    );
+}
+
+fn ev_with_stack<'a>(message: &'a str, stack: &'a str) -> Event<'a> {
+    Event {
+        message: Cow::Borrowed(message),
+        stack: Some(Cow::Borrowed(stack)),
+        ..Event::default()
+    }
+}
