@@ -320,7 +320,11 @@ pub fn parse_frames(stack: &str) -> Vec<Frame> {
 }
 
 fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, bool)> {
-    if let Some(c) = p.java.captures(line) {
+    // Each pattern runs only on lines that can match it (what it must start with): a
+    // capture is the costly part of reading a trace.
+    let trimmed = line.trim_start();
+    let at = trimmed.starts_with("at");
+    if at && let Some(c) = p.java.captures(line) {
         if is_dotnet_args(&c[2]) {
             return Some((dotnet_frame(p, &c[1], None, line), false));
         }
@@ -344,7 +348,9 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
         let file = c.get(3).map(|m| m.as_str());
         return Some((dotnet_frame(p, &c[1], file, line), false));
     }
-    if let Some(c) = p.python.captures(line) {
+    if trimmed.starts_with("File")
+        && let Some(c) = p.python.captures(line)
+    {
         let path = &c[1];
         let in_app = !(path.contains("site-packages")
             || path.contains("dist-packages")
@@ -355,7 +361,9 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
             false,
         ));
     }
-    if let Some(c) = p.php.captures(line) {
+    if line.starts_with('#')
+        && let Some(c) = p.php.captures(line)
+    {
         let path = &c[1];
         let in_app = !path.contains("/vendor/");
         return Some((
@@ -363,10 +371,14 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
             false,
         ));
     }
-    if let Some(c) = p.php_internal.captures(line) {
+    if line.starts_with('#')
+        && let Some(c) = p.php_internal.captures(line)
+    {
         return Some((frame(None, php_function(p, &c[1]), false, line), false));
     }
-    if let Some(c) = p.php_from.captures(line) {
+    if line.starts_with("from")
+        && let Some(c) = p.php_from.captures(line)
+    {
         let path = &c[1];
         return Some((
             frame(
@@ -393,7 +405,7 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
             || path.contains("/libexec/src/"));
         return Some((frame(Some(basename(path)), func, in_app, line), true));
     }
-    if let Some(c) = p.js.captures(line) {
+    if at && let Some(c) = p.js.captures(line) {
         let path = &c[2];
         let in_app = !(path.contains("node_modules")
             || path.starts_with("node:")
@@ -616,8 +628,21 @@ pub fn exception_type(text: &str) -> Option<(String, String)> {
                 rest.to_string(),
             ));
         }
-        let typed = re
-            .captures(l)
+        // The pattern names a type ending in one of these: only such lines can match.
+        const SUFFIXES: [&str; 7] = [
+            "Exception",
+            "Error",
+            "Throwable",
+            "Exit",
+            "Interrupt",
+            "Fault",
+            "Failure",
+        ];
+        let typed = SUFFIXES
+            .iter()
+            .any(|w| l.contains(w))
+            .then(|| re.captures(l))
+            .flatten()
             .map(|c| {
                 let msg = c.get(2).map(|m| m.as_str().to_string()).unwrap_or_default();
                 (c[1].to_string(), msg)
