@@ -442,6 +442,11 @@ pub enum DecisionsError {
         path: PathBuf,
         waited: Duration,
     },
+    /// The fingerprint is the overflow group's, which takes no decision
+    /// (`aggregate::is_overflow`).
+    Overflow {
+        fingerprint: String,
+    },
 }
 
 impl fmt::Display for DecisionsError {
@@ -462,6 +467,11 @@ impl fmt::Display for DecisionsError {
                 "{}: another logtriage held the lock for {:.0?}; NOT SAVED, try again",
                 path.display(),
                 waited
+            ),
+            DecisionsError::Overflow { fingerprint } => write!(
+                f,
+                "{fingerprint} is the group of rare errors past the {} groups one run keeps: it cannot carry a decision (it would hide every error later counted there); NOT SAVED. Narrow the query or the files so the errors get groups of their own, and decide on those",
+                crate::aggregate::MAX_GROUPS
             ),
         }
     }
@@ -507,7 +517,7 @@ impl DecisionStore {
         by: &str,
     ) -> Result<(), DecisionsError> {
         let at = now();
-        self.change(|d| d.apply(fingerprint, title, op, &at, by))
+        self.change(&[fingerprint], |d| d.apply(fingerprint, title, op, &at, by))
     }
 
     /// The template store kept beside the file (`<file>.groups`); empty when there is none.
@@ -547,8 +557,18 @@ impl DecisionStore {
         Ok(left_out)
     }
 
-    /// Changes the file under its lock with `change` applied to what is on disk.
-    fn change(&mut self, change: impl FnOnce(&mut Decisions)) -> Result<(), DecisionsError> {
+    /// Changes the file under its lock with `change` applied to what is on disk, for the
+    /// fingerprints `about`; refuses the overflow group's.
+    fn change(
+        &mut self,
+        about: &[&str],
+        change: impl FnOnce(&mut Decisions),
+    ) -> Result<(), DecisionsError> {
+        if let Some(fp) = about.iter().find(|f| crate::aggregate::is_overflow(f)) {
+            return Err(DecisionsError::Overflow {
+                fingerprint: fp.to_string(),
+            });
+        }
         let _lock = Lock::acquire(&self.path)?;
         sweep_temp_files(&self.path);
         let mut fresh = read(&self.path)?;
@@ -561,7 +581,7 @@ impl DecisionStore {
     /// A person's merge: `fingerprint` joins `into`'s group in every later run.
     pub fn merge(&mut self, fingerprint: &str, into: &str, by: &str) -> Result<(), DecisionsError> {
         let at = now();
-        self.change(|d| {
+        self.change(&[fingerprint, into], |d| {
             d.splits.remove(fingerprint);
             d.merges.insert(
                 fingerprint.to_string(),
@@ -577,7 +597,7 @@ impl DecisionStore {
     /// A person's split: `fingerprint` is a group of its own in every later run.
     pub fn split(&mut self, fingerprint: &str, by: &str) -> Result<(), DecisionsError> {
         let at = now();
-        self.change(|d| {
+        self.change(&[fingerprint], |d| {
             d.merges.remove(fingerprint);
             d.splits.insert(
                 fingerprint.to_string(),
@@ -606,7 +626,7 @@ impl DecisionStore {
         if from_v1.is_empty() && rekeyed.is_empty() {
             return Ok((0, 0));
         }
-        self.change(|d| {
+        self.change(&[], |d| {
             crate::grouping::apply_moves(d, &rekeyed, false);
             crate::grouping::apply_moves(d, &from_v1, true);
         })?;

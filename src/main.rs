@@ -567,7 +567,7 @@ fn analyze_grouped(
     }
     if analysis.folded > 0 {
         eprintln!(
-            "logtriage: more than {} distinct errors: the {} seen least often are counted together in one group, \"{}\"",
+            "logtriage: more than {} distinct errors: the {} seen least often are counted together in one group, \"{}\"; narrow the files or the query, or run `logtriage fingerprint` to see which lines vary in ways nothing masks",
             logtriage::aggregate::MAX_GROUPS,
             analysis.folded,
             logtriage::aggregate::OVERFLOW_TITLE

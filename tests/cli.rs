@@ -1189,3 +1189,29 @@ fn errors_without_a_version_make_the_gate_blind() {
     assert_eq!(r["unattributed"]["no_version"], 50);
     assert_eq!(r["verdict"]["call"], "blind");
 }
+
+#[test]
+fn the_overflow_group_takes_no_decision_and_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.json");
+    let f = file.to_str().unwrap();
+    let overflow = logtriage::aggregate::overflow_prekey().fingerprint();
+    for args in [
+        vec!["decide", "--file", f, &overflow, "--mark", "ignored"],
+        vec![
+            "decide",
+            "--file",
+            f,
+            "--merge",
+            "0123456789abcdef",
+            &overflow,
+        ],
+    ] {
+        let o = run(&args);
+        assert!(!o.status.success(), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains("cannot carry a decision"), "{err}");
+        assert!(err.contains("NOT SAVED") && err.contains("Narrow"), "{err}");
+    }
+    assert!(!file.exists() || !std::fs::read_to_string(&file).unwrap().contains(&overflow));
+}

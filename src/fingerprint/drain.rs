@@ -621,16 +621,18 @@ mod tests {
         );
     }
 
+    /// As many logins by different users as a variable needs values.
+    const LOGINS: [&str; MIN_VARIABLE_VALUES] = [
+        "user alice logged in from <*>",
+        "user bob logged in from <*>",
+        "user carol logged in from <*>",
+        "user dave logged in from <*>",
+        "user erin logged in from <*>",
+    ];
+
     #[test]
     fn past_the_cap_templates_still_join_kept_clusters() {
-        let t = [
-            "user alice logged in from <*>",
-            "user bob logged in from <*>",
-            "user carol logged in from <*>",
-            "user dave logged in from <*>",
-            "user erin logged in from <*>",
-            "zone full",
-        ];
+        let t: Vec<&str> = LOGINS.iter().copied().chain(["zone full"]).collect();
         let mined = mine(&t, 1, SIMILARITY, MIN_VARIABLE_VALUES);
         assert_eq!(mined.unmined, 1);
         assert!(
@@ -669,14 +671,7 @@ mod tests {
 
     #[test]
     fn merges_uncaught_variables() {
-        let t = [
-            "user alice logged in from <*>",
-            "user bob logged in from <*>",
-            "user carol logged in from <*>",
-            "user dave logged in from <*>",
-            "user erin logged in from <*>",
-            "disk full on <*>",
-        ];
+        let t: Vec<&str> = LOGINS.iter().copied().chain(["disk full on <*>"]).collect();
         let out = cluster(&t);
         assert_eq!(out[0], "user <*> logged in from <*>");
         assert!(out[..5].iter().all(|o| o == &out[0]));

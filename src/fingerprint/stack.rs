@@ -580,10 +580,26 @@ fn is_go_runtime(f: &str) -> bool {
 /// An exception's own line (trimmed): `java.io.IOException: reset`, `Caused by: ...`,
 /// `KeyError: 'id'`, `PHP Fatal error:  Uncaught Exception: x`, PHP's display form
 /// `Fatal error: Uncaught TypeError: x`, .NET's `Unhandled exception. System.X: y`.
+/// How the name of an exception type ends (`IllegalStateException`, `TypeError`,
+/// `SystemExit`, `KeyboardInterrupt`, `SegmentationFault`, `AssertionFailure`).
+const TYPE_SUFFIXES: [&str; 7] = [
+    "Exception",
+    "Error",
+    "Throwable",
+    "Exit",
+    "Interrupt",
+    "Fault",
+    "Failure",
+];
+
 fn exception_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^(?:Caused by:\s+|Uncaught\s+|(?:PHP )?Fatal error:\s+Uncaught\s+|Unhandled [Ee]xception[.:]\s+)?([A-Za-z_][\w$]*(?:[.\\][A-Za-z_][\w$]*)*(?:Exception|Error|Throwable|Exit|Interrupt|Fault|Failure))(?::\s*(.*))?$").unwrap()
+        Regex::new(&format!(
+            r"^(?:Caused by:\s+|Uncaught\s+|(?:PHP )?Fatal error:\s+Uncaught\s+|Unhandled [Ee]xception[.:]\s+)?([A-Za-z_][\w$]*(?:[.\\][A-Za-z_][\w$]*)*(?:{}))(?::\s*(.*))?$",
+            TYPE_SUFFIXES.join("|")
+        ))
+        .unwrap()
     })
 }
 
@@ -628,17 +644,8 @@ pub fn exception_type(text: &str) -> Option<(String, String)> {
                 rest.to_string(),
             ));
         }
-        // The pattern names a type ending in one of these: only such lines can match.
-        const SUFFIXES: [&str; 7] = [
-            "Exception",
-            "Error",
-            "Throwable",
-            "Exit",
-            "Interrupt",
-            "Fault",
-            "Failure",
-        ];
-        let typed = SUFFIXES
+        // Only a line naming a type suffix can match the pattern.
+        let typed = TYPE_SUFFIXES
             .iter()
             .any(|w| l.contains(w))
             .then(|| re.captures(l))

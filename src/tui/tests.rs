@@ -1185,25 +1185,16 @@ fn marked_groups_merge_into_the_selected_one_and_a_group_splits_into_its_fingerp
     let after = update(&mut s, Action::Regrouped(Ok("merged".into())));
     assert_eq!(after, vec![Effect::Load]);
     // Both have keys, not only palette entries.
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let km = super::keys::Keymap::new(&std::collections::BTreeMap::new()).unwrap();
+    let on =
+        |c: char, m: KeyModifiers| km.action_for(KeyEvent::new(KeyCode::Char(c), m), &Mode::Normal);
     assert!(matches!(
-        km.action_for(
-            crossterm::event::KeyEvent::new(
-                crossterm::event::KeyCode::Char('m'),
-                crossterm::event::KeyModifiers::NONE
-            ),
-            &Mode::Normal
-        ),
+        on('m', KeyModifiers::NONE),
         Some(Action::MergeMarked)
     ));
     assert!(matches!(
-        km.action_for(
-            crossterm::event::KeyEvent::new(
-                crossterm::event::KeyCode::Char('S'),
-                crossterm::event::KeyModifiers::SHIFT
-            ),
-            &Mode::Normal
-        ),
+        on('S', KeyModifiers::SHIFT),
         Some(Action::SplitGroup)
     ));
 }

@@ -567,7 +567,7 @@ fn normal(s: &mut State, a: Action) -> Vec<Effect> {
         Action::Mark(m) => return mark(s, m),
         Action::StartInput(kind) => {
             if s.targets().is_empty() {
-                s.message = Some((no_target(s).into(), Tone::Error));
+                s.message = Some((no_target(s), Tone::Error));
             } else {
                 s.mode = Mode::Input {
                     kind,
@@ -716,12 +716,15 @@ fn loaded(s: &mut State, result: Result<Box<logtriage::report::Report>, String>)
 
 /// `b`, `p`, `K`, `i`, `x`: set the mark on the target groups, or clear it when they all
 /// have it already. Marking one group known without a task asks for the task.
-/// Why there is nothing to decide on.
-fn no_target(s: &State) -> &'static str {
-    if s.selected_group().is_some_and(|g| g.overflow) {
-        "this group counts rare errors past the groups a run keeps: it cannot carry a decision"
-    } else {
-        "no group selected"
+/// Why there is nothing to decide on: the decisions file's own refusal for the overflow
+/// group (said before anything is tried), else no group.
+fn no_target(s: &State) -> String {
+    match s.selected_group().filter(|g| g.overflow) {
+        Some(g) => logtriage::decisions::DecisionsError::Overflow {
+            fingerprint: g.fingerprint.clone(),
+        }
+        .to_string(),
+        None => "no group selected".to_string(),
     }
 }
 
@@ -733,7 +736,7 @@ fn mark(s: &mut State, m: Mark) -> Vec<Effect> {
         .unwrap_or_default();
     let targets = s.targets();
     if targets.is_empty() {
-        s.message = Some((no_target(s).into(), Tone::Error));
+        s.message = Some((no_target(s), Tone::Error));
         return vec![];
     }
     let all_have = targets
