@@ -7,12 +7,13 @@ pub mod drain;
 pub mod explain;
 pub mod mask;
 pub mod stack;
+pub mod trace_cache;
 
 use crate::event::Event;
 use crate::hash::StableHasher;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::Arc;
+use trace_cache::{TraceCache, TraceReading};
 
 /// Bumped whenever a change to the rules changes any fingerprint. Stored in reports and
 /// decisions so keys from different versions are never silently compared.
@@ -120,40 +121,28 @@ impl PreKey {
     }
 }
 
-/// Computes [`PreKey`]s; caches stack parsing, the costly part, by trace text (see
-/// [`trace_cache_key`]).
+/// Computes [`PreKey`]s; caches trace readings, the costly part, by trace text (see
+/// [`trace_cache`]).
 #[derive(Default)]
 pub struct Fingerprinter {
-    stack_cache: HashMap<u64, (Option<String>, Arc<[String]>)>,
+    traces: TraceCache,
     cache: Vec<Option<(u64, usize, Arc<PreKey>)>>,
-    /// Keys the trace cache's hash (SipHash with a per-process random key: log text cannot
-    /// be crafted to collide with another trace and take its frames).
-    trace_hasher: std::hash::RandomState,
-}
-
-/// What a trace is cached by: its text, except that of an exception's header line
-/// (`java.lang.IllegalStateException: pool closed for order 1234`, `Caused by: ...`) only
-/// the part up to its type counts ([`stack::header_type_end`]): what [`stack::key_frames`]
-/// reads of a header is its type, so two traces that differ only in their messages have
-/// the same key frames. Loggers such as ecs-logging-java write the message, values and
-/// all, into the trace; without this no two of its traces would be the same text, and
-/// each would be parsed again.
-fn trace_cache_key(hasher: &std::hash::RandomState, stack: &str) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = hasher.build_hasher();
-    for line in stack.split('\n') {
-        let kept = stack::header_type_end(line).map_or(line, |end| &line[..end]);
-        h.write(kept.as_bytes());
-        h.write_u8(b'\n');
-    }
-    h.finish()
+    /// Keys the pre-key cache (seeded: log text cannot be crafted to collide with another
+    /// event's inputs).
+    hasher: foldhash::fast::RandomState,
 }
 
 /// Hash and total length of everything [`Fingerprinter::compute`] will read from an event:
-/// with a logger template and no trace, the (varying) message is not an input.
-fn input_hash(ev: &Event) -> (u64, usize) {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
+/// with a logger template and no trace, the (varying) message is not an input. A trace is
+/// read only through its reading, so it counts by the identity of its text in the trace
+/// cache (`trace`).
+fn input_hash(
+    hasher: &foldhash::fast::RandomState,
+    ev: &Event,
+    trace: Option<u64>,
+) -> (u64, usize) {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = hasher.build_hasher();
     let template_only = ev.fingerprint.is_none()
         && ev.stack.is_none()
         && ev.template.as_deref().is_some_and(|t| !t.trim().is_empty());
@@ -170,7 +159,6 @@ fn input_hash(ev: &Event) -> (u64, usize) {
     let fields = [
         host_in_message(ev),
         ev.fingerprint.as_deref(),
-        ev.stack.as_deref(),
         ev.error_type.as_deref(),
         ev.template.as_deref(),
         message,
@@ -182,6 +170,7 @@ fn input_hash(ev: &Event) -> (u64, usize) {
         f.hash(&mut h);
         len += f.map_or(0, str::len);
     }
+    (ev.stack.is_some(), trace).hash(&mut h);
     (h.finish(), len)
 }
 
@@ -217,7 +206,16 @@ impl Fingerprinter {
     /// one's (a logger template, a constant message, the same trace) reuse its pre-key from
     /// a small direct-mapped cache, keyed by a 64-bit hash and the inputs' total length.
     pub fn prekey(&mut self, ev: &Event) -> Arc<PreKey> {
-        let (h, len) = input_hash(ev);
+        // A trace is read only when no explicit fingerprint outranks it.
+        let explicit = ev
+            .fingerprint
+            .as_deref()
+            .is_some_and(|f| !f.trim().is_empty());
+        let trace = match ev.stack.as_deref() {
+            Some(stack) if !explicit => Some(self.traces.read(stack)),
+            _ => None,
+        };
+        let (h, len) = input_hash(&self.hasher, ev, trace.as_ref().map(|t| t.0));
         if self.cache.is_empty() {
             self.cache = vec![None; PREKEY_CACHE];
         }
@@ -228,72 +226,66 @@ impl Fingerprinter {
         {
             return p.clone();
         }
-        let p = Arc::new(self.compute(ev));
+        let p = Arc::new(compute(ev, trace.map(|t| t.1).as_deref()));
         self.cache[slot] = Some((h, len, p.clone()));
         p
     }
 
-    fn compute(&mut self, ev: &Event) -> PreKey {
-        if let Some(fp) = ev.fingerprint.as_deref().filter(|f| !f.trim().is_empty()) {
-            return finish(
-                Rule::Explicit,
-                fp.trim().to_string(),
-                None,
-                Arc::default(),
-                None,
-            );
+    /// How many distinct traces were read and kept.
+    pub fn traces_cached(&self) -> usize {
+        self.traces.cached()
+    }
+}
+
+/// The pre-key of `ev`, given the reading of its trace (when it has one and no explicit
+/// fingerprint).
+fn compute(ev: &Event, trace: Option<&TraceReading>) -> PreKey {
+    if let Some(fp) = ev.fingerprint.as_deref().filter(|f| !f.trim().is_empty()) {
+        return finish(
+            Rule::Explicit,
+            fp.trim().to_string(),
+            None,
+            Arc::default(),
+            None,
+        );
+    }
+    if let Some(trace) = trace {
+        let frames = trace.frames.clone();
+        if !frames.is_empty() {
+            let error_type = ev
+                .error_type
+                .as_deref()
+                .map(str::to_string)
+                .or_else(|| trace.error_type.clone())
+                .or_else(|| stack::exception_type(&ev.message).map(|t| t.0));
+            let template = stack_title(ev, error_type.as_deref());
+            return finish(Rule::Stack, template, error_type, frames, None);
         }
-        if let Some(stack) = ev.stack.as_deref() {
-            let (found_type, frames) = self.frames(stack);
-            if !frames.is_empty() {
-                let error_type = ev
-                    .error_type
-                    .as_deref()
-                    .map(str::to_string)
-                    .or(found_type)
-                    .or_else(|| stack::exception_type(&ev.message).map(|t| t.0));
-                let template = stack_title(ev, error_type.as_deref());
-                return finish(Rule::Stack, template, error_type, frames, None);
-            }
-        }
-        let origin = ev
-            .origin
-            .as_deref()
-            .map(normalize_origin)
-            .filter(|o| !o.is_empty());
-        if let Some(t) = ev.template.as_deref().filter(|t| !t.trim().is_empty()) {
-            let template = mask::mask(strip_mediawiki_prefix(t));
-            return finish(
-                Rule::TemplateField,
-                template,
-                ev.error_type.as_deref().map(str::to_string),
-                Arc::default(),
-                origin,
-            );
-        }
-        let message = strip_mediawiki_prefix(&ev.message);
-        let template = message_template(message, ev.error_message.as_deref(), host_in_message(ev));
-        finish(
-            Rule::Message,
+    }
+    let origin = ev
+        .origin
+        .as_deref()
+        .map(normalize_origin)
+        .filter(|o| !o.is_empty());
+    if let Some(t) = ev.template.as_deref().filter(|t| !t.trim().is_empty()) {
+        let template = mask::mask(strip_mediawiki_prefix(t));
+        return finish(
+            Rule::TemplateField,
             template,
             ev.error_type.as_deref().map(str::to_string),
             Arc::default(),
             origin,
-        )
+        );
     }
-
-    fn frames(&mut self, stack: &str) -> (Option<String>, Arc<[String]>) {
-        let k = trace_cache_key(&self.trace_hasher, stack);
-        if let Some(v) = self.stack_cache.get(&k) {
-            return v.clone();
-        }
-        let (error_type, frames) = stack::key_frames(stack);
-        let v = (error_type, Arc::from(frames));
-        if self.stack_cache.len() < 100_000 {
-            self.stack_cache.insert(k, v.clone());
-        }
-        v
-    }
+    let message = strip_mediawiki_prefix(&ev.message);
+    let template = message_template(message, ev.error_message.as_deref(), host_in_message(ev));
+    finish(
+        Rule::Message,
+        template,
+        ev.error_type.as_deref().map(str::to_string),
+        Arc::default(),
+        origin,
+    )
 }
 
 fn finish(

@@ -581,7 +581,9 @@ fn is_go_runtime(f: &str) -> bool {
 /// `KeyError: 'id'`, `PHP Fatal error:  Uncaught Exception: x`, PHP's display form
 /// `Fatal error: Uncaught TypeError: x`, .NET's `Unhandled exception. System.X: y`.
 /// How the name of an exception type ends (`IllegalStateException`, `TypeError`,
-/// `SystemExit`, `KeyboardInterrupt`, `SegmentationFault`, `AssertionFailure`).
+/// `SystemExit`, `KeyboardInterrupt`, `SegmentationFault`, `AssertionFailure`); a Java
+/// class nested in one is one too, named after a `$` (Spring's
+/// `HttpClientErrorException$NotFound`).
 const TYPE_SUFFIXES: [&str; 7] = [
     "Exception",
     "Error",
@@ -592,22 +594,110 @@ const TYPE_SUFFIXES: [&str; 7] = [
     "Failure",
 ];
 
-fn exception_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(&format!(
-            r"^(?:Caused by:\s+|Uncaught\s+|(?:PHP )?Fatal error:\s+Uncaught\s+|Unhandled [Ee]xception[.:]\s+)?([A-Za-z_][\w$]*(?:[.\\][A-Za-z_][\w$]*)*(?:{}))(?::\s*(.*))?$",
-            TYPE_SUFFIXES.join("|")
-        ))
-        .unwrap()
-    })
+/// An exception header: `[prefix] Type[: message]` where the prefix is `Caused by:`,
+/// `Uncaught`, `(PHP )Fatal error: Uncaught` or `Unhandled exception.`/`:`, the type a
+/// dotted (or PHP `\\`-separated) name whose last part is a name followed by one of
+/// [`TYPE_SUFFIXES`] (then `$Nested` classes), and the message the rest of the line after `:`. Returns the
+/// type's span and the message; read by scanning, as this runs on every line of every
+/// trace not seen before.
+fn read_header(l: &str) -> Option<(usize, usize, Option<&str>)> {
+    header_prefix_end(l)
+        .and_then(|start| read_type_at(l, start))
+        .or_else(|| read_type_at(l, 0))
+}
+
+/// Where a header's prefix (see [`read_header`]) ends, with the spaces after it.
+fn header_prefix_end(l: &str) -> Option<usize> {
+    let after_spaces = |rest: &str| {
+        let t = rest.trim_start();
+        (t.len() < rest.len()).then_some(l.len() - t.len())
+    };
+    if let Some(r) = l.strip_prefix("Caused by:") {
+        return after_spaces(r);
+    }
+    if let Some(r) = l.strip_prefix("Uncaught") {
+        return after_spaces(r);
+    }
+    if let Some(r) = l
+        .strip_prefix("PHP ")
+        .unwrap_or(l)
+        .strip_prefix("Fatal error:")
+    {
+        let at = after_spaces(r)?;
+        return after_spaces(l[at..].strip_prefix("Uncaught")?);
+    }
+    let r = l
+        .strip_prefix("Unhandled exception")
+        .or_else(|| l.strip_prefix("Unhandled Exception"))?;
+    after_spaces(r.strip_prefix(['.', ':'])?)
+}
+
+/// A header's type starting at `start`, followed by the end of the line or `:` and the
+/// message (see [`read_header`]).
+fn read_type_at(l: &str, start: usize) -> Option<(usize, usize, Option<&str>)> {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let starts_name = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let mut end = start;
+    let mut last; // where the last dotted part starts
+    loop {
+        let rest = &l[end..];
+        if !starts_name(rest.chars().next()) {
+            return None;
+        }
+        let len = rest
+            .find(|c: char| !(word(c) || c == '$'))
+            .unwrap_or(rest.len());
+        last = end;
+        end += len;
+        let mut next = l[end..].chars();
+        match next.next() {
+            Some('.' | '\\') if starts_name(next.next()) => end += 1,
+            _ => break,
+        }
+    }
+    if !names_a_type(&l[last..end]) {
+        return None;
+    }
+    let message = match l[end..].strip_prefix(':').map(str::trim_start) {
+        _ if end == l.len() => None,
+        Some(m) if !m.contains('\n') => Some(m),
+        _ => return None,
+    };
+    Some((start, end, message))
+}
+
+/// A type's last name part: ends in one of [`TYPE_SUFFIXES`], or is a class nested in one
+/// (`HttpClientErrorException$NotFound`: after the suffix, `$` and names).
+fn names_a_type(part: &str) -> bool {
+    let nested_from = |i: usize| {
+        part[i..].split('$').skip(1).all(|n| {
+            n.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        })
+    };
+    let mut i = part.len();
+    loop {
+        // A name before the suffix: `Exception` alone is PHP's base class, read apart.
+        if TYPE_SUFFIXES
+            .iter()
+            .any(|s| i > s.len() && part[..i].ends_with(s))
+            && nested_from(i)
+        {
+            return true;
+        }
+        match part[..i].rfind('$') {
+            Some(d) => i = d,
+            None => return false,
+        }
+    }
 }
 
 /// True when the line names an exception the way traces do (see [`exception_type`]), or
 /// JavaScript's and .NET's base classes, which have no prefix (`Error: boom`).
 pub fn is_exception_line(line: &str) -> bool {
     let t = line.trim();
-    exception_re().is_match(t)
+    read_header(t).is_some()
         || ["Error", "Exception"]
             .iter()
             .any(|base| t == *base || t.strip_prefix(base).is_some_and(|r| r.starts_with(": ")))
@@ -627,7 +717,6 @@ pub fn exception_type(text: &str) -> Option<(String, String)> {
     if let Some(t) = laravel_exception(text) {
         return Some(t);
     }
-    let re = exception_re();
     let python = text.contains("Traceback (most recent call last)");
     let go_dump = memmem::find(text.as_bytes(), b"\ngoroutine ").is_some();
     let mut found = None;
@@ -648,12 +737,9 @@ pub fn exception_type(text: &str) -> Option<(String, String)> {
         let typed = TYPE_SUFFIXES
             .iter()
             .any(|w| l.contains(w))
-            .then(|| re.captures(l))
+            .then(|| read_header(l))
             .flatten()
-            .map(|c| {
-                let msg = c.get(2).map(|m| m.as_str().to_string()).unwrap_or_default();
-                (c[1].to_string(), msg)
-            })
+            .map(|(start, end, msg)| (l[start..end].to_string(), msg.unwrap_or("").to_string()))
             .or_else(|| php_uncaught_base(l));
         if let Some(t) = typed {
             // Python prints the raised exception last; Java prints it first.
@@ -674,17 +760,17 @@ pub fn exception_type(text: &str) -> Option<(String, String)> {
 pub fn header_type_end(line: &str) -> Option<usize> {
     // Cheap tests first: frames (`at ...`, `#0 ...`, `File ...`) are most lines.
     let trimmed = line.trim_start();
-    if !line.contains(": ")
-        || trimmed.starts_with("at ")
+    if trimmed.starts_with("at ")
         || trimmed.starts_with('#')
         || trimmed.starts_with('[')
         || trimmed.starts_with("panic: ")
         || trimmed.starts_with("fatal error: ")
+        || memmem::find(line.as_bytes(), b": ").is_none()
     {
         return None;
     }
-    let c = exception_re().captures(line.trim())?;
-    let end = c.get(1)?.end() + (line.len() - trimmed.len());
+    let (_, end, _) = read_header(line.trim())?;
+    let end = end + (line.len() - trimmed.len());
     let tail = &line[end..];
     let global = ["{main}", "[object] (", "Traceback (most recent call last)"];
     (!global.iter().any(|g| tail.contains(g))).then_some(end)
@@ -832,6 +918,92 @@ pub(crate) mod tests {
             exception_type(t).unwrap().0,
             "java.lang.IllegalStateException"
         );
+    }
+
+    /// The pattern [`read_header`] scans for, as a regular expression.
+    fn header_pattern() -> Regex {
+        Regex::new(&format!(
+            r"^(?:Caused by:\s+|Uncaught\s+|(?:PHP )?Fatal error:\s+Uncaught\s+|Unhandled [Ee]xception[.:]\s+)?([A-Za-z_][\w$]*(?:[.\\][A-Za-z_][\w$]*)*(?:{})(?:\$[A-Za-z_]\w*)*)(?::\s*(.*))?$",
+            TYPE_SUFFIXES.join("|")
+        ))
+        .unwrap()
+    }
+
+    fn agrees_with_pattern(re: &Regex, l: &str) {
+        let want = re
+            .captures(l)
+            .map(|c| (c[1].to_string(), c.get(2).map(|m| m.as_str().to_string())));
+        let got = read_header(l).map(|(s, e, m)| (l[s..e].to_string(), m.map(str::to_string)));
+        assert_eq!(got, want, "{l:?}");
+    }
+
+    #[test]
+    fn the_header_scanner_reads_what_its_pattern_matches() {
+        let re = header_pattern();
+        for l in [
+            "java.lang.IllegalStateException: pool closed",
+            "Caused by: java.io.IOException: x: y",
+            "Caused by:java.io.IOException",
+            "Caused by:   org.postgresql.util.PSQLException: FATAL",
+            "PHP Fatal error:  Uncaught TypeError: f(): Argument #1",
+            "Fatal error: Uncaught Exception: boom",
+            "Fatal error: Uncaught Error",
+            "Unhandled exception. System.InvalidOperationException: no",
+            "Unhandled Exception: System.Exception: x",
+            "Unhandled exception: System.Exception",
+            "Uncaught Wikimedia\\Rdbms\\DBQueryError: x",
+            "Wikimedia\\Rdbms\\DBConnectionError: Cannot access the database",
+            "HttpClientErrorException$NotFound: 404",
+            "a.b$C$Exception$In$Out: x",
+            "a.b.FooException$: x",
+            "a.b.FooException$1: x",
+            "a..b.FooException: x",
+            "a.b.FooException.: x",
+            "a.b.FooException :x",
+            "FooException:\n  x",
+            "FooException: \nx",
+            "FooException:x\ny",
+            "ValueError",
+            "KeyboardInterrupt",
+            "SystemExit: 2",
+            "_Private9Error: é",
+            "ÉtatError: x",
+            "9Error: x",
+            "Error",
+            "Error: x",
+            "Caused by: Error",
+            "Uncaught  Error: x",
+            "Uncaught",
+            "",
+            "\tat com.example.Foo.bar(Foo.java:1)",
+        ] {
+            agrees_with_pattern(&re, l);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_header_scanner_agrees_with_its_pattern_on_any_line(
+            l in "(Caused by: |Uncaught |PHP Fatal error: Uncaught |Unhandled exception. )?[a-zA-Z_$.\\\\: 9é\n]{0,12}(Exception|Error|Exit|Fault)?[$a-zA-Z:. \n]{0,6}"
+        ) {
+            agrees_with_pattern(&header_pattern(), &l);
+        }
+    }
+
+    #[test]
+    fn a_class_nested_in_an_exception_is_an_exception_type() {
+        let t = "org.springframework.web.client.HttpClientErrorException$NotFound: 404 Not Found: \"customer 7 not found\"\n\tat com.example.Client.get(Client.java:12)";
+        assert_eq!(
+            exception_type(t).unwrap().0,
+            "org.springframework.web.client.HttpClientErrorException$NotFound"
+        );
+        // Its message is not part of what a trace is cached by.
+        let line = t.lines().next().unwrap();
+        assert_eq!(
+            &line[..header_type_end(line).unwrap()],
+            "org.springframework.web.client.HttpClientErrorException$NotFound"
+        );
+        assert_eq!(exception_type("com.example.Outer$Inner: x"), None);
     }
 
     #[test]

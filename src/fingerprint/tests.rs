@@ -189,7 +189,7 @@ fn traces_that_differ_only_in_their_messages_are_parsed_once_and_keep_their_type
     let ka = f.prekey(&ev_with_stack("order 1 failed", &a));
     let kb = f.prekey(&ev_with_stack("order 2 failed", &b));
     assert_eq!(
-        f.stack_cache.len(),
+        f.traces_cached(),
         1,
         "the second trace is not parsed again"
     );

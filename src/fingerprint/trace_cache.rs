@@ -1,0 +1,120 @@
+//! The per-worker cache of trace readings: reading a trace ([`stack::key_frames`]) is the
+//! costly part of fingerprinting an event that carries one, and production traces repeat
+//! far more than messages do, so each distinct trace is read once.
+//!
+//! A trace is cached by its text, except that of an exception's header line
+//! (`java.lang.IllegalStateException: pool closed for order 1234`, `Caused by: ...`) only
+//! the part up to its type counts ([`stack::header_type_end`]): what `key_frames` reads of
+//! a header is its type, so two traces that differ only in their messages have the same
+//! key frames. Loggers such as ecs-logging-java write the message, values and all, into
+//! the trace; without this no two of its traces would be the same text.
+//!
+//! Lookups hash that text with a fast seeded hash and then compare it byte for byte with
+//! the cached one, so a hit is exact: no log text, crafted or not, can take another
+//! trace's frames.
+
+use super::stack;
+use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+/// What a trace contributes to a fingerprint ([`stack::key_frames`]).
+#[derive(Debug, PartialEq, Eq)]
+pub struct TraceReading {
+    /// The exception type the trace names.
+    pub error_type: Option<String>,
+    /// The keys of its contributing frames.
+    pub frames: Arc<[String]>,
+}
+
+/// Bytes of trace text one cache keeps (per worker); past it, traces are read and not kept.
+const MAX_CACHED_BYTES: usize = 16 << 20;
+
+/// Readings of the traces seen, by their text (see the module doc).
+#[derive(Default)]
+pub struct TraceCache {
+    hasher: foldhash::fast::RandomState,
+    entries: FxHashMap<u64, (Box<[u8]>, Arc<TraceReading>)>,
+    cached_bytes: usize,
+    /// The text being looked up, reused from one trace to the next.
+    text: Vec<u8>,
+}
+
+impl TraceCache {
+    /// The reading of `stack`, and an identity of the text it was read from: equal for two
+    /// traces with the same text, and (but for a 64-bit seeded hash collision) different
+    /// otherwise.
+    pub fn read(&mut self, stack: &str) -> (u64, Arc<TraceReading>) {
+        self.text.clear();
+        let bytes = stack.as_bytes();
+        let mut start = 0;
+        while start <= bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let line = &stack[start..end];
+            let kept = stack::header_type_end(line).map_or(line, |e| &line[..e]);
+            self.text.extend_from_slice(kept.as_bytes());
+            self.text.push(b'\n');
+            start = end + 1;
+        }
+        let key = self.hasher.hash_one(&self.text[..]);
+        if let Some((text, reading)) = self.entries.get(&key)
+            && **text == self.text[..]
+        {
+            return (key, reading.clone());
+        }
+        let (error_type, frames) = stack::key_frames(stack);
+        let reading = Arc::new(TraceReading {
+            error_type,
+            frames: Arc::from(frames),
+        });
+        if self.cached_bytes + self.text.len() <= MAX_CACHED_BYTES
+            && !self.entries.contains_key(&key)
+        {
+            self.cached_bytes += self.text.len();
+            let text = self.text.clone().into_boxed_slice();
+            self.entries.insert(key, (text, reading.clone()));
+        }
+        (key, reading)
+    }
+
+    /// How many distinct traces are cached.
+    pub fn cached(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hit_is_the_same_text_and_a_collision_is_read_anew() {
+        let mut c = TraceCache::default();
+        let a = "x.AException: m\n\tat a.B.c(B.java:1)";
+        let b = "x.BException: m\n\tat a.B.c(B.java:1)";
+        let (ka, ra) = c.read(a);
+        let (kb, rb) = c.read(b);
+        assert_ne!(ka, kb);
+        assert_ne!(ra, rb);
+        // Force a collision: b's entry filed under a's key.
+        let entry = c.entries.remove(&kb).unwrap();
+        c.entries.insert(ka, entry);
+        let (_, again) = c.read(a);
+        assert_eq!(again.error_type.as_deref(), Some("x.AException"));
+    }
+
+    #[test]
+    fn past_its_bytes_a_trace_is_read_and_not_kept() {
+        let mut c = TraceCache {
+            cached_bytes: MAX_CACHED_BYTES - 10,
+            ..TraceCache::default()
+        };
+        let t = "x.AException: m\n\tat a.B.c(B.java:1)";
+        let (_, r) = c.read(t);
+        assert_eq!(c.cached(), 0);
+        assert_eq!(
+            (r.error_type.clone(), r.frames.to_vec()),
+            stack::key_frames(t)
+        );
+    }
+}
