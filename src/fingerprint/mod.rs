@@ -245,7 +245,7 @@ fn compute(ev: &Event, trace: Option<&TraceReading>) -> PreKey {
             Rule::Explicit,
             fp.trim().to_string(),
             None,
-            Arc::default(),
+            (Arc::default(), frames_hash(&[])),
             None,
         );
     }
@@ -259,7 +259,13 @@ fn compute(ev: &Event, trace: Option<&TraceReading>) -> PreKey {
                 .or_else(|| trace.error_type.clone())
                 .or_else(|| stack::exception_type(&ev.message).map(|t| t.0));
             let template = stack_title(ev, error_type.as_deref());
-            return finish(Rule::Stack, template, error_type, frames, None);
+            return finish(
+                Rule::Stack,
+                template,
+                error_type,
+                (frames, trace.frames_hash),
+                None,
+            );
         }
     }
     let origin = ev
@@ -273,7 +279,7 @@ fn compute(ev: &Event, trace: Option<&TraceReading>) -> PreKey {
             Rule::TemplateField,
             template,
             ev.error_type.as_deref().map(str::to_string),
-            Arc::default(),
+            (Arc::default(), frames_hash(&[])),
             origin,
         );
     }
@@ -283,23 +289,33 @@ fn compute(ev: &Event, trace: Option<&TraceReading>) -> PreKey {
         Rule::Message,
         template,
         ev.error_type.as_deref().map(str::to_string),
-        Arc::default(),
+        (Arc::default(), frames_hash(&[])),
         origin,
     )
 }
 
+/// The hash of a trace's key frames that a [`PreKey`]'s key is made from; computed once per
+/// trace read ([`TraceReading::frames_hash`]).
+pub(crate) fn frames_hash(frames: &[String]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    frames.hash(&mut h);
+    h.finish()
+}
+
+/// A pre-key from its parts; `frames_hash` is [`frames_hash`] of `frames`.
 fn finish(
     rule: Rule,
     template: String,
     error_type: Option<String>,
-    frames: Arc<[String]>,
+    (frames, frames_hash): (Arc<[String]>, u64),
     origin: Option<String>,
 ) -> PreKey {
     // The aggregation key is internal (never stored or compared across runs), so a fast
     // hash will do; `fingerprint()` uses the stable one.
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
-    (rule, &template, &error_type, &origin, &frames).hash(&mut h);
+    (rule, &template, &error_type, &origin, frames_hash).hash(&mut h);
     PreKey {
         rule,
         template,

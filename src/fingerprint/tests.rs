@@ -188,11 +188,7 @@ fn traces_that_differ_only_in_their_messages_are_parsed_once_and_keep_their_type
     let b = java("order 2 failed for user bob", "timeout after 31ms");
     let ka = f.prekey(&ev_with_stack("order 1 failed", &a));
     let kb = f.prekey(&ev_with_stack("order 2 failed", &b));
-    assert_eq!(
-        f.traces_cached(),
-        1,
-        "the second trace is not parsed again"
-    );
+    assert_eq!(f.traces_cached(), 1, "the second trace is not parsed again");
     assert_eq!(ka.frames, kb.frames);
     assert_eq!(ka.error_type, kb.error_type);
     // The cached answer is the one parsing gives.

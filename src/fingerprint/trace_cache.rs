@@ -25,6 +25,8 @@ pub struct TraceReading {
     pub error_type: Option<String>,
     /// The keys of its contributing frames.
     pub frames: Arc<[String]>,
+    /// [`super::frames_hash`] of `frames`.
+    pub frames_hash: u64,
 }
 
 /// Bytes of trace text one cache keeps (per worker); past it, traces are read and not kept.
@@ -65,6 +67,7 @@ impl TraceCache {
         let (error_type, frames) = stack::key_frames(stack);
         let reading = Arc::new(TraceReading {
             error_type,
+            frames_hash: super::frames_hash(&frames),
             frames: Arc::from(frames),
         });
         if self.cached_bytes + self.text.len() <= MAX_CACHED_BYTES
