@@ -29,8 +29,10 @@ pub struct TraceReading {
     pub frames_hash: u64,
 }
 
-/// Bytes of trace text one cache keeps (per worker); past it, traces are read and not kept.
-const MAX_CACHED_BYTES: usize = 16 << 20;
+/// Bytes of trace text and frame keys one cache keeps (per worker); past it, traces are
+/// read and not kept. Thousands of distinct traces of a few kB: a run's memory does not
+/// grow with its events (see README, "Measured").
+const MAX_CACHED_BYTES: usize = 8 << 20;
 
 /// Readings of the traces seen, by their text (see the module doc).
 #[derive(Default)]
@@ -70,10 +72,9 @@ impl TraceCache {
             frames_hash: super::frames_hash(&frames),
             frames: Arc::from(frames),
         });
-        if self.cached_bytes + self.text.len() <= MAX_CACHED_BYTES
-            && !self.entries.contains_key(&key)
-        {
-            self.cached_bytes += self.text.len();
+        let size = self.text.len() + reading.frames.iter().map(String::len).sum::<usize>();
+        if self.cached_bytes + size <= MAX_CACHED_BYTES && !self.entries.contains_key(&key) {
+            self.cached_bytes += size;
             let text = self.text.clone().into_boxed_slice();
             self.entries.insert(key, (text, reading.clone()));
         }
