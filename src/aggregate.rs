@@ -485,8 +485,16 @@ impl Aggregator {
         let folded = self.folded;
         let mut pre: Vec<PreGroup> = self.groups.into_values().collect();
         pre.extend(self.overflow);
-        pre.sort_by_key(|g| g.prekey.key);
-        // Pre-groups with one fingerprint (equal inputs) are one member.
+        // Pre-groups with one fingerprint are one member, whose template (and title) is that
+        // of its pre-group with most events, the least by text among equals: chosen by the
+        // events, not by the internal keys' hash.
+        pre.sort_by_cached_key(|g| {
+            (
+                std::cmp::Reverse(g.events()),
+                g.prekey.template.clone(),
+                g.prekey.key,
+            )
+        });
         let mut members: BTreeMap<String, PreGroup> = BTreeMap::new();
         let mut key_to_fingerprint = HashMap::new();
         for g in pre {
