@@ -54,12 +54,10 @@ impl Frame {
 }
 
 struct Patterns {
-    java: Regex,
     python: Regex,
     php: Regex,
     php_from: Regex,
     php_internal: Regex,
-    go_file: Regex,
     js: Regex,
     dotnet: Regex,
     dotnet_generated: Regex,
@@ -69,16 +67,10 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        java: Regex::new(r"^\s*at\s+([\w$.<>/\[\]]+)\(([^)]*)\)\s*$").unwrap(),
         python: Regex::new(r#"^\s*File "([^"]+)", line \d+, in (\S+)"#).unwrap(),
         php: Regex::new(r"^#\d+\s+(\S+?)\((\d+)\):\s+(.+?)(?:\(.*)?$").unwrap(),
         php_from: Regex::new(r"^from\s+(\S+?)\((\d+)\)\s*$").unwrap(),
         php_internal: Regex::new(r"^#\d+\s+\[internal function\]:\s+(.+?)(?:\(.*)?$").unwrap(),
-        // `\t/path/file.go:12 +0x1d`, with GOTRACEBACK=system's `fp=0x… sp=0x… pc=0x…`.
-        go_file: Regex::new(
-            r"^\s+(\S+\.go):\d+(?:\s+\+0x[0-9a-f]+)?(?:\s+[a-z]+=0x[0-9a-f]+)*\s*$",
-        )
-        .unwrap(),
         js: Regex::new(r"^\s*at\s+(?:(.+?)\s+\()?([^()\s]+?):\d+(?::\d+)?\)?\s*$").unwrap(),
         // `at Ns.Class.Method(Int32 id) in /src/File.cs:line 42`, or without ` in …`.
         dotnet: Regex::new(r"^\s*at\s+([^\s(]+)\((.*)\)(?:\s+in\s+(.+):line\s+\d+)?\s*$").unwrap(),
@@ -324,12 +316,12 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
     // capture is the costly part of reading a trace.
     let trimmed = line.trim_start();
     let at = trimmed.starts_with("at");
-    if at && let Some(c) = p.java.captures(line) {
-        if is_dotnet_args(&c[2]) {
-            return Some((dotnet_frame(p, &c[1], None, line), false));
+    if at && let Some((name, location)) = java_frame_parts(line) {
+        if is_dotnet_args(location) {
+            return Some((dotnet_frame(p, name, None, line), false));
         }
-        let qualified = clean_function(p, &c[1]);
-        let file = c[2]
+        let qualified = clean_function(p, name);
+        let file = location
             .split(':')
             .next()
             .filter(|f| f.contains('.'))
@@ -392,11 +384,10 @@ fn parse_one(p: &Patterns, line: &str, next: Option<&str>) -> Option<(Frame, boo
     }
     if let Some(next) = next
         && !line.starts_with(char::is_whitespace)
-        && let Some(g) = p.go_file.captures(next)
+        && let Some(path) = go_file_path(next)
         && let Some(name) = go_function(line)
     {
         let func = clean_function(p, name);
-        let path = &g[1];
         let in_app = !(is_go_runtime(&func)
             || func == "panic"
             || path.contains("/go/src/")
@@ -455,6 +446,59 @@ fn php_function(p: &Patterns, f: &str) -> String {
     } else {
         f
     }
+}
+
+/// A Java frame, `at pkg.Class.method(File.java:12)`: the qualified method (letters,
+/// digits, `_$.<>/[]`) and what its parentheses hold (no `)`), with nothing but white
+/// space after them. Scanned, not matched: this runs on every line of every trace read.
+fn java_frame_parts(line: &str) -> Option<(&str, &str)> {
+    let rest = line.trim_start().strip_prefix("at")?;
+    let name_at = rest.trim_start();
+    if name_at.len() == rest.len() {
+        return None;
+    }
+    let name_len = name_at
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || "$.<>/[]".contains(c)))
+        .unwrap_or(name_at.len());
+    let (name, after) = name_at.split_at(name_len);
+    let inside = after.strip_prefix('(')?;
+    let close = inside.find(')')?;
+    (!name.is_empty() && inside[close + 1..].trim_start().is_empty())
+        .then(|| (name, &inside[..close]))
+}
+
+/// The file of a Go frame's second line, `\t/path/file.go:12 +0x1d` (with
+/// GOTRACEBACK=system's `fp=0x… sp=0x… pc=0x…` after it): indented, a `.go` path, `:` and
+/// the line, then only those. Scanned, not matched, as [`java_frame_parts`].
+fn go_file_path(line: &str) -> Option<&str> {
+    let body = line.trim_start();
+    if body.len() == line.len() {
+        return None;
+    }
+    let mut words = body.split_whitespace();
+    let (path, number) = words.next()?.rsplit_once(':')?;
+    let hex = |h: &str| !h.is_empty() && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if path.len() <= 3
+        || !path.ends_with(".go")
+        || number.is_empty()
+        || !number.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut words = words.peekable();
+    if let Some(offset) = words.peek().and_then(|w| w.strip_prefix("+0x")) {
+        if !hex(offset) {
+            return None;
+        }
+        words.next();
+    }
+    words
+        .all(|w| {
+            w.split_once("=0x").is_some_and(|(k, v)| {
+                !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase()) && hex(v)
+            })
+        })
+        .then_some(path)
 }
 
 /// `main.(*Server).handle(0xc0, {0x4b, 0x5})` → `main.(*Server).handle`; `created by x in
@@ -733,12 +777,9 @@ pub fn exception_type(text: &str) -> Option<(String, String)> {
                 rest.to_string(),
             ));
         }
-        // Only a line naming a type suffix can match the pattern.
-        let typed = TYPE_SUFFIXES
-            .iter()
-            .any(|w| l.contains(w))
-            .then(|| read_header(l))
-            .flatten()
+        // The scan stops at a line's first character that cannot be in a header: most
+        // lines of a trace cost a few bytes.
+        let typed = read_header(l)
             .map(|(start, end, msg)| (l[start..end].to_string(), msg.unwrap_or("").to_string()))
             .or_else(|| php_uncaught_base(l));
         if let Some(t) = typed {
@@ -771,9 +812,80 @@ pub fn header_type_end(line: &str) -> Option<usize> {
     }
     let (_, end, _) = read_header(line.trim())?;
     let end = end + (line.len() - trimmed.len());
-    let tail = &line[end..];
-    let global = ["{main}", "[object] (", "Traceback (most recent call last)"];
-    (!global.iter().any(|g| tail.contains(g))).then_some(end)
+    (!holds_trace_marker(&line[end..])).then_some(end)
+}
+
+/// Whether `text` holds what the readers look for anywhere in a trace (`{main}`, a Laravel
+/// `[object] (`, a Python `Traceback (most recent call last)`): a line holding one is
+/// always cached by its whole text.
+fn holds_trace_marker(text: &str) -> bool {
+    ["{main}", "[object] (", "Traceback (most recent call last)"]
+        .iter()
+        .any(|g| text.contains(g))
+}
+
+/// Writes to `out` the text a trace is cached by (`super::trace_cache`): two traces with
+/// the same text have the same [`key_frames`]. Each line is written as it is (tagged `L`),
+/// but for the parts no reader looks at:
+/// - an exception header's message (see [`header_type_end`]);
+/// - a Go frame's arguments, offset and registers (`pkg.(*T).f(0xc000123, {0x4b, 0x5})` and
+///   `\t/src/f.go:12 +0x1d fp=0xc0…`: the function and the file, tagged `F`), which differ
+///   in every crash;
+/// - a goroutine's id in its header (`goroutine 15943 [running]:`, tagged `R`).
+///
+/// The tags keep the text unambiguous: no line written as it is reads as a shortened one.
+pub fn cache_key_text(stack: &str, out: &mut Vec<u8>) {
+    let mut lines = stack.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        if let Some(end) = header_type_end(line) {
+            out.push(b'L');
+            out.extend_from_slice(&line.as_bytes()[..end]);
+        } else if let Some((name, path)) = lines.peek().and_then(|next| go_frame_read(line, next)) {
+            out.push(b'F');
+            out.push(if line.starts_with("created by ") {
+                b'1'
+            } else {
+                b'0'
+            });
+            out.extend_from_slice(name.as_bytes());
+            out.push(0);
+            out.extend_from_slice(path.as_bytes());
+            lines.next();
+        } else if let Some(rest) = goroutine_header_rest(line) {
+            out.push(b'R');
+            out.extend_from_slice(rest.as_bytes());
+        } else {
+            out.push(b'L');
+            out.extend_from_slice(line.as_bytes());
+        }
+        out.push(b'\n');
+    }
+}
+
+/// The function and file [`parse_one`] reads of a Go frame's two lines, when no other
+/// reader can take the first and neither holds a trace marker: all that the frame
+/// contributes, whatever its arguments and addresses.
+fn go_frame_read<'l>(line: &'l str, next: &'l str) -> Option<(&'l str, &'l str)> {
+    let trimmed = line.trim_start();
+    if line.len() != trimmed.len()
+        || ["at", "File", "#", "from"]
+            .iter()
+            .any(|p| trimmed.starts_with(p))
+        || holds_trace_marker(line)
+        || holds_trace_marker(next)
+    {
+        return None;
+    }
+    Some((go_function(line)?, go_file_path(next)?))
+}
+
+/// A goroutine header's text after its id (`goroutine 15943 [running]:` → ` [running]:`),
+/// when that is all it holds: how [`go_goroutines`] reads it.
+fn goroutine_header_rest(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("goroutine ")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &rest[digits..];
+    (digits > 0 && rest.starts_with(" [") && !holds_trace_marker(rest)).then_some(rest)
 }
 
 /// A line's log prefix that comes before an exception's name: MediaWiki's
@@ -987,6 +1099,68 @@ pub(crate) mod tests {
             l in "(Caused by: |Uncaught |PHP Fatal error: Uncaught |Unhandled exception. )?[a-zA-Z_$.\\\\: 9é\n]{0,12}(Exception|Error|Exit|Fault)?[$a-zA-Z:. \n]{0,6}"
         ) {
             agrees_with_pattern(&header_pattern(), &l);
+        }
+    }
+
+    /// The patterns the frame scanners replace, as regular expressions.
+    fn java_pattern() -> Regex {
+        Regex::new(r"^\s*at\s+([\w$.<>/\[\]]+)\(([^)]*)\)\s*$").unwrap()
+    }
+
+    fn go_file_pattern() -> Regex {
+        Regex::new(r"^\s+(\S+\.go):\d+(?:\s+\+0x[0-9a-f]+)?(?:\s+[a-z]+=0x[0-9a-f]+)*\s*$").unwrap()
+    }
+
+    fn frame_scanners_agree(java: &Regex, go: &Regex, l: &str) {
+        let want = java
+            .captures(l)
+            .map(|c| (c[1].to_string(), c[2].to_string()));
+        let got = java_frame_parts(l).map(|(a, b)| (a.to_string(), b.to_string()));
+        assert_eq!(got, want, "java {l:?}");
+        let want = go.captures(l).map(|c| c[1].to_string());
+        assert_eq!(go_file_path(l).map(str::to_string), want, "go {l:?}");
+    }
+
+    #[test]
+    fn the_frame_scanners_read_what_their_patterns_match() {
+        let (java, go) = (java_pattern(), go_file_pattern());
+        for l in [
+            "\tat com.example.Foo.bar(Foo.java:12)",
+            "  at com.example.Foo.<init>(Foo.java:12)  ",
+            "at x.Y$1.run(Unknown Source)",
+            "at java.base/java.lang.Thread.run(Thread.java:829)",
+            "at Foo.bar()",
+            "at Foo.bar(a)b",
+            "at Foo.bar(a))",
+            "at  Foo.bar (x)",
+            "atFoo.bar(x)",
+            "at Fé.bar(x)",
+            "at (x)",
+            "\t/usr/local/go/src/net/http/server.go:1868 +0x1d",
+            "\t/app/main.go:12",
+            "\t/app/main.go:12 +0x1d fp=0xc0 sp=0xc1 pc=0x2",
+            "\t/app/main.go:12 fp=0xc0",
+            "\t/app/main.go:12 +0x1D",
+            "\t/app/main.go:12 +0x",
+            "\t/app/main.go:12 +0x1 +0x2",
+            "\t/app/main.go:12:3",
+            "\tC:/a/main.go:12",
+            "\t.go:12",
+            "\ta.go:12 ",
+            "/app/main.go:12",
+            "\t/app/main.go: 12",
+            "\t/app/main.go:12 FP=0x1",
+        ] {
+            frame_scanners_agree(&java, &go, l);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_frame_scanners_agree_with_their_patterns_on_any_line(
+            l in "[ \t]{0,2}(at ?)?[a-z$.<>/éF:]{0,6}(\\.go)?[:(]?[0-9a-z)x+ =.é]{0,10}(\\)| \\+0x1d| fp=0xc)?[ \t]{0,2}"
+        ) {
+            frame_scanners_agree(&java_pattern(), &go_file_pattern(), &l);
         }
     }
 

@@ -2,12 +2,12 @@
 //! costly part of fingerprinting an event that carries one, and production traces repeat
 //! far more than messages do, so each distinct trace is read once.
 //!
-//! A trace is cached by its text, except that of an exception's header line
-//! (`java.lang.IllegalStateException: pool closed for order 1234`, `Caused by: ...`) only
-//! the part up to its type counts ([`stack::header_type_end`]): what `key_frames` reads of
-//! a header is its type, so two traces that differ only in their messages have the same
-//! key frames. Loggers such as ecs-logging-java write the message, values and all, into
-//! the trace; without this no two of its traces would be the same text.
+//! A trace is cached by its text, less what no reader looks at ([`stack::cache_key_text`]):
+//! of an exception's header line (`java.lang.IllegalStateException: pool closed for order
+//! 1234`, `Caused by: ...`) only the part up to its type counts, and of a Go frame only its
+//! function and file, not its arguments and addresses. Loggers such as ecs-logging-java
+//! write the message, values and all, into the trace, and Go writes other addresses in
+//! every crash; without this no two of their traces would be the same text.
 //!
 //! Lookups hash that text with a fast seeded hash and then compare it byte for byte with
 //! the cached one, so a hit is exact: no log text, crafted or not, can take another
@@ -50,16 +50,7 @@ impl TraceCache {
     /// otherwise.
     pub fn read(&mut self, stack: &str) -> (u64, Arc<TraceReading>) {
         self.text.clear();
-        let bytes = stack.as_bytes();
-        let mut start = 0;
-        while start <= bytes.len() {
-            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-            let line = &stack[start..end];
-            let kept = stack::header_type_end(line).map_or(line, |e| &line[..e]);
-            self.text.extend_from_slice(kept.as_bytes());
-            self.text.push(b'\n');
-            start = end + 1;
-        }
+        stack::cache_key_text(stack, &mut self.text);
         let key = self.hasher.hash_one(&self.text[..]);
         if let Some((text, reading)) = self.entries.get(&key)
             && **text == self.text[..]
@@ -105,6 +96,40 @@ mod tests {
         c.entries.insert(ka, entry);
         let (_, again) = c.read(a);
         assert_eq!(again.error_type.as_deref(), Some("x.AException"));
+    }
+
+    #[test]
+    fn go_crashes_that_differ_in_addresses_and_ids_are_read_once() {
+        let crash = |id: u32, arg: &str, pc: &str| {
+            format!(
+                "goroutine {id} [running]:\nmain.(*Server).handle({arg}, {{0x4b, 0x5}})\n\t/src/server.go:88 +0x1d fp=0xc0 sp=0xc1 pc={pc}\ncreated by main.main in goroutine 1\n\t/src/main.go:12 +0x25"
+            )
+        };
+        let mut c = TraceCache::default();
+        let a = crash(7, "0xc000010000", "0x4a");
+        let b = crash(15943, "0xc0000ff000", "0x9c");
+        let (ka, ra) = c.read(&a);
+        let (kb, rb) = c.read(&b);
+        assert_eq!((ka, c.cached()), (kb, 1));
+        assert_eq!(ra, rb);
+        assert_eq!(
+            (rb.error_type.clone(), rb.frames.to_vec()),
+            stack::key_frames(&b)
+        );
+        // Another function, file, state or creator is another trace.
+        for other in [
+            a.replace("handle(", "serve("),
+            a.replace("server.go", "client.go"),
+            a.replace("[running]", "[chan receive]"),
+            a.replace("created by", "main.start()\n\t/src/x.go:1\ncreated by"),
+        ] {
+            let (k, r) = c.read(&other);
+            assert_ne!(k, ka, "{other}");
+            assert_eq!(
+                (r.error_type.clone(), r.frames.to_vec()),
+                stack::key_frames(&other)
+            );
+        }
     }
 
     #[test]
