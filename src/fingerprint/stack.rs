@@ -506,7 +506,9 @@ fn go_file_path(line: &str) -> Option<&str> {
 fn go_function(line: &str) -> Option<&str> {
     let mut s = line.trim_end();
     s = s.strip_prefix("created by ").unwrap_or(s);
-    if let Some(i) = s.find(" in goroutine ") {
+    static IN_GOROUTINE: OnceLock<memmem::Finder<'static>> = OnceLock::new();
+    let in_goroutine = IN_GOROUTINE.get_or_init(|| memmem::Finder::new(" in goroutine "));
+    if let Some(i) = in_goroutine.find(s.as_bytes()) {
         s = &s[..i];
     }
     if s.ends_with(')') {
@@ -819,9 +821,11 @@ pub fn header_type_end(line: &str) -> Option<usize> {
 /// `[object] (`, a Python `Traceback (most recent call last)`): a line holding one is
 /// always cached by its whole text.
 fn holds_trace_marker(text: &str) -> bool {
-    ["{main}", "[object] (", "Traceback (most recent call last)"]
-        .iter()
-        .any(|g| text.contains(g))
+    static MARKERS: OnceLock<[memmem::Finder<'static>; 3]> = OnceLock::new();
+    let markers = MARKERS.get_or_init(|| {
+        ["{main}", "[object] (", "Traceback (most recent call last)"].map(memmem::Finder::new)
+    });
+    markers.iter().any(|m| m.find(text.as_bytes()).is_some())
 }
 
 /// Writes to `out` the text a trace is cached by (`super::trace_cache`): two traces with
