@@ -135,7 +135,7 @@ pub struct Fingerprinter {
 /// Hash and total length of everything [`Fingerprinter::compute`] will read from an event:
 /// with a logger template and no trace, the (varying) message is not an input. A trace is
 /// read only through its reading, so it counts by the identity of its text in the trace
-/// cache (`trace`).
+/// cache (`trace`). The hash is seeded per process; a hit is taken on hash and length.
 fn input_hash(
     hasher: &foldhash::fast::RandomState,
     ev: &Event,
@@ -215,7 +215,11 @@ impl Fingerprinter {
             Some(stack) if !explicit => Some(self.traces.read(stack)),
             _ => None,
         };
-        let (h, len) = input_hash(&self.hasher, ev, trace.as_ref().map(|t| t.0));
+        // A trace the cache does not hold has no identity to file its pre-key under.
+        if let Some((None, reading)) = &trace {
+            return Arc::new(compute(ev, Some(reading)));
+        }
+        let (h, len) = input_hash(&self.hasher, ev, trace.as_ref().and_then(|t| t.0));
         if self.cache.is_empty() {
             self.cache = vec![None; PREKEY_CACHE];
         }

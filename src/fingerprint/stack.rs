@@ -623,9 +623,6 @@ fn is_go_runtime(f: &str) -> bool {
     LIB.iter().any(|l| f.starts_with(l))
 }
 
-/// An exception's own line (trimmed): `java.io.IOException: reset`, `Caused by: ...`,
-/// `KeyError: 'id'`, `PHP Fatal error:  Uncaught Exception: x`, PHP's display form
-/// `Fatal error: Uncaught TypeError: x`, .NET's `Unhandled exception. System.X: y`.
 /// How the name of an exception type ends (`IllegalStateException`, `TypeError`,
 /// `SystemExit`, `KeyboardInterrupt`, `SegmentationFault`, `AssertionFailure`); a Java
 /// class nested in one is one too, named after a `$` (Spring's
@@ -640,12 +637,13 @@ const TYPE_SUFFIXES: [&str; 7] = [
     "Failure",
 ];
 
-/// An exception header: `[prefix] Type[: message]` where the prefix is `Caused by:`,
-/// `Uncaught`, `(PHP )Fatal error: Uncaught` or `Unhandled exception.`/`:`, the type a
-/// dotted (or PHP `\\`-separated) name whose last part is a name followed by one of
-/// [`TYPE_SUFFIXES`] (then `$Nested` classes), and the message the rest of the line after `:`. Returns the
-/// type's span and the message; read by scanning, as this runs on every line of every
-/// trace not seen before.
+/// An exception's own line (trimmed), `[prefix] Type[: message]`: `java.io.IOException:
+/// reset`, `Caused by: ...`, `KeyError: 'id'`, `PHP Fatal error:  Uncaught Exception: x`,
+/// PHP's display form `Fatal error: Uncaught TypeError: x`, .NET's `Unhandled exception.
+/// System.X: y`. The type is a dotted (or PHP `\\`-separated) name whose last part is a
+/// name followed by one of [`TYPE_SUFFIXES`] (then `$Nested` classes); the message is the
+/// rest of the line after `:`. Returns the type's span and the message; read by scanning,
+/// as this runs on every line of every trace not seen before.
 fn read_header(l: &str) -> Option<(usize, usize, Option<&str>)> {
     header_prefix_end(l)
         .and_then(|start| read_type_at(l, start))

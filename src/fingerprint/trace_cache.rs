@@ -11,7 +11,8 @@
 //!
 //! Lookups hash that text with a fast seeded hash and then compare it byte for byte with
 //! the cached one, so a hit is exact: no log text, crafted or not, can take another
-//! trace's frames.
+//! trace's frames. A trace whose hash is another's is read, not cached, and has no
+//! identity for the pre-key cache to file it under.
 
 use super::stack;
 use rustc_hash::FxHashMap;
@@ -45,18 +46,20 @@ pub struct TraceCache {
 }
 
 impl TraceCache {
-    /// The reading of `stack`, and an identity of the text it was read from: equal for two
-    /// traces with the same text, and (but for a 64-bit seeded hash collision) different
-    /// otherwise.
-    pub fn read(&mut self, stack: &str) -> (u64, Arc<TraceReading>) {
+    /// The reading of `stack`, and, when its text is in the cache, an identity of that text:
+    /// two traces have the same identity exactly when they have the same text. A trace the
+    /// cache does not hold (it is full, or another text has the same hash) has none.
+    pub fn read(&mut self, stack: &str) -> (Option<u64>, Arc<TraceReading>) {
         self.text.clear();
         stack::cache_key_text(stack, &mut self.text);
         let key = self.hasher.hash_one(&self.text[..]);
-        if let Some((text, reading)) = self.entries.get(&key)
+        let held = self.entries.get(&key);
+        if let Some((text, reading)) = held
             && **text == self.text[..]
         {
-            return (key, reading.clone());
+            return (Some(key), reading.clone());
         }
+        let collides = held.is_some();
         let (error_type, frames) = stack::key_frames(stack);
         let reading = Arc::new(TraceReading {
             error_type,
@@ -64,12 +67,13 @@ impl TraceCache {
             frames: Arc::from(frames),
         });
         let size = self.text.len() + reading.frames.iter().map(String::len).sum::<usize>();
-        if self.cached_bytes + size <= MAX_CACHED_BYTES && !self.entries.contains_key(&key) {
-            self.cached_bytes += size;
-            let text = self.text.clone().into_boxed_slice();
-            self.entries.insert(key, (text, reading.clone()));
+        if collides || self.cached_bytes + size > MAX_CACHED_BYTES {
+            return (None, reading);
         }
-        (key, reading)
+        self.cached_bytes += size;
+        let text = self.text.clone().into_boxed_slice();
+        self.entries.insert(key, (text, reading.clone()));
+        (Some(key), reading)
     }
 
     /// How many distinct traces are cached.
@@ -92,10 +96,14 @@ mod tests {
         assert_ne!(ka, kb);
         assert_ne!(ra, rb);
         // Force a collision: b's entry filed under a's key.
-        let entry = c.entries.remove(&kb).unwrap();
-        c.entries.insert(ka, entry);
-        let (_, again) = c.read(a);
+        let entry = c.entries.remove(&kb.unwrap()).unwrap();
+        c.entries.insert(ka.unwrap(), entry);
+        let (identity, again) = c.read(a);
         assert_eq!(again.error_type.as_deref(), Some("x.AException"));
+        assert_eq!(
+            identity, None,
+            "a text the cache does not hold has no identity"
+        );
     }
 
     #[test]
@@ -111,6 +119,7 @@ mod tests {
         let (ka, ra) = c.read(&a);
         let (kb, rb) = c.read(&b);
         assert_eq!((ka, c.cached()), (kb, 1));
+        assert!(ka.is_some());
         assert_eq!(ra, rb);
         assert_eq!(
             (rb.error_type.clone(), rb.frames.to_vec()),
@@ -139,8 +148,8 @@ mod tests {
             ..TraceCache::default()
         };
         let t = "x.AException: m\n\tat a.B.c(B.java:1)";
-        let (_, r) = c.read(t);
-        assert_eq!(c.cached(), 0);
+        let (identity, r) = c.read(t);
+        assert_eq!((identity, c.cached()), (None, 0));
         assert_eq!(
             (r.error_type.clone(), r.frames.to_vec()),
             stack::key_frames(t)
