@@ -787,7 +787,8 @@ pub fn through_symlinks(path: &Path) -> PathBuf {
 /// Replaces `path` with `bytes` atomically and durably: a temp file in the same directory,
 /// written and fsynced, renamed over the target, then the directory fsynced. On any error
 /// the old file is intact and the temp file removed. A new file is created 0600 (notes may
-/// hold personal data); an existing file keeps its permissions.
+/// hold personal data); an existing file keeps its permissions. A device, pipe or socket is
+/// written in place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DecisionsError> {
     // Through a symbolic link to its target: the link stays a link.
     let target = through_symlinks(path);
@@ -804,6 +805,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DecisionsError> {
             error,
         }
     };
+    // A device, pipe or socket (`-o /dev/stdout`, `/dev/null`, a FIFO) is written in
+    // place: a file renamed over it would replace it (as root, the machine's /dev/null).
+    if let Ok(meta) = fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(err("open"))?;
+        return f.write_all(bytes).map_err(err("write"));
+    }
     let result = (|| {
         let mut opts = OpenOptions::new();
         opts.write(true).create(true).truncate(true);
@@ -836,6 +849,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DecisionsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_in_place_not_replaced() {
+        use std::io::Read;
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // A reader that does not wait for a writer, so that the write below never blocks.
+        let mut reader = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+            .unwrap();
+        write_atomic(&fifo, b"report").unwrap();
+        let mut got = Vec::new();
+        let _ = reader.read_to_end(&mut got);
+        assert_eq!(got, b"report");
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
 
     fn store() -> (tempfile::TempDir, DecisionStore) {
         let dir = tempfile::tempdir().unwrap();
