@@ -292,10 +292,49 @@ fn go_goroutines(stack: &str, detail: bool) -> (&str, Vec<String>) {
     (&stack[start..end], others)
 }
 
+/// `text` split at each `\n`, as `str::split('\n')` does, the newlines found with memchr:
+/// std's char searcher confirms each one with a call to libc's memcmp, which costs more
+/// than the rest of reading a line here.
+fn split_newlines(text: &str) -> impl Iterator<Item = &str> {
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let end = ends.next()?;
+        let line = &text[start..end];
+        start = end + 1;
+        Some(line)
+    })
+}
+
+/// `text`'s lines as `str::lines` gives them (no empty last line after a final newline, a
+/// `\r` before a newline dropped), found as [`split_newlines`] finds them.
+fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let line = match newlines.next() {
+            Some(end) => {
+                let line = &text[start..end];
+                start = end + 1;
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => {
+                let line = &text[start..];
+                start = text.len();
+                line
+            }
+        };
+        Some(line)
+    })
+}
+
 /// Parses every frame found in `stack`, top (innermost) first as written.
 pub fn parse_frames(stack: &str) -> Vec<Frame> {
     let p = patterns();
-    let lines: Vec<&str> = stack.lines().collect();
+    let lines: Vec<&str> = lines_of(stack).collect();
     let mut frames = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -764,7 +803,7 @@ pub fn exception_type(text: &str) -> Option<(String, String)> {
     let python = text.contains("Traceback (most recent call last)");
     let go_dump = memmem::find(text.as_bytes(), b"\ngoroutine ").is_some();
     let mut found = None;
-    for line in text.lines() {
+    for line in lines_of(text) {
         let l = strip_log_prefix(line.trim());
         if let Some(rest) = l.strip_prefix("panic: ") {
             let rest = strip_recovered(rest);
@@ -837,7 +876,7 @@ fn holds_trace_marker(text: &str) -> bool {
 ///
 /// The tags keep the text unambiguous: no line written as it is reads as a shortened one.
 pub fn cache_key_text(stack: &str, out: &mut Vec<u8>) {
-    let mut lines = stack.split('\n').peekable();
+    let mut lines = split_newlines(stack).peekable();
     while let Some(line) = lines.next() {
         if let Some(end) = header_type_end(line) {
             out.push(b'L');
@@ -1163,6 +1202,17 @@ pub(crate) mod tests {
             l in "[ \t]{0,2}(at ?)?[a-z$.<>/éF:]{0,6}(\\.go)?[:(]?[0-9a-z)x+ =.é]{0,10}(\\)| \\+0x1d| fp=0xc)?[ \t]{0,2}"
         ) {
             frame_scanners_agree(&java_pattern(), &go_file_pattern(), &l);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_split_as_std_splits_them(t in "[a\\r\\n]{0,12}") {
+            proptest::prop_assert_eq!(lines_of(&t).collect::<Vec<_>>(), t.lines().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(
+                split_newlines(&t).collect::<Vec<_>>(),
+                t.split('\n').collect::<Vec<_>>()
+            );
         }
     }
 

@@ -160,12 +160,15 @@ impl Assembler {
     fn stream(&mut self, name: &str) -> &mut Stream {
         // Most inputs have one stream, and a wrapped one a few: the last one used is
         // checked first.
+        // (Empty names, most inputs', compared without a call to memcmp: this runs per line
+        // and libc's memcmp showed in profiles even for zero bytes.)
+        let same = |s: &Stream| s.name.len() == name.len() && (name.is_empty() || s.name == name);
         if let Some(last) = self.last
-            && self.streams[last].name == name
+            && same(&self.streams[last])
         {
             return &mut self.streams[last];
         }
-        if let Some(i) = self.streams.iter().position(|s| s.name == name) {
+        if let Some(i) = self.streams.iter().position(same) {
             self.last = Some(i);
             return &mut self.streams[i];
         }
