@@ -137,7 +137,7 @@ fn collapse_var_runs(s: &mut String) {
     }
     let mut out = String::with_capacity(s.len());
     let mut last_var = false;
-    for (i, t) in s.split(' ').enumerate() {
+    for (i, t) in split_byte(s, b' ').enumerate() {
         if t == VAR && last_var {
             continue;
         }
@@ -148,6 +148,20 @@ fn collapse_var_runs(s: &mut String) {
         last_var = t == VAR;
     }
     *s = out;
+}
+
+/// `s` split at each `sep` (ASCII), as `str::split` does, the separators found by memchr
+/// (std's char searcher confirms each match with a call to libc's memcmp).
+pub(crate) fn split_byte(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    debug_assert!(sep.is_ascii());
+    let mut ends = memchr::memchr_iter(sep, s.as_bytes()).chain([s.len()]);
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let end = ends.next()?;
+        let part = &s[start..end];
+        start = end + 1;
+        Some(part)
+    })
 }
 
 fn truncate(s: &str, max: usize) -> &str {
@@ -466,18 +480,24 @@ fn is_tld(l: &str) -> bool {
 /// two or more digits (`thumbor1001`, `bglio617`, `db-1002`) — that is not a type or
 /// standard's name (`int64`, `sha256`, `utf16`, `rfc3339`).
 fn is_host_name(core: &str) -> bool {
-    let name = match core.rsplit_once(':') {
-        Some((h, port)) if !port.is_empty() && port.bytes().all(|c| c.is_ascii_digit()) => h,
+    // Separators found by byte (memchr), not by std's char searcher, which confirms each
+    // match with a call to libc's memcmp: this runs for most tokens of every message.
+    let name = match memchr::memrchr(b':', core.as_bytes()) {
+        Some(i)
+            if i + 1 < core.len() && core.as_bytes()[i + 1..].iter().all(u8::is_ascii_digit) =>
+        {
+            &core[..i]
+        }
         _ => core,
     };
-    let labels: Vec<&str> = name.split('.').collect();
-    if labels.len() >= 2 {
+    if memchr::memchr(b'.', name.as_bytes()).is_some() {
+        let labels: Vec<&str> = split_byte(name, b'.').collect();
         let ok_label = |l: &&str| {
             !l.is_empty()
                 && l.len() <= 63
                 && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
         };
-        let first = labels[0].to_ascii_lowercase();
+        let first = labels[0];
         // `mw2001.codfw.wmnet`: an instance name qualified by its site, whatever the TLD.
         let instance_first = labels.len() >= 3
             && labels
@@ -486,10 +506,11 @@ fn is_host_name(core: &str) -> bool {
             && is_host_name(labels[0]);
         return labels.iter().all(ok_label)
             && (is_tld(labels[labels.len() - 1]) || instance_first)
-            && !matches!(
-                first.as_str(),
-                "com" | "org" | "net" | "io" | "java" | "javax" | "android" | "kotlin" | "scala"
-            )
+            && ![
+                "com", "org", "net", "io", "java", "javax", "android", "kotlin", "scala",
+            ]
+            .iter()
+            .any(|w| first.eq_ignore_ascii_case(w))
             && (labels.len() >= 3
                 || labels[0].bytes().any(|c| c.is_ascii_digit())
                 || labels[1].len() > 2);

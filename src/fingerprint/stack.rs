@@ -292,22 +292,10 @@ fn go_goroutines(stack: &str, detail: bool) -> (&str, Vec<String>) {
     (&stack[start..end], others)
 }
 
-/// `text` split at each `\n`, as `str::split('\n')` does, the newlines found with memchr:
-/// std's char searcher confirms each one with a call to libc's memcmp, which costs more
-/// than the rest of reading a line here.
-fn split_newlines(text: &str) -> impl Iterator<Item = &str> {
-    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        let end = ends.next()?;
-        let line = &text[start..end];
-        start = end + 1;
-        Some(line)
-    })
-}
-
 /// `text`'s lines as `str::lines` gives them (no empty last line after a final newline, a
-/// `\r` before a newline dropped), found as [`split_newlines`] finds them.
+/// `\r` before a newline dropped), found by memchr as [`super::mask::split_byte`] finds
+/// them: std's char searcher confirms each newline with a call to libc's memcmp, which
+/// costs more than the rest of reading a line here.
 fn lines_of(text: &str) -> impl Iterator<Item = &str> {
     let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes());
     let mut start = 0;
@@ -876,7 +864,7 @@ fn holds_trace_marker(text: &str) -> bool {
 ///
 /// The tags keep the text unambiguous: no line written as it is reads as a shortened one.
 pub fn cache_key_text(stack: &str, out: &mut Vec<u8>) {
-    let mut lines = split_newlines(stack).peekable();
+    let mut lines = super::mask::split_byte(stack, b'\n').peekable();
     while let Some(line) = lines.next() {
         if let Some(end) = header_type_end(line) {
             out.push(b'L');
@@ -1210,7 +1198,7 @@ pub(crate) mod tests {
         fn lines_are_split_as_std_splits_them(t in "[a\\r\\n]{0,12}") {
             proptest::prop_assert_eq!(lines_of(&t).collect::<Vec<_>>(), t.lines().collect::<Vec<_>>());
             proptest::prop_assert_eq!(
-                split_newlines(&t).collect::<Vec<_>>(),
+                super::super::mask::split_byte(&t, b'\n').collect::<Vec<_>>(),
                 t.split('\n').collect::<Vec<_>>()
             );
         }
