@@ -85,6 +85,7 @@ impl TraceCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn a_hit_is_the_same_text_and_a_collision_is_read_anew() {
@@ -138,6 +139,50 @@ mod tests {
                 (r.error_type.clone(), r.frames.to_vec()),
                 stack::key_frames(&other)
             );
+        }
+    }
+
+    /// A Go dump whose arguments, offsets, registers and goroutine ids are `parts`.
+    fn go_dump(parts: &[String; 4]) -> String {
+        format!(
+            "goroutine {id} [running]:\nmain.(*S).handle({a})\n\t/src/s.go:88 {off}\nnet/http.HandlerFunc.ServeHTTP({b})\n\t/usr/local/go/src/net/http/server.go:2136 +0x29\ncreated by main.main in goroutine 1\n\t/src/main.go:12 +0x25\n\ngoroutine 9 [chan receive]:\nmain.worker()\n\t/src/w.go:3 +0x1",
+            id = parts[0],
+            a = parts[1],
+            off = parts[2],
+            b = parts[3],
+        )
+    }
+
+    fn go_parts() -> impl proptest::strategy::Strategy<Value = [String; 4]> {
+        let args = "[0-9a-fx{}, .?:#@A-Za-z_*/\"\\[\\]]{0,16}";
+        (
+            "[0-9]{1,6}|[0-9a-z ]{0,4}",
+            args,
+            "(\\+0x[0-9a-f]{1,4})?( fp=0x[0-9a-f]{1,3})?|[a-z+= 0-9]{0,8}",
+            args,
+        )
+            .prop_map(|(id, a, off, b)| [id, a, off, b])
+    }
+
+    proptest::proptest! {
+        /// Whatever the arguments, offsets and ids hold, two dumps with the same cache text
+        /// read the same, and dumps that differ only there mostly share it.
+        #[test]
+        fn the_same_cache_text_is_the_same_reading(
+            pairs in proptest::collection::vec((go_parts(), go_parts()), 64)
+        ) {
+            let mut same = 0;
+            for (x, y) in &pairs {
+                let (a, b) = (go_dump(x), go_dump(y));
+                let (mut ta, mut tb) = (Vec::new(), Vec::new());
+                stack::cache_key_text(&a, &mut ta);
+                stack::cache_key_text(&b, &mut tb);
+                if ta == tb {
+                    same += 1;
+                    proptest::prop_assert_eq!(stack::key_frames(&a), stack::key_frames(&b));
+                }
+            }
+            proptest::prop_assert!(same > 0, "no pair shared a cache text: the test tests nothing");
         }
     }
 
