@@ -236,7 +236,7 @@ fn entry_point(frames: &[Frame], stack: &str) -> Vec<String> {
     let top_level = if f.is_php() {
         // PHP ends every trace with `#N {main}`, the script's top level, which called the
         // outermost frame.
-        outer == frames.len() - 1 && memmem::find(stack.as_bytes(), b"{main}").is_some()
+        outer == frames.len() - 1 && markers().main.find(stack.as_bytes()).is_some()
     } else if f.is_python() {
         f.function == "<module>"
     } else {
@@ -788,8 +788,8 @@ pub fn exception_type(text: &str) -> Option<(String, String)> {
     if let Some(t) = laravel_exception(text) {
         return Some(t);
     }
-    let python = text.contains("Traceback (most recent call last)");
-    let go_dump = memmem::find(text.as_bytes(), b"\ngoroutine ").is_some();
+    let python = markers().traceback.find(text.as_bytes()).is_some();
+    let go_dump = markers().goroutine.find(text.as_bytes()).is_some();
     let mut found = None;
     for line in lines_of(text) {
         let l = strip_log_prefix(line.trim());
@@ -846,11 +846,34 @@ pub fn header_type_end(line: &str) -> Option<usize> {
 /// `[object] (`, a Python `Traceback (most recent call last)`): a line holding one is
 /// always cached by its whole text.
 fn holds_trace_marker(text: &str) -> bool {
-    static MARKERS: OnceLock<[memmem::Finder<'static>; 3]> = OnceLock::new();
-    let markers = MARKERS.get_or_init(|| {
-        ["{main}", "[object] (", "Traceback (most recent call last)"].map(memmem::Finder::new)
-    });
-    markers.iter().any(|m| m.find(text.as_bytes()).is_some())
+    let m = markers();
+    [&m.main, &m.object, &m.traceback]
+        .iter()
+        .any(|f| f.find(text.as_bytes()).is_some())
+}
+
+/// What the readers look for anywhere in a trace, each searcher built once: `str::contains`
+/// and `memmem::find` build theirs on every call, which costs more than the search on the
+/// many short traces of a run.
+struct Markers {
+    /// PHP's `{main}`, the outermost frame of every PHP trace.
+    main: memmem::Finder<'static>,
+    /// Laravel's (Monolog's) `[object] (` before an exception.
+    object: memmem::Finder<'static>,
+    /// Python's traceback header.
+    traceback: memmem::Finder<'static>,
+    /// A goroutine header on a line of its own: a Go dump.
+    goroutine: memmem::Finder<'static>,
+}
+
+fn markers() -> &'static Markers {
+    static M: OnceLock<Markers> = OnceLock::new();
+    M.get_or_init(|| Markers {
+        main: memmem::Finder::new("{main}"),
+        object: memmem::Finder::new("[object] ("),
+        traceback: memmem::Finder::new("Traceback (most recent call last)"),
+        goroutine: memmem::Finder::new("\ngoroutine "),
+    })
 }
 
 /// Writes to `out` the text a trace is cached by (`super::trace_cache`): two traces with
@@ -956,8 +979,7 @@ fn php_uncaught_base(l: &str) -> Option<(String, String)> {
 /// 0): SQLSTATE[…] at /app/vendor/…/Connection.php:712)`: the first one, the exception
 /// thrown (`[previous exception]` ones follow it).
 fn laravel_exception(text: &str) -> Option<(String, String)> {
-    const MARK: &[u8] = b"[object] (";
-    let at = memmem::find(text.as_bytes(), MARK)? + MARK.len();
+    let at = markers().object.find(text.as_bytes())? + markers().object.needle().len();
     let rest = &text[at..];
     let open = rest.find("(code: ")?;
     let name = &rest[..open];
