@@ -600,7 +600,9 @@ fn bullet_level(line: &str) -> Option<Header> {
 fn clf_timestamp(line: &str) -> Option<(&str, usize)> {
     let b = line.as_bytes();
     let open = b.iter().take(300).position(|&c| c == b'[')?;
-    if open == 0 || b[open - 1] != b' ' || line[..open].split(' ').count() != 4 {
+    // Four fields before it: three spaces (counted by memchr, not split by std's char
+    // searcher, which calls memcmp for each).
+    if open == 0 || b[open - 1] != b' ' || memchr::memchr_iter(b' ', &b[..open]).count() != 3 {
         return None;
     }
     let ts = line.get(open + 1..open + 27)?;
