@@ -17,58 +17,63 @@ fn main() {
     divan::main();
 }
 
+/// `n` lines made by `line` from their index (each with its own newline), joined.
+fn lines(n: usize, line: impl Fn(usize) -> String) -> String {
+    (0..n).map(line).collect()
+}
+
 fn java_trace() -> String {
     let mut t = String::from("java.lang.IllegalStateException: pool closed\n");
-    for i in 0..12 {
-        t.push_str(&format!(
+    t.push_str(&lines(12, |i| {
+        format!(
             "\tat com.example.orders.Service{i}.handle(Service{i}.java:{})\n",
             40 + i
-        ));
-    }
-    for i in 0..40 {
-        t.push_str(&format!(
+        )
+    }));
+    t.push_str(&lines(40, |i| {
+        format!(
             "\tat org.springframework.web.servlet.Layer{i}.invoke(Layer{i}.java:{})\n",
             100 + i
-        ));
-    }
+        )
+    }));
     t.push_str("Caused by: java.sql.SQLTransientConnectionException: timeout\n");
-    for i in 0..8 {
-        t.push_str(&format!(
+    t.push_str(&lines(8, |i| {
+        format!(
             "\tat com.zaxxer.hikari.pool.Pool{i}.get(Pool{i}.java:{})\n",
             200 + i
-        ));
-    }
+        )
+    }));
     t.push_str("\t... 52 more");
     t
 }
 
 fn php_trace() -> String {
     let mut t = String::new();
-    for i in 0..24 {
-        t.push_str(&format!(
-            "#{i} /srv/mediawiki/php-1.46.0-wmf.4/includes/parser/Part{i}.php({}): MediaWiki\\Parser\\Part{i}->run()\n",
-            10 + i * 7
-        ));
-    }
+    t.push_str(&lines(24, |i| {
+        format!(
+                "#{i} /srv/mediawiki/php-1.46.0-wmf.4/includes/parser/Part{i}.php({}): MediaWiki\\Parser\\Part{i}->run()\n",
+                10 + i * 7
+        )
+    }));
     t.push_str("#24 {main}");
     t
 }
 
 fn python_trace() -> String {
     let mut t = String::from("Traceback (most recent call last):\n");
-    for i in 0..10 {
-        t.push_str(&format!(
+    t.push_str(&lines(10, |i| {
+        format!(
             "  File \"/app/orders/step{i}.py\", line {}, in step{i}\n    result = next_step(x)\n",
             20 + i
-        ));
-    }
+        )
+    }));
     t.push_str("KeyError: 'sku'\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n");
-    for i in 0..6 {
-        t.push_str(&format!(
-            "  File \"/usr/lib/python3.11/site-packages/django/core/h{i}.py\", line {}, in inner\n    response = get_response(request)\n",
-            50 + i
-        ));
-    }
+    t.push_str(&lines(6, |i| {
+        format!(
+                "  File \"/usr/lib/python3.11/site-packages/django/core/h{i}.py\", line {}, in inner\n    response = get_response(request)\n",
+                50 + i
+        )
+    }));
     t.push_str("ValueError: order 1234 has no sku");
     t
 }
@@ -77,13 +82,13 @@ fn go_trace() -> String {
     let mut t = String::from(
         "panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a5b6c]\n\ngoroutine 17 [running]:\n",
     );
-    for i in 0..12 {
-        t.push_str(&format!(
-            "example.com/orders/internal/step{i}.Run(0xc000{i:03x})\n\t/build/internal/step{i}/run.go:{} +0x{:x}\n",
-            30 + i,
-            0x40 + i
-        ));
-    }
+    t.push_str(&lines(12, |i| {
+        format!(
+                "example.com/orders/internal/step{i}.Run(0xc000{i:03x})\n\t/build/internal/step{i}/run.go:{} +0x{:x}\n",
+                30 + i,
+                0x40 + i
+        )
+    }));
     t.push_str("created by main.main\n\t/build/main.go:42 +0x1a\n\ngoroutine 1 [chan receive]:\nmain.main()\n\t/build/main.go:50 +0x2b");
     t
 }

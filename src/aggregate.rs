@@ -732,6 +732,13 @@ mod tests {
     }
 
     /// 2,000 one-off messages nobody masked, and one real error 30 times among them.
+    /// An aggregator keeping at most `limit` pre-groups, fed `messages` as version 2.
+    fn bounded(messages: &[String], limit: usize) -> Aggregator {
+        let mut agg = Aggregator::with_limit(limit);
+        feed(&mut agg, messages, "2");
+        agg
+    }
+
     fn noise_with_a_real_error() -> Vec<String> {
         let mut rng = crate::demo::Rng(11);
         let word = |rng: &mut crate::demo::Rng| -> String {
@@ -764,8 +771,7 @@ mod tests {
     #[test]
     fn below_the_bound_nothing_is_folded() {
         let msgs = noise_with_a_real_error();
-        let mut agg = Aggregator::with_limit(5000);
-        feed(&mut agg, &msgs, "2");
+        let agg = bounded(&msgs, 5000);
         let f = agg.finalize_with(&Grouping::default());
         assert_eq!(f.folded, 0);
         assert!(f.groups.iter().all(|g| g.title != OVERFLOW_TITLE));
@@ -774,8 +780,7 @@ mod tests {
     #[test]
     fn past_the_bound_memory_is_bounded_and_every_event_is_counted() {
         let msgs = noise_with_a_real_error();
-        let mut agg = Aggregator::with_limit(100);
-        feed(&mut agg, &msgs, "2");
+        let agg = bounded(&msgs, 100);
         assert!(agg.groups.len() <= 100);
         assert_eq!(
             agg.evictor.as_ref().map(|e| e.heap.len()),
@@ -800,8 +805,7 @@ mod tests {
     #[test]
     fn the_overflow_group_is_known_by_its_fingerprint_and_kept_out_of_the_store() {
         let msgs = noise_with_a_real_error();
-        let mut agg = Aggregator::with_limit(100);
-        feed(&mut agg, &msgs, "2");
+        let agg = bounded(&msgs, 100);
         let f = agg.finalize_with(&Grouping::default());
         let overflow: Vec<&Group> = f
             .groups
@@ -825,8 +829,7 @@ mod tests {
     fn a_frequent_error_survives_whatever_the_order() {
         let mut msgs = noise_with_a_real_error();
         msgs.reverse();
-        let mut agg = Aggregator::with_limit(100);
-        feed(&mut agg, &msgs, "2");
+        let agg = bounded(&msgs, 100);
         let f = agg.finalize_with(&Grouping::default());
         assert!(
             f.groups
